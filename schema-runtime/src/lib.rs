@@ -1,0 +1,37 @@
+//! Alembic-class database migrations for Rust.
+//!
+//! Migrations are Rust functions written against the typed op builder [`Ops`]; the
+//! `#[migration]` attribute registers them as revisions, [`migrations!`] embeds a folder of
+//! them, and the [`Migrator`] applies them through sqlx to PostgreSQL, SQLite and MySQL/MariaDB.
+
+#![warn(missing_docs)]
+
+pub mod dialect;
+pub mod naming;
+pub mod ops;
+pub mod revision;
+pub mod state;
+pub mod types;
+
+pub use dialect::{Dialect, RenderError};
+pub use naming::NamingConvention;
+pub use ops::{ColumnDef, IndexDef, KeyDef, Op, Ops, RawSql, ReverseError, SqlText, TableDef};
+pub use revision::{Migrations, Revision, RevisionDef};
+pub use state::{Schema, StateError, Table};
+pub use types::{ServerDefault, Type, Value};
+
+pub use schema_macros::{migration, migrations};
+
+/// Paths that macro-generated code names; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::ops::Ops;
+    pub use crate::revision::{Migrations, RevisionDef};
+}
+
+/// Everything a migration file needs: `use schema_runtime::prelude::*;`.
+pub mod prelude {
+    pub use crate::ops::{Ops, SqlText};
+    pub use crate::types::{Type, Value};
+    pub use schema_macros::migration;
+}

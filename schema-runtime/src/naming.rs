@@ -1,0 +1,119 @@
+//! Naming conventions: every index and constraint gets a stable name, so that a later
+//! `drop_index`, a downgrade or a diff can find it again.
+
+use sha2::{Digest, Sha256};
+
+/// The longest identifier every supported dialect accepts (PostgreSQL truncates at 63 bytes,
+/// MySQL rejects more than 64 characters).
+pub const MAX_IDENTIFIER_LEN: usize = 63;
+
+/// Name templates in Alembic's token syntax (`%(table_name)s`, `%(column_0_name)s`,
+/// `%(column_0_N_name)s`, `%(referred_table_name)s`, `%(constraint_name)s`).
+///
+/// ```
+/// use schema_runtime::NamingConvention;
+/// let naming = NamingConvention::default();
+/// assert_eq!(naming.index("posts", &["author_id", "created_at"]), "ix_posts_author_id_created_at");
+/// assert_eq!(naming.primary_key("posts"), "pk_posts");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamingConvention {
+    /// Template for indexes.
+    pub ix: String,
+    /// Template for unique constraints.
+    pub uq: String,
+    /// Template for foreign keys.
+    pub fk: String,
+    /// Template for check constraints.
+    pub ck: String,
+    /// Template for primary keys.
+    pub pk: String,
+}
+
+impl Default for NamingConvention {
+    fn default() -> Self {
+        NamingConvention {
+            ix: "ix_%(table_name)s_%(column_0_N_name)s".into(),
+            uq: "uq_%(table_name)s_%(column_0_N_name)s".into(),
+            fk: "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s".into(),
+            ck: "ck_%(table_name)s_%(constraint_name)s".into(),
+            pk: "pk_%(table_name)s".into(),
+        }
+    }
+}
+
+impl NamingConvention {
+    /// The name of an index on `columns` of `table`.
+    pub fn index(&self, table: &str, columns: &[impl AsRef<str>]) -> String {
+        render(&self.ix, table, columns, "", "")
+    }
+
+    /// The name of a unique constraint on `columns` of `table`.
+    pub fn unique(&self, table: &str, columns: &[impl AsRef<str>]) -> String {
+        render(&self.uq, table, columns, "", "")
+    }
+
+    /// The name of a foreign key from `columns` of `table` to `referred_table`.
+    pub fn foreign_key(&self, table: &str, columns: &[impl AsRef<str>], referred_table: &str) -> String {
+        render(&self.fk, table, columns, referred_table, "")
+    }
+
+    /// The name of a check constraint called `name` on `table`.
+    pub fn check(&self, table: &str, name: &str) -> String {
+        render(&self.ck, table, &[] as &[&str], "", name)
+    }
+
+    /// The name of the primary key of `table`.
+    pub fn primary_key(&self, table: &str) -> String {
+        render(&self.pk, table, &[] as &[&str], "", "")
+    }
+}
+
+fn render(
+    template: &str,
+    table: &str,
+    columns: &[impl AsRef<str>],
+    referred_table: &str,
+    constraint_name: &str,
+) -> String {
+    let first = columns.first().map(|c| c.as_ref()).unwrap_or("");
+    let all = columns.iter().map(|c| c.as_ref()).collect::<Vec<_>>().join("_");
+    let name = template
+        .replace("%(table_name)s", table)
+        .replace("%(column_0_N_name)s", &all)
+        .replace("%(column_0_name)s", first)
+        .replace("%(referred_table_name)s", referred_table)
+        .replace("%(constraint_name)s", constraint_name);
+    truncate_identifier(&name)
+}
+
+/// Shortens `name` to [`MAX_IDENTIFIER_LEN`] bytes, keeping it unique with a hash suffix of the
+/// full name, so that two long names with a common prefix never collide.
+pub fn truncate_identifier(name: &str) -> String {
+    if name.len() <= MAX_IDENTIFIER_LEN {
+        return name.to_owned();
+    }
+    let digest = Sha256::digest(name.as_bytes());
+    let suffix: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    let mut keep = MAX_IDENTIFIER_LEN - suffix.len() - 1;
+    while !name.is_char_boundary(keep) {
+        keep -= 1;
+    }
+    format!("{}_{}", &name[..keep], suffix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_names_are_truncated_with_a_stable_hash() {
+        let naming = NamingConvention::default();
+        let cols = ["a_very_long_column_name_number_one", "a_very_long_column_name_number_two"];
+        let name = naming.index("a_rather_long_table_name", &cols);
+        assert_eq!(name.len(), MAX_IDENTIFIER_LEN);
+        assert_eq!(name, naming.index("a_rather_long_table_name", &cols));
+        let other = naming.index("a_rather_long_table_name", &[cols[0], "a_very_long_column_name_number_3"]);
+        assert_ne!(name, other);
+    }
+}

@@ -1,0 +1,136 @@
+//! Revisions: what `#[migration]` registers, and the loaded form the migrator works on.
+
+use crate::ops::{Op, Ops};
+use crate::NamingConvention;
+
+/// A revision as `#[migration]` registers it: static data and function pointers, built at
+/// compile time. [`RevisionDef::load`] runs the functions to get the ops.
+#[derive(Debug, Clone, Copy)]
+pub struct RevisionDef {
+    /// Unique id (`20250102_143000_create_users`).
+    pub id: &'static str,
+    /// Parent ids: none for a base, several for a merge.
+    pub parents: &'static [&'static str],
+    /// What the revision does, one line.
+    pub message: &'static str,
+    /// Builds the upgrade ops.
+    pub upgrade: fn(&mut Ops),
+    /// Builds the downgrade ops; `None` derives them by reversing the upgrade.
+    pub downgrade: Option<fn(&mut Ops)>,
+    /// Declared irreversible: downgrading past it is refused.
+    pub irreversible: bool,
+    /// Runs inside a transaction (false for `CREATE INDEX CONCURRENTLY` and friends).
+    pub transactional: bool,
+    /// The source file, for messages.
+    pub source: &'static str,
+}
+
+impl RevisionDef {
+    /// Runs the migration functions and returns the revision with its ops.
+    pub fn load(&self, naming: &NamingConvention) -> Revision {
+        let mut up = Ops::with_naming(naming.clone());
+        (self.upgrade)(&mut up);
+        let down = self.downgrade.map(|f| {
+            let mut down = Ops::with_naming(naming.clone());
+            f(&mut down);
+            down.into_ops()
+        });
+        Revision {
+            id: self.id.to_owned(),
+            parents: self.parents.iter().map(|p| (*p).to_owned()).collect(),
+            message: self.message.to_owned(),
+            upgrade: up.into_ops(),
+            downgrade: down,
+            irreversible: self.irreversible,
+            transactional: self.transactional,
+        }
+    }
+}
+
+/// A revision with its ops.
+///
+/// ```
+/// use schema_runtime::prelude::*;
+/// use schema_runtime::Revision;
+///
+/// let rev = Revision::new("0001_users", &[], "create users", |op| {
+///     op.create_table("users", |t| { t.column("id", Type::BigInt).primary_key(); });
+/// });
+/// assert_eq!(rev.upgrade.len(), 1);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revision {
+    /// Unique id.
+    pub id: String,
+    /// Parent ids.
+    pub parents: Vec<String>,
+    /// One-line description.
+    pub message: String,
+    /// Upgrade ops.
+    pub upgrade: Vec<Op>,
+    /// Explicit downgrade ops; `None` means derived from the upgrade.
+    pub downgrade: Option<Vec<Op>>,
+    /// Declared irreversible.
+    pub irreversible: bool,
+    /// Runs inside a transaction.
+    pub transactional: bool,
+}
+
+impl Revision {
+    /// A transactional revision whose ops `build` creates and whose downgrade is derived.
+    pub fn new(id: &str, parents: &[&str], message: &str, build: impl FnOnce(&mut Ops)) -> Self {
+        let mut ops = Ops::new();
+        build(&mut ops);
+        Revision {
+            id: id.to_owned(),
+            parents: parents.iter().map(|p| (*p).to_owned()).collect(),
+            message: message.to_owned(),
+            upgrade: ops.into_ops(),
+            downgrade: None,
+            irreversible: false,
+            transactional: true,
+        }
+    }
+
+    /// Gives an explicit downgrade.
+    pub fn with_downgrade(mut self, build: impl FnOnce(&mut Ops)) -> Self {
+        let mut ops = Ops::new();
+        build(&mut ops);
+        self.downgrade = Some(ops.into_ops());
+        self
+    }
+}
+
+/// The migrations of a crate, as [`migrations!`](crate::migrations) embeds them.
+///
+/// ```
+/// use schema_runtime::Migrations;
+/// static MIGRATIONS: Migrations = Migrations::from_static(&[]);
+/// assert!(MIGRATIONS.is_empty());
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Migrations {
+    defs: &'static [RevisionDef],
+}
+
+impl Migrations {
+    /// Wraps the revisions that the collector gathered.
+    pub const fn from_static(defs: &'static [RevisionDef]) -> Self {
+        Migrations { defs }
+    }
+
+    /// The registered revisions, in file order.
+    pub fn defs(&self) -> &'static [RevisionDef] {
+        self.defs
+    }
+
+    /// True when no revision is registered.
+    pub fn is_empty(&self) -> bool {
+        self.defs.is_empty()
+    }
+
+    /// Loads every revision (runs the migration functions) with `naming`.
+    pub fn load(&self, naming: &NamingConvention) -> Vec<Revision> {
+        self.defs.iter().map(|d| d.load(naming)).collect()
+    }
+}
