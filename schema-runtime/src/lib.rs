@@ -6,7 +6,11 @@
 
 #![warn(missing_docs)]
 
+#[cfg(all(feature = "cli", any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
+pub mod cli;
 pub mod dialect;
+pub mod graph;
+pub mod migrator;
 pub mod naming;
 pub mod ops;
 pub mod revision;
@@ -14,6 +18,9 @@ pub mod state;
 pub mod types;
 
 pub use dialect::{Dialect, RenderError};
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+pub use migrator::{Database, MigrateError};
+pub use migrator::{Direction, Migrator, PlanError, Step, VersionTable};
 pub use naming::NamingConvention;
 pub use ops::{ColumnDef, IndexDef, KeyDef, Op, Ops, RawSql, ReverseError, SqlText, TableDef};
 pub use revision::{Migrations, Revision, RevisionDef};

@@ -1,0 +1,115 @@
+//! The verbs of the migrations runner, shared with `cargo schema` so both parse alike.
+
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::Dialect;
+
+/// Options every runner verb takes.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Database URL; defaults to $DATABASE_URL, then `.env`, then a SQLite file in the project.
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Status lines in cargo's style.
+    Human,
+    /// One JSON document on stdout.
+    Json,
+}
+
+/// A dialect name on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DialectArg {
+    /// PostgreSQL.
+    Postgres,
+    /// SQLite.
+    Sqlite,
+    /// MySQL / MariaDB.
+    Mysql,
+}
+
+impl From<DialectArg> for Dialect {
+    fn from(d: DialectArg) -> Self {
+        match d {
+            DialectArg::Postgres => Dialect::Postgres,
+            DialectArg::Sqlite => Dialect::Sqlite,
+            DialectArg::Mysql => Dialect::Mysql,
+        }
+    }
+}
+
+/// The verbs that need the compiled migrations.
+#[derive(Debug, Clone, Subcommand)]
+pub enum RunnerCommand {
+    /// Apply revisions up to TARGET (default: head).
+    Upgrade(MoveArgs),
+    /// Revert revisions down to TARGET (a revision, -N, or base).
+    Downgrade(MoveArgs),
+    /// Show the revision(s) the database is at.
+    Current(InspectArgs),
+    /// List revisions, newest first.
+    History(HistoryArgs),
+    /// Show the head revision(s).
+    Heads(InspectArgs),
+    /// Replay every revision without a database and report ops that do not fit or that a dialect cannot express.
+    Check(CheckArgs),
+    /// Show one revision and its SQL.
+    Show(ShowArgs),
+}
+
+/// `upgrade` / `downgrade` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct MoveArgs {
+    /// head, heads, base, a revision id or unique prefix, +N or -N; with --sql, FROM:TO.
+    pub target: Option<String>,
+    /// Print the SQL instead of running it (no connection needed).
+    #[arg(long)]
+    pub sql: bool,
+    /// Dialect of the printed SQL (default: the database URL's).
+    #[arg(long, value_enum)]
+    pub dialect: Option<DialectArg>,
+}
+
+/// Arguments of read-only verbs.
+#[derive(Debug, Clone, Args)]
+pub struct InspectArgs {
+    /// Show messages and parents too.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// `history` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct HistoryArgs {
+    /// Show messages and parents too.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Mark the revisions the database is at (connects to it).
+    #[arg(short = 'i', long)]
+    pub indicate_current: bool,
+}
+
+/// `check` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Dialects to check (default: all three).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub dialect: Vec<DialectArg>,
+}
+
+/// `show` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct ShowArgs {
+    /// Revision id or unique prefix.
+    pub revision: String,
+    /// Dialect of the SQL shown.
+    #[arg(long, value_enum, default_value = "sqlite")]
+    pub dialect: DialectArg,
+}

@@ -1,0 +1,57 @@
+//! Output in cargo's style: right-aligned bold verbs, `error:` in red, colors per
+//! `CARGO_TERM_COLOR` / `NO_COLOR` / terminal detection.
+
+use std::io::Write;
+use std::time::Duration;
+
+use anstyle::{AnsiColor, Style};
+
+const GREEN: Style = AnsiColor::Green.on_default().bold();
+const RED: Style = AnsiColor::Red.on_default().bold();
+const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
+const CYAN: Style = AnsiColor::Cyan.on_default().bold();
+
+/// Applies `CARGO_TERM_COLOR` (`always`, `never`, `auto`) to every later write.
+pub fn init_color() {
+    let choice = match std::env::var("CARGO_TERM_COLOR").as_deref() {
+        Ok("always") => anstream::ColorChoice::Always,
+        Ok("never") => anstream::ColorChoice::Never,
+        _ => anstream::ColorChoice::Auto,
+    };
+    choice.write_global();
+}
+
+/// `   Upgrading message` on stderr, the verb bold green and right-aligned to 12 columns.
+pub fn status(verb: &str, message: impl std::fmt::Display) {
+    let _ = writeln!(anstream::stderr(), "{GREEN}{verb:>12}{GREEN:#} {message}");
+}
+
+/// `     Skipped message`, the verb in cyan.
+pub fn note(verb: &str, message: impl std::fmt::Display) {
+    let _ = writeln!(anstream::stderr(), "{CYAN}{verb:>12}{CYAN:#} {message}");
+}
+
+/// `warning: message` on stderr.
+pub fn warning(message: impl std::fmt::Display) {
+    let _ = writeln!(anstream::stderr(), "{YELLOW}warning{YELLOW:#}: {message}");
+}
+
+/// `error: message` on stderr.
+pub fn error(message: impl std::fmt::Display) {
+    let _ = writeln!(anstream::stderr(), "{RED}error{RED:#}: {message}");
+}
+
+/// A line on stdout (data, not status).
+pub fn data(line: impl std::fmt::Display) {
+    let _ = writeln!(anstream::stdout(), "{line}");
+}
+
+/// `3.2ms`, `1.25s`.
+pub fn duration(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 1000.0 {
+        format!("{ms:.1}ms")
+    } else {
+        format!("{:.2}s", ms / 1000.0)
+    }
+}

@@ -1,0 +1,249 @@
+//! Planning: which revisions run, in which order, with which SQL. Pure; the same plan is
+//! executed online or printed as offline SQL.
+
+use sha2::{Digest, Sha256};
+
+use super::Migrator;
+use crate::graph::GraphError;
+use crate::ops::{Op, ReverseError};
+use crate::revision::Revision;
+use crate::state::{Schema, StateError};
+use crate::{Dialect, RenderError};
+
+/// Up or down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Applying a revision.
+    Up,
+    /// Reverting a revision.
+    Down,
+}
+
+impl Direction {
+    /// `up` or `down`, as the applied-log stores it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Up => "up",
+            Direction::Down => "down",
+        }
+    }
+}
+
+/// One revision applied or reverted: its SQL and the version rows around it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// Revision id.
+    pub revision: String,
+    /// Revision message.
+    pub message: String,
+    /// Up or down.
+    pub direction: Direction,
+    /// The statements of the revision, in order (version-table statements not included).
+    pub statements: Vec<String>,
+    /// SHA-256 of the statements, hex.
+    pub checksum: String,
+    /// Whether the step runs in a transaction.
+    pub transactional: bool,
+    /// Version rows before the step.
+    pub heads_before: Vec<String>,
+    /// Version rows after the step.
+    pub heads_after: Vec<String>,
+}
+
+/// A plan that cannot be made, naming the revision and the op.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    /// A graph problem (unknown target, several heads, ...).
+    #[error(transparent)]
+    Graph(#[from] GraphError),
+    /// An op does not fit the schema that the earlier revisions built.
+    #[error("revision `{revision}`: {op}: {source}")]
+    State {
+        /// Revision id.
+        revision: String,
+        /// The op.
+        op: String,
+        /// What does not fit.
+        #[source]
+        source: StateError,
+    },
+    /// An op the dialect cannot express.
+    #[error("revision `{revision}`: {source}")]
+    Render {
+        /// Revision id.
+        revision: String,
+        /// The dialect's reason and hint.
+        #[source]
+        source: RenderError,
+    },
+    /// The revision cannot be reverted.
+    #[error("revision `{revision}` cannot be downgraded: {reason}")]
+    Irreversible {
+        /// Revision id.
+        revision: String,
+        /// Why, and what to do.
+        reason: String,
+    },
+}
+
+/// Hex SHA-256 of the statements, as recorded in the applied-log.
+pub fn checksum(statements: &[String]) -> String {
+    let mut hasher = Sha256::new();
+    for (i, s) in statements.iter().enumerate() {
+        if i > 0 {
+            hasher.update(b"\n;\n");
+        }
+        hasher.update(s.as_bytes());
+    }
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Migrator {
+    fn rev(&self, id: &str) -> &Revision {
+        self.revision(id).expect("graph ids are revision ids")
+    }
+
+    /// Folds the upgrade ops of `ids` (in order) over `schema`.
+    fn fold(&self, schema: &mut Schema, ids: &[&str]) -> Result<(), PlanError> {
+        for id in ids {
+            for op in &self.rev(id).upgrade {
+                apply(schema, id, op)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The schema once every revision up to the current `heads` has run.
+    pub fn schema_at(&self, heads: &[String]) -> Result<Schema, PlanError> {
+        let mut schema = Schema::default();
+        self.fold(&mut schema, &self.graph.applied(heads)?)?;
+        Ok(schema)
+    }
+
+    /// Replays every revision over an empty schema and renders it for each of `dialects`,
+    /// returning every problem found (an op on a missing table, a duplicate name, an op a
+    /// dialect cannot express). Needs no database.
+    pub fn check(&self, dialects: &[Dialect]) -> Vec<PlanError> {
+        let mut errors = Vec::new();
+        for &d in dialects {
+            let mut schema = Schema::default();
+            for id in self.graph.topological() {
+                for op in &self.rev(id).upgrade {
+                    if let Err(source) = d.render(op, &schema) {
+                        errors.push(PlanError::Render { revision: id.to_owned(), source });
+                    }
+                    if let Err(e) = apply(&mut schema, id, op) {
+                        if !errors.contains(&e) {
+                            errors.push(e);
+                        }
+                    }
+                }
+            }
+        }
+        errors
+    }
+
+    /// The steps that take a database at `current` heads to `target`.
+    pub fn plan_upgrade(&self, d: Dialect, current: &[String], target: &str) -> Result<Vec<Step>, PlanError> {
+        let ids = self.graph.upgrade_plan(current, target)?;
+        let mut schema = self.schema_at(current)?;
+        let mut heads = current.to_vec();
+        let mut steps = Vec::with_capacity(ids.len());
+        for id in ids {
+            let rev = self.rev(id);
+            let mut statements = Vec::new();
+            for op in &rev.upgrade {
+                statements.extend(render(d, &schema, id, op)?);
+                apply(&mut schema, id, op)?;
+            }
+            let heads_after = self.graph.heads_after_upgrade(&heads, id);
+            steps.push(Step {
+                revision: id.to_owned(),
+                message: rev.message.clone(),
+                direction: Direction::Up,
+                checksum: checksum(&statements),
+                statements,
+                transactional: rev.transactional,
+                heads_before: std::mem::replace(&mut heads, heads_after.clone()),
+                heads_after,
+            });
+        }
+        Ok(steps)
+    }
+
+    /// The steps that take a database at `current` heads down to `target`.
+    pub fn plan_downgrade(&self, d: Dialect, current: &[String], target: &str) -> Result<Vec<Step>, PlanError> {
+        let undo = self.graph.downgrade_plan(current, target)?;
+        // Replay what stays first, then what goes, so the state before each reverted revision is
+        // exactly what the database had when it ran.
+        let applied = self.graph.applied(current)?;
+        let kept: Vec<&str> = applied.iter().copied().filter(|id| !undo.contains(id)).collect();
+        let mut schema = Schema::default();
+        self.fold(&mut schema, &kept)?;
+        let mut befores = Vec::with_capacity(undo.len());
+        for id in undo.iter().rev() {
+            befores.push(schema.clone());
+            self.fold(&mut schema, &[id])?;
+        }
+        befores.reverse();
+        let mut heads = current.to_vec();
+        let mut steps = Vec::with_capacity(undo.len());
+        for (id, before) in undo.iter().zip(befores) {
+            let rev = self.rev(id);
+            let ops = self.downgrade_ops(rev, &before)?;
+            let mut statements = Vec::new();
+            for op in &ops {
+                statements.extend(render(d, &schema, id, op)?);
+                apply(&mut schema, id, op)?;
+            }
+            let heads_after = self.graph.heads_after_downgrade(&heads, id)?;
+            steps.push(Step {
+                revision: (*id).to_owned(),
+                message: rev.message.clone(),
+                direction: Direction::Down,
+                checksum: checksum(&statements),
+                statements,
+                transactional: rev.transactional,
+                heads_before: std::mem::replace(&mut heads, heads_after.clone()),
+                heads_after,
+            });
+        }
+        Ok(steps)
+    }
+
+    /// The ops that revert `rev`, given the schema before it ran: the explicit downgrade, or
+    /// the reverse of each upgrade op in reverse order.
+    pub fn downgrade_ops(&self, rev: &Revision, before: &Schema) -> Result<Vec<Op>, PlanError> {
+        if rev.irreversible {
+            return Err(PlanError::Irreversible {
+                revision: rev.id.clone(),
+                reason: "it is declared irreversible; restore a backup or stamp the database instead".into(),
+            });
+        }
+        if let Some(down) = &rev.downgrade {
+            return Ok(down.clone());
+        }
+        let mut schema = before.clone();
+        let mut reversed = Vec::new();
+        for op in &rev.upgrade {
+            let undo = op.reverse(&schema).map_err(|e| match e {
+                ReverseError::Irreversible { .. } => PlanError::Irreversible { revision: rev.id.clone(), reason: e.to_string() },
+                ReverseError::State { op, source } => PlanError::State { revision: rev.id.clone(), op, source },
+            })?;
+            reversed.push(undo);
+            apply(&mut schema, &rev.id, op)?;
+        }
+        Ok(reversed.into_iter().rev().flatten().collect())
+    }
+}
+
+fn apply(schema: &mut Schema, id: &str, op: &Op) -> Result<(), PlanError> {
+    schema.apply(op).map_err(|source| PlanError::State { revision: id.to_owned(), op: op.describe(), source })
+}
+
+fn render(d: Dialect, schema: &Schema, id: &str, op: &Op) -> Result<Vec<String>, PlanError> {
+    d.render(op, schema).map_err(|source| match source {
+        RenderError::State { op, source } => PlanError::State { revision: id.to_owned(), op, source },
+        source => PlanError::Render { revision: id.to_owned(), source },
+    })
+}
