@@ -6,7 +6,7 @@
 
 #![warn(missing_docs)]
 
-#[cfg(all(feature = "cli", any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
+#[cfg(feature = "cli-args")]
 pub mod cli;
 pub mod dialect;
 pub mod graph;

@@ -18,6 +18,7 @@ impl Default for VersionTable {
 }
 
 /// One row of the applied-log, as SQL literals are made from it.
+#[cfg_attr(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")), allow(dead_code))]
 pub(crate) struct LogRow<'a> {
     pub revision: &'a str,
     pub direction: &'a str,
@@ -84,6 +85,7 @@ impl VersionTable {
         sql
     }
 
+    #[cfg_attr(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")), allow(dead_code))]
     pub(crate) fn log_sql(&self, d: Dialect, row: &LogRow<'_>) -> String {
         format!(
             "INSERT INTO {} (revision, direction, checksum, started_at, finished_at, duration_ms, success, error) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
