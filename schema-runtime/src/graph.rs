@@ -53,7 +53,9 @@ pub enum GraphError {
         available: usize,
     },
     /// A target that does not parse.
-    #[error("`{0}` is not a valid target; use head, heads, base, a revision id or prefix, +N or -N")]
+    #[error(
+        "`{0}` is not a valid target; use head, heads, base, a revision id or prefix, +N or -N"
+    )]
     InvalidTarget(String),
     /// A downgrade target that is not applied.
     #[error("`{0}` is not applied to this database, so it cannot be a downgrade target")]
@@ -109,9 +111,10 @@ impl Target {
             "head" => Ok(Target::Head),
             "heads" => Ok(Target::Heads),
             "base" => Ok(Target::Base),
-            _ if s.starts_with(['+', '-']) => {
-                s.parse::<i64>().map(Target::Relative).map_err(|_| GraphError::InvalidTarget(s.into()))
-            }
+            _ if s.starts_with(['+', '-']) => s
+                .parse::<i64>()
+                .map(Target::Relative)
+                .map_err(|_| GraphError::InvalidTarget(s.into())),
             _ => Ok(Target::Revision(s.into())),
         }
     }
@@ -134,15 +137,26 @@ impl RevisionGraph {
             if index.insert(id.clone(), nodes.len()).is_some() {
                 return Err(GraphError::DuplicateId(id));
             }
-            parent_ids.push(parents.into_iter().map(|p| p.as_ref().to_owned()).collect::<Vec<_>>());
-            nodes.push(Node { id, parents: Vec::new(), children: Vec::new() });
+            parent_ids.push(
+                parents
+                    .into_iter()
+                    .map(|p| p.as_ref().to_owned())
+                    .collect::<Vec<_>>(),
+            );
+            nodes.push(Node {
+                id,
+                parents: Vec::new(),
+                children: Vec::new(),
+            });
         }
         for (child, parents) in parent_ids.into_iter().enumerate() {
             for parent in parents {
-                let &p = index.get(&parent).ok_or_else(|| GraphError::UnknownParent {
-                    id: nodes[child].id.clone(),
-                    parent: parent.clone(),
-                })?;
+                let &p = index
+                    .get(&parent)
+                    .ok_or_else(|| GraphError::UnknownParent {
+                        id: nodes[child].id.clone(),
+                        parent: parent.clone(),
+                    })?;
                 if !nodes[child].parents.contains(&p) {
                     nodes[child].parents.push(p);
                     nodes[p].children.push(child);
@@ -154,7 +168,12 @@ impl RevisionGraph {
         for (pos, &n) in order.iter().enumerate() {
             rank[n] = pos;
         }
-        Ok(RevisionGraph { nodes, index, rank, order })
+        Ok(RevisionGraph {
+            nodes,
+            index,
+            rank,
+            order,
+        })
     }
 
     /// Number of revisions.
@@ -174,22 +193,36 @@ impl RevisionGraph {
 
     /// Every id in topological order (parents before children).
     pub fn topological(&self) -> Vec<&str> {
-        self.order.iter().map(|&n| self.nodes[n].id.as_str()).collect()
+        self.order
+            .iter()
+            .map(|&n| self.nodes[n].id.as_str())
+            .collect()
     }
 
     /// The parents of `id`.
     pub fn parents(&self, id: &str) -> Vec<&str> {
-        self.index.get(id).map(|&n| self.nodes[n].parents.iter().map(|&p| self.id(p)).collect()).unwrap_or_default()
+        self.index
+            .get(id)
+            .map(|&n| self.nodes[n].parents.iter().map(|&p| self.id(p)).collect())
+            .unwrap_or_default()
     }
 
     /// Revisions no other revision revises, in topological order.
     pub fn heads(&self) -> Vec<&str> {
-        self.order.iter().filter(|&&n| self.nodes[n].children.is_empty()).map(|&n| self.id(n)).collect()
+        self.order
+            .iter()
+            .filter(|&&n| self.nodes[n].children.is_empty())
+            .map(|&n| self.id(n))
+            .collect()
     }
 
     /// Revisions without parents.
     pub fn bases(&self) -> Vec<&str> {
-        self.order.iter().filter(|&&n| self.nodes[n].parents.is_empty()).map(|&n| self.id(n)).collect()
+        self.order
+            .iter()
+            .filter(|&&n| self.nodes[n].parents.is_empty())
+            .map(|&n| self.id(n))
+            .collect()
     }
 
     fn id(&self, n: usize) -> &str {
@@ -205,7 +238,12 @@ impl RevisionGraph {
         if let Some(&n) = self.index.get(spec) {
             return Ok(n);
         }
-        let matches: Vec<usize> = self.order.iter().copied().filter(|&n| self.nodes[n].id.starts_with(spec)).collect();
+        let matches: Vec<usize> = self
+            .order
+            .iter()
+            .copied()
+            .filter(|&n| self.nodes[n].id.starts_with(spec))
+            .collect();
         match matches.as_slice() {
             [] => Err(GraphError::UnknownRevision(spec.into())),
             [n] => Ok(*n),
@@ -217,7 +255,14 @@ impl RevisionGraph {
     }
 
     fn nodes_of(&self, ids: &[String]) -> Result<Vec<usize>, GraphError> {
-        ids.iter().map(|id| self.index.get(id).copied().ok_or_else(|| GraphError::UnknownRevision(id.clone()))).collect()
+        ids.iter()
+            .map(|id| {
+                self.index
+                    .get(id)
+                    .copied()
+                    .ok_or_else(|| GraphError::UnknownRevision(id.clone()))
+            })
+            .collect()
     }
 
     /// `nodes` and all their ancestors.
@@ -252,11 +297,18 @@ impl RevisionGraph {
             want.retain(|n| !applied.contains(n));
             self.sorted(&want)
         };
-        let all_heads: Vec<usize> = self.order.iter().copied().filter(|&n| self.nodes[n].children.is_empty()).collect();
+        let all_heads: Vec<usize> = self
+            .order
+            .iter()
+            .copied()
+            .filter(|&n| self.nodes[n].children.is_empty())
+            .collect();
         let plan = match Target::parse(target)? {
             Target::Head => {
                 if all_heads.len() > 1 {
-                    return Err(GraphError::MultipleHeads { heads: self.heads().into_iter().map(String::from).collect() });
+                    return Err(GraphError::MultipleHeads {
+                        heads: self.heads().into_iter().map(String::from).collect(),
+                    });
                 }
                 pending(&all_heads)
             }
@@ -282,7 +334,11 @@ impl RevisionGraph {
     }
 
     /// The revisions to revert, in order, to go from `current` heads down to `target`.
-    pub fn downgrade_plan(&self, current: &[String], target: &str) -> Result<Vec<&str>, GraphError> {
+    pub fn downgrade_plan(
+        &self,
+        current: &[String],
+        target: &str,
+    ) -> Result<Vec<&str>, GraphError> {
         let applied = self.closure(&self.nodes_of(current)?);
         let mut undo: Vec<usize> = match Target::parse(target)? {
             Target::Base => self.sorted(&applied),
@@ -292,7 +348,13 @@ impl RevisionGraph {
                     return Err(GraphError::NotApplied(self.id(n).into()));
                 }
                 let keep = self.closure(&[n]);
-                self.sorted(&applied.iter().copied().filter(|n| !keep.contains(n)).collect())
+                self.sorted(
+                    &applied
+                        .iter()
+                        .copied()
+                        .filter(|n| !keep.contains(n))
+                        .collect(),
+                )
             }
             Target::Relative(n) if n <= 0 => {
                 let all = self.sorted(&applied);
@@ -307,7 +369,9 @@ impl RevisionGraph {
                 }
                 all[all.len() - n..].to_vec()
             }
-            Target::Head | Target::Heads | Target::Relative(_) => return Err(GraphError::InvalidTarget(target.into())),
+            Target::Head | Target::Heads | Target::Relative(_) => {
+                return Err(GraphError::InvalidTarget(target.into()))
+            }
         };
         undo.reverse();
         Ok(undo.into_iter().map(|n| self.id(n)).collect())
@@ -316,19 +380,30 @@ impl RevisionGraph {
     /// The version-table rows after applying `id` on top of `heads`.
     pub fn heads_after_upgrade(&self, heads: &[String], id: &str) -> Vec<String> {
         let parents = self.parents(id);
-        let mut next: Vec<String> = heads.iter().filter(|h| !parents.contains(&h.as_str())).cloned().collect();
+        let mut next: Vec<String> = heads
+            .iter()
+            .filter(|h| !parents.contains(&h.as_str()))
+            .cloned()
+            .collect();
         next.push(id.to_owned());
         next
     }
 
     /// The version-table rows after reverting `id` from `heads`.
-    pub fn heads_after_downgrade(&self, heads: &[String], id: &str) -> Result<Vec<String>, GraphError> {
+    pub fn heads_after_downgrade(
+        &self,
+        heads: &[String],
+        id: &str,
+    ) -> Result<Vec<String>, GraphError> {
         let remaining: Vec<String> = heads.iter().filter(|h| *h != id).cloned().collect();
         let applied = self.closure(&self.nodes_of(&remaining)?);
         let mut next = remaining;
         for parent in self.parents(id) {
             // A parent becomes a head again unless another applied revision still builds on it.
-            let still_built_on = self.nodes[self.index[parent]].children.iter().any(|c| applied.contains(c));
+            let still_built_on = self.nodes[self.index[parent]]
+                .children
+                .iter()
+                .any(|c| applied.contains(c));
             if !still_built_on && !next.iter().any(|h| h == parent) {
                 next.push(parent.to_owned());
             }
@@ -337,14 +412,19 @@ impl RevisionGraph {
     }
 
     fn describe_heads(&self, current: &[String]) -> String {
-        if current.is_empty() { "base".into() } else { current.join(", ") }
+        if current.is_empty() {
+            "base".into()
+        } else {
+            current.join(", ")
+        }
     }
 }
 
 /// Kahn's algorithm; ties broken by declaration order so the order is stable.
 fn topological_order(nodes: &[Node]) -> Result<Vec<usize>, GraphError> {
     let mut missing: Vec<usize> = nodes.iter().map(|n| n.parents.len()).collect();
-    let mut ready: std::collections::BTreeSet<usize> = (0..nodes.len()).filter(|&n| missing[n] == 0).collect();
+    let mut ready: std::collections::BTreeSet<usize> =
+        (0..nodes.len()).filter(|&n| missing[n] == 0).collect();
     let mut order = Vec::with_capacity(nodes.len());
     while let Some(n) = ready.pop_first() {
         order.push(n);
@@ -358,13 +438,23 @@ fn topological_order(nodes: &[Node]) -> Result<Vec<usize>, GraphError> {
     if order.len() < nodes.len() {
         let placed: HashSet<usize> = order.iter().copied().collect();
         // Walk parents from an unplaced node until one repeats: that walk is a cycle.
-        let start = (0..nodes.len()).find(|n| !placed.contains(n)).expect("some node is unplaced");
+        let start = (0..nodes.len())
+            .find(|n| !placed.contains(n))
+            .expect("some node is unplaced");
         let mut path = vec![start];
         let mut current = start;
         loop {
-            let next = *nodes[current].parents.iter().find(|p| !placed.contains(p)).expect("an unplaced node has an unplaced parent");
+            let next = *nodes[current]
+                .parents
+                .iter()
+                .find(|p| !placed.contains(p))
+                .expect("an unplaced node has an unplaced parent");
             if let Some(pos) = path.iter().position(|&n| n == next) {
-                let mut ids: Vec<String> = path[pos..].iter().rev().map(|&n| nodes[n].id.clone()).collect();
+                let mut ids: Vec<String> = path[pos..]
+                    .iter()
+                    .rev()
+                    .map(|&n| nodes[n].id.clone())
+                    .collect();
                 ids.push(ids[0].clone());
                 return Err(GraphError::Cycle { ids });
             }
@@ -395,15 +485,29 @@ mod tests {
         assert_eq!(g.upgrade_plan(&s(&["a"]), "b").unwrap(), ["b"]);
         assert_eq!(g.downgrade_plan(&s(&["c"]), "-1").unwrap(), ["c"]);
         assert_eq!(g.downgrade_plan(&s(&["c"]), "a").unwrap(), ["c", "b"]);
-        assert_eq!(g.downgrade_plan(&s(&["c"]), "base").unwrap(), ["c", "b", "a"]);
-        assert!(matches!(g.downgrade_plan(&s(&["a"]), "c"), Err(GraphError::NotApplied(_))));
-        assert!(matches!(g.downgrade_plan(&s(&["c"]), "-4"), Err(GraphError::RelativeOutOfRange { .. })));
+        assert_eq!(
+            g.downgrade_plan(&s(&["c"]), "base").unwrap(),
+            ["c", "b", "a"]
+        );
+        assert!(matches!(
+            g.downgrade_plan(&s(&["a"]), "c"),
+            Err(GraphError::NotApplied(_))
+        ));
+        assert!(matches!(
+            g.downgrade_plan(&s(&["c"]), "-4"),
+            Err(GraphError::RelativeOutOfRange { .. })
+        ));
     }
 
     #[test]
     fn branches_merge_and_version_rows() {
         // a -> b1, a -> b2, (b1, b2) -> m
-        let g = graph(&[("a", &[]), ("b1", &["a"]), ("b2", &["a"]), ("m", &["b1", "b2"])]);
+        let g = graph(&[
+            ("a", &[]),
+            ("b1", &["a"]),
+            ("b2", &["a"]),
+            ("m", &["b1", "b2"]),
+        ]);
         assert_eq!(g.heads(), ["m"]);
         let mut heads = s(&["a"]);
         heads = g.heads_after_upgrade(&heads, "b1");
@@ -425,7 +529,9 @@ mod tests {
     #[test]
     fn multiple_heads_need_a_merge() {
         let g = graph(&[("a", &[]), ("b1", &["a"]), ("b2", &["a"])]);
-        assert!(matches!(g.upgrade_plan(&[], "head"), Err(GraphError::MultipleHeads { heads }) if heads == ["b1", "b2"]));
+        assert!(
+            matches!(g.upgrade_plan(&[], "head"), Err(GraphError::MultipleHeads { heads }) if heads == ["b1", "b2"])
+        );
         assert_eq!(g.upgrade_plan(&[], "heads").unwrap(), ["a", "b1", "b2"]);
     }
 
@@ -438,7 +544,10 @@ mod tests {
         let cycle = RevisionGraph::new([("a", vec!["c"]), ("b", vec!["a"]), ("c", vec!["b"])]);
         assert!(matches!(cycle, Err(GraphError::Cycle { ids }) if ids.len() == 4));
         let g = graph(&[("abc1", &[]), ("abc2", &["abc1"])]);
-        assert!(matches!(g.resolve("abc"), Err(GraphError::AmbiguousPrefix { .. })));
+        assert!(matches!(
+            g.resolve("abc"),
+            Err(GraphError::AmbiguousPrefix { .. })
+        ));
         assert_eq!(g.resolve("abc2").unwrap(), "abc2");
     }
 }

@@ -54,7 +54,12 @@ impl NamingConvention {
     }
 
     /// The name of a foreign key from `columns` of `table` to `referred_table`.
-    pub fn foreign_key(&self, table: &str, columns: &[impl AsRef<str>], referred_table: &str) -> String {
+    pub fn foreign_key(
+        &self,
+        table: &str,
+        columns: &[impl AsRef<str>],
+        referred_table: &str,
+    ) -> String {
         render(&self.fk, table, columns, referred_table, "")
     }
 
@@ -77,7 +82,11 @@ fn render(
     constraint_name: &str,
 ) -> String {
     let first = columns.first().map(|c| c.as_ref()).unwrap_or("");
-    let all = columns.iter().map(|c| c.as_ref()).collect::<Vec<_>>().join("_");
+    let all = columns
+        .iter()
+        .map(|c| c.as_ref())
+        .collect::<Vec<_>>()
+        .join("_");
     let name = template
         .replace("%(table_name)s", table)
         .replace("%(column_0_N_name)s", &all)
@@ -109,11 +118,17 @@ mod tests {
     #[test]
     fn long_names_are_truncated_with_a_stable_hash() {
         let naming = NamingConvention::default();
-        let cols = ["a_very_long_column_name_number_one", "a_very_long_column_name_number_two"];
+        let cols = [
+            "a_very_long_column_name_number_one",
+            "a_very_long_column_name_number_two",
+        ];
         let name = naming.index("a_rather_long_table_name", &cols);
         assert_eq!(name.len(), MAX_IDENTIFIER_LEN);
         assert_eq!(name, naming.index("a_rather_long_table_name", &cols));
-        let other = naming.index("a_rather_long_table_name", &[cols[0], "a_very_long_column_name_number_3"]);
+        let other = naming.index(
+            "a_rather_long_table_name",
+            &[cols[0], "a_very_long_column_name_number_3"],
+        );
         assert_ne!(name, other);
     }
 }

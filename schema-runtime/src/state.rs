@@ -99,23 +99,33 @@ impl Schema {
 
     /// The column `table.column`.
     pub fn column(&self, table: &str, column: &str) -> Result<&ColumnDef, StateError> {
-        self.table_def(table)?.column(column).ok_or_else(|| StateError::MissingColumn {
-            table: table.to_owned(),
-            column: column.to_owned(),
-        })
+        self.table_def(table)?
+            .column(column)
+            .ok_or_else(|| StateError::MissingColumn {
+                table: table.to_owned(),
+                column: column.to_owned(),
+            })
     }
 
     /// The index called `name`, on whichever table.
     pub fn index(&self, name: &str) -> Option<&IndexDef> {
-        self.tables.values().flat_map(|t| t.indexes.iter()).find(|i| i.name == name)
+        self.tables
+            .values()
+            .flat_map(|t| t.indexes.iter())
+            .find(|i| i.name == name)
     }
 
     fn table_def(&self, name: &str) -> Result<&TableDef, StateError> {
-        self.tables.get(name).map(|t| &t.def).ok_or_else(|| StateError::MissingTable(name.to_owned()))
+        self.tables
+            .get(name)
+            .map(|t| &t.def)
+            .ok_or_else(|| StateError::MissingTable(name.to_owned()))
     }
 
     fn table_mut(&mut self, name: &str) -> Result<&mut Table, StateError> {
-        self.tables.get_mut(name).ok_or_else(|| StateError::MissingTable(name.to_owned()))
+        self.tables
+            .get_mut(name)
+            .ok_or_else(|| StateError::MissingTable(name.to_owned()))
     }
 
     fn name_taken(&self, name: &str) -> bool {
@@ -130,7 +140,10 @@ impl Schema {
         let def = self.table_def(table)?;
         for column in columns {
             if def.column(column).is_none() {
-                return Err(StateError::MissingColumn { table: table.to_owned(), column: column.clone() });
+                return Err(StateError::MissingColumn {
+                    table: table.to_owned(),
+                    column: column.clone(),
+                });
             }
         }
         Ok(())
@@ -157,12 +170,24 @@ impl Schema {
                         return Err(StateError::DuplicateName(key.name.clone()));
                     }
                 }
-                self.tables.insert(def.name.clone(), Table { def: def.clone(), indexes: Vec::new() });
+                self.tables.insert(
+                    def.name.clone(),
+                    Table {
+                        def: def.clone(),
+                        indexes: Vec::new(),
+                    },
+                );
             }
             Op::DropTable { table } => {
-                self.tables.remove(table).ok_or_else(|| StateError::MissingTable(table.clone()))?;
+                self.tables
+                    .remove(table)
+                    .ok_or_else(|| StateError::MissingTable(table.clone()))?;
             }
-            Op::AddColumn { table, column, unique } => {
+            Op::AddColumn {
+                table,
+                column,
+                unique,
+            } => {
                 if let Some(name) = unique {
                     if self.name_taken(name) {
                         return Err(StateError::DuplicateName(name.clone()));
@@ -170,11 +195,17 @@ impl Schema {
                 }
                 let t = self.table_mut(table)?;
                 if t.def.column(&column.name).is_some() {
-                    return Err(StateError::DuplicateColumn { table: table.clone(), column: column.name.clone() });
+                    return Err(StateError::DuplicateColumn {
+                        table: table.clone(),
+                        column: column.name.clone(),
+                    });
                 }
                 t.def.columns.push(column.clone());
                 if let Some(name) = unique {
-                    t.def.uniques.push(KeyDef { name: name.clone(), columns: vec![column.name.clone()] });
+                    t.def.uniques.push(KeyDef {
+                        name: name.clone(),
+                        columns: vec![column.name.clone()],
+                    });
                 }
             }
             Op::DropColumn { table, column } => {
@@ -190,17 +221,27 @@ impl Schema {
                             .uniques
                             .iter()
                             .chain(&t.def.primary_key)
-                            .filter(|k| k.columns.iter().any(|c| c == column) && k.columns.len() > 1)
+                            .filter(|k| {
+                                k.columns.iter().any(|c| c == column) && k.columns.len() > 1
+                            })
                             .map(|k| k.name.clone()),
                     )
                     .next();
                 if let Some(by) = in_use {
-                    return Err(StateError::ColumnInUse { table: table.clone(), column: column.clone(), by });
+                    return Err(StateError::ColumnInUse {
+                        table: table.clone(),
+                        column: column.clone(),
+                        by,
+                    });
                 }
                 // Single-column indexes and constraints go with their column, as on every dialect.
                 t.indexes.retain(|i| i.columns != [column.clone()]);
                 t.def.uniques.retain(|k| k.columns != [column.clone()]);
-                if t.def.primary_key.as_ref().is_some_and(|pk| pk.columns == [column.clone()]) {
+                if t.def
+                    .primary_key
+                    .as_ref()
+                    .is_some_and(|pk| pk.columns == [column.clone()])
+                {
                     t.def.primary_key = None;
                 }
                 t.def.columns.retain(|c| &c.name != column);
@@ -217,7 +258,10 @@ impl Schema {
                 self.table_mut(&index.table)?.indexes.push(index.clone());
             }
             Op::DropIndex { name } => {
-                let table = self.index(name).map(|i| i.table.clone()).ok_or_else(|| StateError::MissingIndex(name.clone()))?;
+                let table = self
+                    .index(name)
+                    .map(|i| i.table.clone())
+                    .ok_or_else(|| StateError::MissingIndex(name.clone()))?;
                 self.table_mut(&table)?.indexes.retain(|i| &i.name != name);
             }
             Op::AddUnique { table, key } => {
@@ -242,16 +286,27 @@ impl Schema {
 
     fn alter_column(&mut self, alter: &AlterColumn) -> Result<(), StateError> {
         if alter.is_empty() {
-            return Err(StateError::EmptyAlter { table: alter.table.clone(), column: alter.column.clone() });
+            return Err(StateError::EmptyAlter {
+                table: alter.table.clone(),
+                column: alter.column.clone(),
+            });
         }
         self.column(&alter.table, &alter.column)?;
         if let Some(new) = &alter.rename {
             if new != &alter.column && self.column(&alter.table, new).is_ok() {
-                return Err(StateError::DuplicateColumn { table: alter.table.clone(), column: new.clone() });
+                return Err(StateError::DuplicateColumn {
+                    table: alter.table.clone(),
+                    column: new.clone(),
+                });
             }
         }
         let t = self.table_mut(&alter.table)?;
-        let column = t.def.columns.iter_mut().find(|c| c.name == alter.column).expect("checked above");
+        let column = t
+            .def
+            .columns
+            .iter_mut()
+            .find(|c| c.name == alter.column)
+            .expect("checked above");
         if let Some(ty) = &alter.ty {
             column.ty = ty.clone();
         }

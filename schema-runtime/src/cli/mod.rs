@@ -2,9 +2,15 @@
 //! [`runner_main!`](crate::runner_main), and `cargo schema upgrade` builds and runs it.
 
 pub mod args;
-#[cfg(all(feature = "cli", any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
+#[cfg(all(
+    feature = "cli",
+    any(feature = "postgres", feature = "sqlite", feature = "mysql")
+))]
 mod runner;
-#[cfg(all(feature = "cli", any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
+#[cfg(all(
+    feature = "cli",
+    any(feature = "postgres", feature = "sqlite", feature = "mysql")
+))]
 pub use runner::*;
 
 /// Documented exit codes of the runner and of `cargo schema`.

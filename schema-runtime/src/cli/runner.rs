@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use super::exit_codes;
 use super::args::{Format, GlobalArgs, MoveArgs, RunnerCommand};
+use super::exit_codes;
 use crate::migrator::{Database, Direction, MigrateError, Migrator, StepEvent, VersionTable};
 use crate::{Dialect, Migrations};
 
@@ -29,7 +29,11 @@ impl Project {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "migrate", about = "Apply and inspect this package's migrations", version)]
+#[command(
+    name = "migrate",
+    about = "Apply and inspect this package's migrations",
+    version
+)]
 struct RunnerCli {
     #[command(flatten)]
     global: GlobalArgs,
@@ -67,7 +71,10 @@ pub fn main(migrations: &Migrations, project: Project) -> ExitCode {
             return ExitCode::from(exit_codes::INVALID_PLAN);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             output::error(format!("cannot start the async runtime: {e}"));
@@ -87,7 +94,12 @@ pub fn main(migrations: &Migrations, project: Project) -> ExitCode {
     }
 }
 
-async fn run(migrator: &Migrator, global: &GlobalArgs, command: &RunnerCommand, url: &str) -> Result<u8, MigrateError> {
+async fn run(
+    migrator: &Migrator,
+    global: &GlobalArgs,
+    command: &RunnerCommand,
+    url: &str,
+) -> Result<u8, MigrateError> {
     let json = global.format == Format::Json;
     match command {
         RunnerCommand::Upgrade(args) => move_to(migrator, args, Direction::Up, url, json).await,
@@ -103,11 +115,19 @@ async fn run(migrator: &Migrator, global: &GlobalArgs, command: &RunnerCommand, 
             if !json {
                 let graph_heads = migrator.graph().heads();
                 for head in &heads {
-                    let mark = if graph_heads.contains(&head.as_str()) { " (head)" } else { "" };
+                    let mark = if graph_heads.contains(&head.as_str()) {
+                        " (head)"
+                    } else {
+                        ""
+                    };
                     match migrator.revision(head) {
-                        Some(rev) if args.verbose => output::data(format!("{head}{mark}\n    {}", rev.message)),
+                        Some(rev) if args.verbose => {
+                            output::data(format!("{head}{mark}\n    {}", rev.message))
+                        }
                         Some(_) => output::data(format!("{head}{mark}")),
-                        None => output::data(format!("{head} (unknown to this build: applied by a newer version?)")),
+                        None => output::data(format!(
+                            "{head} (unknown to this build: applied by a newer version?)"
+                        )),
                     }
                 }
             }
@@ -154,7 +174,11 @@ async fn run(migrator: &Migrator, global: &GlobalArgs, command: &RunnerCommand, 
                     format!(
                         "{} revisions on {}: no problems",
                         migrator.graph().len(),
-                        dialects.iter().map(|d| d.name()).collect::<Vec<_>>().join(", ")
+                        dialects
+                            .iter()
+                            .map(|d| d.name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 );
                 Ok(exit_codes::SUCCESS)
@@ -163,11 +187,22 @@ async fn run(migrator: &Migrator, global: &GlobalArgs, command: &RunnerCommand, 
             }
         }
         RunnerCommand::Show(args) => {
-            let id = migrator.graph().resolve(&args.revision).map_err(crate::PlanError::from)?.to_owned();
+            let id = migrator
+                .graph()
+                .resolve(&args.revision)
+                .map_err(crate::PlanError::from)?
+                .to_owned();
             let rev = migrator.revision(&id).expect("resolved ids exist");
             let dialect: Dialect = args.dialect.into();
             output::data(format!("Revision: {id}"));
-            output::data(format!("Parents:  {}", if rev.parents.is_empty() { "<base>".into() } else { rev.parents.join(", ") }));
+            output::data(format!(
+                "Parents:  {}",
+                if rev.parents.is_empty() {
+                    "<base>".into()
+                } else {
+                    rev.parents.join(", ")
+                }
+            ));
             output::data(format!("Message:  {}", rev.message));
             let before: Vec<String> = rev.parents.clone();
             let steps = migrator.plan_upgrade(dialect, &before, &id)?;
@@ -182,14 +217,22 @@ async fn run(migrator: &Migrator, global: &GlobalArgs, command: &RunnerCommand, 
     }
 }
 
-async fn move_to(migrator: &Migrator, args: &MoveArgs, direction: Direction, url: &str, json: bool) -> Result<u8, MigrateError> {
+async fn move_to(
+    migrator: &Migrator,
+    args: &MoveArgs,
+    direction: Direction,
+    url: &str,
+    json: bool,
+) -> Result<u8, MigrateError> {
     let default_target = match direction {
         Direction::Up => "head",
         Direction::Down => {
             if args.target.is_none() {
-                return Err(MigrateError::Plan(crate::PlanError::Graph(crate::graph::GraphError::InvalidTarget(
-                    "(missing): downgrade needs a target such as -1, a revision or base".into(),
-                ))));
+                return Err(MigrateError::Plan(crate::PlanError::Graph(
+                    crate::graph::GraphError::InvalidTarget(
+                        "(missing): downgrade needs a target such as -1, a revision or base".into(),
+                    ),
+                )));
             }
             ""
         }
@@ -198,7 +241,9 @@ async fn move_to(migrator: &Migrator, args: &MoveArgs, direction: Direction, url
     if args.sql {
         let dialect = match args.dialect {
             Some(d) => d.into(),
-            None => Dialect::from_url(url).ok_or_else(|| MigrateError::UnsupportedUrl(url.into()))?,
+            None => {
+                Dialect::from_url(url).ok_or_else(|| MigrateError::UnsupportedUrl(url.into()))?
+            }
         };
         offline_sql(migrator, dialect, direction, target)?;
         return Ok(exit_codes::SUCCESS);
@@ -209,7 +254,10 @@ async fn move_to(migrator: &Migrator, args: &MoveArgs, direction: Direction, url
         Direction::Down => "Downgrading",
     };
     if !json {
-        output::status(verb, format!("{} to {target}", crate::migrator::redact_url(url)));
+        output::status(
+            verb,
+            format!("{} to {target}", crate::migrator::redact_url(url)),
+        );
     }
     let clock = std::time::Instant::now();
     let observe = |event: StepEvent<'_>| {
@@ -218,7 +266,15 @@ async fn move_to(migrator: &Migrator, args: &MoveArgs, direction: Direction, url
                 Direction::Up => "Applied",
                 Direction::Down => "Reverted",
             };
-            output::status(done, format!("{} ({}) in {}", step.revision, step.message, output::duration(duration)));
+            output::status(
+                done,
+                format!(
+                    "{} ({}) in {}",
+                    step.revision,
+                    step.message,
+                    output::duration(duration)
+                ),
+            );
         }
     };
     let steps = match direction {
@@ -239,29 +295,49 @@ async fn move_to(migrator: &Migrator, args: &MoveArgs, direction: Direction, url
     } else {
         output::status(
             "Finished",
-            format!("{} revision(s) in {}", steps.len(), output::duration(clock.elapsed())),
+            format!(
+                "{} revision(s) in {}",
+                steps.len(),
+                output::duration(clock.elapsed())
+            ),
         );
     }
     Ok(exit_codes::SUCCESS)
 }
 
 /// Prints the SQL script of a range for a DBA: version tables, then each revision in a transaction.
-fn offline_sql(migrator: &Migrator, d: Dialect, direction: Direction, range: &str) -> Result<(), MigrateError> {
+fn offline_sql(
+    migrator: &Migrator,
+    d: Dialect,
+    direction: Direction,
+    range: &str,
+) -> Result<(), MigrateError> {
     let (from, to) = match range.split_once(':') {
         Some((from, to)) => (Some(from), to),
         None => (None, range),
     };
     let current: Vec<String> = match from {
         None | Some("base") | Some("") => Vec::new(),
-        Some(rev) => vec![migrator.graph().resolve(rev).map_err(crate::PlanError::from)?.to_owned()],
+        Some(rev) => vec![migrator
+            .graph()
+            .resolve(rev)
+            .map_err(crate::PlanError::from)?
+            .to_owned()],
     };
     if direction == Direction::Down && from.is_none() {
-        return Err(MigrateError::Plan(crate::PlanError::Graph(crate::graph::GraphError::InvalidTarget(
-            format!("{range}: offline downgrade needs FROM:TO, e.g. head:base"),
-        ))));
+        return Err(MigrateError::Plan(crate::PlanError::Graph(
+            crate::graph::GraphError::InvalidTarget(format!(
+                "{range}: offline downgrade needs FROM:TO, e.g. head:base"
+            )),
+        )));
     }
     let current = if from == Some("head") || from == Some("heads") {
-        migrator.graph().heads().into_iter().map(String::from).collect()
+        migrator
+            .graph()
+            .heads()
+            .into_iter()
+            .map(String::from)
+            .collect()
     } else {
         current
     };
@@ -281,9 +357,18 @@ pub fn script(table: &VersionTable, d: Dialect, steps: &[crate::Step]) -> String
         out.push_str(";\n\n");
     }
     for step in steps {
-        out.push_str(&format!("-- {} {} ({})\n", step.direction.as_str(), step.revision, step.message));
+        out.push_str(&format!(
+            "-- {} {} ({})\n",
+            step.direction.as_str(),
+            step.revision,
+            step.message
+        ));
         out.push_str("BEGIN;\n");
-        for sql in step.statements.iter().chain(&table.update_sql(d, &step.heads_before, &step.heads_after)) {
+        for sql in step.statements.iter().chain(&table.update_sql(
+            d,
+            &step.heads_before,
+            &step.heads_after,
+        )) {
             out.push_str(sql);
             out.push_str(";\n");
         }
@@ -308,7 +393,11 @@ fn history(migrator: &Migrator, verbose: bool, current: &[String], json: bool) {
         return;
     }
     for rev in revisions {
-        let parents = if rev.parents.is_empty() { "<base>".to_owned() } else { rev.parents.join(", ") };
+        let parents = if rev.parents.is_empty() {
+            "<base>".to_owned()
+        } else {
+            rev.parents.join(", ")
+        };
         let mut marks = Vec::new();
         if heads.contains(&rev.id.as_str()) {
             marks.push("head");
@@ -316,9 +405,16 @@ fn history(migrator: &Migrator, verbose: bool, current: &[String], json: bool) {
         if current.contains(&rev.id) {
             marks.push("current");
         }
-        let marks = if marks.is_empty() { String::new() } else { format!(" ({})", marks.join(", ")) };
+        let marks = if marks.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", marks.join(", "))
+        };
         if verbose {
-            output::data(format!("Rev: {}{marks}\nParent: {parents}\n\n    {}\n", rev.id, rev.message));
+            output::data(format!(
+                "Rev: {}{marks}\nParent: {parents}\n\n    {}\n",
+                rev.id, rev.message
+            ));
         } else {
             output::data(format!("{parents} -> {}{marks}, {}", rev.id, rev.message));
         }
@@ -357,7 +453,10 @@ macro_rules! runner_main {
         fn main() -> ::std::process::ExitCode {
             $crate::cli::main(
                 &$migrations,
-                $crate::cli::Project { dir: ::core::env!("CARGO_MANIFEST_DIR"), name: ::core::env!("CARGO_PKG_NAME") },
+                $crate::cli::Project {
+                    dir: ::core::env!("CARGO_MANIFEST_DIR"),
+                    name: ::core::env!("CARGO_PKG_NAME"),
+                },
             )
         }
     };

@@ -58,10 +58,17 @@ pub(super) fn alter_column(d: Dialect, alter: &AlterColumn, current: &ColumnDef)
     }
     if let Some(name) = &alter.rename {
         new.name = name.clone();
-        return vec![format!("ALTER TABLE {table} CHANGE COLUMN {} {}", d.quote(&alter.column), d.column_sql(&new))];
+        return vec![format!(
+            "ALTER TABLE {table} CHANGE COLUMN {} {}",
+            d.quote(&alter.column),
+            d.column_sql(&new)
+        )];
     }
     if alter.ty.is_some() || alter.nullable.is_some() {
-        return vec![format!("ALTER TABLE {table} MODIFY COLUMN {}", d.column_sql(&new))];
+        return vec![format!(
+            "ALTER TABLE {table} MODIFY COLUMN {}",
+            d.column_sql(&new)
+        )];
     }
     let column = d.quote(&alter.column);
     match &new.default {
@@ -69,6 +76,8 @@ pub(super) fn alter_column(d: Dialect, alter: &AlterColumn, current: &ColumnDef)
             "ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {}",
             render_default(default, &new.ty)
         )],
-        None => vec![format!("ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT")],
+        None => vec![format!(
+            "ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT"
+        )],
     }
 }

@@ -1,7 +1,7 @@
 //! PostgreSQL: transactional DDL, native identity, UUID and JSONB, every ALTER COLUMN.
 
 use super::Dialect;
-use crate::ops::AlterColumn;
+use crate::ops::{AlterColumn, ColumnDef};
 use crate::types::Type;
 
 pub(super) fn render_type(ty: &Type) -> String {
@@ -26,7 +26,7 @@ pub(super) fn render_type(ty: &Type) -> String {
     }
 }
 
-pub(super) fn alter_column(d: Dialect, alter: &AlterColumn) -> Vec<String> {
+pub(super) fn alter_column(d: Dialect, alter: &AlterColumn, current: &ColumnDef) -> Vec<String> {
     let table = d.quote(&alter.table);
     let column = d.quote(&alter.column);
     let mut actions = Vec::new();
@@ -45,7 +45,7 @@ pub(super) fn alter_column(d: Dialect, alter: &AlterColumn) -> Vec<String> {
     match &alter.default {
         Some(Some(default)) => actions.push(format!(
             "ALTER COLUMN {column} SET DEFAULT {}",
-            d.render_default(default, alter.ty.as_ref().unwrap_or(&Type::Text))
+            d.render_default(default, alter.ty.as_ref().unwrap_or(&current.ty))
         )),
         Some(None) => actions.push(format!("ALTER COLUMN {column} DROP DEFAULT")),
         None => {}
@@ -55,7 +55,10 @@ pub(super) fn alter_column(d: Dialect, alter: &AlterColumn) -> Vec<String> {
         sql.push(format!("ALTER TABLE {table} {}", actions.join(", ")));
     }
     if let Some(new) = &alter.rename {
-        sql.push(format!("ALTER TABLE {table} RENAME COLUMN {column} TO {}", d.quote(new)));
+        sql.push(format!(
+            "ALTER TABLE {table} RENAME COLUMN {column} TO {}",
+            d.quote(new)
+        ));
     }
     sql
 }

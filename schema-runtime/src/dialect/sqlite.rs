@@ -57,11 +57,15 @@ pub(super) fn add_column(
     unique: Option<&str>,
     before: &Schema,
 ) -> Result<Vec<String>, RenderError> {
-    before
-        .table(table)
-        .ok_or_else(|| RenderError::State { op: op.describe(), source: crate::StateError::MissingTable(table.into()) })?;
+    before.table(table).ok_or_else(|| RenderError::State {
+        op: op.describe(),
+        source: crate::StateError::MissingTable(table.into()),
+    })?;
     if column.identity {
-        return Err(d.unsupported(op, "SQLite cannot add an autoincrement column to an existing table"));
+        return Err(d.unsupported(
+            op,
+            "SQLite cannot add an autoincrement column to an existing table",
+        ));
     }
     match &column.default {
         None if !column.nullable => {
@@ -79,9 +83,20 @@ pub(super) fn add_column(
         }
         _ => {}
     }
-    let mut sql = vec![format!("ALTER TABLE {} ADD COLUMN {}", d.quote(table), d.column_sql(column))];
+    let mut sql = vec![format!(
+        "ALTER TABLE {} ADD COLUMN {}",
+        d.quote(table),
+        d.column_sql(column)
+    )];
     if let Some(name) = unique {
-        sql.push(unique_index(d, table, &KeyDef { name: name.to_owned(), columns: vec![column.name.clone()] }));
+        sql.push(unique_index(
+            d,
+            table,
+            &KeyDef {
+                name: name.to_owned(),
+                columns: vec![column.name.clone()],
+            },
+        ));
     }
     Ok(sql)
 }
@@ -93,11 +108,19 @@ pub(super) fn drop_column(
     column: &str,
     before: &Schema,
 ) -> Result<Vec<String>, RenderError> {
-    let t = before
-        .table(table)
-        .ok_or_else(|| RenderError::State { op: op.describe(), source: crate::StateError::MissingTable(table.into()) })?;
-    if t.def.primary_key.as_ref().is_some_and(|pk| pk.columns.iter().any(|c| c == column)) {
-        return Err(d.unsupported(op, format!("`{table}.{column}` is part of the primary key. {REBUILD_HINT}")));
+    let t = before.table(table).ok_or_else(|| RenderError::State {
+        op: op.describe(),
+        source: crate::StateError::MissingTable(table.into()),
+    })?;
+    if t.def
+        .primary_key
+        .as_ref()
+        .is_some_and(|pk| pk.columns.iter().any(|c| c == column))
+    {
+        return Err(d.unsupported(
+            op,
+            format!("`{table}.{column}` is part of the primary key. {REBUILD_HINT}"),
+        ));
     }
     // SQLite refuses to drop an indexed column: drop its single-column indexes and unique keys first
     // (every unique key is a named unique index on SQLite).
@@ -109,11 +132,19 @@ pub(super) fn drop_column(
         .filter(|(_, cols)| cols.iter().any(|c| c == column))
         .map(|(name, _)| format!("DROP INDEX {}", d.quote(name)))
         .collect();
-    sql.push(format!("ALTER TABLE {} DROP COLUMN {}", d.quote(table), d.quote(column)));
+    sql.push(format!(
+        "ALTER TABLE {} DROP COLUMN {}",
+        d.quote(table),
+        d.quote(column)
+    ));
     Ok(sql)
 }
 
-pub(super) fn alter_column(d: Dialect, op: &Op, alter: &AlterColumn) -> Result<Vec<String>, RenderError> {
+pub(super) fn alter_column(
+    d: Dialect,
+    op: &Op,
+    alter: &AlterColumn,
+) -> Result<Vec<String>, RenderError> {
     if alter.ty.is_some() || alter.nullable.is_some() || alter.default.is_some() {
         return Err(d.unsupported(op, REBUILD_HINT));
     }
@@ -121,7 +152,12 @@ pub(super) fn alter_column(d: Dialect, op: &Op, alter: &AlterColumn) -> Result<V
         .rename
         .iter()
         .map(|new| {
-            format!("ALTER TABLE {} RENAME COLUMN {} TO {}", d.quote(&alter.table), d.quote(&alter.column), d.quote(new))
+            format!(
+                "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                d.quote(&alter.table),
+                d.quote(&alter.column),
+                d.quote(new)
+            )
         })
         .collect())
 }

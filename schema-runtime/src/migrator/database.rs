@@ -68,7 +68,12 @@ pub fn redact(url: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => {
             let userinfo = &url[scheme + 3..at];
             match userinfo.find(':') {
-                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &userinfo[..colon], &url[at..]),
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme + 3],
+                    &userinfo[..colon],
+                    &url[at..]
+                ),
                 None => url.to_owned(),
             }
         }
@@ -80,26 +85,37 @@ impl Database {
     /// Connects to `url` (`postgres://`, `sqlite:`, `mysql://` or `mariadb://`); a SQLite file
     /// is created when missing.
     pub async fn connect(url: &str) -> Result<Database, MigrateError> {
-        let dialect = Dialect::from_url(url).ok_or_else(|| MigrateError::UnsupportedUrl(redact(url)))?;
-        let connect_err = |source| MigrateError::Connect { url: redact(url), source };
+        let dialect =
+            Dialect::from_url(url).ok_or_else(|| MigrateError::UnsupportedUrl(redact(url)))?;
+        let connect_err = |source| MigrateError::Connect {
+            url: redact(url),
+            source,
+        };
         match dialect {
             #[cfg(feature = "postgres")]
             Dialect::Postgres => {
-                let pool: sqlx::PgPool = one_connection().connect(url).await.map_err(connect_err)?;
-                Ok(Database::Postgres(pool.acquire().await.map_err(connect_err)?))
+                let pool: sqlx::PgPool =
+                    one_connection().connect(url).await.map_err(connect_err)?;
+                Ok(Database::Postgres(
+                    pool.acquire().await.map_err(connect_err)?,
+                ))
             }
             #[cfg(feature = "sqlite")]
             Dialect::Sqlite => {
                 let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
                     .map_err(connect_err)?
                     .create_if_missing(true);
-                let pool: sqlx::SqlitePool = one_connection().connect_with(options).await.map_err(connect_err)?;
+                let pool: sqlx::SqlitePool = one_connection()
+                    .connect_with(options)
+                    .await
+                    .map_err(connect_err)?;
                 Ok(Database::Sqlite(pool.acquire().await.map_err(connect_err)?))
             }
             #[cfg(feature = "mysql")]
             Dialect::Mysql => {
                 let url = url.replacen("mariadb://", "mysql://", 1);
-                let pool: sqlx::MySqlPool = one_connection().connect(&url).await.map_err(connect_err)?;
+                let pool: sqlx::MySqlPool =
+                    one_connection().connect(&url).await.map_err(connect_err)?;
                 Ok(Database::Mysql(pool.acquire().await.map_err(connect_err)?))
             }
             #[allow(unreachable_patterns)]
@@ -134,7 +150,11 @@ impl Database {
     }
 
     /// Runs a query whose first `columns` columns are text.
-    pub async fn fetch_rows(&mut self, sql: &str, columns: usize) -> Result<Vec<Vec<String>>, sqlx::Error> {
+    pub async fn fetch_rows(
+        &mut self,
+        sql: &str,
+        columns: usize,
+    ) -> Result<Vec<Vec<String>>, sqlx::Error> {
         use sqlx::Row;
         with_conn!(self, c => {
             let rows = sqlx::query(sql).fetch_all(&mut **c).await?;
@@ -163,16 +183,28 @@ impl Database {
         match self.dialect() {
             // One lock per database, held for the whole run; released by `unlock` or when the
             // session ends.
-            Dialect::Postgres => self.execute(&format!("SELECT pg_advisory_lock({LOCK_KEY})")).await,
-            Dialect::Mysql => self.execute("SELECT GET_LOCK(CONCAT('cargo_schema.', DATABASE()), -1)").await,
+            Dialect::Postgres => {
+                self.execute(&format!("SELECT pg_advisory_lock({LOCK_KEY})"))
+                    .await
+            }
+            Dialect::Mysql => {
+                self.execute("SELECT GET_LOCK(CONCAT('cargo_schema.', DATABASE()), -1)")
+                    .await
+            }
             Dialect::Sqlite => Ok(()),
         }
     }
 
     pub(crate) async fn unlock(&mut self) -> Result<(), sqlx::Error> {
         match self.dialect() {
-            Dialect::Postgres => self.execute(&format!("SELECT pg_advisory_unlock({LOCK_KEY})")).await,
-            Dialect::Mysql => self.execute("SELECT RELEASE_LOCK(CONCAT('cargo_schema.', DATABASE()))").await,
+            Dialect::Postgres => {
+                self.execute(&format!("SELECT pg_advisory_unlock({LOCK_KEY})"))
+                    .await
+            }
+            Dialect::Mysql => {
+                self.execute("SELECT RELEASE_LOCK(CONCAT('cargo_schema.', DATABASE()))")
+                    .await
+            }
             Dialect::Sqlite => Ok(()),
         }
     }
@@ -180,7 +212,9 @@ impl Database {
 
 /// A pool of one connection: the migrator holds it for the whole run.
 fn one_connection<DB: sqlx::Database>() -> sqlx::pool::PoolOptions<DB> {
-    sqlx::pool::PoolOptions::new().max_connections(1).min_connections(0)
+    sqlx::pool::PoolOptions::new()
+        .max_connections(1)
+        .min_connections(0)
 }
 
 /// The advisory-lock key: the bytes of "cgschema" as a big-endian i64.

@@ -1,19 +1,19 @@
 //! The migrator: plans steps over the revision graph (pure, no I/O) and applies them to a
 //! database (`run.rs`, through sqlx).
 
-mod plan;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 mod database;
+mod plan;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 mod run;
 mod version_table;
 
-pub use plan::{Direction, PlanError, Step};
-pub use version_table::VersionTable;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use database::{redact as redact_url, Database};
+pub use plan::{Direction, PlanError, Step};
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use run::{AppliedStep, LogEntry, MigrateError, StepEvent};
+pub use version_table::VersionTable;
 
 use std::collections::HashMap;
 
@@ -49,9 +49,19 @@ pub struct Migrator {
 impl Migrator {
     /// A migrator over `revisions`; fails on duplicate ids, unknown parents and cycles.
     pub fn new(revisions: Vec<Revision>) -> Result<Self, crate::graph::GraphError> {
-        let graph = RevisionGraph::new(revisions.iter().map(|r| (r.id.as_str(), r.parents.iter())))?;
-        let by_id = revisions.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
-        Ok(Migrator { revisions, by_id, graph, version_table: VersionTable::default() })
+        let graph =
+            RevisionGraph::new(revisions.iter().map(|r| (r.id.as_str(), r.parents.iter())))?;
+        let by_id = revisions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
+        Ok(Migrator {
+            revisions,
+            by_id,
+            graph,
+            version_table: VersionTable::default(),
+        })
     }
 
     /// A migrator over the revisions that [`migrations!`](crate::migrations) embedded.

@@ -95,7 +95,11 @@ pub fn checksum(statements: &[String]) -> String {
         }
         hasher.update(s.as_bytes());
     }
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl Migrator {
@@ -130,7 +134,10 @@ impl Migrator {
             for id in self.graph.topological() {
                 for op in &self.rev(id).upgrade {
                     if let Err(source) = d.render(op, &schema) {
-                        errors.push(PlanError::Render { revision: id.to_owned(), source });
+                        errors.push(PlanError::Render {
+                            revision: id.to_owned(),
+                            source,
+                        });
                     }
                     if let Err(e) = apply(&mut schema, id, op) {
                         if !errors.contains(&e) {
@@ -144,7 +151,12 @@ impl Migrator {
     }
 
     /// The steps that take a database at `current` heads to `target`.
-    pub fn plan_upgrade(&self, d: Dialect, current: &[String], target: &str) -> Result<Vec<Step>, PlanError> {
+    pub fn plan_upgrade(
+        &self,
+        d: Dialect,
+        current: &[String],
+        target: &str,
+    ) -> Result<Vec<Step>, PlanError> {
         let ids = self.graph.upgrade_plan(current, target)?;
         let mut schema = self.schema_at(current)?;
         let mut heads = current.to_vec();
@@ -172,12 +184,21 @@ impl Migrator {
     }
 
     /// The steps that take a database at `current` heads down to `target`.
-    pub fn plan_downgrade(&self, d: Dialect, current: &[String], target: &str) -> Result<Vec<Step>, PlanError> {
+    pub fn plan_downgrade(
+        &self,
+        d: Dialect,
+        current: &[String],
+        target: &str,
+    ) -> Result<Vec<Step>, PlanError> {
         let undo = self.graph.downgrade_plan(current, target)?;
         // Replay what stays first, then what goes, so the state before each reverted revision is
         // exactly what the database had when it ran.
         let applied = self.graph.applied(current)?;
-        let kept: Vec<&str> = applied.iter().copied().filter(|id| !undo.contains(id)).collect();
+        let kept: Vec<&str> = applied
+            .iter()
+            .copied()
+            .filter(|id| !undo.contains(id))
+            .collect();
         let mut schema = Schema::default();
         self.fold(&mut schema, &kept)?;
         let mut befores = Vec::with_capacity(undo.len());
@@ -217,7 +238,9 @@ impl Migrator {
         if rev.irreversible {
             return Err(PlanError::Irreversible {
                 revision: rev.id.clone(),
-                reason: "it is declared irreversible; restore a backup or stamp the database instead".into(),
+                reason:
+                    "it is declared irreversible; restore a backup or stamp the database instead"
+                        .into(),
             });
         }
         if let Some(down) = &rev.downgrade {
@@ -227,8 +250,15 @@ impl Migrator {
         let mut reversed = Vec::new();
         for op in &rev.upgrade {
             let undo = op.reverse(&schema).map_err(|e| match e {
-                ReverseError::Irreversible { .. } => PlanError::Irreversible { revision: rev.id.clone(), reason: e.to_string() },
-                ReverseError::State { op, source } => PlanError::State { revision: rev.id.clone(), op, source },
+                ReverseError::Irreversible { .. } => PlanError::Irreversible {
+                    revision: rev.id.clone(),
+                    reason: e.to_string(),
+                },
+                ReverseError::State { op, source } => PlanError::State {
+                    revision: rev.id.clone(),
+                    op,
+                    source,
+                },
             })?;
             reversed.push(undo);
             apply(&mut schema, &rev.id, op)?;
@@ -238,12 +268,23 @@ impl Migrator {
 }
 
 fn apply(schema: &mut Schema, id: &str, op: &Op) -> Result<(), PlanError> {
-    schema.apply(op).map_err(|source| PlanError::State { revision: id.to_owned(), op: op.describe(), source })
+    schema.apply(op).map_err(|source| PlanError::State {
+        revision: id.to_owned(),
+        op: op.describe(),
+        source,
+    })
 }
 
 fn render(d: Dialect, schema: &Schema, id: &str, op: &Op) -> Result<Vec<String>, PlanError> {
     d.render(op, schema).map_err(|source| match source {
-        RenderError::State { op, source } => PlanError::State { revision: id.to_owned(), op, source },
-        source => PlanError::Render { revision: id.to_owned(), source },
+        RenderError::State { op, source } => PlanError::State {
+            revision: id.to_owned(),
+            op,
+            source,
+        },
+        source => PlanError::Render {
+            revision: id.to_owned(),
+            source,
+        },
     })
 }

@@ -96,7 +96,9 @@ pub struct LogEntry {
 }
 
 fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%d %H:%M:%S%.6f").to_string()
+    chrono::Utc::now()
+        .format("%Y-%m-%d %H:%M:%S%.6f")
+        .to_string()
 }
 
 impl Migrator {
@@ -119,7 +121,9 @@ impl Migrator {
         if !db.table_exists(&self.version_table.version).await? {
             return Ok(Vec::new());
         }
-        Ok(db.fetch_strings(&self.version_table.select_heads_sql(db.dialect())).await?)
+        Ok(db
+            .fetch_strings(&self.version_table.select_heads_sql(db.dialect()))
+            .await?)
     }
 
     /// The applied-log, oldest first.
@@ -147,7 +151,11 @@ impl Migrator {
     }
 
     /// Upgrades `db` to `target` (`head`, `heads`, a revision, `+N`).
-    pub async fn upgrade(&self, db: &mut Database, target: &str) -> Result<Vec<AppliedStep>, MigrateError> {
+    pub async fn upgrade(
+        &self,
+        db: &mut Database,
+        target: &str,
+    ) -> Result<Vec<AppliedStep>, MigrateError> {
         self.upgrade_with(db, target, |_| {}).await
     }
 
@@ -162,7 +170,11 @@ impl Migrator {
     }
 
     /// Downgrades `db` to `target` (`base`, a revision, `-N`).
-    pub async fn downgrade(&self, db: &mut Database, target: &str) -> Result<Vec<AppliedStep>, MigrateError> {
+    pub async fn downgrade(
+        &self,
+        db: &mut Database,
+        target: &str,
+    ) -> Result<Vec<AppliedStep>, MigrateError> {
         self.downgrade_with(db, target, |_| {}).await
     }
 
@@ -227,7 +239,11 @@ impl Migrator {
 
     async fn apply_step(&self, db: &mut Database, step: &Step) -> Result<Duration, MigrateError> {
         let d = db.dialect();
-        let begin = if d == Dialect::Sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
+        let begin = if d == Dialect::Sqlite {
+            "BEGIN IMMEDIATE"
+        } else {
+            "BEGIN"
+        };
         let started_at = now();
         let clock = Instant::now();
         // Where DDL is transactional the revision and its bookkeeping commit together.
@@ -242,7 +258,14 @@ impl Migrator {
                 }
                 let error = format!("statement {} of {}: {source}", i + 1, step.statements.len());
                 let finished_at = now();
-                let row = log_row(step, &started_at, &finished_at, clock.elapsed(), false, Some(&error));
+                let row = log_row(
+                    step,
+                    &started_at,
+                    &finished_at,
+                    clock.elapsed(),
+                    false,
+                    Some(&error),
+                );
                 db.execute(&self.version_table.log_sql(d, &row)).await?;
                 return Err(MigrateError::Statement {
                     revision: step.revision.clone(),
@@ -259,8 +282,13 @@ impl Migrator {
             db.execute(begin).await?;
         }
         let duration = clock.elapsed();
-        let mut bookkeeping = self.version_table.update_sql(d, &step.heads_before, &step.heads_after);
-        bookkeeping.push(self.version_table.log_sql(d, &log_row(step, &started_at, &now(), duration, true, None)));
+        let mut bookkeeping =
+            self.version_table
+                .update_sql(d, &step.heads_before, &step.heads_after);
+        bookkeeping.push(
+            self.version_table
+                .log_sql(d, &log_row(step, &started_at, &now(), duration, true, None)),
+        );
         for sql in &bookkeeping {
             if let Err(e) = db.execute(sql).await {
                 db.execute("ROLLBACK").await?;

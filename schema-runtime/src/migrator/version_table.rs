@@ -13,12 +13,18 @@ pub struct VersionTable {
 
 impl Default for VersionTable {
     fn default() -> Self {
-        VersionTable { version: "schema_version".into(), log: "schema_log".into() }
+        VersionTable {
+            version: "schema_version".into(),
+            log: "schema_log".into(),
+        }
     }
 }
 
 /// One row of the applied-log, as SQL literals are made from it.
-#[cfg_attr(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "postgres", feature = "sqlite", feature = "mysql")),
+    allow(dead_code)
+)]
 pub(crate) struct LogRow<'a> {
     pub revision: &'a str,
     pub direction: &'a str,
@@ -58,7 +64,10 @@ impl VersionTable {
 
     /// `SELECT` of the current heads.
     pub fn select_heads_sql(&self, d: Dialect) -> String {
-        format!("SELECT version_num FROM {} ORDER BY version_num", d.quote(&self.version))
+        format!(
+            "SELECT version_num FROM {} ORDER BY version_num",
+            d.quote(&self.version)
+        )
     }
 
     /// The statements that turn the version rows `before` into `after` (Alembic's bookkeeping:
@@ -77,15 +86,24 @@ impl VersionTable {
                     d.literal(new),
                     d.literal(old)
                 )),
-                (Some(old), None) => sql.push(format!("DELETE FROM {table} WHERE version_num = {}", d.literal(old))),
-                (None, Some(new)) => sql.push(format!("INSERT INTO {table} (version_num) VALUES ({})", d.literal(new))),
+                (Some(old), None) => sql.push(format!(
+                    "DELETE FROM {table} WHERE version_num = {}",
+                    d.literal(old)
+                )),
+                (None, Some(new)) => sql.push(format!(
+                    "INSERT INTO {table} (version_num) VALUES ({})",
+                    d.literal(new)
+                )),
                 (None, None) => break,
             }
         }
         sql
     }
 
-    #[cfg_attr(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "postgres", feature = "sqlite", feature = "mysql")),
+        allow(dead_code)
+    )]
     pub(crate) fn log_sql(&self, d: Dialect, row: &LogRow<'_>) -> String {
         format!(
             "INSERT INTO {} (revision, direction, checksum, started_at, finished_at, duration_ms, success, error) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",

@@ -33,7 +33,10 @@ impl Ops {
 
     /// An empty builder that names indexes and constraints with `naming`.
     pub fn with_naming(naming: NamingConvention) -> Self {
-        Ops { ops: Vec::new(), naming }
+        Ops {
+            ops: Vec::new(),
+            naming,
+        }
     }
 
     /// The ops built so far.
@@ -53,7 +56,11 @@ impl Ops {
 
     /// `CREATE TABLE name (...)`, with the columns `build` declares.
     pub fn create_table(&mut self, name: &str, build: impl FnOnce(&mut TableBuilder)) {
-        let mut table = TableBuilder { name: name.to_owned(), columns: Vec::new(), primary_key_name: None };
+        let mut table = TableBuilder {
+            name: name.to_owned(),
+            columns: Vec::new(),
+            primary_key_name: None,
+        };
         build(&mut table);
         let def = table.finish(&self.naming);
         self.ops.push(Op::CreateTable(def));
@@ -61,17 +68,36 @@ impl Ops {
 
     /// `DROP TABLE name`. Reversible: the schema state knows the dropped definition.
     pub fn drop_table(&mut self, name: &str) {
-        self.ops.push(Op::DropTable { table: name.to_owned() });
+        self.ops.push(Op::DropTable {
+            table: name.to_owned(),
+        });
     }
 
     /// `ALTER TABLE table ADD COLUMN name ty`; chain `.not_null()`, `.default(..)`, `.unique()`.
-    pub fn add_column(&mut self, table: &str, name: &str, ty: Type) -> ColumnBuilder<'_, AddedColumn> {
-        self.ops.push(Op::AddColumn { table: table.to_owned(), column: ColumnDef::new(name, ty), unique: None });
+    pub fn add_column(
+        &mut self,
+        table: &str,
+        name: &str,
+        ty: Type,
+    ) -> ColumnBuilder<'_, AddedColumn> {
+        self.ops.push(Op::AddColumn {
+            table: table.to_owned(),
+            column: ColumnDef::new(name, ty),
+            unique: None,
+        });
         let naming = &self.naming;
         match self.ops.last_mut() {
-            Some(Op::AddColumn { table, column, unique }) => ColumnBuilder {
+            Some(Op::AddColumn {
+                table,
                 column,
-                flags: Flags::Added { table: table.as_str(), unique, naming },
+                unique,
+            }) => ColumnBuilder {
+                column,
+                flags: Flags::Added {
+                    table: table.as_str(),
+                    unique,
+                    naming,
+                },
                 kind: PhantomData,
             },
             _ => unreachable!("the op pushed above is an AddColumn"),
@@ -80,7 +106,10 @@ impl Ops {
 
     /// `ALTER TABLE table DROP COLUMN name`. Reversible through the schema state.
     pub fn drop_column(&mut self, table: &str, name: &str) {
-        self.ops.push(Op::DropColumn { table: table.to_owned(), column: name.to_owned() });
+        self.ops.push(Op::DropColumn {
+            table: table.to_owned(),
+            column: name.to_owned(),
+        });
     }
 
     /// Alters a column: chain `.set_type(..)`, `.set_not_null()`, `.set_default(..)`, `.rename_to(..)`.
@@ -104,7 +133,12 @@ impl Ops {
     {
         let columns: Vec<String> = columns.into_iter().map(Into::into).collect();
         let name = self.naming.index(table, &columns);
-        self.ops.push(Op::CreateIndex(IndexDef { name, table: table.to_owned(), columns, unique: false }));
+        self.ops.push(Op::CreateIndex(IndexDef {
+            name,
+            table: table.to_owned(),
+            columns,
+            unique: false,
+        }));
         match self.ops.last_mut() {
             Some(Op::CreateIndex(index)) => IndexBuilder { index },
             _ => unreachable!("the op pushed above is a CreateIndex"),
@@ -113,7 +147,9 @@ impl Ops {
 
     /// `DROP INDEX name`; the table comes from the schema state, so no dialect needs it spelled out.
     pub fn drop_index(&mut self, name: &str) {
-        self.ops.push(Op::DropIndex { name: name.to_owned() });
+        self.ops.push(Op::DropIndex {
+            name: name.to_owned(),
+        });
     }
 
     /// Adds a unique constraint on `columns` of `table`, named by the naming convention.
@@ -124,12 +160,18 @@ impl Ops {
     {
         let columns: Vec<String> = columns.into_iter().map(Into::into).collect();
         let name = self.naming.unique(table, &columns);
-        self.ops.push(Op::AddUnique { table: table.to_owned(), key: KeyDef { name, columns } });
+        self.ops.push(Op::AddUnique {
+            table: table.to_owned(),
+            key: KeyDef { name, columns },
+        });
     }
 
     /// Drops the unique constraint `name` of `table`.
     pub fn drop_unique(&mut self, table: &str, name: &str) {
-        self.ops.push(Op::DropUnique { table: table.to_owned(), name: name.to_owned() });
+        self.ops.push(Op::DropUnique {
+            table: table.to_owned(),
+            name: name.to_owned(),
+        });
     }
 
     /// Raw SQL, the same on every dialect. Irreversible unless `.reverse(..)` gives the inverse.
@@ -175,11 +217,18 @@ struct ColumnSpec {
 impl TableBuilder {
     /// Adds a column; chain `.not_null()`, `.primary_key()`, `.default(..)`, ...
     pub fn column(&mut self, name: &str, ty: Type) -> ColumnBuilder<'_, TableColumn> {
-        self.columns.push(ColumnSpec { def: ColumnDef::new(name, ty), primary_key: false, unique: false });
+        self.columns.push(ColumnSpec {
+            def: ColumnDef::new(name, ty),
+            primary_key: false,
+            unique: false,
+        });
         let spec = self.columns.last_mut().expect("a column was just pushed");
         ColumnBuilder {
             column: &mut spec.def,
-            flags: Flags::Table { primary_key: &mut spec.primary_key, unique: &mut spec.unique },
+            flags: Flags::Table {
+                primary_key: &mut spec.primary_key,
+                unique: &mut spec.unique,
+            },
             kind: PhantomData,
         }
     }
@@ -191,17 +240,27 @@ impl TableBuilder {
     }
 
     fn finish(self, naming: &NamingConvention) -> TableDef {
-        let pk_columns: Vec<String> =
-            self.columns.iter().filter(|c| c.primary_key).map(|c| c.def.name.clone()).collect();
+        let pk_columns: Vec<String> = self
+            .columns
+            .iter()
+            .filter(|c| c.primary_key)
+            .map(|c| c.def.name.clone())
+            .collect();
         let primary_key = (!pk_columns.is_empty()).then(|| KeyDef {
-            name: self.primary_key_name.clone().unwrap_or_else(|| naming.primary_key(&self.name)),
+            name: self
+                .primary_key_name
+                .clone()
+                .unwrap_or_else(|| naming.primary_key(&self.name)),
             columns: pk_columns,
         });
         let uniques = self
             .columns
             .iter()
             .filter(|c| c.unique)
-            .map(|c| KeyDef { name: naming.unique(&self.name, &[&c.def.name]), columns: vec![c.def.name.clone()] })
+            .map(|c| KeyDef {
+                name: naming.unique(&self.name, &[&c.def.name]),
+                columns: vec![c.def.name.clone()],
+            })
             .collect();
         let columns = self
             .columns
@@ -214,7 +273,12 @@ impl TableBuilder {
                 c.def
             })
             .collect();
-        TableDef { name: self.name, columns, primary_key, uniques }
+        TableDef {
+            name: self.name,
+            columns,
+            primary_key,
+            uniques,
+        }
     }
 }
 
@@ -228,8 +292,15 @@ pub enum AddedColumn {}
 
 #[derive(Debug)]
 enum Flags<'a> {
-    Table { primary_key: &'a mut bool, unique: &'a mut bool },
-    Added { table: &'a str, unique: &'a mut Option<String>, naming: &'a NamingConvention },
+    Table {
+        primary_key: &'a mut bool,
+        unique: &'a mut bool,
+    },
+    Added {
+        table: &'a str,
+        unique: &'a mut Option<String>,
+        naming: &'a NamingConvention,
+    },
 }
 
 /// Sets the options of one column. `K` says where the column is declared, so that a
@@ -274,22 +345,42 @@ impl<K> ColumnBuilder<'_, K> {
 
     /// Identity / autoincrement (`GENERATED BY DEFAULT AS IDENTITY`, `AUTO_INCREMENT`, `AUTOINCREMENT`).
     pub fn identity(self) -> Self {
+        // Every dialect's identity column is NOT NULL.
         self.column.identity = true;
+        self.column.nullable = false;
         self
     }
 
     /// A unique constraint on this column, named by the naming convention.
     pub fn unique(self) -> Self {
         match self.flags {
-            Flags::Table { unique, primary_key } => {
+            Flags::Table {
+                unique,
+                primary_key,
+            } => {
                 *unique = true;
-                ColumnBuilder { column: self.column, flags: Flags::Table { primary_key, unique }, kind: PhantomData }
+                ColumnBuilder {
+                    column: self.column,
+                    flags: Flags::Table {
+                        primary_key,
+                        unique,
+                    },
+                    kind: PhantomData,
+                }
             }
-            Flags::Added { table, unique, naming } => {
+            Flags::Added {
+                table,
+                unique,
+                naming,
+            } => {
                 *unique = Some(naming.unique(table, &[&self.column.name]));
                 ColumnBuilder {
                     column: self.column,
-                    flags: Flags::Added { table, unique, naming },
+                    flags: Flags::Added {
+                        table,
+                        unique,
+                        naming,
+                    },
                     kind: PhantomData,
                 }
             }
@@ -301,12 +392,26 @@ impl ColumnBuilder<'_, TableColumn> {
     /// Makes the column part of the table's primary key (and `NOT NULL`).
     pub fn primary_key(self) -> Self {
         match self.flags {
-            Flags::Table { primary_key, unique } => {
+            Flags::Table {
+                primary_key,
+                unique,
+            } => {
                 *primary_key = true;
                 self.column.nullable = false;
-                ColumnBuilder { column: self.column, flags: Flags::Table { primary_key, unique }, kind: PhantomData }
+                ColumnBuilder {
+                    column: self.column,
+                    flags: Flags::Table {
+                        primary_key,
+                        unique,
+                    },
+                    kind: PhantomData,
+                }
             }
-            flags @ Flags::Added { .. } => ColumnBuilder { column: self.column, flags, kind: PhantomData },
+            flags @ Flags::Added { .. } => ColumnBuilder {
+                column: self.column,
+                flags,
+                kind: PhantomData,
+            },
         }
     }
 }

@@ -7,8 +7,11 @@
 mod builder;
 mod reverse;
 
+pub use builder::{
+    AddedColumn, AlterColumnBuilder, ColumnBuilder, IndexBuilder, Ops, SqlBuilder, TableBuilder,
+    TableColumn,
+};
 pub use reverse::ReverseError;
-pub use builder::{AddedColumn, AlterColumnBuilder, ColumnBuilder, IndexBuilder, Ops, SqlBuilder, TableBuilder, TableColumn};
 
 use crate::types::{ServerDefault, Type};
 use crate::Dialect;
@@ -31,7 +34,13 @@ pub struct ColumnDef {
 impl ColumnDef {
     /// A nullable column without default.
     pub fn new(name: impl Into<String>, ty: Type) -> Self {
-        ColumnDef { name: name.into(), ty, nullable: true, default: None, identity: false }
+        ColumnDef {
+            name: name.into(),
+            ty,
+            nullable: true,
+            default: None,
+            identity: false,
+        }
     }
 }
 
@@ -99,7 +108,10 @@ pub struct AlterColumn {
 impl AlterColumn {
     /// True when the alter changes nothing.
     pub fn is_empty(&self) -> bool {
-        self.ty.is_none() && self.nullable.is_none() && self.default.is_none() && self.rename.is_none()
+        self.ty.is_none()
+            && self.nullable.is_none()
+            && self.default.is_none()
+            && self.rename.is_none()
     }
 }
 
@@ -119,7 +131,10 @@ pub struct SqlText {
 impl SqlText {
     /// The same SQL for every dialect.
     pub fn portable(sql: impl Into<String>) -> Self {
-        SqlText { portable: Some(sql.into()), ..SqlText::default() }
+        SqlText {
+            portable: Some(sql.into()),
+            ..SqlText::default()
+        }
     }
 
     /// The text for `dialect`, if one was given.

@@ -39,25 +39,52 @@ impl Op {
     /// assert!(matches!(&undo[0], Op::AddColumn { column, .. } if !column.nullable));
     /// ```
     pub fn reverse(&self, before: &Schema) -> Result<Vec<Op>, ReverseError> {
-        let state = |source| ReverseError::State { op: self.describe(), source };
+        let state = |source| ReverseError::State {
+            op: self.describe(),
+            source,
+        };
         Ok(match self {
-            Op::CreateTable(def) => vec![Op::DropTable { table: def.name.clone() }],
+            Op::CreateTable(def) => vec![Op::DropTable {
+                table: def.name.clone(),
+            }],
             Op::DropTable { table } => {
-                let t = before.table(table).ok_or_else(|| state(StateError::MissingTable(table.clone())))?;
+                let t = before
+                    .table(table)
+                    .ok_or_else(|| state(StateError::MissingTable(table.clone())))?;
                 let mut ops = vec![Op::CreateTable(t.def.clone())];
                 ops.extend(t.indexes.iter().cloned().map(Op::CreateIndex));
                 ops
             }
             Op::AddColumn { table, column, .. } => {
-                vec![Op::DropColumn { table: table.clone(), column: column.name.clone() }]
+                vec![Op::DropColumn {
+                    table: table.clone(),
+                    column: column.name.clone(),
+                }]
             }
             Op::DropColumn { table, column } => {
-                let t = before.table(table).ok_or_else(|| state(StateError::MissingTable(table.clone())))?;
+                let t = before
+                    .table(table)
+                    .ok_or_else(|| state(StateError::MissingTable(table.clone())))?;
                 let def = before.column(table, column).map_err(state)?;
                 let single = |cols: &[String]| cols.len() == 1 && cols[0] == *column;
-                let unique = t.def.uniques.iter().find(|k| single(&k.columns)).map(|k| k.name.clone());
-                let mut ops = vec![Op::AddColumn { table: table.clone(), column: def.clone(), unique }];
-                ops.extend(t.indexes.iter().filter(|i| single(&i.columns)).cloned().map(Op::CreateIndex));
+                let unique = t
+                    .def
+                    .uniques
+                    .iter()
+                    .find(|k| single(&k.columns))
+                    .map(|k| k.name.clone());
+                let mut ops = vec![Op::AddColumn {
+                    table: table.clone(),
+                    column: def.clone(),
+                    unique,
+                }];
+                ops.extend(
+                    t.indexes
+                        .iter()
+                        .filter(|i| single(&i.columns))
+                        .cloned()
+                        .map(Op::CreateIndex),
+                );
                 ops
             }
             Op::AlterColumn(alter) => {
@@ -72,21 +99,44 @@ impl Op {
                     rename: alter.rename.as_ref().map(|_| alter.column.clone()),
                 })]
             }
-            Op::CreateIndex(index) => vec![Op::DropIndex { name: index.name.clone() }],
+            Op::CreateIndex(index) => vec![Op::DropIndex {
+                name: index.name.clone(),
+            }],
             Op::DropIndex { name } => {
-                let index: &IndexDef =
-                    before.index(name).ok_or_else(|| state(StateError::MissingIndex(name.clone())))?;
+                let index: &IndexDef = before
+                    .index(name)
+                    .ok_or_else(|| state(StateError::MissingIndex(name.clone())))?;
                 vec![Op::CreateIndex(index.clone())]
             }
             Op::DropUnique { table, name } => {
-                let t: &TableDef = &before.table(table).ok_or_else(|| state(StateError::MissingTable(table.clone())))?.def;
-                let key = t.uniques.iter().find(|k| &k.name == name).ok_or_else(|| state(StateError::MissingIndex(name.clone())))?;
-                vec![Op::AddUnique { table: table.clone(), key: key.clone() }]
+                let t: &TableDef = &before
+                    .table(table)
+                    .ok_or_else(|| state(StateError::MissingTable(table.clone())))?
+                    .def;
+                let key = t
+                    .uniques
+                    .iter()
+                    .find(|k| &k.name == name)
+                    .ok_or_else(|| state(StateError::MissingIndex(name.clone())))?;
+                vec![Op::AddUnique {
+                    table: table.clone(),
+                    key: key.clone(),
+                }]
             }
-            Op::AddUnique { table, key } => vec![Op::DropUnique { table: table.clone(), name: key.name.clone() }],
+            Op::AddUnique { table, key } => vec![Op::DropUnique {
+                table: table.clone(),
+                name: key.name.clone(),
+            }],
             Op::Sql(raw) => match &raw.down {
-                Some(down) => vec![Op::Sql(RawSql { up: down.clone(), down: Some(raw.up.clone()) })],
-                None => return Err(ReverseError::Irreversible { op: self.describe() }),
+                Some(down) => vec![Op::Sql(RawSql {
+                    up: down.clone(),
+                    down: Some(raw.up.clone()),
+                })],
+                None => {
+                    return Err(ReverseError::Irreversible {
+                        op: self.describe(),
+                    })
+                }
             },
         })
     }
