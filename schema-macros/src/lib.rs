@@ -1,15 +1,59 @@
 //! Proc-macros of cargo-schema. Use them through `schema_runtime`, which re-exports them.
+//!
+//! Each macro is parse -> validate -> expand: `attr.rs` reads the `#[migration(...)]`
+//! arguments, `valid.rs` checks them and the function's signature, `expand.rs` emits the
+//! revision constant; `collect.rs` embeds a folder of migrations and `graph.rs` checks the
+//! revision graph they form. Every problem of one call is reported in the same build.
+
+mod ast;
+mod attr;
+mod collect;
+mod errors;
+mod expand;
+mod fallback;
+mod graph;
+mod valid;
 
 use proc_macro::TokenStream;
 
 /// Registers a migration function as a revision.
+///
+/// ```ignore
+/// use schema_runtime::prelude::*;
+///
+/// #[migration(id = "20250102_143000_create_users", revises = "20250101_090000_init", message = "create users")]
+/// fn upgrade(op: &mut Ops) {
+///     op.create_table("users", |t| { t.column("id", Type::BigInt).primary_key().identity(); });
+/// }
+/// ```
+///
+/// Keys: `id = "..."` (required; ASCII letters, digits and `_`, not starting with `_`, at most
+/// 100 characters), `revises = "id"` or `revises = ["a", "b"]` (omit for a base revision),
+/// `message = "..."` (required), `downgrade = path_to_fn` (an explicit downgrade; otherwise it
+/// is derived by reversing the upgrade), `irreversible` (refuse to downgrade past it),
+/// `transactional = false` (run outside a transaction). The function is kept unchanged and a
+/// hidden `__SCHEMA_REVISION` constant is added next to it for [`migrations!`].
 #[proc_macro_attribute]
-pub fn migration(_args: TokenStream, input: TokenStream) -> TokenStream {
-    input
+pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
+    let input = proc_macro2::TokenStream::from(input);
+    expand::migration(args.into(), input.clone())
+        .unwrap_or_else(|error| fallback::migration(input, error))
+        .into()
 }
 
-/// Embeds every migration of a folder.
+/// Embeds every migration of a folder, checking the revision graph at compile time.
+///
+/// ```ignore
+/// pub static MIGRATIONS: schema_runtime::Migrations = schema_runtime::migrations!("migrations");
+/// ```
+///
+/// The folder defaults to `"migrations"`; a relative path is relative to the directory of the
+/// crate's `Cargo.toml`. Every `*.rs` file in it, in file name order, becomes a module and must
+/// declare one `#[migration]`. Duplicate ids, unknown parents, cycles and more than one head
+/// are compile errors; pass `allow_branches` (`migrations!("migrations", allow_branches)`) to
+/// accept several heads.
 #[proc_macro]
-pub fn migrations(_input: TokenStream) -> TokenStream {
-    "::schema_runtime::__private::Migrations::from_static(&[])".parse().unwrap()
+pub fn migrations(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as collect::Input);
+    collect::migrations(&input).into()
 }

@@ -1,0 +1,1 @@
+//! Home of the trybuild cases in `tests/`; the crate itself is empty.

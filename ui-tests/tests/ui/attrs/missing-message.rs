@@ -1,0 +1,8 @@
+use schema_runtime::prelude::*;
+
+#[migration(id = "20250102_143000_create_users")]
+fn upgrade(op: &mut Ops) {
+    op.drop_table("users");
+}
+
+fn main() {}

@@ -1,0 +1,14 @@
+use schema_runtime::prelude::*;
+
+#[migration(id = "20250102_143000_create_users", message = "create users", downgrade = down)]
+fn upgrade(op: &mut Ops) {
+    op.create_table("users", |t| {
+        t.column("id", Type::BigInt).primary_key();
+    });
+}
+
+fn downgrade(op: &mut Ops) {
+    op.drop_table("users");
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use schema_runtime::prelude::*;
+
+#[migration(id = "20250102_143000_create_users", message = "create users")]
+fn upgrade(op: &Ops) {
+    let _ = op;
+}
+
+fn main() {}
