@@ -1,0 +1,107 @@
+//! The command line, modeled as cargo runs it: `cargo schema <verb>` executes
+//! `cargo-schema schema <verb>`, so the parser's binary is `cargo` and `schema` its only
+//! subcommand (as `cargo-sqlx` does).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use schema_runtime::cli::args::{GlobalArgs, RunnerCommand};
+
+/// What cargo hands to `cargo-schema`.
+#[derive(Debug, Parser)]
+#[command(bin_name = "cargo", version, propagate_version = true)]
+pub enum Cli {
+    /// Alembic-class database migrations: write revisions, apply them, inspect the database.
+    Schema(Opts),
+}
+
+/// `cargo schema [OPTIONS] <COMMAND>`.
+#[derive(Debug, Args)]
+#[command(
+    version,
+    display_name = "cargo-schema",
+    subcommand_required = true,
+    arg_required_else_help = true,
+    after_help = crate::exit_codes::HELP
+)]
+pub struct Opts {
+    /// Options shared with the migrations runner (forwarded to it).
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// Options that select the migrations package (not forwarded).
+    #[command(flatten)]
+    pub cargo: CargoArgs,
+    /// The verb.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options with cargo's meaning; `cargo schema` consumes them and does not forward them.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CargoArgs {
+    /// Path to Cargo.toml of the workspace or of the migrations package.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// The package that holds the migrations (default: the one with `[package.metadata.schema]`).
+    #[arg(short = 'p', long, global = true, value_name = "SPEC")]
+    pub package: Option<String>,
+    /// Coloring; defaults to $CARGO_TERM_COLOR, then auto.
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<Color>,
+}
+
+/// `--color` values, as cargo spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// Color when writing to a terminal.
+    Auto,
+    /// Always color.
+    Always,
+    /// Never color.
+    Never,
+}
+
+impl Color {
+    /// The spelling cargo and `CARGO_TERM_COLOR` use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Color::Auto => "auto",
+            Color::Always => "always",
+            Color::Never => "never",
+        }
+    }
+}
+
+/// The verbs: those that only read or write files, then the runner's verbs.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Set up the current crate to hold migrations (folder, runner binary, build script, Cargo.toml).
+    Init(InitArgs),
+    /// Write a new revision file on top of the current head (no compilation).
+    Revision(RevisionArgs),
+    /// Verbs run by the package's compiled runner (`cargo build`, then `migrate <verb>`).
+    #[command(flatten)]
+    Runner(RunnerCommand),
+}
+
+/// `cargo schema init` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// Folder for the revision files, relative to the package [default: migrations].
+    #[arg(long, value_name = "DIR")]
+    pub migrations: Option<String>,
+}
+
+/// `cargo schema revision` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct RevisionArgs {
+    /// What the revision does, one line; also the end of its id.
+    #[arg(short, long, value_name = "MSG")]
+    pub message: String,
+    /// The revision to build on when there are several heads (id or unique prefix).
+    #[arg(long, value_name = "REV")]
+    pub head: Option<String>,
+    /// The new revision's id instead of `YYYYMMDD_HHMMSS_<message>` (letters, digits, `_`).
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+}

@@ -1,0 +1,5 @@
+//! One file per verb.
+
+pub mod init;
+pub mod revision;
+pub mod runner;

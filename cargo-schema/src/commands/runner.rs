@@ -1,0 +1,112 @@
+//! The runner's verbs (`upgrade`, `downgrade`, `current`, `history`, `heads`, `check`, `show`):
+//! build the migrations package's runner binary with cargo, then hand it the command line.
+//! A built runner is fresh for cargo, so repeated commands cost a no-op build.
+
+use std::ffi::OsString;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use cargo_metadata::{Message, TargetKind};
+
+use crate::cli::{Color, Opts};
+use crate::error::Error;
+use crate::workspace::{cargo_program, MigrationsPackage, Workspace};
+
+/// Builds the runner and runs it with `forwarded` (the user's arguments minus cargo-schema's
+/// own); returns the runner's exit code.
+pub fn run(opts: &Opts, forwarded: Vec<OsString>, cwd: &Path) -> Result<u8, Error> {
+    let workspace = Workspace::load(&opts.cargo, cwd)?;
+    let package = workspace.migrations_package(&opts.cargo)?;
+    if !package.has_runner_bin {
+        return Err(Error::MissingRunner {
+            package: package.name,
+            runner: package.runner,
+        });
+    }
+    let executable = build(&package, opts.cargo.color, cwd)?;
+    execute(&executable, &package, forwarded, opts.cargo.color)
+}
+
+/// `cargo build -p <package> --bin <runner>`: cargo's progress and rendered diagnostics go to
+/// stderr as usual; its JSON messages on stdout tell where the executable is.
+fn build(package: &MigrationsPackage, color: Option<Color>, cwd: &Path) -> Result<PathBuf, Error> {
+    let cargo = cargo_program();
+    let mut command = Command::new(&cargo);
+    command
+        .arg("build")
+        .arg("--manifest-path")
+        .arg(&package.manifest_path)
+        .args(["-p", &package.name, "--bin", &package.runner])
+        .arg("--message-format=json-render-diagnostics")
+        // cargo reads `.cargo/config.toml` from where the user stands, as `cargo build` would.
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    if let Some(color) = color {
+        command.args(["--color", color.as_str()]);
+    }
+    let not_runnable = |source| Error::CargoNotRunnable {
+        cargo: cargo.display().to_string(),
+        source,
+    };
+    let mut child = command.spawn().map_err(not_runnable)?;
+    let mut executable = None;
+    if let Some(stdout) = child.stdout.take() {
+        for message in Message::parse_stream(BufReader::new(stdout)) {
+            match message {
+                Ok(Message::CompilerArtifact(artifact))
+                    if artifact.target.name == package.runner
+                        && artifact.target.kind.contains(&TargetKind::Bin) =>
+                {
+                    executable = artifact.executable.map(|e| e.into_std_path_buf());
+                }
+                // Anything cargo printed that is not a message (a build script's stray output).
+                Ok(Message::TextLine(line)) => eprintln!("{line}"),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+    }
+    let status = child.wait().map_err(not_runnable)?;
+    match executable {
+        Some(executable) if status.success() => Ok(executable),
+        _ => Err(Error::BuildFailed {
+            package: package.name.clone(),
+            runner: package.runner.clone(),
+        }),
+    }
+}
+
+/// Runs the runner in the package's folder with the terminal's stdio. On Unix the runner
+/// replaces this process, as `cargo run` does, so signals and exit codes are the runner's own.
+fn execute(
+    executable: &Path,
+    package: &MigrationsPackage,
+    forwarded: Vec<OsString>,
+    color: Option<Color>,
+) -> Result<u8, Error> {
+    let mut command = Command::new(executable);
+    command.args(forwarded).current_dir(&package.dir);
+    if let Some(color) = color {
+        command.env("CARGO_TERM_COLOR", color.as_str());
+    }
+    let not_runnable = |source| Error::RunnerNotRunnable {
+        path: executable.to_path_buf(),
+        source,
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        Err(not_runnable(command.exec()))
+    }
+    #[cfg(not(unix))]
+    {
+        let status = command.status().map_err(not_runnable)?;
+        Ok(status
+            .code()
+            .and_then(|code| u8::try_from(code).ok())
+            .unwrap_or(crate::exit_codes::MIGRATION_FAILED))
+    }
+}

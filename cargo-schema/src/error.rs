@@ -1,0 +1,283 @@
+//! Everything that can go wrong in `cargo schema`, each with what to do about it and the exit
+//! code it maps to.
+
+use std::io;
+use std::path::PathBuf;
+
+use schema_runtime::graph::GraphError;
+
+use crate::exit_codes;
+
+/// A `cargo schema` failure. The message says what happened and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// `cargo metadata` failed (no Cargo.toml here, a malformed manifest, ...).
+    #[error(
+        "{message}\nhelp: run `cargo schema` inside a Cargo package or workspace, or pass \
+         `--manifest-path <path/to/Cargo.toml>`"
+    )]
+    Metadata {
+        /// What cargo said, without its `error: ` prefix.
+        message: String,
+    },
+    /// `-p NAME` names no workspace member.
+    #[error("package `{name}` is not a member of the workspace; members: {}", .members.join(", "))]
+    UnknownPackage {
+        /// The name asked for.
+        name: String,
+        /// The members there are.
+        members: Vec<String>,
+    },
+    /// `init` without a package to act on.
+    #[error(
+        "{} is not inside a package; run `cargo schema init` in the crate that should hold the \
+         migrations, or pass `-p <name>` (members: {})",
+        .dir.display(), .members.join(", ")
+    )]
+    NoPackageHere {
+        /// The current directory, or the virtual manifest's directory.
+        dir: PathBuf,
+        /// The members there are.
+        members: Vec<String>,
+    },
+    /// `-p NAME` names a package without `[package.metadata.schema]`.
+    #[error(
+        "package `{name}` has no `[package.metadata.schema]` table; set it up with \
+         `cargo schema init -p {name}`"
+    )]
+    NotInitialised {
+        /// The package.
+        name: String,
+    },
+    /// No member has `[package.metadata.schema]`.
+    #[error(
+        "no package of the workspace has a `[package.metadata.schema]` table; run \
+         `cargo schema init` in the crate that should hold the migrations (members: {})",
+        .members.join(", ")
+    )]
+    NoMigrationsPackage {
+        /// The members there are.
+        members: Vec<String>,
+    },
+    /// Several members have `[package.metadata.schema]` and nothing picks one.
+    #[error(
+        "several packages hold migrations: {}; pass `-p <name>` to pick one, or run the command \
+         from inside its folder",
+        .names.join(", ")
+    )]
+    SeveralMigrationsPackages {
+        /// The candidates.
+        names: Vec<String>,
+    },
+    /// A key of `[package.metadata.schema]` has the wrong type or value.
+    #[error("`{key}` in {} {problem}", .manifest.display())]
+    InvalidMetadata {
+        /// The manifest.
+        manifest: PathBuf,
+        /// The dotted key (`package.metadata.schema.runner`).
+        key: String,
+        /// What is wrong and what to write instead.
+        problem: String,
+    },
+    /// `init --migrations` disagrees with the folder already configured.
+    #[error(
+        "package `{package}` already keeps its migrations in `{configured}`; to move them, move \
+         the folder and edit `migrations` in `[package.metadata.schema]` and the \
+         `migrations!(...)` call"
+    )]
+    MigrationsFolderConflict {
+        /// The package.
+        package: String,
+        /// The folder in Cargo.toml.
+        configured: String,
+    },
+    /// `init --migrations` with a folder that is not a plain relative path.
+    #[error("`--migrations {0}` must be a relative path inside the package, e.g. `migrations` or `db/migrations`")]
+    InvalidMigrationsFolder(String),
+    /// A manifest that `init` cannot edit.
+    #[error("cannot edit {}: {problem}", .path.display())]
+    Manifest {
+        /// The manifest.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A file or folder could not be read.
+    #[error("cannot read {}: {source}", .path.display())]
+    Read {
+        /// What was read.
+        path: PathBuf,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// A file or folder could not be written.
+    #[error("cannot write {}: {source}", .path.display())]
+    Write {
+        /// What was written.
+        path: PathBuf,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// A migration file that is not valid Rust, or whose `#[migration(...)]` cannot be read.
+    #[error("{}:{line}:{column}: {message}", .path.display())]
+    MigrationFile {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong and what to write instead.
+        message: String,
+    },
+    /// A migration file without a `#[migration(...)]` function.
+    #[error(
+        "{}: no function with a `#[migration(id = \"...\", ...)]` attribute; every `.rs` file of \
+         the migrations folder declares one revision (move other code out of the folder)",
+        .path.display()
+    )]
+    NoMigrationAttribute {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Two files declare the same id.
+    #[error(
+        "revision id `{id}` is declared by both {} and {}; give one of them a new id",
+        .first.display(), .second.display()
+    )]
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// The first file.
+        first: PathBuf,
+        /// The second file.
+        second: PathBuf,
+    },
+    /// The revisions do not form a valid graph.
+    #[error("{source}{}", .file.as_ref().map(|f| format!(" (in {})", f.display())).unwrap_or_default())]
+    Graph {
+        /// The graph's complaint.
+        source: GraphError,
+        /// The file to look at, when one is to blame.
+        file: Option<PathBuf>,
+    },
+    /// `revision` without `--head` while there are several heads.
+    #[error(
+        "there are {} heads: {}; pass `--head <id>` to choose the parent of the new revision, \
+         or join them first with `cargo schema merge`",
+        .heads.len(), .heads.join(", ")
+    )]
+    MultipleHeads {
+        /// The heads.
+        heads: Vec<String>,
+    },
+    /// `--head` names a revision that already has children.
+    #[error(
+        "`{id}` is not a head: {} already revises it; the current head(s): {}",
+        .children.join(", "), .heads.join(", ")
+    )]
+    NotAHead {
+        /// The revision.
+        id: String,
+        /// Its children.
+        children: Vec<String>,
+        /// The heads.
+        heads: Vec<String>,
+    },
+    /// `--head` with no revisions at all.
+    #[error("`--head {0}` names a revision, but the migrations folder has none yet; omit `--head` to write the first revision")]
+    HeadWithoutRevisions(String),
+    /// A revision id that the `#[migration]` attribute would reject.
+    #[error("`{id}` is not a valid revision id: {reason}")]
+    InvalidId {
+        /// The id.
+        id: String,
+        /// Why, and what to write instead.
+        reason: String,
+    },
+    /// `-m` empty.
+    #[error("the message is empty; describe the revision in one line, e.g. `-m \"create users\"`")]
+    EmptyMessage,
+    /// The id is already declared by a revision.
+    #[error("revision id `{id}` is already declared in {}; pass another `--id`", .path.display())]
+    IdTaken {
+        /// The id.
+        id: String,
+        /// Where.
+        path: PathBuf,
+    },
+    /// The revision file already exists.
+    #[error("{} already exists; not overwriting it (pass another `--id` or `-m`)", .path.display())]
+    RevisionFileExists {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The package has no runner binary.
+    #[error(
+        "package `{package}` has no binary `{runner}`; `cargo schema init -p {package}` creates \
+         src/bin/{runner}.rs, or set `runner = \"<bin>\"` in `[package.metadata.schema]`"
+    )]
+    MissingRunner {
+        /// The package.
+        package: String,
+        /// The bin name.
+        runner: String,
+    },
+    /// cargo could not be started.
+    #[error("cannot run `{cargo}`: {source}; is cargo installed, and $CARGO right?")]
+    CargoNotRunnable {
+        /// The cargo used.
+        cargo: String,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// The runner's build failed (cargo already printed why).
+    #[error("could not build the migrations runner (`{runner}` of package `{package}`)")]
+    BuildFailed {
+        /// The package.
+        package: String,
+        /// The bin name.
+        runner: String,
+    },
+    /// The runner could not be started.
+    #[error("cannot run the migrations runner {}: {source}", .path.display())]
+    RunnerNotRunnable {
+        /// The executable.
+        path: PathBuf,
+        /// The I/O error.
+        source: io::Error,
+    },
+}
+
+impl Error {
+    /// The documented exit code for this error (see [`exit_codes`]).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Metadata { .. }
+            | Error::UnknownPackage { .. }
+            | Error::NoPackageHere { .. }
+            | Error::NotInitialised { .. }
+            | Error::NoMigrationsPackage { .. }
+            | Error::SeveralMigrationsPackages { .. }
+            | Error::InvalidMetadata { .. }
+            | Error::MigrationsFolderConflict { .. }
+            | Error::InvalidMigrationsFolder(_)
+            | Error::Manifest { .. }
+            | Error::MissingRunner { .. }
+            | Error::InvalidId { .. }
+            | Error::EmptyMessage
+            | Error::IdTaken { .. }
+            | Error::RevisionFileExists { .. } => exit_codes::USAGE,
+            Error::MigrationFile { .. }
+            | Error::NoMigrationAttribute { .. }
+            | Error::DuplicateId { .. }
+            | Error::Graph { .. }
+            | Error::MultipleHeads { .. }
+            | Error::NotAHead { .. }
+            | Error::HeadWithoutRevisions(_) => exit_codes::INVALID_PLAN,
+            Error::Read { .. } | Error::Write { .. } => exit_codes::MIGRATION_FAILED,
+            Error::CargoNotRunnable { .. } | Error::BuildFailed { .. } => exit_codes::BUILD_FAILED,
+            Error::RunnerNotRunnable { .. } => exit_codes::MIGRATION_FAILED,
+        }
+    }
+}

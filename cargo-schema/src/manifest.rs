@@ -1,0 +1,266 @@
+//! The edits `cargo schema init` makes to a package's `Cargo.toml`, with toml_edit so that
+//! comments, order and formatting stay as the user wrote them.
+
+use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike, Value};
+
+/// The name of the runtime crate users depend on.
+pub const RUNTIME: &str = "schema-runtime";
+
+/// How to depend on the runtime.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeDependency {
+    /// `schema-runtime = { workspace = true }`; with `features = ["default"]` when the workspace
+    /// entry turns default features off (the runner needs the drivers and the CLI).
+    Workspace {
+        /// The workspace entry has `default-features = false`.
+        enable_default: bool,
+    },
+    /// `schema-runtime = { path = "..." }`.
+    Path(String),
+    /// `schema-runtime = "<version>"`.
+    Version(String),
+}
+
+/// What `init` wants in the manifest.
+#[derive(Debug, Clone)]
+pub struct InitEdits<'a> {
+    /// `migrations` of `[package.metadata.schema]`.
+    pub migrations: &'a str,
+    /// `runner` of `[package.metadata.schema]`.
+    pub runner: &'a str,
+    /// The dependency to add when the package has none on the runtime.
+    pub dependency: RuntimeDependency,
+    /// `default-run` to set when the package has none (it has an application binary).
+    pub default_run: Option<&'a str>,
+}
+
+/// What [`apply`] changed, for the status lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Keys added to `[package.metadata.schema]` (the table was created if this holds both).
+    pub schema_keys: Vec<&'static str>,
+    /// The runtime dependency was added.
+    pub dependency: bool,
+    /// `default-run` was set.
+    pub default_run: bool,
+}
+
+impl Changes {
+    /// True when the manifest was not touched.
+    pub fn is_empty(&self) -> bool {
+        self.schema_keys.is_empty() && !self.dependency && !self.default_run
+    }
+}
+
+/// `[package.metadata.schema]` as the manifest has it: `(migrations, runner)`, each `None` when
+/// absent; `None` without the table.
+pub fn schema_settings(doc: &DocumentMut) -> Option<(Option<String>, Option<String>)> {
+    let schema = doc.get("package")?.get("metadata")?.get("schema")?;
+    let key = |k: &str| schema.get(k).and_then(Item::as_str).map(str::to_owned);
+    Some((key("migrations"), key("runner")))
+}
+
+/// Whether `[workspace.dependencies]` of a workspace root manifest declares the runtime, and
+/// whether it turns default features off.
+pub fn workspace_runtime(root: &DocumentMut) -> Option<RuntimeDependency> {
+    let entry = root.get("workspace")?.get("dependencies")?.get(RUNTIME)?;
+    let default_features = entry
+        .get("default-features")
+        .or_else(|| entry.get("default_features"))
+        .and_then(Item::as_bool)
+        .unwrap_or(true);
+    Some(RuntimeDependency::Workspace {
+        enable_default: !default_features,
+    })
+}
+
+/// Whether the package depends on the runtime, under its name or renamed, in any dependency
+/// table (`[dependencies]`, `[target.'cfg(..)'.dependencies]`).
+pub fn has_runtime_dependency(doc: &DocumentMut) -> bool {
+    let names_runtime = |deps: &dyn TableLike| {
+        deps.iter().any(|(name, spec)| {
+            name == RUNTIME || spec.get("package").and_then(Item::as_str) == Some(RUNTIME)
+        })
+    };
+    let in_table = |owner: &dyn TableLike| {
+        owner
+            .get("dependencies")
+            .and_then(Item::as_table_like)
+            .is_some_and(names_runtime)
+    };
+    let in_targets = doc
+        .get("target")
+        .and_then(Item::as_table_like)
+        .is_some_and(|targets| {
+            targets
+                .iter()
+                .any(|(_, target)| target.as_table_like().is_some_and(in_table))
+        });
+    in_table(doc.as_table()) || in_targets
+}
+
+/// Makes the edits that are missing; a second call changes nothing.
+pub fn apply(doc: &mut DocumentMut, edits: &InitEdits<'_>) -> Result<Changes, String> {
+    let mut changes = Changes::default();
+    let has_dependency = has_runtime_dependency(doc);
+    let package = doc
+        .get_mut("package")
+        .and_then(Item::as_table_mut)
+        .ok_or("it has no `[package]` table (a virtual workspace manifest?); run `cargo schema init` in the crate that should hold the migrations, or pass `-p <name>`")?;
+
+    if let Some(default_run) = edits.default_run {
+        if !package.contains_key("default-run") {
+            package.insert("default-run", toml_edit::value(default_run));
+            changes.default_run = true;
+        }
+    }
+
+    let package_position = package.position();
+    let metadata = package.entry("metadata").or_insert_with(|| {
+        let mut table = Table::new();
+        table.set_implicit(true);
+        Item::Table(table)
+    });
+    let inline = metadata.is_inline_table();
+    let metadata = metadata
+        .as_table_like_mut()
+        .ok_or("`package.metadata` is not a table")?;
+    if !metadata.contains_key("schema") {
+        let schema = if inline {
+            Item::Value(Value::InlineTable(InlineTable::new()))
+        } else {
+            let mut table = Table::new();
+            // Right after `[package]` rather than at the end of the file.
+            if let Some(position) = package_position {
+                table.set_position(position);
+            }
+            Item::Table(table)
+        };
+        metadata.insert("schema", schema);
+    }
+    let schema = metadata
+        .get_mut("schema")
+        .and_then(Item::as_table_like_mut)
+        .ok_or("`package.metadata.schema` is not a table")?;
+    for (key, value) in [("migrations", edits.migrations), ("runner", edits.runner)] {
+        if !schema.contains_key(key) {
+            schema.insert(key, toml_edit::value(value));
+            changes.schema_keys.push(key);
+        }
+    }
+
+    if !has_dependency {
+        let dependencies = doc
+            .entry("dependencies")
+            .or_insert_with(|| Item::Table(Table::new()))
+            .as_table_like_mut()
+            .ok_or("`dependencies` is not a table")?;
+        dependencies.insert(RUNTIME, dependency_item(&edits.dependency));
+        changes.dependency = true;
+    }
+    Ok(changes)
+}
+
+fn dependency_item(dependency: &RuntimeDependency) -> Item {
+    let mut table = InlineTable::new();
+    match dependency {
+        RuntimeDependency::Version(version) => return toml_edit::value(version.as_str()),
+        RuntimeDependency::Path(path) => {
+            table.insert("path", path.as_str().into());
+        }
+        RuntimeDependency::Workspace { enable_default } => {
+            table.insert("workspace", true.into());
+            if *enable_default {
+                table.insert("features", Value::Array(["default"].into_iter().collect()));
+            }
+        }
+    }
+    table.fmt();
+    toml_edit::value(table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edits(default_run: Option<&str>) -> InitEdits<'_> {
+        InitEdits {
+            migrations: "migrations",
+            runner: "migrate",
+            dependency: RuntimeDependency::Path("../schema-runtime".into()),
+            default_run,
+        }
+    }
+
+    fn edit(text: &str, default_run: Option<&str>) -> (String, Changes) {
+        let mut doc: DocumentMut = text.parse().expect("valid toml");
+        let changes = apply(&mut doc, &edits(default_run)).expect("edits");
+        (doc.to_string(), changes)
+    }
+
+    #[test]
+    fn adds_table_after_package_and_dependency_keeping_comments() {
+        let (text, changes) = edit(
+            "[package]\nname = \"app\" # the app\nversion = \"0.1.0\"\n\n# deps\n[dependencies]\nserde = \"1\"\n",
+            Some("app"),
+        );
+        assert_eq!(
+            text,
+            "[package]\nname = \"app\" # the app\nversion = \"0.1.0\"\ndefault-run = \"app\"\n\n\
+             [package.metadata.schema]\nmigrations = \"migrations\"\nrunner = \"migrate\"\n\n\
+             # deps\n[dependencies]\nserde = \"1\"\nschema-runtime = { path = \"../schema-runtime\" }\n"
+        );
+        assert_eq!(changes.schema_keys, ["migrations", "runner"]);
+        assert!(changes.dependency && changes.default_run);
+    }
+
+    #[test]
+    fn second_application_changes_nothing() {
+        let (once, _) = edit("[package]\nname = \"app\"\n", Some("app"));
+        let (twice, changes) = edit(&once, Some("app"));
+        assert_eq!(once, twice);
+        assert!(changes.is_empty(), "{changes:?}");
+    }
+
+    #[test]
+    fn keeps_existing_default_run_and_renamed_dependency() {
+        let (text, changes) = edit(
+            "[package]\nname = \"app\"\ndefault-run = \"server\"\n\n[dependencies]\nrt = { package = \"schema-runtime\", version = \"0.1\" }\n",
+            Some("app"),
+        );
+        assert!(!changes.default_run && !changes.dependency, "{text}");
+        assert!(text.contains("default-run = \"server\""));
+    }
+
+    #[test]
+    fn workspace_dependency_turns_default_features_back_on() {
+        let root: DocumentMut =
+            "[workspace.dependencies]\nschema-runtime = { path = \"rt\", default-features = false }\n".parse().expect("toml");
+        let dependency = workspace_runtime(&root).expect("declared");
+        assert_eq!(
+            dependency,
+            RuntimeDependency::Workspace {
+                enable_default: true
+            }
+        );
+        assert_eq!(
+            dependency_item(&dependency).to_string(),
+            "{ workspace = true, features = [\"default\"] }"
+        );
+    }
+
+    #[test]
+    fn reads_existing_settings() {
+        let doc: DocumentMut =
+            "[package]\nname = \"a\"\n[package.metadata.schema]\nmigrations = \"db\"\n"
+                .parse()
+                .expect("toml");
+        assert_eq!(schema_settings(&doc), Some((Some("db".into()), None)));
+    }
+
+    #[test]
+    fn virtual_manifest_is_refused() {
+        let mut doc: DocumentMut = "[workspace]\nmembers = []\n".parse().expect("toml");
+        assert!(apply(&mut doc, &edits(None)).is_err());
+    }
+}

@@ -1,0 +1,430 @@
+//! Functional tests: a throwaway crate in a temp dir, the real `cargo-schema` binary run on it
+//! as cargo runs it (`cargo-schema schema <verb>`). Only verbs that compile nothing are run here.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+/// Runs `cargo schema <args>` in `dir`, without colors so messages compare as text.
+fn cargo_schema(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cargo-schema"))
+        .arg("schema")
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TERM_COLOR", "never")
+        .env_remove("CARGO_TARGET_DIR")
+        .output()
+        .expect("cargo-schema runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[track_caller]
+fn assert_exit(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stderr:\n{}",
+        stderr(output)
+    );
+}
+
+fn write(path: &Path, contents: &str) {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).expect("create parent folder");
+    }
+    fs::write(path, contents).expect("write file");
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// A `cargo new`-like crate with a library and an application binary.
+fn new_crate(dir: &Path, name: &str) {
+    write(
+        &dir.join("Cargo.toml"),
+        &format!(
+            "[package]\nname = \"{name}\" # the app\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             # what the app needs\n[dependencies]\n"
+        ),
+    );
+    write(&dir.join("src/main.rs"), "fn main() {}\n");
+    write(&dir.join("src/lib.rs"), "");
+}
+
+fn temp_crate(name: &str) -> TempDir {
+    let temp = tempfile::tempdir().expect("temp dir");
+    new_crate(temp.path(), name);
+    temp
+}
+
+/// The path dependency `init` writes when it runs from this repository.
+fn runtime_path() -> String {
+    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema-runtime");
+    runtime
+        .canonicalize()
+        .expect("schema-runtime next to cargo-schema")
+        .display()
+        .to_string()
+}
+
+/// Every file under `dir` with its contents, for before/after comparisons.
+fn tree(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in fs::read_dir(&folder).expect("read dir") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let contents = read(&path);
+                files.push((path, contents));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The migration files of `dir`, by file name.
+fn migration_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir.join("migrations"))
+        .expect("migrations folder")
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| name.ends_with(".rs"))
+        .collect();
+    names.sort();
+    names
+}
+
+fn migration(id: &str, revises: Option<&str>) -> String {
+    let revises = revises
+        .map(|r| format!(", revises = \"{r}\""))
+        .unwrap_or_default();
+    format!(
+        "use schema_runtime::prelude::*;\n\n#[migration(id = \"{id}\"{revises}, message = \"{id}\")]\nfn upgrade(op: &mut Ops) {{}}\n"
+    )
+}
+
+#[test]
+fn init_creates_the_runner_build_script_and_manifest_entries() {
+    let temp = temp_crate("app");
+    let dir = temp.path();
+
+    let output = cargo_schema(dir, &["init"]);
+    assert_exit(&output, 0);
+
+    assert!(dir.join("migrations").is_dir());
+    assert!(read(&dir.join("migrations/README.md")).contains("cargo schema revision"));
+    assert_eq!(
+        read(&dir.join("src/bin/migrate.rs")),
+        "//! Applies this package's migrations: `cargo schema upgrade`, or `cargo run --bin migrate -- upgrade`.\n\
+         static MIGRATIONS: schema_runtime::Migrations = schema_runtime::migrations!(\"migrations\");\n\
+         schema_runtime::runner_main!(MIGRATIONS);\n"
+    );
+    assert!(read(&dir.join("build.rs"))
+        .contains("fn main() {\n    println!(\"cargo:rerun-if-changed=migrations\");\n}"));
+    assert_eq!(
+        read(&dir.join("Cargo.toml")),
+        format!(
+            "[package]\nname = \"app\" # the app\nversion = \"0.1.0\"\nedition = \"2021\"\ndefault-run = \"app\"\n\n\
+             [package.metadata.schema]\nmigrations = \"migrations\"\nrunner = \"migrate\"\n\n\
+             # what the app needs\n[dependencies]\nschema-runtime = {{ path = \"{}\" }}\n",
+            runtime_path()
+        )
+    );
+
+    let messages = stderr(&output);
+    for line in [
+        "     Created migrations/",
+        "     Created src/bin/migrate.rs",
+        "     Created build.rs",
+        "     Updated Cargo.toml",
+    ] {
+        assert!(messages.contains(line), "missing `{line}` in:\n{messages}");
+    }
+    assert!(messages.contains("cargo schema revision -m"), "{messages}");
+    assert!(
+        messages.contains("schema_runtime::Migrator::from_migrations(&MIGRATIONS)?"),
+        "{messages}"
+    );
+}
+
+#[test]
+fn init_twice_changes_nothing_and_says_so() {
+    let temp = temp_crate("app");
+    assert_exit(&cargo_schema(temp.path(), &["init"]), 0);
+    let before = tree(temp.path());
+
+    let output = cargo_schema(temp.path(), &["init"]);
+    assert_exit(&output, 0);
+    assert_eq!(tree(temp.path()), before);
+    assert!(
+        stderr(&output).contains("already initialised"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!stderr(&output).contains("Created"), "{}", stderr(&output));
+}
+
+#[test]
+fn init_leaves_an_existing_build_script_and_runner_alone() {
+    let temp = temp_crate("app");
+    let dir = temp.path();
+    let build = "fn main() {\n    println!(\"cargo:rustc-env=X=1\");\n}\n";
+    write(&dir.join("build.rs"), build);
+    write(&dir.join("src/bin/migrate.rs"), "fn main() {}\n");
+
+    let output = cargo_schema(dir, &["init"]);
+    assert_exit(&output, 0);
+    assert_eq!(read(&dir.join("build.rs")), build);
+    assert_eq!(read(&dir.join("src/bin/migrate.rs")), "fn main() {}\n");
+    let messages = stderr(&output);
+    assert!(
+        messages.contains("println!(\"cargo:rerun-if-changed=migrations\");"),
+        "{messages}"
+    );
+    assert!(messages.contains("runner_main!"), "{messages}");
+}
+
+#[test]
+fn init_with_another_folder_uses_it_everywhere() {
+    let temp = temp_crate("app");
+    let dir = temp.path();
+    fs::remove_file(dir.join("src/main.rs")).expect("remove main.rs");
+
+    assert_exit(
+        &cargo_schema(dir, &["init", "--migrations", "db/migrations"]),
+        0,
+    );
+    assert!(dir.join("db/migrations").is_dir());
+    assert!(read(&dir.join("src/bin/migrate.rs")).contains("migrations!(\"db/migrations\")"));
+    assert!(read(&dir.join("build.rs")).contains("rerun-if-changed=db/migrations"));
+    let manifest = read(&dir.join("Cargo.toml"));
+    assert!(
+        manifest.contains("migrations = \"db/migrations\""),
+        "{manifest}"
+    );
+    // A library crate has no application for `cargo run` to keep picking.
+    assert!(!manifest.contains("default-run"), "{manifest}");
+
+    let output = cargo_schema(dir, &["init", "--migrations", "other"]);
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("already keeps its migrations in `db/migrations`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn revision_writes_a_base_then_a_revision_of_it() {
+    let temp = temp_crate("app");
+    let dir = temp.path();
+    assert_exit(&cargo_schema(dir, &["init"]), 0);
+
+    let output = cargo_schema(dir, &["revision", "-m", "Create \"users\""]);
+    assert_exit(&output, 0);
+    let files = migration_files(dir);
+    assert_eq!(files.len(), 1, "{files:?}");
+    let base = files[0].trim_end_matches(".rs").to_owned();
+    let (stamp, slug) = base.split_at(15);
+    assert!(
+        stamp
+            .chars()
+            .enumerate()
+            .all(|(i, c)| if i == 8 { c == '_' } else { c.is_ascii_digit() }),
+        "{base}"
+    );
+    assert_eq!(slug, "_create_users");
+    assert!(
+        stderr(&output).contains(&format!("     Created migrations/{base}.rs")),
+        "{}",
+        stderr(&output)
+    );
+    let source = read(&dir.join("migrations").join(&files[0]));
+    assert!(
+        source.starts_with("use schema_runtime::prelude::*;\n"),
+        "{source}"
+    );
+    assert!(
+        source.contains(&format!("#[migration(id = \"{base}\", message = \"Create \\\"users\\\"\")]\nfn upgrade(op: &mut Ops) {{")),
+        "{source}"
+    );
+
+    assert_exit(
+        &cargo_schema(
+            dir,
+            &["revision", "-m", "add email", "--id", "0002_add_email"],
+        ),
+        0,
+    );
+    let second = read(&dir.join("migrations/0002_add_email.rs"));
+    assert!(
+        second.contains(&format!(
+            "#[migration(id = \"0002_add_email\", revises = \"{base}\", message = \"add email\")]"
+        )),
+        "{second}"
+    );
+
+    let output = cargo_schema(dir, &["revision", "-m", "again", "--id", "0002_add_email"]);
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("already declared"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn revision_with_two_heads_names_both_and_head_picks_one() {
+    let temp = temp_crate("app");
+    let dir = temp.path();
+    assert_exit(&cargo_schema(dir, &["init"]), 0);
+    write(
+        &dir.join("migrations/0001_base.rs"),
+        &migration("0001_base", None),
+    );
+    write(
+        &dir.join("migrations/0002_left.rs"),
+        &migration("0002_left", Some("0001_base")),
+    );
+    write(
+        &dir.join("migrations/0002_right.rs"),
+        &migration("0002_right", Some("0001_base")),
+    );
+
+    let output = cargo_schema(dir, &["revision", "-m", "next"]);
+    assert_exit(&output, 4);
+    let messages = stderr(&output);
+    assert!(messages.contains("error: there are 2 heads"), "{messages}");
+    assert!(
+        messages.contains("0002_left") && messages.contains("0002_right"),
+        "{messages}"
+    );
+    assert!(messages.contains("--head"), "{messages}");
+    assert_eq!(migration_files(dir).len(), 3);
+
+    assert_exit(
+        &cargo_schema(
+            dir,
+            &[
+                "revision",
+                "-m",
+                "next",
+                "--id",
+                "0003_next",
+                "--head",
+                "0002_r",
+            ],
+        ),
+        0,
+    );
+    assert!(read(&dir.join("migrations/0003_next.rs")).contains("revises = \"0002_right\""));
+}
+
+#[test]
+fn revision_names_a_file_it_cannot_read() {
+    let temp = temp_crate("app");
+    let dir = temp.path();
+    assert_exit(&cargo_schema(dir, &["init"]), 0);
+    write(
+        &dir.join("migrations/0001_base.rs"),
+        &migration("0001_base", None),
+    );
+    write(
+        &dir.join("migrations/0002_broken.rs"),
+        "fn upgrade(op: &mut Ops) {\n",
+    );
+
+    let output = cargo_schema(dir, &["revision", "-m", "next"]);
+    assert_exit(&output, 4);
+    assert!(
+        stderr(&output).contains("0002_broken.rs"),
+        "{}",
+        stderr(&output)
+    );
+
+    write(&dir.join("migrations/0002_broken.rs"), "fn helper() {}\n");
+    let output = cargo_schema(dir, &["revision", "-m", "next"]);
+    assert_exit(&output, 4);
+    assert!(
+        stderr(&output).contains("0002_broken.rs: no function with a `#[migration"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn revision_finds_the_migrations_package_from_anywhere_in_the_workspace() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let root = temp.path();
+    write(
+        &root.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"app\", \"db\"]\nresolver = \"2\"\n",
+    );
+    new_crate(&root.join("app"), "app");
+    new_crate(&root.join("db"), "db");
+
+    let output = cargo_schema(root, &["revision", "-m", "init"]);
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output)
+            .contains("run `cargo schema init` in the crate that should hold the migrations"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = cargo_schema(root, &["init"]);
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("is not inside a package"),
+        "{}",
+        stderr(&output)
+    );
+
+    assert_exit(&cargo_schema(root, &["init", "-p", "db"]), 0);
+    assert_exit(
+        &cargo_schema(
+            &root.join("app/src"),
+            &["revision", "-m", "init", "--id", "0001_init"],
+        ),
+        0,
+    );
+    assert!(root.join("db/migrations/0001_init.rs").is_file());
+    assert_exit(
+        &cargo_schema(
+            root,
+            &[
+                "--manifest-path",
+                "db/Cargo.toml",
+                "revision",
+                "-m",
+                "two",
+                "--id",
+                "0002_two",
+            ],
+        ),
+        0,
+    );
+    assert!(read(&root.join("db/migrations/0002_two.rs")).contains("revises = \"0001_init\""));
+
+    let output = cargo_schema(root, &["revision", "-m", "x", "-p", "app"]);
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("cargo schema init -p app"),
+        "{}",
+        stderr(&output)
+    );
+}
