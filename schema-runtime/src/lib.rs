@@ -17,12 +17,15 @@ pub mod revision;
 pub mod state;
 pub mod types;
 
-pub use dialect::{Dialect, RenderError};
+pub use dialect::{Dialect, RenderError, Rendered};
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use migrator::{Database, MigrateError};
 pub use migrator::{Direction, Migrator, PlanError, Step, VersionTable};
 pub use naming::NamingConvention;
-pub use ops::{ColumnDef, IndexDef, KeyDef, Op, Ops, RawSql, ReverseError, SqlText, TableDef};
+pub use ops::{
+    AlterColumn, CheckDef, ColumnDef, Constraint, Deferrable, EnumDef, EnumPosition, FkAction,
+    ForeignKeyDef, IndexDef, KeyDef, Op, Ops, RawSql, ReverseError, SetValue, SqlText, TableDef,
+};
 pub use revision::{Migrations, Revision, RevisionDef};
 pub use state::{Schema, StateError, Table};
 pub use types::{ServerDefault, Type, Value};
@@ -38,7 +41,8 @@ pub mod __private {
 
 /// Everything a migration file needs: `use schema_runtime::prelude::*;`.
 pub mod prelude {
-    pub use crate::ops::{Ops, SqlText};
+    pub use crate::ops::{Deferrable, FkAction, Ops, SqlText};
+    pub use crate::row;
     pub use crate::types::{Type, Value};
     pub use schema_macros::migration;
 }

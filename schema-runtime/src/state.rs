@@ -1,14 +1,19 @@
-//! The schema state: the tables, columns, indexes and constraints that folding ops over an
-//! empty schema gives. No database is needed to know the schema at any revision.
+//! The schema state: the tables, columns, indexes, constraints and enum types that folding ops
+//! over an empty schema gives. No database is needed to know the schema at any revision, which
+//! is what lets renderers restate a whole column (MySQL `MODIFY`) or table (SQLite rebuilds) and
+//! lets every op be reversed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
-use crate::ops::{AlterColumn, ColumnDef, IndexDef, KeyDef, Op, TableDef};
+use crate::ops::{
+    AlterColumn, ColumnDef, Constraint, EnumPosition, ForeignKeyDef, IndexDef, KeyDef, Op, TableDef,
+};
+use crate::types::Type;
 
 /// A table in the schema state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
-    /// The table's definition (columns, primary key, unique constraints).
+    /// The table's definition (columns, primary key, constraints, comment).
     pub def: TableDef,
     /// Indexes on the table.
     pub indexes: Vec<IndexDef>,
@@ -30,6 +35,7 @@ pub struct Table {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Schema {
     tables: BTreeMap<String, Table>,
+    enums: BTreeMap<String, Vec<String>>,
 }
 
 /// An op that does not fit the schema it is applied to.
@@ -57,14 +63,25 @@ pub enum StateError {
         /// Column name.
         column: String,
     },
-    /// No index or constraint has that name.
+    /// No index has that name.
     #[error("index `{0}` does not exist")]
     MissingIndex(String),
+    /// No constraint of the table has that name.
+    #[error("table `{table}` has no constraint named `{name}`")]
+    MissingConstraint {
+        /// Table name.
+        table: String,
+        /// Constraint name.
+        name: String,
+    },
     /// An index or constraint of that name exists already.
     #[error("an index or constraint named `{0}` already exists")]
     DuplicateName(String),
+    /// The table has a primary key already.
+    #[error("table `{0}` already has a primary key; drop it first")]
+    DuplicatePrimaryKey(String),
     /// An index without columns.
-    #[error("index `{0}` has no columns; name at least one column")]
+    #[error("index `{0}` has no columns; name at least one column or expression")]
     EmptyIndex(String),
     /// An `alter_column` that changes nothing.
     #[error("alter_column on `{table}.{column}` changes nothing; chain set_type, set_not_null, set_default or rename_to")]
@@ -84,6 +101,66 @@ pub enum StateError {
         /// The index or constraint using it.
         by: String,
     },
+    /// Another table's foreign key points at the table.
+    #[error("table `{table}` is referenced by foreign key `{by}`; drop that foreign key first")]
+    TableReferenced {
+        /// Table name.
+        table: String,
+        /// The foreign key.
+        by: String,
+    },
+    /// A foreign key that cannot work.
+    #[error("foreign key `{name}`: {reason}")]
+    BadForeignKey {
+        /// Constraint name.
+        name: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The enum type does not exist.
+    #[error("enum type `{0}` does not exist; create it with op.create_enum first")]
+    MissingEnum(String),
+    /// The enum type exists already.
+    #[error("enum type `{0}` already exists")]
+    DuplicateEnum(String),
+    /// An enum value problem.
+    #[error("enum type `{name}`: {reason}")]
+    EnumValue {
+        /// Type name.
+        name: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The enum type is used by a column.
+    #[error("enum type `{name}` is used by column `{column}`; drop or change the column first")]
+    EnumInUse {
+        /// Type name.
+        name: String,
+        /// `table.column`.
+        column: String,
+    },
+    /// A bulk-insert row whose length does not match the columns.
+    #[error("bulk_insert into `{table}`: row {row} has {got} values for {expected} columns")]
+    RowArity {
+        /// Table name.
+        table: String,
+        /// 1-based row number.
+        row: usize,
+        /// Values in the row.
+        got: usize,
+        /// Columns named.
+        expected: usize,
+    },
+}
+
+/// Types a foreign key may join: equal types, or any two integer types.
+fn compatible(a: &Type, b: &Type) -> bool {
+    a == b
+        || (a.is_integer() && b.is_integer())
+        || matches!(
+            (a, b),
+            (Type::String(_) | Type::Text, Type::String(_) | Type::Text)
+        )
 }
 
 impl Schema {
@@ -95,6 +172,16 @@ impl Schema {
     /// All tables, by name.
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
         self.tables.values()
+    }
+
+    /// The values of enum type `name`.
+    pub fn enum_values(&self, name: &str) -> Option<&[String]> {
+        self.enums.get(name).map(Vec::as_slice)
+    }
+
+    /// All enum types, by name.
+    pub fn enums(&self) -> impl Iterator<Item = (&String, &Vec<String>)> {
+        self.enums.iter()
     }
 
     /// The column `table.column`.
@@ -115,7 +202,23 @@ impl Schema {
             .find(|i| i.name == name)
     }
 
-    fn table_def(&self, name: &str) -> Result<&TableDef, StateError> {
+    /// The foreign keys of other tables that point at `table`, as `(table, fk)`.
+    pub fn referencing(&self, table: &str) -> Vec<(&str, &ForeignKeyDef)> {
+        self.tables
+            .values()
+            .filter(|t| t.def.name != table)
+            .flat_map(|t| {
+                t.def
+                    .foreign_keys
+                    .iter()
+                    .map(move |fk| (t.def.name.as_str(), fk))
+            })
+            .filter(|(_, fk)| fk.ref_table == table)
+            .collect()
+    }
+
+    /// The table definition called `name`.
+    pub fn table_def(&self, name: &str) -> Result<&TableDef, StateError> {
         self.tables
             .get(name)
             .map(|t| &t.def)
@@ -129,19 +232,20 @@ impl Schema {
     }
 
     fn name_taken(&self, name: &str) -> bool {
-        self.tables.values().any(|t| {
-            t.indexes.iter().any(|i| i.name == name)
-                || t.def.uniques.iter().any(|u| u.name == name)
-                || t.def.primary_key.as_ref().is_some_and(|pk| pk.name == name)
-        })
+        self.tables
+            .values()
+            .any(|t| t.indexes.iter().any(|i| i.name == name) || t.def.constraint(name).is_some())
     }
 
-    fn check_columns(&self, table: &str, columns: &[String]) -> Result<(), StateError> {
-        let def = self.table_def(table)?;
+    fn check_columns<'a>(
+        &self,
+        def: &TableDef,
+        columns: impl IntoIterator<Item = &'a String>,
+    ) -> Result<(), StateError> {
         for column in columns {
             if def.column(column).is_none() {
                 return Err(StateError::MissingColumn {
-                    table: table.to_owned(),
+                    table: def.name.clone(),
                     column: column.clone(),
                 });
             }
@@ -149,14 +253,85 @@ impl Schema {
         Ok(())
     }
 
+    fn check_type(&self, ty: &Type) -> Result<(), StateError> {
+        match ty {
+            Type::Enum(name) if !self.enums.contains_key(name) => {
+                Err(StateError::MissingEnum(name.clone()))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks `fk` of `def` (which may be the table being created, for self-references).
+    fn check_foreign_key(&self, def: &TableDef, fk: &ForeignKeyDef) -> Result<(), StateError> {
+        let bad = |reason: String| StateError::BadForeignKey {
+            name: fk.name.clone(),
+            reason,
+        };
+        self.check_columns(def, &fk.columns)?;
+        let target = if fk.ref_table == def.name {
+            def
+        } else {
+            self.tables
+                .get(&fk.ref_table)
+                .map(|t| &t.def)
+                .ok_or_else(|| {
+                    bad(format!(
+                        "referenced table `{}` does not exist",
+                        fk.ref_table
+                    ))
+                })?
+        };
+        if fk.columns.len() != fk.ref_columns.len() || fk.columns.is_empty() {
+            return Err(bad(format!(
+                "{} column(s) reference {} column(s); name as many on each side",
+                fk.columns.len(),
+                fk.ref_columns.len()
+            )));
+        }
+        for (col, ref_col) in fk.columns.iter().zip(&fk.ref_columns) {
+            let referenced = target.column(ref_col).ok_or_else(|| {
+                bad(format!(
+                    "referenced column `{}.{ref_col}` does not exist",
+                    fk.ref_table
+                ))
+            })?;
+            let column = def.column(col).expect("checked above");
+            if !compatible(&column.ty, &referenced.ty) {
+                return Err(bad(format!(
+                    "`{}.{col}` is {} but `{}.{ref_col}` is {}; give both the same type",
+                    def.name, column.ty, fk.ref_table, referenced.ty
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_constraint(&self, def: &TableDef, constraint: &Constraint) -> Result<(), StateError> {
+        if self.name_taken(constraint.name()) || def.constraint(constraint.name()).is_some() {
+            return Err(StateError::DuplicateName(constraint.name().to_owned()));
+        }
+        match constraint {
+            Constraint::PrimaryKey(k) | Constraint::Unique(k) => {
+                self.check_columns(def, &k.columns)
+            }
+            Constraint::ForeignKey(fk) => self.check_foreign_key(def, fk),
+            Constraint::Check(_) => Ok(()),
+        }
+    }
+
     /// Applies `op`, or says why it does not fit this schema (and leaves the schema unchanged).
     pub fn apply(&mut self, op: &Op) -> Result<(), StateError> {
         match op {
-            Op::CreateTable(def) => {
+            Op::CreateTable { def, if_not_exists } => {
                 if self.tables.contains_key(&def.name) {
-                    return Err(StateError::DuplicateTable(def.name.clone()));
+                    return if *if_not_exists {
+                        Ok(())
+                    } else {
+                        Err(StateError::DuplicateTable(def.name.clone()))
+                    };
                 }
-                let mut seen = std::collections::HashSet::new();
+                let mut seen = HashSet::new();
                 for column in &def.columns {
                     if !seen.insert(&column.name) {
                         return Err(StateError::DuplicateColumn {
@@ -164,11 +339,19 @@ impl Schema {
                             column: column.name.clone(),
                         });
                     }
+                    self.check_type(&column.ty)?;
                 }
-                for key in def.primary_key.iter().chain(&def.uniques) {
-                    if self.name_taken(&key.name) {
-                        return Err(StateError::DuplicateName(key.name.clone()));
+                let mut names = HashSet::new();
+                let empty = TableDef {
+                    name: def.name.clone(),
+                    columns: def.columns.clone(),
+                    ..TableDef::default()
+                };
+                for constraint in def.constraints() {
+                    if !names.insert(constraint.name().to_owned()) {
+                        return Err(StateError::DuplicateName(constraint.name().to_owned()));
                     }
+                    self.check_constraint(&empty, &constraint)?;
                 }
                 self.tables.insert(
                     def.name.clone(),
@@ -178,109 +361,328 @@ impl Schema {
                     },
                 );
             }
-            Op::DropTable { table } => {
-                self.tables
-                    .remove(table)
-                    .ok_or_else(|| StateError::MissingTable(table.clone()))?;
+            Op::DropTable { table, if_exists } => {
+                if !self.tables.contains_key(table) {
+                    return if *if_exists {
+                        Ok(())
+                    } else {
+                        Err(StateError::MissingTable(table.clone()))
+                    };
+                }
+                if let Some((_, fk)) = self.referencing(table).first() {
+                    return Err(StateError::TableReferenced {
+                        table: table.clone(),
+                        by: fk.name.clone(),
+                    });
+                }
+                self.tables.remove(table);
+            }
+            Op::RenameTable { from, to } => {
+                if self.tables.contains_key(to) {
+                    return Err(StateError::DuplicateTable(to.clone()));
+                }
+                let mut t = self
+                    .tables
+                    .remove(from)
+                    .ok_or_else(|| StateError::MissingTable(from.clone()))?;
+                t.def.name = to.clone();
+                for index in &mut t.indexes {
+                    index.table = to.clone();
+                }
+                self.tables.insert(to.clone(), t);
+                for t in self.tables.values_mut() {
+                    for fk in t
+                        .def
+                        .foreign_keys
+                        .iter_mut()
+                        .filter(|fk| &fk.ref_table == from)
+                    {
+                        fk.ref_table = to.clone();
+                    }
+                }
+            }
+            Op::SetTableComment { table, comment } => {
+                self.table_mut(table)?.def.comment = comment.clone()
             }
             Op::AddColumn {
                 table,
                 column,
                 unique,
+                foreign_key,
             } => {
-                if let Some(name) = unique {
-                    if self.name_taken(name) {
-                        return Err(StateError::DuplicateName(name.clone()));
-                    }
-                }
-                let t = self.table_mut(table)?;
-                if t.def.column(&column.name).is_some() {
+                self.check_type(&column.ty)?;
+                let mut def = self.table_def(table)?.clone();
+                if def.column(&column.name).is_some() {
                     return Err(StateError::DuplicateColumn {
                         table: table.clone(),
                         column: column.name.clone(),
                     });
                 }
-                t.def.columns.push(column.clone());
+                def.columns.push(column.clone());
                 if let Some(name) = unique {
-                    t.def.uniques.push(KeyDef {
+                    let key = Constraint::Unique(KeyDef {
+                        name: name.clone(),
+                        columns: vec![column.name.clone()],
+                    });
+                    self.check_constraint(&def, &key)?;
+                    def.uniques.push(KeyDef {
                         name: name.clone(),
                         columns: vec![column.name.clone()],
                     });
                 }
-            }
-            Op::DropColumn { table, column } => {
-                self.column(table, column)?;
-                let t = self.table_mut(table)?;
-                let in_use = t
-                    .indexes
-                    .iter()
-                    .filter(|i| i.columns.iter().any(|c| c == column) && i.columns.len() > 1)
-                    .map(|i| i.name.clone())
-                    .chain(
-                        t.def
-                            .uniques
-                            .iter()
-                            .chain(&t.def.primary_key)
-                            .filter(|k| {
-                                k.columns.iter().any(|c| c == column) && k.columns.len() > 1
-                            })
-                            .map(|k| k.name.clone()),
-                    )
-                    .next();
-                if let Some(by) = in_use {
-                    return Err(StateError::ColumnInUse {
-                        table: table.clone(),
-                        column: column.clone(),
-                        by,
-                    });
+                if let Some(fk) = foreign_key {
+                    self.check_constraint(&def, &Constraint::ForeignKey(fk.clone()))?;
+                    def.foreign_keys.push(fk.clone());
                 }
-                // Single-column indexes and constraints go with their column, as on every dialect.
-                t.indexes.retain(|i| i.columns != [column.clone()]);
-                t.def.uniques.retain(|k| k.columns != [column.clone()]);
-                if t.def
-                    .primary_key
-                    .as_ref()
-                    .is_some_and(|pk| pk.columns == [column.clone()])
-                {
-                    t.def.primary_key = None;
-                }
-                t.def.columns.retain(|c| &c.name != column);
+                self.table_mut(table)?.def = def;
             }
+            Op::DropColumn { table, column } => self.drop_column(table, column)?,
             Op::AlterColumn(alter) => self.alter_column(alter)?,
-            Op::CreateIndex(index) => {
-                if index.columns.is_empty() {
+            Op::CreateIndex {
+                index,
+                if_not_exists,
+                ..
+            } => {
+                if index.columns.is_empty() && index.expressions.is_empty() {
                     return Err(StateError::EmptyIndex(index.name.clone()));
                 }
-                self.check_columns(&index.table, &index.columns)?;
                 if self.name_taken(&index.name) {
-                    return Err(StateError::DuplicateName(index.name.clone()));
+                    return if *if_not_exists && self.index(&index.name).is_some() {
+                        Ok(())
+                    } else {
+                        Err(StateError::DuplicateName(index.name.clone()))
+                    };
                 }
+                let def = self.table_def(&index.table)?;
+                self.check_columns(def, index.columns.iter().chain(&index.include))?;
                 self.table_mut(&index.table)?.indexes.push(index.clone());
             }
-            Op::DropIndex { name } => {
-                let table = self
-                    .index(name)
-                    .map(|i| i.table.clone())
-                    .ok_or_else(|| StateError::MissingIndex(name.clone()))?;
-                self.table_mut(&table)?.indexes.retain(|i| &i.name != name);
-            }
-            Op::AddUnique { table, key } => {
-                if self.name_taken(&key.name) {
-                    return Err(StateError::DuplicateName(key.name.clone()));
+            Op::DropIndex {
+                name, if_exists, ..
+            } => match self.index(name).map(|i| i.table.clone()) {
+                Some(table) => self.table_mut(&table)?.indexes.retain(|i| &i.name != name),
+                None if *if_exists => {}
+                None => return Err(StateError::MissingIndex(name.clone())),
+            },
+            Op::AddConstraint { table, constraint } => {
+                let def = self.table_def(table)?;
+                if matches!(constraint, Constraint::PrimaryKey(_)) && def.primary_key.is_some() {
+                    return Err(StateError::DuplicatePrimaryKey(table.clone()));
                 }
-                self.check_columns(table, &key.columns)?;
-                self.table_mut(table)?.def.uniques.push(key.clone());
-            }
-            Op::DropUnique { table, name } => {
-                let t = self.table_mut(table)?;
-                let before = t.def.uniques.len();
-                t.def.uniques.retain(|k| &k.name != name);
-                if t.def.uniques.len() == before {
-                    return Err(StateError::MissingIndex(name.clone()));
+                self.check_constraint(def, constraint)?;
+                let def = &mut self.table_mut(table)?.def;
+                match constraint {
+                    Constraint::PrimaryKey(k) => {
+                        // Every dialect makes primary key columns NOT NULL.
+                        for c in def
+                            .columns
+                            .iter_mut()
+                            .filter(|c| k.columns.contains(&c.name))
+                        {
+                            c.nullable = false;
+                        }
+                        def.primary_key = Some(k.clone());
+                    }
+                    Constraint::Unique(k) => def.uniques.push(k.clone()),
+                    Constraint::ForeignKey(fk) => def.foreign_keys.push(fk.clone()),
+                    Constraint::Check(ck) => def.checks.push(ck.clone()),
                 }
+            }
+            Op::DropConstraint { table, name } => {
+                let def = &mut self.table_mut(table)?.def;
+                let missing = || StateError::MissingConstraint {
+                    table: table.clone(),
+                    name: name.clone(),
+                };
+                match def.constraint(name).ok_or_else(missing)? {
+                    Constraint::PrimaryKey(_) => def.primary_key = None,
+                    Constraint::Unique(_) => def.uniques.retain(|k| &k.name != name),
+                    Constraint::ForeignKey(_) => def.foreign_keys.retain(|fk| &fk.name != name),
+                    Constraint::Check(_) => def.checks.retain(|ck| &ck.name != name),
+                }
+            }
+            Op::CreateEnum(e) => {
+                if self.enums.contains_key(&e.name) {
+                    return Err(StateError::DuplicateEnum(e.name.clone()));
+                }
+                let distinct: HashSet<&String> = e.values.iter().collect();
+                if e.values.is_empty() || distinct.len() != e.values.len() {
+                    return Err(StateError::EnumValue {
+                        name: e.name.clone(),
+                        reason: "give at least one value, each once".into(),
+                    });
+                }
+                self.enums.insert(e.name.clone(), e.values.clone());
+            }
+            Op::DropEnum { name } => {
+                if !self.enums.contains_key(name) {
+                    return Err(StateError::MissingEnum(name.clone()));
+                }
+                if let Some(column) = self.enum_columns(name).first() {
+                    return Err(StateError::EnumInUse {
+                        name: name.clone(),
+                        column: column.clone(),
+                    });
+                }
+                self.enums.remove(name);
+            }
+            Op::AddEnumValue {
+                name,
+                value,
+                position,
+            } => {
+                let values = self
+                    .enums
+                    .get_mut(name)
+                    .ok_or_else(|| StateError::MissingEnum(name.clone()))?;
+                let err = |reason: String| StateError::EnumValue {
+                    name: name.clone(),
+                    reason,
+                };
+                if values.contains(value) {
+                    return Err(err(format!("value `{value}` exists already")));
+                }
+                let at = match position {
+                    None => values.len(),
+                    Some(EnumPosition::Before(v)) | Some(EnumPosition::After(v)) => {
+                        let i = values
+                            .iter()
+                            .position(|x| x == v)
+                            .ok_or_else(|| err(format!("no value `{v}`")))?;
+                        if matches!(position, Some(EnumPosition::After(_))) {
+                            i + 1
+                        } else {
+                            i
+                        }
+                    }
+                };
+                values.insert(at, value.clone());
+            }
+            Op::RenameEnumValue { name, from, to } => {
+                let values = self
+                    .enums
+                    .get_mut(name)
+                    .ok_or_else(|| StateError::MissingEnum(name.clone()))?;
+                let err = |reason: String| StateError::EnumValue {
+                    name: name.clone(),
+                    reason,
+                };
+                if values.contains(to) {
+                    return Err(err(format!("value `{to}` exists already")));
+                }
+                let slot = values
+                    .iter_mut()
+                    .find(|v| *v == from)
+                    .ok_or_else(|| err(format!("no value `{from}`")))?;
+                *slot = to.clone();
+            }
+            Op::DropEnumValue { name, value } => {
+                let values = self
+                    .enums
+                    .get_mut(name)
+                    .ok_or_else(|| StateError::MissingEnum(name.clone()))?;
+                if values.len() == 1 || !values.contains(value) {
+                    return Err(StateError::EnumValue {
+                        name: name.clone(),
+                        reason: format!(
+                            "cannot drop `{value}`: it must exist and not be the last value"
+                        ),
+                    });
+                }
+                values.retain(|v| v != value);
+            }
+            Op::BulkInsert {
+                table,
+                columns,
+                rows,
+            }
+            | Op::DeleteRows {
+                table,
+                columns,
+                rows,
+            } => {
+                let def = self.table_def(table)?;
+                self.check_columns(def, columns)?;
+                if let Some((i, row)) = rows
+                    .iter()
+                    .enumerate()
+                    .find(|(_, r)| r.len() != columns.len())
+                {
+                    return Err(StateError::RowArity {
+                        table: table.clone(),
+                        row: i + 1,
+                        got: row.len(),
+                        expected: columns.len(),
+                    });
+                }
+            }
+            Op::Update { table, set, .. } => {
+                let def = self.table_def(table)?;
+                self.check_columns(def, set.iter().map(|(c, _)| c))?;
             }
             Op::Sql(_) => {}
         }
+        Ok(())
+    }
+
+    /// `table.column` of every column of enum type `name`.
+    pub fn enum_columns(&self, name: &str) -> Vec<String> {
+        self.tables
+            .values()
+            .flat_map(|t| t.def.columns.iter().map(move |c| (t, c)))
+            .filter(|(_, c)| matches!(&c.ty, Type::Enum(e) if e == name))
+            .map(|(t, c)| format!("{}.{}", t.def.name, c.name))
+            .collect()
+    }
+
+    fn drop_column(&mut self, table: &str, column: &str) -> Result<(), StateError> {
+        self.column(table, column)?;
+        let in_use = |by: &str| StateError::ColumnInUse {
+            table: table.to_owned(),
+            column: column.to_owned(),
+            by: by.to_owned(),
+        };
+        if let Some((_, fk)) = self
+            .referencing(table)
+            .into_iter()
+            .find(|(_, fk)| fk.ref_columns.iter().any(|c| c == column))
+        {
+            return Err(in_use(&fk.name));
+        }
+        let t = self.table_mut(table)?;
+        let single = |cols: &[String]| cols.len() == 1 && cols[0] == column;
+        let uses = |cols: &[String]| cols.iter().any(|c| c == column);
+        // Single-column indexes and keys go with their column, as on every dialect; anything
+        // wider must be dropped first.
+        if let Some(i) = t
+            .indexes
+            .iter()
+            .find(|i| (uses(&i.columns) || uses(&i.include)) && !single(&i.columns))
+        {
+            return Err(in_use(&i.name));
+        }
+        if let Some(k) = t
+            .def
+            .uniques
+            .iter()
+            .chain(&t.def.primary_key)
+            .find(|k| uses(&k.columns) && !single(&k.columns))
+        {
+            return Err(in_use(&k.name));
+        }
+        if let Some(fk) = t.def.foreign_keys.iter().find(|fk| uses(&fk.columns)) {
+            return Err(in_use(&fk.name));
+        }
+        t.indexes.retain(|i| !single(&i.columns));
+        t.def.uniques.retain(|k| !single(&k.columns));
+        if t.def
+            .primary_key
+            .as_ref()
+            .is_some_and(|pk| single(&pk.columns))
+        {
+            t.def.primary_key = None;
+        }
+        t.def.columns.retain(|c| c.name != column);
         Ok(())
     }
 
@@ -291,7 +693,10 @@ impl Schema {
                 column: alter.column.clone(),
             });
         }
-        self.column(&alter.table, &alter.column)?;
+        let current = self.column(&alter.table, &alter.column)?.clone();
+        if let Some(ty) = &alter.ty {
+            self.check_type(ty)?;
+        }
         if let Some(new) = &alter.rename {
             if new != &alter.column && self.column(&alter.table, new).is_ok() {
                 return Err(StateError::DuplicateColumn {
@@ -300,6 +705,7 @@ impl Schema {
                 });
             }
         }
+        let new = alter.applied_to(&current);
         let t = self.table_mut(&alter.table)?;
         let column = t
             .def
@@ -307,27 +713,39 @@ impl Schema {
             .iter_mut()
             .find(|c| c.name == alter.column)
             .expect("checked above");
-        if let Some(ty) = &alter.ty {
-            column.ty = ty.clone();
-        }
-        if let Some(nullable) = alter.nullable {
-            column.nullable = nullable;
-        }
-        if let Some(default) = &alter.default {
-            column.default = default.clone();
-        }
-        if let Some(new) = &alter.rename {
-            column.name = new.clone();
+        *column = new;
+        if let Some(new_name) = &alter.rename {
             let rename = |cols: &mut Vec<String>| {
                 for c in cols.iter_mut().filter(|c| **c == alter.column) {
-                    *c = new.clone();
+                    *c = new_name.clone();
                 }
             };
             for index in &mut t.indexes {
                 rename(&mut index.columns);
+                rename(&mut index.include);
             }
             for key in t.def.uniques.iter_mut().chain(t.def.primary_key.as_mut()) {
                 rename(&mut key.columns);
+            }
+            for fk in &mut t.def.foreign_keys {
+                rename(&mut fk.columns);
+                if fk.ref_table == alter.table {
+                    rename(&mut fk.ref_columns);
+                }
+            }
+            for other in self
+                .tables
+                .values_mut()
+                .filter(|o| o.def.name != alter.table)
+            {
+                for fk in other
+                    .def
+                    .foreign_keys
+                    .iter_mut()
+                    .filter(|fk| fk.ref_table == alter.table)
+                {
+                    rename(&mut fk.ref_columns);
+                }
             }
         }
         Ok(())

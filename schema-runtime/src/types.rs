@@ -47,6 +47,8 @@ pub enum Type {
     Uuid,
     /// JSON document (`JSONB` on PostgreSQL).
     Json,
+    /// A named enum type created by `create_enum` (PostgreSQL type, MySQL inline `ENUM`, SQLite text).
+    Enum(String),
     /// A native type spelled the same on every dialect, rendered verbatim.
     Custom(String),
 }
@@ -55,6 +57,11 @@ impl Type {
     /// A native type rendered verbatim, for types with no portable name (`CITEXT`, `INET`, ...).
     pub fn custom(sql: impl Into<String>) -> Self {
         Type::Custom(sql.into())
+    }
+
+    /// A column of the enum type `name` (created with `op.create_enum`).
+    pub fn enumeration(name: impl Into<String>) -> Self {
+        Type::Enum(name.into())
     }
 
     /// True for the integer types that can carry an identity / autoincrement.
@@ -69,6 +76,7 @@ impl fmt::Display for Type {
             Type::Numeric(p, s) => write!(f, "Numeric({p}, {s})"),
             Type::String(n) => write!(f, "String({n})"),
             Type::Custom(s) => write!(f, "Custom({s:?})"),
+            Type::Enum(s) => write!(f, "Enum({s:?})"),
             other => write!(f, "{other:?}"),
         }
     }
@@ -77,6 +85,8 @@ impl fmt::Display for Type {
 /// A literal value, used by server defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// `NULL`.
+    Null,
     /// `TRUE` / `FALSE` (1 / 0 where the dialect has no boolean).
     Bool(bool),
     /// An integer literal.
@@ -105,6 +115,26 @@ impl From<i32> for Value {
 impl From<f64> for Value {
     fn from(v: f64) -> Self {
         Value::Float(v)
+    }
+}
+impl From<i16> for Value {
+    fn from(v: i16) -> Self {
+        Value::Int(v.into())
+    }
+}
+impl From<u32> for Value {
+    fn from(v: u32) -> Self {
+        Value::Int(v.into())
+    }
+}
+impl From<f32> for Value {
+    fn from(v: f32) -> Self {
+        Value::Float(v.into())
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
     }
 }
 impl From<&str> for Value {

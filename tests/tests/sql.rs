@@ -94,7 +94,9 @@ fn identity_on_a_non_key_column_is_an_error() {
 
 #[test]
 fn drop_table() {
-    snapshot("drop_table", users, |op| op.drop_table("users"));
+    snapshot("drop_table", users, |op| {
+        op.drop_table("users");
+    });
 }
 
 #[test]
@@ -175,7 +177,9 @@ fn index_variants() {
     snapshot("create_index_on_text", users, |op| {
         op.create_index("users", ["bio"]);
     });
-    snapshot("drop_index", users, |op| op.drop_index("ix_users_name"));
+    snapshot("drop_index", users, |op| {
+        op.drop_index("ix_users_name");
+    });
     snapshot("create_index_long_name", nothing, |op| {
         op.create_table("a_table_with_a_rather_long_name_for_testing", |t| {
             t.column("a_column_with_an_equally_long_name_one", Type::Integer);
@@ -194,10 +198,10 @@ fn index_variants() {
 #[test]
 fn unique_constraint_variants() {
     snapshot("create_unique", users, |op| {
-        op.create_unique("users", ["name", "karma"])
+        op.create_unique("users", ["name", "karma"]);
     });
     snapshot("drop_unique", users, |op| {
-        op.drop_unique("users", "uq_users_email")
+        op.drop_constraint("users", "uq_users_email");
     });
 }
 

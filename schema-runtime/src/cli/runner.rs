@@ -363,16 +363,24 @@ pub fn script(table: &VersionTable, d: Dialect, steps: &[crate::Step]) -> String
             step.revision,
             step.message
         ));
+        let fk_off = step.foreign_keys_off && d == Dialect::Sqlite;
+        if fk_off {
+            out.push_str("PRAGMA foreign_keys = OFF;\n");
+        }
         out.push_str("BEGIN;\n");
-        for sql in step.statements.iter().chain(&table.update_sql(
-            d,
-            &step.heads_before,
-            &step.heads_after,
-        )) {
+        let bookkeeping = table.update_sql(d, &step.heads_before, &step.heads_after);
+        for sql in step.statements.iter().chain(&bookkeeping) {
             out.push_str(sql);
             out.push_str(";\n");
         }
-        out.push_str("COMMIT;\n\n");
+        if fk_off {
+            out.push_str("PRAGMA foreign_key_check;\n");
+        }
+        out.push_str("COMMIT;\n");
+        if fk_off {
+            out.push_str("PRAGMA foreign_keys = ON;\n");
+        }
+        out.push('\n');
     }
     out
 }

@@ -44,6 +44,9 @@ pub struct Step {
     pub checksum: String,
     /// Whether the step runs in a transaction.
     pub transactional: bool,
+    /// SQLite table rebuilds: foreign key enforcement is switched off around the step and
+    /// `PRAGMA foreign_key_check` runs before commit.
+    pub foreign_keys_off: bool,
     /// Version rows before the step.
     pub heads_before: Vec<String>,
     /// Version rows after the step.
@@ -132,17 +135,15 @@ impl Migrator {
         for &d in dialects {
             let mut schema = Schema::default();
             for id in self.graph.topological() {
-                for op in &self.rev(id).upgrade {
-                    if let Err(source) = d.render(op, &schema) {
-                        errors.push(PlanError::Render {
-                            revision: id.to_owned(),
-                            source,
-                        });
+                let rev = self.rev(id);
+                if let Err(e) = d.render_ops(&rev.upgrade, &mut schema) {
+                    let e = render_error(id, e);
+                    if !errors.contains(&e) {
+                        errors.push(e);
                     }
-                    if let Err(e) = apply(&mut schema, id, op) {
-                        if !errors.contains(&e) {
-                            errors.push(e);
-                        }
+                    // Keep what fits, so one mistake does not cascade through later revisions.
+                    for op in &rev.upgrade {
+                        let _ = schema.apply(op);
                     }
                 }
             }
@@ -163,19 +164,19 @@ impl Migrator {
         let mut steps = Vec::with_capacity(ids.len());
         for id in ids {
             let rev = self.rev(id);
-            let mut statements = Vec::new();
-            for op in &rev.upgrade {
-                statements.extend(render(d, &schema, id, op)?);
-                apply(&mut schema, id, op)?;
-            }
+            check_concurrently(d, rev, &rev.upgrade)?;
+            let rendered = d
+                .render_ops(&rev.upgrade, &mut schema)
+                .map_err(|e| render_error(id, e))?;
             let heads_after = self.graph.heads_after_upgrade(&heads, id);
             steps.push(Step {
                 revision: id.to_owned(),
                 message: rev.message.clone(),
                 direction: Direction::Up,
-                checksum: checksum(&statements),
-                statements,
+                checksum: checksum(&rendered.statements),
+                statements: rendered.statements,
                 transactional: rev.transactional,
+                foreign_keys_off: rendered.foreign_keys_off,
                 heads_before: std::mem::replace(&mut heads, heads_after.clone()),
                 heads_after,
             });
@@ -212,19 +213,19 @@ impl Migrator {
         for (id, before) in undo.iter().zip(befores) {
             let rev = self.rev(id);
             let ops = self.downgrade_ops(rev, &before)?;
-            let mut statements = Vec::new();
-            for op in &ops {
-                statements.extend(render(d, &schema, id, op)?);
-                apply(&mut schema, id, op)?;
-            }
+            check_concurrently(d, rev, &ops)?;
+            let rendered = d
+                .render_ops(&ops, &mut schema)
+                .map_err(|e| render_error(id, e))?;
             let heads_after = self.graph.heads_after_downgrade(&heads, id)?;
             steps.push(Step {
                 revision: (*id).to_owned(),
                 message: rev.message.clone(),
                 direction: Direction::Down,
-                checksum: checksum(&statements),
-                statements,
+                checksum: checksum(&rendered.statements),
+                statements: rendered.statements,
                 transactional: rev.transactional,
+                foreign_keys_off: rendered.foreign_keys_off,
                 heads_before: std::mem::replace(&mut heads, heads_after.clone()),
                 heads_after,
             });
@@ -275,8 +276,8 @@ fn apply(schema: &mut Schema, id: &str, op: &Op) -> Result<(), PlanError> {
     })
 }
 
-fn render(d: Dialect, schema: &Schema, id: &str, op: &Op) -> Result<Vec<String>, PlanError> {
-    d.render(op, schema).map_err(|source| match source {
+fn render_error(id: &str, e: RenderError) -> PlanError {
+    match e {
         RenderError::State { op, source } => PlanError::State {
             revision: id.to_owned(),
             op,
@@ -286,5 +287,32 @@ fn render(d: Dialect, schema: &Schema, id: &str, op: &Op) -> Result<Vec<String>,
             revision: id.to_owned(),
             source,
         },
-    })
+    }
+}
+
+/// `CREATE INDEX CONCURRENTLY` cannot run inside a transaction on PostgreSQL.
+fn check_concurrently(d: Dialect, rev: &Revision, ops: &[Op]) -> Result<(), PlanError> {
+    let concurrent = ops.iter().find(|op| {
+        matches!(
+            op,
+            Op::CreateIndex {
+                concurrently: true,
+                ..
+            } | Op::DropIndex {
+                concurrently: true,
+                ..
+            }
+        )
+    });
+    match concurrent {
+        Some(op) if d == Dialect::Postgres && rev.transactional => Err(PlanError::Render {
+            revision: rev.id.clone(),
+            source: RenderError::Unsupported {
+                op: op.describe(),
+                dialect: d,
+                hint: "CONCURRENTLY cannot run inside a transaction; mark the migration `transactional = false`".into(),
+            },
+        }),
+        _ => Ok(()),
+    }
 }

@@ -53,6 +53,17 @@ pub enum MigrateError {
         /// Whether the revision's earlier statements were rolled back.
         rolled_back: bool,
     },
+    /// A SQLite table rebuild left rows whose foreign keys point at nothing.
+    #[error(
+        "revision `{revision}` was rolled back: after its table rebuild, rows in {} reference missing rows (PRAGMA foreign_key_check); fix the data or the foreign key, then run again",
+        tables.join(", ")
+    )]
+    ForeignKeyCheck {
+        /// Revision id.
+        revision: String,
+        /// Tables with violating rows.
+        tables: Vec<String>,
+    },
     /// A bookkeeping query failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -248,6 +259,31 @@ impl Migrator {
         let clock = Instant::now();
         // Where DDL is transactional the revision and its bookkeeping commit together.
         let in_transaction = step.transactional && d.transactional_ddl();
+        // SQLite rebuilds copy rows between tables: foreign keys must not fire (an implicit
+        // DELETE of the old table would cascade), and the pragma only works outside a transaction.
+        let fk_off = step.foreign_keys_off && d == Dialect::Sqlite;
+        if fk_off {
+            db.execute("PRAGMA foreign_keys = OFF").await?;
+        }
+        let result = self
+            .apply_statements(db, step, &started_at, clock, in_transaction, begin)
+            .await;
+        if fk_off {
+            db.execute("PRAGMA foreign_keys = ON").await?;
+        }
+        result
+    }
+
+    async fn apply_statements(
+        &self,
+        db: &mut Database,
+        step: &Step,
+        started_at: &str,
+        clock: Instant,
+        in_transaction: bool,
+        begin: &str,
+    ) -> Result<Duration, MigrateError> {
+        let d = db.dialect();
         if in_transaction {
             db.execute(begin).await?;
         }
@@ -275,6 +311,20 @@ impl Migrator {
                     statement: statement.clone(),
                     source,
                     rolled_back: in_transaction,
+                });
+            }
+        }
+        if step.foreign_keys_off && d == Dialect::Sqlite {
+            let violations = db.fetch_rows("PRAGMA foreign_key_check", 1).await?;
+            if !violations.is_empty() {
+                if in_transaction {
+                    db.execute("ROLLBACK").await?;
+                }
+                let mut tables: Vec<String> = violations.into_iter().flatten().collect();
+                tables.dedup();
+                return Err(MigrateError::ForeignKeyCheck {
+                    revision: step.revision.clone(),
+                    tables,
                 });
             }
         }

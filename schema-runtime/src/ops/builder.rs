@@ -2,7 +2,10 @@
 
 use std::marker::PhantomData;
 
-use super::{AlterColumn, ColumnDef, IndexDef, KeyDef, Op, RawSql, SqlText, TableDef};
+use super::{
+    AlterColumn, CheckDef, ColumnDef, Constraint, Deferrable, EnumDef, EnumPosition, FkAction,
+    ForeignKeyDef, IndexDef, KeyDef, Op, RawSql, SetValue, SqlText, TableDef,
+};
 use crate::naming::NamingConvention;
 use crate::types::{ServerDefault, Type, Value};
 
@@ -16,13 +19,35 @@ use crate::types::{ServerDefault, Type, Value};
 ///     t.column("id", Type::BigInt).primary_key().identity();
 ///     t.column("email", Type::String(255)).not_null().unique();
 /// });
-/// op.create_index("users", ["email"]);
-/// assert_eq!(op.ops().len(), 2);
+/// op.create_table("posts", |t| {
+///     t.column("id", Type::BigInt).primary_key().identity();
+///     t.column("author_id", Type::BigInt).not_null().references("users", "id").on_delete(FkAction::Cascade);
+/// });
+/// op.create_index("posts", ["author_id"]);
+/// assert_eq!(op.ops().len(), 3);
 /// ```
 #[derive(Debug, Default)]
 pub struct Ops {
     ops: Vec<Op>,
     naming: NamingConvention,
+}
+
+fn strings<I, S>(items: I) -> Vec<String>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    items.into_iter().map(Into::into).collect()
+}
+
+/// The last op pushed, which the caller knows to be of variant `$variant`.
+macro_rules! last {
+    ($ops:expr, $pat:pat => $out:expr) => {
+        match $ops.last_mut() {
+            Some($pat) => $out,
+            _ => unreachable!("the op pushed just before is of this variant"),
+        }
+    };
 }
 
 impl Ops {
@@ -37,6 +62,11 @@ impl Ops {
             ops: Vec::new(),
             naming,
         }
+    }
+
+    /// The naming convention in use.
+    pub fn naming(&self) -> &NamingConvention {
+        &self.naming
     }
 
     /// The ops built so far.
@@ -54,26 +84,59 @@ impl Ops {
         self.ops.push(op);
     }
 
-    /// `CREATE TABLE name (...)`, with the columns `build` declares.
-    pub fn create_table(&mut self, name: &str, build: impl FnOnce(&mut TableBuilder)) {
-        let mut table = TableBuilder {
-            name: name.to_owned(),
-            columns: Vec::new(),
-            primary_key_name: None,
-        };
+    /// `CREATE TABLE name (...)`, with the columns and constraints `build` declares.
+    pub fn create_table(
+        &mut self,
+        name: &str,
+        build: impl FnOnce(&mut TableBuilder),
+    ) -> CreateTableOptions<'_> {
+        let mut table = TableBuilder::new(name, self.naming.clone());
         build(&mut table);
-        let def = table.finish(&self.naming);
-        self.ops.push(Op::CreateTable(def));
+        let (def, indexes) = table.finish();
+        self.ops.push(Op::CreateTable {
+            def,
+            if_not_exists: false,
+        });
+        let position = self.ops.len() - 1;
+        for index in indexes {
+            self.ops.push(Op::CreateIndex {
+                index,
+                concurrently: false,
+                if_not_exists: false,
+            });
+        }
+        CreateTableOptions {
+            ops: &mut self.ops,
+            position,
+        }
     }
 
     /// `DROP TABLE name`. Reversible: the schema state knows the dropped definition.
-    pub fn drop_table(&mut self, name: &str) {
+    pub fn drop_table(&mut self, name: &str) -> DropTableOptions<'_> {
         self.ops.push(Op::DropTable {
             table: name.to_owned(),
+            if_exists: false,
+        });
+        last!(self.ops, Op::DropTable { if_exists, .. } => DropTableOptions { if_exists })
+    }
+
+    /// `ALTER TABLE from RENAME TO to`.
+    pub fn rename_table(&mut self, from: &str, to: &str) {
+        self.ops.push(Op::RenameTable {
+            from: from.to_owned(),
+            to: to.to_owned(),
         });
     }
 
-    /// `ALTER TABLE table ADD COLUMN name ty`; chain `.not_null()`, `.default(..)`, `.unique()`.
+    /// Sets the comment of `table` (`None` drops it). A no-op on SQLite, which has no comments.
+    pub fn set_table_comment(&mut self, table: &str, comment: Option<&str>) {
+        self.ops.push(Op::SetTableComment {
+            table: table.to_owned(),
+            comment: comment.map(str::to_owned),
+        });
+    }
+
+    /// `ALTER TABLE table ADD COLUMN name ty`; chain `.not_null()`, `.default(..)`, `.unique()`, `.references(..)`.
     pub fn add_column(
         &mut self,
         table: &str,
@@ -84,24 +147,14 @@ impl Ops {
             table: table.to_owned(),
             column: ColumnDef::new(name, ty),
             unique: None,
+            foreign_key: None,
         });
         let naming = &self.naming;
-        match self.ops.last_mut() {
-            Some(Op::AddColumn {
-                table,
-                column,
-                unique,
-            }) => ColumnBuilder {
-                column,
-                flags: Flags::Added {
-                    table: table.as_str(),
-                    unique,
-                    naming,
-                },
-                kind: PhantomData,
-            },
-            _ => unreachable!("the op pushed above is an AddColumn"),
-        }
+        last!(self.ops, Op::AddColumn { table, column, unique, foreign_key } => ColumnBuilder {
+            column,
+            flags: Flags::Added { table: table.as_str(), unique, foreign_key, naming },
+            kind: PhantomData,
+        })
     }
 
     /// `ALTER TABLE table DROP COLUMN name`. Reversible through the schema state.
@@ -112,17 +165,16 @@ impl Ops {
         });
     }
 
-    /// Alters a column: chain `.set_type(..)`, `.set_not_null()`, `.set_default(..)`, `.rename_to(..)`.
+    /// Alters a column: chain `.set_type(..)`, `.set_not_null()`, `.set_default(..)`, `.rename_to(..)`,
+    /// `.set_comment(..)`, `.set_identity(..)`. No `existing_type` is ever needed: the schema
+    /// state knows the column.
     pub fn alter_column(&mut self, table: &str, name: &str) -> AlterColumnBuilder<'_> {
         self.ops.push(Op::AlterColumn(AlterColumn {
             table: table.to_owned(),
             column: name.to_owned(),
             ..AlterColumn::default()
         }));
-        match self.ops.last_mut() {
-            Some(Op::AlterColumn(alter)) => AlterColumnBuilder { alter },
-            _ => unreachable!("the op pushed above is an AlterColumn"),
-        }
+        last!(self.ops, Op::AlterColumn(alter) => AlterColumnBuilder { alter })
     }
 
     /// `CREATE INDEX` on `columns` of `table`, named by the naming convention unless `.name(..)`.
@@ -131,47 +183,206 @@ impl Ops {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let columns: Vec<String> = columns.into_iter().map(Into::into).collect();
+        let columns = strings(columns);
         let name = self.naming.index(table, &columns);
-        self.ops.push(Op::CreateIndex(IndexDef {
-            name,
-            table: table.to_owned(),
-            columns,
-            unique: false,
-        }));
-        match self.ops.last_mut() {
-            Some(Op::CreateIndex(index)) => IndexBuilder { index },
-            _ => unreachable!("the op pushed above is a CreateIndex"),
-        }
+        self.ops.push(Op::CreateIndex {
+            index: IndexDef {
+                name,
+                table: table.to_owned(),
+                columns,
+                ..IndexDef::default()
+            },
+            concurrently: false,
+            if_not_exists: false,
+        });
+        last!(self.ops, Op::CreateIndex { index, concurrently, if_not_exists } => IndexBuilder { index, concurrently, if_not_exists })
     }
 
     /// `DROP INDEX name`; the table comes from the schema state, so no dialect needs it spelled out.
-    pub fn drop_index(&mut self, name: &str) {
+    pub fn drop_index(&mut self, name: &str) -> DropIndexOptions<'_> {
         self.ops.push(Op::DropIndex {
             name: name.to_owned(),
+            concurrently: false,
+            if_exists: false,
         });
+        last!(self.ops, Op::DropIndex { concurrently, if_exists, .. } => DropIndexOptions { concurrently, if_exists })
     }
 
     /// Adds a unique constraint on `columns` of `table`, named by the naming convention.
-    pub fn create_unique<I, S>(&mut self, table: &str, columns: I)
+    pub fn create_unique<I, S>(&mut self, table: &str, columns: I) -> ConstraintName<'_>
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let columns: Vec<String> = columns.into_iter().map(Into::into).collect();
+        let columns = strings(columns);
         let name = self.naming.unique(table, &columns);
-        self.ops.push(Op::AddUnique {
-            table: table.to_owned(),
-            key: KeyDef { name, columns },
-        });
+        self.push_constraint(table, Constraint::Unique(KeyDef { name, columns }))
     }
 
-    /// Drops the unique constraint `name` of `table`.
-    pub fn drop_unique(&mut self, table: &str, name: &str) {
-        self.ops.push(Op::DropUnique {
+    /// Adds a primary key on `columns` of `table`.
+    pub fn create_primary_key<I, S>(&mut self, table: &str, columns: I) -> ConstraintName<'_>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let name = self.naming.primary_key(table);
+        self.push_constraint(
+            table,
+            Constraint::PrimaryKey(KeyDef {
+                name,
+                columns: strings(columns),
+            }),
+        )
+    }
+
+    /// Adds a check constraint `name` (expanded by the naming convention's `ck` template).
+    pub fn create_check(&mut self, table: &str, name: &str, expr: &str) -> ConstraintName<'_> {
+        let name = self.naming.check(table, name);
+        self.push_constraint(
+            table,
+            Constraint::Check(CheckDef {
+                name,
+                expr: expr.to_owned(),
+            }),
+        )
+    }
+
+    /// Adds a foreign key from `columns` of `table` to `ref_columns` of `ref_table`.
+    pub fn create_foreign_key<I, S, J, T>(
+        &mut self,
+        table: &str,
+        columns: I,
+        ref_table: &str,
+        ref_columns: J,
+    ) -> ForeignKeyBuilder<'_>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+        J: IntoIterator<Item = T>,
+        T: Into<String>,
+    {
+        let columns = strings(columns);
+        let fk = ForeignKeyDef {
+            name: self.naming.foreign_key(table, &columns, ref_table),
+            columns,
+            ref_table: ref_table.to_owned(),
+            ref_columns: strings(ref_columns),
+            on_delete: None,
+            on_update: None,
+            deferrable: None,
+        };
+        self.ops.push(Op::AddConstraint {
+            table: table.to_owned(),
+            constraint: Constraint::ForeignKey(fk),
+        });
+        last!(self.ops, Op::AddConstraint { constraint: Constraint::ForeignKey(fk), .. } => ForeignKeyBuilder { fk })
+    }
+
+    fn push_constraint(&mut self, table: &str, constraint: Constraint) -> ConstraintName<'_> {
+        self.ops.push(Op::AddConstraint {
+            table: table.to_owned(),
+            constraint,
+        });
+        last!(self.ops, Op::AddConstraint { constraint, .. } => ConstraintName { constraint })
+    }
+
+    /// Drops the constraint `name` of `table`, whatever its kind (the state knows it).
+    pub fn drop_constraint(&mut self, table: &str, name: &str) {
+        self.ops.push(Op::DropConstraint {
             table: table.to_owned(),
             name: name.to_owned(),
         });
+    }
+
+    /// `CREATE TYPE name AS ENUM (...)` on PostgreSQL; MySQL gets inline `ENUM(...)` columns and
+    /// SQLite text columns.
+    pub fn create_enum<I, S>(&mut self, name: &str, values: I)
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.ops.push(Op::CreateEnum(EnumDef {
+            name: name.to_owned(),
+            values: strings(values),
+        }));
+    }
+
+    /// Drops an enum type.
+    pub fn drop_enum(&mut self, name: &str) {
+        self.ops.push(Op::DropEnum {
+            name: name.to_owned(),
+        });
+    }
+
+    /// Adds `value` to the end of enum `name` (`.before(..)` / `.after(..)` to place it).
+    pub fn add_enum_value(&mut self, name: &str, value: &str) -> EnumValueBuilder<'_> {
+        self.ops.push(Op::AddEnumValue {
+            name: name.to_owned(),
+            value: value.to_owned(),
+            position: None,
+        });
+        last!(self.ops, Op::AddEnumValue { position, .. } => EnumValueBuilder { position })
+    }
+
+    /// Renames a value of enum `name`; rows holding it follow.
+    pub fn rename_enum_value(&mut self, name: &str, from: &str, to: &str) {
+        self.ops.push(Op::RenameEnumValue {
+            name: name.to_owned(),
+            from: from.to_owned(),
+            to: to.to_owned(),
+        });
+    }
+
+    /// Removes `value` from enum `name`; no row may hold it (PostgreSQL recreates the type).
+    pub fn drop_enum_value(&mut self, name: &str, value: &str) {
+        self.ops.push(Op::DropEnumValue {
+            name: name.to_owned(),
+            value: value.to_owned(),
+        });
+    }
+
+    /// Deletes the rows equal to these literal rows (what reverts a `bulk_insert`).
+    pub fn delete_rows<I, S, R>(&mut self, table: &str, columns: I, rows: R)
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+        R: IntoIterator<Item = Vec<Value>>,
+    {
+        self.ops.push(Op::DeleteRows {
+            table: table.to_owned(),
+            columns: strings(columns),
+            rows: rows.into_iter().collect(),
+        });
+    }
+
+    /// Inserts literal rows (seed and reference data). Use [`row!`](crate::row) to build a row.
+    ///
+    /// ```
+    /// use schema_runtime::prelude::*;
+    /// let mut op = Ops::new();
+    /// op.bulk_insert("tags", ["id", "name"], [row![1, "rust"], row![2, "sql"]]);
+    /// ```
+    pub fn bulk_insert<I, S, R>(&mut self, table: &str, columns: I, rows: R)
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+        R: IntoIterator<Item = Vec<Value>>,
+    {
+        self.ops.push(Op::BulkInsert {
+            table: table.to_owned(),
+            columns: strings(columns),
+            rows: rows.into_iter().collect(),
+        });
+    }
+
+    /// `UPDATE table SET ...`: a backfill. Chain `.set(..)`, `.set_expr(..)`, `.filter(..)`.
+    pub fn update(&mut self, table: &str) -> UpdateBuilder<'_> {
+        self.ops.push(Op::Update {
+            table: table.to_owned(),
+            set: Vec::new(),
+            predicate: None,
+        });
+        last!(self.ops, Op::Update { set, predicate, .. } => UpdateBuilder { set, predicate })
     }
 
     /// Raw SQL, the same on every dialect. Irreversible unless `.reverse(..)` gives the inverse.
@@ -192,93 +403,261 @@ impl Ops {
     /// ```
     pub fn sql(&mut self, up: SqlText) -> SqlBuilder<'_> {
         self.ops.push(Op::Sql(RawSql { up, down: None }));
-        match self.ops.last_mut() {
-            Some(Op::Sql(raw)) => SqlBuilder { raw },
-            _ => unreachable!("the op pushed above is a Sql"),
-        }
+        last!(self.ops, Op::Sql(raw) => SqlBuilder { raw })
     }
 }
 
-/// Declares the columns of a new table.
+/// Options of `create_table`.
 #[derive(Debug)]
-pub struct TableBuilder {
-    name: String,
-    columns: Vec<ColumnSpec>,
-    primary_key_name: Option<String>,
+pub struct CreateTableOptions<'a> {
+    ops: &'a mut Vec<Op>,
+    position: usize,
 }
 
+impl CreateTableOptions<'_> {
+    /// `CREATE TABLE IF NOT EXISTS` (and `IF NOT EXISTS` on the table's indexes).
+    pub fn if_not_exists(self) -> Self {
+        for op in &mut self.ops[self.position..] {
+            match op {
+                Op::CreateTable { if_not_exists, .. } | Op::CreateIndex { if_not_exists, .. } => {
+                    *if_not_exists = true
+                }
+                _ => {}
+            }
+        }
+        self
+    }
+}
+
+/// Options of `drop_table`.
 #[derive(Debug)]
+pub struct DropTableOptions<'a> {
+    if_exists: &'a mut bool,
+}
+
+impl DropTableOptions<'_> {
+    /// `DROP TABLE IF EXISTS`.
+    pub fn if_exists(self) -> Self {
+        *self.if_exists = true;
+        self
+    }
+}
+
+/// Declares the columns and constraints of a new table.
+#[derive(Debug)]
+pub struct TableBuilder {
+    def: TableDef,
+    specs: Vec<ColumnSpec>,
+    indexes: Vec<IndexDef>,
+    primary_key: Option<KeyDef>,
+    naming: NamingConvention,
+}
+
+#[derive(Debug, Default)]
 struct ColumnSpec {
-    def: ColumnDef,
     primary_key: bool,
     unique: bool,
+    index: bool,
+    foreign_key: Option<ForeignKeyDef>,
 }
 
 impl TableBuilder {
-    /// Adds a column; chain `.not_null()`, `.primary_key()`, `.default(..)`, ...
+    fn new(name: &str, naming: NamingConvention) -> Self {
+        TableBuilder {
+            def: TableDef {
+                name: name.to_owned(),
+                ..TableDef::default()
+            },
+            specs: Vec::new(),
+            indexes: Vec::new(),
+            primary_key: None,
+            naming,
+        }
+    }
+
+    /// Adds a column; chain `.not_null()`, `.primary_key()`, `.default(..)`, `.references(..)`, ...
     pub fn column(&mut self, name: &str, ty: Type) -> ColumnBuilder<'_, TableColumn> {
-        self.columns.push(ColumnSpec {
-            def: ColumnDef::new(name, ty),
-            primary_key: false,
-            unique: false,
-        });
-        let spec = self.columns.last_mut().expect("a column was just pushed");
+        self.def.columns.push(ColumnDef::new(name, ty));
+        self.specs.push(ColumnSpec::default());
+        let column = self
+            .def
+            .columns
+            .last_mut()
+            .expect("a column was just pushed");
+        let spec = self.specs.last_mut().expect("a spec was just pushed");
         ColumnBuilder {
-            column: &mut spec.def,
+            column,
             flags: Flags::Table {
-                primary_key: &mut spec.primary_key,
-                unique: &mut spec.unique,
+                spec,
+                table: &self.def.name,
+                naming: &self.naming,
             },
             kind: PhantomData,
         }
     }
 
-    /// Names the primary key constraint instead of using the naming convention.
-    pub fn primary_key_name(&mut self, name: &str) -> &mut Self {
-        self.primary_key_name = Some(name.to_owned());
+    /// A primary key over several columns (or `.primary_key()` on each column).
+    pub fn primary_key<I, S>(&mut self, columns: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.primary_key = Some(KeyDef {
+            name: self.naming.primary_key(&self.def.name),
+            columns: strings(columns),
+        });
         self
     }
 
-    fn finish(self, naming: &NamingConvention) -> TableDef {
-        let pk_columns: Vec<String> = self
-            .columns
-            .iter()
-            .filter(|c| c.primary_key)
-            .map(|c| c.def.name.clone())
-            .collect();
-        let primary_key = (!pk_columns.is_empty()).then(|| KeyDef {
-            name: self
-                .primary_key_name
-                .clone()
-                .unwrap_or_else(|| naming.primary_key(&self.name)),
-            columns: pk_columns,
-        });
-        let uniques = self
-            .columns
-            .iter()
-            .filter(|c| c.unique)
-            .map(|c| KeyDef {
-                name: naming.unique(&self.name, &[&c.def.name]),
-                columns: vec![c.def.name.clone()],
-            })
-            .collect();
+    /// Names the primary key constraint instead of using the naming convention.
+    pub fn primary_key_name(&mut self, name: &str) -> &mut Self {
         let columns = self
-            .columns
-            .into_iter()
-            .map(|mut c| {
-                // A primary key column is NOT NULL on every dialect; say so in the state.
-                if c.primary_key {
-                    c.def.nullable = false;
-                }
-                c.def
-            })
-            .collect();
-        TableDef {
-            name: self.name,
+            .primary_key
+            .take()
+            .map(|k| k.columns)
+            .unwrap_or_default();
+        self.primary_key = Some(KeyDef {
+            name: name.to_owned(),
             columns,
-            primary_key,
-            uniques,
+        });
+        self
+    }
+
+    /// A unique constraint over several columns.
+    pub fn unique<I, S>(&mut self, columns: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let columns = strings(columns);
+        self.def.uniques.push(KeyDef {
+            name: self.naming.unique(&self.def.name, &columns),
+            columns,
+        });
+        self
+    }
+
+    /// A check constraint (`name` expands through the naming convention's `ck` template).
+    pub fn check(&mut self, name: &str, expr: &str) -> &mut Self {
+        self.def.checks.push(CheckDef {
+            name: self.naming.check(&self.def.name, name),
+            expr: expr.to_owned(),
+        });
+        self
+    }
+
+    /// A foreign key over several columns.
+    pub fn foreign_key<I, S, J, T>(
+        &mut self,
+        columns: I,
+        ref_table: &str,
+        ref_columns: J,
+    ) -> ForeignKeyBuilder<'_>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+        J: IntoIterator<Item = T>,
+        T: Into<String>,
+    {
+        let columns = strings(columns);
+        self.def.foreign_keys.push(ForeignKeyDef {
+            name: self.naming.foreign_key(&self.def.name, &columns, ref_table),
+            columns,
+            ref_table: ref_table.to_owned(),
+            ref_columns: strings(ref_columns),
+            on_delete: None,
+            on_update: None,
+            deferrable: None,
+        });
+        ForeignKeyBuilder {
+            fk: self
+                .def
+                .foreign_keys
+                .last_mut()
+                .expect("a foreign key was just pushed"),
         }
+    }
+
+    /// The table comment.
+    pub fn comment(&mut self, comment: &str) -> &mut Self {
+        self.def.comment = Some(comment.to_owned());
+        self
+    }
+
+    /// An index created with the table (as `.index()` on a column, but over several columns).
+    pub fn index<I, S>(&mut self, columns: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let columns = strings(columns);
+        self.indexes.push(IndexDef {
+            name: self.naming.index(&self.def.name, &columns),
+            table: self.def.name.clone(),
+            columns,
+            ..IndexDef::default()
+        });
+        self
+    }
+
+    fn finish(mut self) -> (TableDef, Vec<IndexDef>) {
+        let table = self.def.name.clone();
+        let pk_columns: Vec<String> = self
+            .def
+            .columns
+            .iter()
+            .zip(&self.specs)
+            .filter(|(_, s)| s.primary_key)
+            .map(|(c, _)| c.name.clone())
+            .collect();
+        let mut primary_key = self.primary_key.take();
+        if !pk_columns.is_empty() {
+            let name = primary_key
+                .as_ref()
+                .map(|k| k.name.clone())
+                .unwrap_or_else(|| self.naming.primary_key(&table));
+            primary_key = Some(KeyDef {
+                name,
+                columns: pk_columns,
+            });
+        }
+        let mut indexes = Vec::new();
+        let mut uniques = Vec::new();
+        let mut fks = Vec::new();
+        for (column, spec) in self.def.columns.iter_mut().zip(self.specs) {
+            let cols = [column.name.clone()];
+            if spec.primary_key
+                || primary_key
+                    .as_ref()
+                    .is_some_and(|k| k.columns.contains(&column.name))
+            {
+                // A primary key column is NOT NULL on every dialect; say so in the state.
+                column.nullable = false;
+            }
+            if spec.unique {
+                uniques.push(KeyDef {
+                    name: self.naming.unique(&table, &cols),
+                    columns: cols.to_vec(),
+                });
+            }
+            if spec.index {
+                indexes.push(IndexDef {
+                    name: self.naming.index(&table, &cols),
+                    table: table.clone(),
+                    columns: cols.to_vec(),
+                    ..IndexDef::default()
+                });
+            }
+            fks.extend(spec.foreign_key);
+        }
+        // Column-level declarations come first, in column order, then table-level ones.
+        uniques.append(&mut self.def.uniques);
+        fks.append(&mut self.def.foreign_keys);
+        indexes.append(&mut self.indexes);
+        self.def.primary_key = primary_key;
+        self.def.uniques = uniques;
+        self.def.foreign_keys = fks;
+        (self.def, indexes)
     }
 }
 
@@ -293,12 +672,14 @@ pub enum AddedColumn {}
 #[derive(Debug)]
 enum Flags<'a> {
     Table {
-        primary_key: &'a mut bool,
-        unique: &'a mut bool,
+        spec: &'a mut ColumnSpec,
+        table: &'a str,
+        naming: &'a NamingConvention,
     },
     Added {
         table: &'a str,
         unique: &'a mut Option<String>,
+        foreign_key: &'a mut Option<ForeignKeyDef>,
         naming: &'a NamingConvention,
     },
 }
@@ -351,68 +732,139 @@ impl<K> ColumnBuilder<'_, K> {
         self
     }
 
+    /// The column comment.
+    pub fn comment(self, comment: &str) -> Self {
+        self.column.comment = Some(comment.to_owned());
+        self
+    }
+
     /// A unique constraint on this column, named by the naming convention.
-    pub fn unique(self) -> Self {
-        match self.flags {
-            Flags::Table {
-                unique,
-                primary_key,
-            } => {
-                *unique = true;
-                ColumnBuilder {
-                    column: self.column,
-                    flags: Flags::Table {
-                        primary_key,
-                        unique,
-                    },
-                    kind: PhantomData,
-                }
-            }
+    pub fn unique(mut self) -> Self {
+        match &mut self.flags {
+            Flags::Table { spec, .. } => spec.unique = true,
             Flags::Added {
                 table,
                 unique,
                 naming,
-            } => {
-                *unique = Some(naming.unique(table, &[&self.column.name]));
-                ColumnBuilder {
-                    column: self.column,
-                    flags: Flags::Added {
-                        table,
-                        unique,
-                        naming,
-                    },
-                    kind: PhantomData,
-                }
-            }
+                ..
+            } => **unique = Some(naming.unique(table, &[&self.column.name])),
         }
+        self
+    }
+
+    /// A foreign key from this column to `ref_table.ref_column`; chain `.on_delete(..)`.
+    pub fn references(mut self, ref_table: &str, ref_column: &str) -> Self {
+        let (table, naming) = match &self.flags {
+            Flags::Table { table, naming, .. } | Flags::Added { table, naming, .. } => {
+                (*table, *naming)
+            }
+        };
+        let fk = ForeignKeyDef {
+            name: naming.foreign_key(table, &[&self.column.name], ref_table),
+            columns: vec![self.column.name.clone()],
+            ref_table: ref_table.to_owned(),
+            ref_columns: vec![ref_column.to_owned()],
+            on_delete: None,
+            on_update: None,
+            deferrable: None,
+        };
+        match &mut self.flags {
+            Flags::Table { spec, .. } => spec.foreign_key = Some(fk),
+            Flags::Added { foreign_key, .. } => **foreign_key = Some(fk),
+        }
+        self
+    }
+
+    fn foreign_key(&mut self) -> Option<&mut ForeignKeyDef> {
+        match &mut self.flags {
+            Flags::Table { spec, .. } => spec.foreign_key.as_mut(),
+            Flags::Added { foreign_key, .. } => foreign_key.as_mut(),
+        }
+    }
+
+    /// `ON DELETE` of the column's foreign key (after `.references(..)`).
+    pub fn on_delete(mut self, action: FkAction) -> Self {
+        if let Some(fk) = self.foreign_key() {
+            fk.on_delete = Some(action);
+        }
+        self
+    }
+
+    /// `ON UPDATE` of the column's foreign key (after `.references(..)`).
+    pub fn on_update(mut self, action: FkAction) -> Self {
+        if let Some(fk) = self.foreign_key() {
+            fk.on_update = Some(action);
+        }
+        self
     }
 }
 
 impl ColumnBuilder<'_, TableColumn> {
     /// Makes the column part of the table's primary key (and `NOT NULL`).
-    pub fn primary_key(self) -> Self {
-        match self.flags {
-            Flags::Table {
-                primary_key,
-                unique,
-            } => {
-                *primary_key = true;
-                self.column.nullable = false;
-                ColumnBuilder {
-                    column: self.column,
-                    flags: Flags::Table {
-                        primary_key,
-                        unique,
-                    },
-                    kind: PhantomData,
-                }
-            }
-            flags @ Flags::Added { .. } => ColumnBuilder {
-                column: self.column,
-                flags,
-                kind: PhantomData,
-            },
+    pub fn primary_key(mut self) -> Self {
+        if let Flags::Table { spec, .. } = &mut self.flags {
+            spec.primary_key = true;
         }
+        self.column.nullable = false;
+        self
+    }
+
+    /// An index on this column, created with the table and named by the naming convention.
+    pub fn index(mut self) -> Self {
+        if let Flags::Table { spec, .. } = &mut self.flags {
+            spec.index = true;
+        }
+        self
+    }
+}
+
+/// Options of a foreign key.
+#[derive(Debug)]
+pub struct ForeignKeyBuilder<'a> {
+    fk: &'a mut ForeignKeyDef,
+}
+
+impl ForeignKeyBuilder<'_> {
+    /// `ON DELETE action`.
+    pub fn on_delete(self, action: FkAction) -> Self {
+        self.fk.on_delete = Some(action);
+        self
+    }
+
+    /// `ON UPDATE action`.
+    pub fn on_update(self, action: FkAction) -> Self {
+        self.fk.on_update = Some(action);
+        self
+    }
+
+    /// `DEFERRABLE INITIALLY ...` (PostgreSQL and SQLite; MySQL has no deferred checks).
+    pub fn deferrable(self, when: Deferrable) -> Self {
+        self.fk.deferrable = Some(when);
+        self
+    }
+
+    /// An explicit constraint name instead of the naming convention's.
+    pub fn name(self, name: &str) -> Self {
+        self.fk.name = name.to_owned();
+        self
+    }
+}
+
+/// Lets a new constraint take an explicit name.
+#[derive(Debug)]
+pub struct ConstraintName<'a> {
+    constraint: &'a mut Constraint,
+}
+
+impl ConstraintName<'_> {
+    /// An explicit constraint name instead of the naming convention's.
+    pub fn name(self, name: &str) -> Self {
+        match self.constraint {
+            Constraint::PrimaryKey(k) | Constraint::Unique(k) => k.name = name.to_owned(),
+            Constraint::ForeignKey(fk) => fk.name = name.to_owned(),
+            Constraint::Check(ck) => ck.name = name.to_owned(),
+        }
+        self
     }
 }
 
@@ -429,7 +881,8 @@ impl AlterColumnBuilder<'_> {
         self
     }
 
-    /// Changes the type, converting existing values with `expr` (PostgreSQL `USING`).
+    /// Changes the type, converting existing values with `expr` (PostgreSQL `USING`; SQLite
+    /// copies the rows through it).
     pub fn set_type_using(self, ty: Type, expr: &str) -> Self {
         self.alter.ty = Some(ty);
         self.alter.using = Some(expr.to_owned());
@@ -477,12 +930,26 @@ impl AlterColumnBuilder<'_> {
         self.alter.rename = Some(name.to_owned());
         self
     }
+
+    /// Sets the column comment (`None` drops it).
+    pub fn set_comment(self, comment: Option<&str>) -> Self {
+        self.alter.comment = Some(comment.map(str::to_owned));
+        self
+    }
+
+    /// Adds (`true`) or drops (`false`) identity / autoincrement.
+    pub fn set_identity(self, identity: bool) -> Self {
+        self.alter.identity = Some(identity);
+        self
+    }
 }
 
 /// Options of a new index.
 #[derive(Debug)]
 pub struct IndexBuilder<'a> {
     index: &'a mut IndexDef,
+    concurrently: &'a mut bool,
+    if_not_exists: &'a mut bool,
 }
 
 impl IndexBuilder<'_> {
@@ -495,6 +962,111 @@ impl IndexBuilder<'_> {
     /// Gives the index an explicit name instead of the naming convention's.
     pub fn name(self, name: &str) -> Self {
         self.index.name = name.to_owned();
+        self
+    }
+
+    /// Indexes an SQL expression too (`lower(email)`), after the columns.
+    pub fn expression(self, expr: &str) -> Self {
+        self.index.expressions.push(expr.to_owned());
+        self
+    }
+
+    /// A partial index: only rows matching `predicate` (PostgreSQL and SQLite).
+    pub fn filter(self, predicate: &str) -> Self {
+        self.index.predicate = Some(predicate.to_owned());
+        self
+    }
+
+    /// Non-key columns stored in the index (PostgreSQL `INCLUDE`; other dialects ignore it).
+    pub fn include<I, S>(self, columns: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.index.include = strings(columns);
+        self
+    }
+
+    /// `CREATE INDEX CONCURRENTLY` on PostgreSQL (the migration must be `transactional = false`);
+    /// other dialects build it normally.
+    pub fn concurrently(self) -> Self {
+        *self.concurrently = true;
+        self
+    }
+
+    /// `CREATE INDEX IF NOT EXISTS`.
+    pub fn if_not_exists(self) -> Self {
+        *self.if_not_exists = true;
+        self
+    }
+}
+
+/// Options of `drop_index`.
+#[derive(Debug)]
+pub struct DropIndexOptions<'a> {
+    concurrently: &'a mut bool,
+    if_exists: &'a mut bool,
+}
+
+impl DropIndexOptions<'_> {
+    /// `DROP INDEX CONCURRENTLY` on PostgreSQL (the migration must be `transactional = false`).
+    pub fn concurrently(self) -> Self {
+        *self.concurrently = true;
+        self
+    }
+
+    /// `DROP INDEX IF EXISTS`.
+    pub fn if_exists(self) -> Self {
+        *self.if_exists = true;
+        self
+    }
+}
+
+/// Where a new enum value goes.
+#[derive(Debug)]
+pub struct EnumValueBuilder<'a> {
+    position: &'a mut Option<EnumPosition>,
+}
+
+impl EnumValueBuilder<'_> {
+    /// Before `value`.
+    pub fn before(self, value: &str) -> Self {
+        *self.position = Some(EnumPosition::Before(value.to_owned()));
+        self
+    }
+
+    /// After `value`.
+    pub fn after(self, value: &str) -> Self {
+        *self.position = Some(EnumPosition::After(value.to_owned()));
+        self
+    }
+}
+
+/// Assignments and condition of an `update`.
+#[derive(Debug)]
+pub struct UpdateBuilder<'a> {
+    set: &'a mut Vec<(String, SetValue)>,
+    predicate: &'a mut Option<String>,
+}
+
+impl UpdateBuilder<'_> {
+    /// `SET column = value`.
+    pub fn set(self, column: &str, value: impl Into<Value>) -> Self {
+        self.set
+            .push((column.to_owned(), SetValue::Value(value.into())));
+        self
+    }
+
+    /// `SET column = expr`, the expression rendered verbatim.
+    pub fn set_expr(self, column: &str, expr: &str) -> Self {
+        self.set
+            .push((column.to_owned(), SetValue::Expr(expr.to_owned())));
+        self
+    }
+
+    /// `WHERE predicate`, rendered verbatim.
+    pub fn filter(self, predicate: &str) -> Self {
+        *self.predicate = Some(predicate.to_owned());
         self
     }
 }
@@ -517,4 +1089,12 @@ impl SqlBuilder<'_> {
         self.raw.down = Some(down);
         self
     }
+}
+
+/// A row for [`Ops::bulk_insert`]: `row![1, "rust", None::<i64>]`.
+#[macro_export]
+macro_rules! row {
+    ($($value:expr),* $(,)?) => {
+        ::std::vec![$($crate::Value::from($value)),*]
+    };
 }

@@ -8,12 +8,12 @@ mod builder;
 mod reverse;
 
 pub use builder::{
-    AddedColumn, AlterColumnBuilder, ColumnBuilder, IndexBuilder, Ops, SqlBuilder, TableBuilder,
-    TableColumn,
+    AddedColumn, AlterColumnBuilder, ColumnBuilder, ForeignKeyBuilder, IndexBuilder, Ops,
+    SqlBuilder, TableBuilder, TableColumn, UpdateBuilder,
 };
 pub use reverse::ReverseError;
 
-use crate::types::{ServerDefault, Type};
+use crate::types::{ServerDefault, Type, Value};
 use crate::Dialect;
 
 /// One column of a table.
@@ -29,6 +29,8 @@ pub struct ColumnDef {
     pub default: Option<ServerDefault>,
     /// Identity / autoincrement.
     pub identity: bool,
+    /// Column comment.
+    pub comment: Option<String>,
 }
 
 impl ColumnDef {
@@ -40,6 +42,7 @@ impl ColumnDef {
             nullable: true,
             default: None,
             identity: false,
+            comment: None,
         }
     }
 }
@@ -53,8 +56,107 @@ pub struct KeyDef {
     pub columns: Vec<String>,
 }
 
+/// What a foreign key does when the referenced row is deleted or updated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FkAction {
+    /// `NO ACTION`.
+    NoAction,
+    /// `RESTRICT`.
+    Restrict,
+    /// `CASCADE`.
+    Cascade,
+    /// `SET NULL`.
+    SetNull,
+    /// `SET DEFAULT`.
+    SetDefault,
+}
+
+impl FkAction {
+    /// The SQL keywords.
+    pub fn sql(self) -> &'static str {
+        match self {
+            FkAction::NoAction => "NO ACTION",
+            FkAction::Restrict => "RESTRICT",
+            FkAction::Cascade => "CASCADE",
+            FkAction::SetNull => "SET NULL",
+            FkAction::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+/// When a deferrable foreign key is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deferrable {
+    /// `DEFERRABLE INITIALLY IMMEDIATE`.
+    InitiallyImmediate,
+    /// `DEFERRABLE INITIALLY DEFERRED`.
+    InitiallyDeferred,
+}
+
+/// A foreign key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKeyDef {
+    /// Constraint name.
+    pub name: String,
+    /// Referencing columns.
+    pub columns: Vec<String>,
+    /// Referenced table.
+    pub ref_table: String,
+    /// Referenced columns.
+    pub ref_columns: Vec<String>,
+    /// `ON DELETE`.
+    pub on_delete: Option<FkAction>,
+    /// `ON UPDATE`.
+    pub on_update: Option<FkAction>,
+    /// `DEFERRABLE ...` (PostgreSQL and SQLite).
+    pub deferrable: Option<Deferrable>,
+}
+
+/// A check constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckDef {
+    /// Constraint name.
+    pub name: String,
+    /// The SQL condition, rendered verbatim.
+    pub expr: String,
+}
+
+/// A table constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Constraint {
+    /// `PRIMARY KEY`.
+    PrimaryKey(KeyDef),
+    /// `UNIQUE`.
+    Unique(KeyDef),
+    /// `FOREIGN KEY ... REFERENCES`.
+    ForeignKey(ForeignKeyDef),
+    /// `CHECK`.
+    Check(CheckDef),
+}
+
+impl Constraint {
+    /// The constraint's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Constraint::PrimaryKey(k) | Constraint::Unique(k) => &k.name,
+            Constraint::ForeignKey(fk) => &fk.name,
+            Constraint::Check(ck) => &ck.name,
+        }
+    }
+
+    /// `primary key`, `unique`, `foreign key` or `check`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Constraint::PrimaryKey(_) => "primary key",
+            Constraint::Unique(_) => "unique",
+            Constraint::ForeignKey(_) => "foreign key",
+            Constraint::Check(_) => "check",
+        }
+    }
+}
+
 /// A table as `create_table` creates it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TableDef {
     /// Table name.
     pub name: String,
@@ -64,6 +166,12 @@ pub struct TableDef {
     pub primary_key: Option<KeyDef>,
     /// Unique constraints.
     pub uniques: Vec<KeyDef>,
+    /// Foreign keys.
+    pub foreign_keys: Vec<ForeignKeyDef>,
+    /// Check constraints.
+    pub checks: Vec<CheckDef>,
+    /// Table comment.
+    pub comment: Option<String>,
 }
 
 impl TableDef {
@@ -71,10 +179,34 @@ impl TableDef {
     pub fn column(&self, name: &str) -> Option<&ColumnDef> {
         self.columns.iter().find(|c| c.name == name)
     }
+
+    /// Every constraint of the table.
+    pub fn constraints(&self) -> Vec<Constraint> {
+        let mut all: Vec<Constraint> = self
+            .primary_key
+            .iter()
+            .cloned()
+            .map(Constraint::PrimaryKey)
+            .collect();
+        all.extend(self.uniques.iter().cloned().map(Constraint::Unique));
+        all.extend(
+            self.foreign_keys
+                .iter()
+                .cloned()
+                .map(Constraint::ForeignKey),
+        );
+        all.extend(self.checks.iter().cloned().map(Constraint::Check));
+        all
+    }
+
+    /// The constraint called `name`.
+    pub fn constraint(&self, name: &str) -> Option<Constraint> {
+        self.constraints().into_iter().find(|c| c.name() == name)
+    }
 }
 
 /// An index.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct IndexDef {
     /// Index name (from the naming convention when not given).
     pub name: String,
@@ -82,8 +214,14 @@ pub struct IndexDef {
     pub table: String,
     /// Indexed columns in order.
     pub columns: Vec<String>,
+    /// Indexed SQL expressions, after the columns (`lower(email)`).
+    pub expressions: Vec<String>,
     /// Whether the index enforces uniqueness.
     pub unique: bool,
+    /// Partial index predicate (`WHERE`), PostgreSQL and SQLite.
+    pub predicate: Option<String>,
+    /// Non-key columns stored in the index (PostgreSQL `INCLUDE`; ignored elsewhere).
+    pub include: Vec<String>,
 }
 
 /// The changes of one `alter_column`; `None` leaves that aspect as it is.
@@ -95,7 +233,7 @@ pub struct AlterColumn {
     pub column: String,
     /// New type.
     pub ty: Option<Type>,
-    /// Cast expression for the type change (PostgreSQL `USING`).
+    /// Cast expression for the type change (PostgreSQL `USING`; SQLite rebuilds copy through it).
     pub using: Option<String>,
     /// New nullability.
     pub nullable: Option<bool>,
@@ -103,6 +241,10 @@ pub struct AlterColumn {
     pub default: Option<Option<ServerDefault>>,
     /// New name.
     pub rename: Option<String>,
+    /// New comment: `Some(None)` drops it.
+    pub comment: Option<Option<String>>,
+    /// Adds (`true`) or drops (`false`) identity / autoincrement.
+    pub identity: Option<bool>,
 }
 
 impl AlterColumn {
@@ -112,7 +254,63 @@ impl AlterColumn {
             && self.nullable.is_none()
             && self.default.is_none()
             && self.rename.is_none()
+            && self.comment.is_none()
+            && self.identity.is_none()
     }
+
+    /// The column after the change.
+    pub fn applied_to(&self, column: &ColumnDef) -> ColumnDef {
+        let mut new = column.clone();
+        if let Some(ty) = &self.ty {
+            new.ty = ty.clone();
+        }
+        if let Some(nullable) = self.nullable {
+            new.nullable = nullable;
+        }
+        if let Some(default) = &self.default {
+            new.default = default.clone();
+        }
+        if let Some(name) = &self.rename {
+            new.name = name.clone();
+        }
+        if let Some(comment) = &self.comment {
+            new.comment = comment.clone();
+        }
+        if let Some(identity) = self.identity {
+            new.identity = identity;
+            if identity {
+                new.nullable = false;
+            }
+        }
+        new
+    }
+}
+
+/// A PostgreSQL enum type (inline `ENUM(...)` on MySQL, text on SQLite).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumDef {
+    /// Type name.
+    pub name: String,
+    /// Values in order.
+    pub values: Vec<String>,
+}
+
+/// Where `add_enum_value` puts the new value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnumPosition {
+    /// Before this value.
+    Before(String),
+    /// After this value.
+    After(String),
+}
+
+/// The right-hand side of an `UPDATE ... SET column = ...`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SetValue {
+    /// A literal.
+    Value(Value),
+    /// A SQL expression, rendered verbatim.
+    Expr(String),
 }
 
 /// SQL text, the same for every dialect or one variant per dialect.
@@ -161,13 +359,34 @@ pub struct RawSql {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Op {
     /// `CREATE TABLE`.
-    CreateTable(TableDef),
+    CreateTable {
+        /// The table.
+        def: TableDef,
+        /// `IF NOT EXISTS`.
+        if_not_exists: bool,
+    },
     /// `DROP TABLE`.
     DropTable {
         /// Table name.
         table: String,
+        /// `IF EXISTS`.
+        if_exists: bool,
     },
-    /// `ALTER TABLE ... ADD COLUMN`, with an optional unique constraint of that name.
+    /// `ALTER TABLE ... RENAME TO`.
+    RenameTable {
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
+    /// Sets or drops a table comment.
+    SetTableComment {
+        /// Table name.
+        table: String,
+        /// The comment; `None` drops it.
+        comment: Option<String>,
+    },
+    /// `ALTER TABLE ... ADD COLUMN`, with an optional unique constraint and foreign key.
     AddColumn {
         /// Table name.
         table: String,
@@ -175,6 +394,8 @@ pub enum Op {
         column: ColumnDef,
         /// Name of a unique constraint on the new column.
         unique: Option<String>,
+        /// A foreign key from the new column.
+        foreign_key: Option<ForeignKeyDef>,
     },
     /// `ALTER TABLE ... DROP COLUMN`.
     DropColumn {
@@ -183,28 +404,98 @@ pub enum Op {
         /// Column name.
         column: String,
     },
-    /// `ALTER TABLE ... ALTER COLUMN` (type, nullability, default, rename).
+    /// `ALTER TABLE ... ALTER COLUMN` (type, nullability, default, rename, comment, identity).
     AlterColumn(AlterColumn),
     /// `CREATE INDEX`.
-    CreateIndex(IndexDef),
+    CreateIndex {
+        /// The index.
+        index: IndexDef,
+        /// `CONCURRENTLY` (PostgreSQL; needs a non-transactional migration).
+        concurrently: bool,
+        /// `IF NOT EXISTS`.
+        if_not_exists: bool,
+    },
     /// `DROP INDEX`; the table is found in the schema state.
     DropIndex {
         /// Index name.
         name: String,
+        /// `CONCURRENTLY` (PostgreSQL).
+        concurrently: bool,
+        /// `IF EXISTS`.
+        if_exists: bool,
     },
-    /// Adds a unique constraint.
-    AddUnique {
+    /// Adds a constraint to an existing table.
+    AddConstraint {
         /// Table name.
         table: String,
         /// The constraint.
-        key: KeyDef,
+        constraint: Constraint,
     },
-    /// Drops a unique constraint by name.
-    DropUnique {
+    /// Drops a constraint by name; its kind comes from the schema state.
+    DropConstraint {
         /// Table name.
         table: String,
         /// Constraint name.
         name: String,
+    },
+    /// `CREATE TYPE ... AS ENUM`.
+    CreateEnum(EnumDef),
+    /// `DROP TYPE`.
+    DropEnum {
+        /// Type name.
+        name: String,
+    },
+    /// `ALTER TYPE ... ADD VALUE`.
+    AddEnumValue {
+        /// Type name.
+        name: String,
+        /// The new value.
+        value: String,
+        /// Where it goes (the end when `None`).
+        position: Option<EnumPosition>,
+    },
+    /// `ALTER TYPE ... RENAME VALUE`.
+    RenameEnumValue {
+        /// Type name.
+        name: String,
+        /// Old value.
+        from: String,
+        /// New value.
+        to: String,
+    },
+    /// Removes a value from an enum type (rows must not hold it).
+    DropEnumValue {
+        /// Type name.
+        name: String,
+        /// The value.
+        value: String,
+    },
+    /// `INSERT INTO ... VALUES` of literal rows.
+    BulkInsert {
+        /// Table name.
+        table: String,
+        /// Columns of each row.
+        columns: Vec<String>,
+        /// The rows.
+        rows: Vec<Vec<Value>>,
+    },
+    /// `DELETE FROM ... WHERE` the rows equal to these literal rows (the inverse of `bulk_insert`).
+    DeleteRows {
+        /// Table name.
+        table: String,
+        /// Columns compared.
+        columns: Vec<String>,
+        /// The rows to delete.
+        rows: Vec<Vec<Value>>,
+    },
+    /// `UPDATE ... SET ... [WHERE ...]`: a data backfill.
+    Update {
+        /// Table name.
+        table: String,
+        /// Assignments.
+        set: Vec<(String, SetValue)>,
+        /// Condition, rendered verbatim.
+        predicate: Option<String>,
     },
     /// Raw SQL.
     Sql(RawSql),
@@ -214,15 +505,40 @@ impl Op {
     /// The builder method that makes this op, for messages.
     pub fn kind(&self) -> &'static str {
         match self {
-            Op::CreateTable(_) => "create_table",
+            Op::CreateTable { .. } => "create_table",
             Op::DropTable { .. } => "drop_table",
+            Op::RenameTable { .. } => "rename_table",
+            Op::SetTableComment { .. } => "set_table_comment",
             Op::AddColumn { .. } => "add_column",
             Op::DropColumn { .. } => "drop_column",
             Op::AlterColumn(_) => "alter_column",
-            Op::CreateIndex(_) => "create_index",
+            Op::CreateIndex { .. } => "create_index",
             Op::DropIndex { .. } => "drop_index",
-            Op::AddUnique { .. } => "create_unique",
-            Op::DropUnique { .. } => "drop_unique",
+            Op::AddConstraint {
+                constraint: Constraint::PrimaryKey(_),
+                ..
+            } => "create_primary_key",
+            Op::AddConstraint {
+                constraint: Constraint::Unique(_),
+                ..
+            } => "create_unique",
+            Op::AddConstraint {
+                constraint: Constraint::ForeignKey(_),
+                ..
+            } => "create_foreign_key",
+            Op::AddConstraint {
+                constraint: Constraint::Check(_),
+                ..
+            } => "create_check",
+            Op::DropConstraint { .. } => "drop_constraint",
+            Op::CreateEnum(_) => "create_enum",
+            Op::DropEnum { .. } => "drop_enum",
+            Op::AddEnumValue { .. } => "add_enum_value",
+            Op::RenameEnumValue { .. } => "rename_enum_value",
+            Op::DropEnumValue { .. } => "drop_enum_value",
+            Op::BulkInsert { .. } => "bulk_insert",
+            Op::DeleteRows { .. } => "delete_rows",
+            Op::Update { .. } => "update",
             Op::Sql(_) => "execute",
         }
     }
@@ -230,15 +546,25 @@ impl Op {
     /// The object the op works on (`users`, `users.email`, `ix_users_email`), for messages.
     pub fn target(&self) -> String {
         match self {
-            Op::CreateTable(t) => t.name.clone(),
-            Op::DropTable { table } => table.clone(),
+            Op::CreateTable { def, .. } => def.name.clone(),
+            Op::DropTable { table, .. }
+            | Op::SetTableComment { table, .. }
+            | Op::BulkInsert { table, .. }
+            | Op::DeleteRows { table, .. }
+            | Op::Update { table, .. } => table.clone(),
+            Op::RenameTable { from, to } => format!("{from} -> {to}"),
             Op::AddColumn { table, column, .. } => format!("{table}.{}", column.name),
             Op::DropColumn { table, column } => format!("{table}.{column}"),
             Op::AlterColumn(a) => format!("{}.{}", a.table, a.column),
-            Op::CreateIndex(i) => i.name.clone(),
-            Op::DropIndex { name } => name.clone(),
-            Op::AddUnique { key, .. } => key.name.clone(),
-            Op::DropUnique { name, .. } => name.clone(),
+            Op::CreateIndex { index, .. } => index.name.clone(),
+            Op::DropIndex { name, .. } => name.clone(),
+            Op::AddConstraint { table, constraint } => format!("{table}.{}", constraint.name()),
+            Op::DropConstraint { table, name } => format!("{table}.{name}"),
+            Op::CreateEnum(e) => e.name.clone(),
+            Op::DropEnum { name }
+            | Op::AddEnumValue { name, .. }
+            | Op::RenameEnumValue { name, .. }
+            | Op::DropEnumValue { name, .. } => name.clone(),
             Op::Sql(_) => "raw SQL".into(),
         }
     }
@@ -246,5 +572,31 @@ impl Op {
     /// `add_column(users.email)`: the op as messages name it.
     pub fn describe(&self) -> String {
         format!("{}({})", self.kind(), self.target())
+    }
+
+    /// The table the op changes, if it changes exactly one.
+    pub fn table(&self) -> Option<&str> {
+        match self {
+            Op::CreateTable { def, .. } => Some(&def.name),
+            Op::DropTable { table, .. }
+            | Op::SetTableComment { table, .. }
+            | Op::AddColumn { table, .. }
+            | Op::DropColumn { table, .. }
+            | Op::AddConstraint { table, .. }
+            | Op::DropConstraint { table, .. }
+            | Op::BulkInsert { table, .. }
+            | Op::DeleteRows { table, .. }
+            | Op::Update { table, .. } => Some(table),
+            Op::AlterColumn(a) => Some(&a.table),
+            Op::CreateIndex { index, .. } => Some(&index.table),
+            Op::RenameTable { from, .. } => Some(from),
+            Op::DropIndex { .. }
+            | Op::CreateEnum(_)
+            | Op::DropEnum { .. }
+            | Op::AddEnumValue { .. }
+            | Op::RenameEnumValue { .. }
+            | Op::DropEnumValue { .. }
+            | Op::Sql(_) => None,
+        }
     }
 }

@@ -1,16 +1,18 @@
 //! Inverting ops with the help of the schema state before them.
 
-use super::{AlterColumn, IndexDef, Op, RawSql, TableDef};
+use super::{AlterColumn, Constraint, EnumDef, Op, RawSql};
 use crate::state::{Schema, StateError};
 
 /// Why an op has no automatic inverse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReverseError {
-    /// The op cannot be undone automatically (raw SQL without `.reverse(..)`).
-    #[error("{op} cannot be reversed automatically; give it `.reverse(\"...\")` or write an explicit downgrade")]
+    /// The op cannot be undone automatically.
+    #[error("{op} cannot be reversed automatically; {hint}")]
     Irreversible {
         /// The op, as `execute(raw SQL)`.
         op: String,
+        /// What to do instead.
+        hint: &'static str,
     },
     /// The op does not fit the schema it is applied to.
     #[error("{op}: {source}")]
@@ -43,47 +45,46 @@ impl Op {
             op: self.describe(),
             source,
         };
+        let table_of = |name: &str| {
+            before
+                .table(name)
+                .ok_or_else(|| state(StateError::MissingTable(name.to_owned())))
+        };
         Ok(match self {
-            Op::CreateTable(def) => vec![Op::DropTable {
-                table: def.name.clone(),
-            }],
-            Op::DropTable { table } => {
-                let t = before
-                    .table(table)
-                    .ok_or_else(|| state(StateError::MissingTable(table.clone())))?;
-                let mut ops = vec![Op::CreateTable(t.def.clone())];
-                ops.extend(t.indexes.iter().cloned().map(Op::CreateIndex));
+            Op::CreateTable { def, .. } => vec![Op::DropTable { table: def.name.clone(), if_exists: false }],
+            Op::DropTable { table, if_exists: true } if before.table(table).is_none() => Vec::new(),
+            Op::DropTable { table, .. } => {
+                let t = table_of(table)?;
+                let mut ops = vec![Op::CreateTable { def: t.def.clone(), if_not_exists: false }];
+                ops.extend(t.indexes.iter().map(|i| Op::CreateIndex { index: i.clone(), concurrently: false, if_not_exists: false }));
                 ops
             }
-            Op::AddColumn { table, column, .. } => {
-                vec![Op::DropColumn {
-                    table: table.clone(),
-                    column: column.name.clone(),
-                }]
+            Op::RenameTable { from, to } => vec![Op::RenameTable { from: to.clone(), to: from.clone() }],
+            Op::SetTableComment { table, .. } => {
+                vec![Op::SetTableComment { table: table.clone(), comment: table_of(table)?.def.comment.clone() }]
+            }
+            Op::AddColumn { table, column, foreign_key, .. } => {
+                let mut ops: Vec<Op> = foreign_key
+                    .iter()
+                    .map(|fk| Op::DropConstraint { table: table.clone(), name: fk.name.clone() })
+                    .collect();
+                ops.push(Op::DropColumn { table: table.clone(), column: column.name.clone() });
+                ops
             }
             Op::DropColumn { table, column } => {
-                let t = before
-                    .table(table)
-                    .ok_or_else(|| state(StateError::MissingTable(table.clone())))?;
+                let t = table_of(table)?;
                 let def = before.column(table, column).map_err(state)?;
                 let single = |cols: &[String]| cols.len() == 1 && cols[0] == *column;
-                let unique = t
-                    .def
-                    .uniques
-                    .iter()
-                    .find(|k| single(&k.columns))
-                    .map(|k| k.name.clone());
-                let mut ops = vec![Op::AddColumn {
-                    table: table.clone(),
-                    column: def.clone(),
-                    unique,
-                }];
+                let unique = t.def.uniques.iter().find(|k| single(&k.columns)).map(|k| k.name.clone());
+                let mut ops = vec![Op::AddColumn { table: table.clone(), column: def.clone(), unique, foreign_key: None }];
+                if let Some(pk) = t.def.primary_key.as_ref().filter(|pk| single(&pk.columns)) {
+                    ops.push(Op::AddConstraint { table: table.clone(), constraint: Constraint::PrimaryKey(pk.clone()) });
+                }
                 ops.extend(
                     t.indexes
                         .iter()
                         .filter(|i| single(&i.columns))
-                        .cloned()
-                        .map(Op::CreateIndex),
+                        .map(|i| Op::CreateIndex { index: i.clone(), concurrently: false, if_not_exists: false }),
                 );
                 ops
             }
@@ -97,44 +98,63 @@ impl Op {
                     nullable: alter.nullable.map(|_| old.nullable),
                     default: alter.default.as_ref().map(|_| old.default.clone()),
                     rename: alter.rename.as_ref().map(|_| alter.column.clone()),
+                    comment: alter.comment.as_ref().map(|_| old.comment.clone()),
+                    identity: alter.identity.map(|_| old.identity),
                 })]
             }
-            Op::CreateIndex(index) => vec![Op::DropIndex {
-                name: index.name.clone(),
-            }],
-            Op::DropIndex { name } => {
-                let index: &IndexDef = before
-                    .index(name)
-                    .ok_or_else(|| state(StateError::MissingIndex(name.clone())))?;
-                vec![Op::CreateIndex(index.clone())]
+            Op::CreateIndex { index, concurrently, .. } => {
+                vec![Op::DropIndex { name: index.name.clone(), concurrently: *concurrently, if_exists: false }]
             }
-            Op::DropUnique { table, name } => {
-                let t: &TableDef = &before
-                    .table(table)
-                    .ok_or_else(|| state(StateError::MissingTable(table.clone())))?
-                    .def;
-                let key = t
-                    .uniques
-                    .iter()
-                    .find(|k| &k.name == name)
-                    .ok_or_else(|| state(StateError::MissingIndex(name.clone())))?;
-                vec![Op::AddUnique {
-                    table: table.clone(),
-                    key: key.clone(),
-                }]
+            Op::DropIndex { name, if_exists: true, .. } if before.index(name).is_none() => Vec::new(),
+            Op::DropIndex { name, concurrently, .. } => {
+                let index = before.index(name).ok_or_else(|| state(StateError::MissingIndex(name.clone())))?;
+                vec![Op::CreateIndex { index: index.clone(), concurrently: *concurrently, if_not_exists: false }]
             }
-            Op::AddUnique { table, key } => vec![Op::DropUnique {
-                table: table.clone(),
-                name: key.name.clone(),
-            }],
+            Op::AddConstraint { table, constraint } => {
+                vec![Op::DropConstraint { table: table.clone(), name: constraint.name().to_owned() }]
+            }
+            Op::DropConstraint { table, name } => {
+                let constraint = table_of(table)?.def.constraint(name).ok_or_else(|| {
+                    state(StateError::MissingConstraint { table: table.clone(), name: name.clone() })
+                })?;
+                vec![Op::AddConstraint { table: table.clone(), constraint }]
+            }
+            Op::CreateEnum(e) => vec![Op::DropEnum { name: e.name.clone() }],
+            Op::DropEnum { name } => {
+                let values = before.enum_values(name).ok_or_else(|| state(StateError::MissingEnum(name.clone())))?;
+                vec![Op::CreateEnum(EnumDef { name: name.clone(), values: values.to_vec() })]
+            }
+            Op::AddEnumValue { name, value, .. } => vec![Op::DropEnumValue { name: name.clone(), value: value.clone() }],
+            Op::DropEnumValue { name, value } => {
+                let values = before.enum_values(name).ok_or_else(|| state(StateError::MissingEnum(name.clone())))?;
+                let at = values.iter().position(|v| v == value).unwrap_or(values.len());
+                let position = match at {
+                    0 => values.get(1).map(|v| super::EnumPosition::Before(v.clone())),
+                    _ => Some(super::EnumPosition::After(values[at - 1].clone())),
+                };
+                vec![Op::AddEnumValue { name: name.clone(), value: value.clone(), position }]
+            }
+            Op::RenameEnumValue { name, from, to } => {
+                vec![Op::RenameEnumValue { name: name.clone(), from: to.clone(), to: from.clone() }]
+            }
+            Op::BulkInsert { table, columns, rows } => {
+                vec![Op::DeleteRows { table: table.clone(), columns: columns.clone(), rows: rows.clone() }]
+            }
+            Op::DeleteRows { table, columns, rows } => {
+                vec![Op::BulkInsert { table: table.clone(), columns: columns.clone(), rows: rows.clone() }]
+            }
+            Op::Update { .. } => {
+                return Err(ReverseError::Irreversible {
+                    op: self.describe(),
+                    hint: "the old values are gone; write an explicit downgrade (often an update back) or declare the migration irreversible",
+                })
+            }
             Op::Sql(raw) => match &raw.down {
-                Some(down) => vec![Op::Sql(RawSql {
-                    up: down.clone(),
-                    down: Some(raw.up.clone()),
-                })],
+                Some(down) => vec![Op::Sql(RawSql { up: down.clone(), down: Some(raw.up.clone()) })],
                 None => {
                     return Err(ReverseError::Irreversible {
                         op: self.describe(),
+                        hint: "give it `.reverse(\"...\")` or write an explicit downgrade",
                     })
                 }
             },
