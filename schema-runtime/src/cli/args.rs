@@ -68,6 +68,7 @@ pub enum RunnerCommand {
 #[derive(Debug, Clone, Args)]
 pub struct MoveArgs {
     /// head, heads, base, a revision id or unique prefix, +N or -N; with --sql, FROM:TO.
+    #[arg(allow_negative_numbers = true)]
     pub target: Option<String>,
     /// Print the SQL instead of running it (no connection needed).
     #[arg(long)]

@@ -228,7 +228,7 @@ async fn move_to(
         Direction::Up => "head",
         Direction::Down => {
             if args.target.is_none() {
-                return Err(MigrateError::Plan(crate::PlanError::Graph(
+                return Err(MigrateError::from(crate::PlanError::Graph(
                     crate::graph::GraphError::InvalidTarget(
                         "(missing): downgrade needs a target such as -1, a revision or base".into(),
                     ),
@@ -325,7 +325,7 @@ fn offline_sql(
             .to_owned()],
     };
     if direction == Direction::Down && from.is_none() {
-        return Err(MigrateError::Plan(crate::PlanError::Graph(
+        return Err(MigrateError::from(crate::PlanError::Graph(
             crate::graph::GraphError::InvalidTarget(format!(
                 "{range}: offline downgrade needs FROM:TO, e.g. head:base"
             )),

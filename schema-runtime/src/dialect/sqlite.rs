@@ -51,7 +51,7 @@ pub(super) fn unique_index(d: Dialect, table: &str, key: &KeyDef) -> String {
 /// Whether `ALTER TABLE ADD COLUMN` can add this column (else the table is rebuilt).
 fn can_add_in_place(column: &ColumnDef, foreign_key: Option<&ForeignKeyDef>) -> bool {
     let constant_default = match &column.default {
-        None | Some(ServerDefault::Value(Value::Null)) => !foreign_key.is_some() || column.nullable,
+        None | Some(ServerDefault::Value(Value::Null)) => true,
         Some(ServerDefault::Value(_)) => foreign_key.is_none(),
         Some(ServerDefault::Now | ServerDefault::Expr(_)) => false,
     };

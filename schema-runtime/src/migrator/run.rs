@@ -25,7 +25,7 @@ pub enum MigrateError {
     },
     /// No plan can be made.
     #[error(transparent)]
-    Plan(#[from] PlanError),
+    Plan(Box<PlanError>),
     /// A statement of a revision failed.
     #[error(
         "revision `{revision}` ({direction}) failed at statement {index} of {total}:\n    {statement}\n  {source}\n  {state}",
@@ -67,6 +67,12 @@ pub enum MigrateError {
     /// A bookkeeping query failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+}
+
+impl From<PlanError> for MigrateError {
+    fn from(e: PlanError) -> Self {
+        MigrateError::Plan(Box::new(e))
+    }
 }
 
 /// A step that finished, as [`Migrator::upgrade`] reports it.
@@ -296,7 +302,7 @@ impl Migrator {
                 let finished_at = now();
                 let row = log_row(
                     step,
-                    &started_at,
+                    started_at,
                     &finished_at,
                     clock.elapsed(),
                     false,
@@ -337,7 +343,7 @@ impl Migrator {
                 .update_sql(d, &step.heads_before, &step.heads_after);
         bookkeeping.push(
             self.version_table
-                .log_sql(d, &log_row(step, &started_at, &now(), duration, true, None)),
+                .log_sql(d, &log_row(step, started_at, &now(), duration, true, None)),
         );
         for sql in &bookkeeping {
             if let Err(e) = db.execute(sql).await {
