@@ -265,3 +265,215 @@ fn the_offline_script_matches_the_online_upgrade() {
         insta::assert_snapshot!(format!("blog_offline_upgrade@{}", d.name()), script);
     }
 }
+
+/// A library with rows in every table and foreign keys into and out of `books`.
+fn library() -> Vec<Revision> {
+    vec![
+        Revision::new("0001", &[], "library", |op| {
+            op.create_table("authors", |t| {
+                t.column("id", Type::BigInt).primary_key().identity();
+                t.column("name", Type::String(100)).not_null();
+            });
+            op.create_table("books", |t| {
+                t.column("id", Type::BigInt).primary_key().identity();
+                t.column("author_id", Type::BigInt).not_null();
+                t.column("title", Type::String(200));
+                t.column("price", Type::Numeric(10, 2));
+                t.column("isbn", Type::String(20)).not_null().unique();
+                t.index(["title"]);
+            });
+            op.create_table("reviews", |t| {
+                t.column("id", Type::BigInt).primary_key().identity();
+                t.column("book_id", Type::BigInt)
+                    .not_null()
+                    .references("books", "id")
+                    .on_delete(FkAction::Cascade);
+                t.column("stars", Type::Integer).not_null();
+            });
+        }),
+        Revision::new("0002", &["0001"], "10,000 books", |op| {
+            op.bulk_insert(
+                "authors",
+                ["id", "name"],
+                (1..=100).map(|i| row![i, format!("author {i}")]),
+            );
+            op.bulk_insert(
+                "books",
+                ["id", "author_id", "title", "price", "isbn"],
+                (1..=10_000).map(|i| {
+                    row![
+                        i,
+                        1 + i % 100,
+                        format!("book {i}"),
+                        9.5,
+                        format!("isbn-{i}")
+                    ]
+                }),
+            );
+            op.bulk_insert(
+                "reviews",
+                ["id", "book_id", "stars"],
+                (1..=10_000).map(|i| row![i, i, 1 + i % 5]),
+            );
+        })
+        .with_downgrade(|op| {
+            op.execute("DELETE FROM reviews");
+            op.execute("DELETE FROM books");
+            op.execute("DELETE FROM authors");
+        }),
+        Revision::new("0003", &["0002"], "retype, tighten and link books", |op| {
+            op.alter_column("books", "price").set_type(Type::Double);
+            op.alter_column("books", "title").set_not_null();
+            op.create_foreign_key("books", ["author_id"], "authors", ["id"])
+                .on_delete(FkAction::Cascade);
+        }),
+    ]
+}
+
+async fn count(db: &mut schema_runtime::Database, table: &str) -> i64 {
+    let rows = db
+        .fetch_rows(
+            &format!("SELECT CAST(COUNT(*) AS CHAR(20)) FROM {table}"),
+            1,
+        )
+        .await
+        .expect("count");
+    rows[0][0].trim().parse().expect("a number")
+}
+
+#[test]
+fn altering_a_table_with_10000_rows_and_foreign_keys_keeps_every_row_and_index() {
+    let migrator = Migrator::new(library()).expect("valid graph");
+    let sqlite_steps = migrator
+        .plan_upgrade(Dialect::Sqlite, &["0002".to_string()], "head")
+        .unwrap();
+    let creates = sqlite_steps[0]
+        .statements
+        .iter()
+        .filter(|s| s.starts_with("CREATE TABLE"))
+        .count();
+    assert_eq!(
+        creates, 1,
+        "three changes of `books` share one SQLite rebuild"
+    );
+    assert!(sqlite_steps[0].foreign_keys_off);
+    block_on(async {
+        for test_db in all_databases("rebuild_10k").await {
+            let d = test_db.dialect;
+            let mut db = test_db.connect().await;
+            migrator.upgrade(&mut db, "0002").await.expect("seed");
+            let before = dump_schema(&mut db).await;
+            migrator
+                .upgrade(&mut db, "head")
+                .await
+                .expect("alter with rows");
+            for table in ["authors", "books", "reviews"] {
+                let expected = if table == "authors" { 100 } else { 10_000 };
+                assert_eq!(
+                    count(&mut db, table).await,
+                    expected,
+                    "{d}: {table} keeps every row"
+                );
+            }
+            let after = dump_schema(&mut db).await;
+            assert!(
+                after.contains("index uq_books_isbn unique (isbn)"),
+                "{d}:\n{after}"
+            );
+            assert!(
+                after.contains("index ix_books_title (title)"),
+                "{d}:\n{after}"
+            );
+            if d == Dialect::Sqlite {
+                let fks = db
+                    .fetch_rows("SELECT \"table\" FROM pragma_foreign_key_list('books')", 1)
+                    .await
+                    .unwrap();
+                assert_eq!(fks, [["authors".to_string()]], "the foreign key was added");
+                let incoming = db
+                    .fetch_rows(
+                        "SELECT \"table\" FROM pragma_foreign_key_list('reviews')",
+                        1,
+                    )
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    incoming,
+                    [["books".to_string()]],
+                    "reviews still point at books"
+                );
+                let on = db
+                    .fetch_rows(
+                        "SELECT CAST(foreign_keys AS TEXT) FROM pragma_foreign_keys",
+                        1,
+                    )
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    on,
+                    [["1".to_string()]],
+                    "foreign keys are enforced again after the rebuild"
+                );
+                let types = db.fetch_rows("SELECT type || ' ' || \"notnull\" FROM pragma_table_info('books') WHERE name IN ('price', 'title') ORDER BY name", 1).await.unwrap();
+                assert_eq!(
+                    types,
+                    [["DOUBLE 0".to_string()], ["VARCHAR(200) 1".to_string()]]
+                );
+                // Enforcement works on the rebuilt table: a book of a missing author is refused.
+                let orphan = db
+                    .execute(
+                        "INSERT INTO books (author_id, title, isbn) VALUES (999, 'x', 'orphan')",
+                    )
+                    .await;
+                assert!(orphan.is_err(), "the new foreign key is enforced");
+            }
+            migrator
+                .downgrade(&mut db, "-1")
+                .await
+                .expect("revert with rows");
+            assert_eq!(count(&mut db, "books").await, 10_000, "{d}");
+            assert_eq!(count(&mut db, "reviews").await, 10_000, "{d}");
+            assert_eq!(
+                dump_schema(&mut db).await,
+                before,
+                "{d}: the downgrade restores the schema"
+            );
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}
+
+#[test]
+fn a_rebuild_that_breaks_a_foreign_key_is_rolled_back() {
+    let mut revisions = library();
+    revisions.truncate(1);
+    revisions.push(Revision::new("0002", &["0001"], "orphans", |op| {
+        op.bulk_insert("authors", ["id", "name"], [row![1, "a"]]);
+        op.bulk_insert(
+            "books",
+            ["id", "author_id", "title", "isbn"],
+            [row![1, 1, "ok", "1"], row![2, 42, "orphan", "2"]],
+        );
+    }));
+    revisions.push(Revision::new("0003", &["0002"], "link", |op| {
+        op.create_foreign_key("books", ["author_id"], "authors", ["id"]);
+    }));
+    let migrator = Migrator::new(revisions).expect("valid graph");
+    block_on(async {
+        for test_db in all_databases("rebuild_fk_check").await {
+            let d = test_db.dialect;
+            let mut db = test_db.connect().await;
+            migrator.upgrade(&mut db, "0002").await.unwrap();
+            let err = migrator
+                .upgrade(&mut db, "head")
+                .await
+                .expect_err("a dangling row stops the foreign key");
+            assert!(err.to_string().contains("0003"), "{d}: {err}");
+            assert_eq!(migrator.current(&mut db).await.unwrap(), ["0002"], "{d}");
+            assert_eq!(count(&mut db, "books").await, 2, "{d}: no row lost");
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}
