@@ -1,6 +1,7 @@
 //! Shared helpers of the integration tests: a fresh database per test on each real server, and
 //! a dialect-neutral dump of a live schema read from the catalogs.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use schema_runtime::{Database, Dialect};
@@ -162,68 +163,763 @@ pub async fn all_databases(test: &str) -> Vec<TestDb> {
     dbs
 }
 
-/// A dialect-neutral dump of the live schema: tables, columns (type, nullability, default),
-/// indexes (unique, columns), read from the catalogs. Sorted, one line per fact.
-pub async fn dump_schema(db: &mut Database) -> String {
-    let d = db.dialect();
-    let rows = |sql: &str| sql.to_owned();
-    let (tables_sql, columns_sql, indexes_sql) = match d {
-        Dialect::Postgres => (
-            rows("SELECT CAST(table_name AS TEXT) FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1"),
-            rows("SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT), CAST(data_type AS TEXT) || COALESCE('(' || character_maximum_length || ')', ''), CAST(is_nullable AS TEXT), COALESCE(CAST(column_default AS TEXT), ''), CAST(ordinal_position AS TEXT) FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"),
-            rows("SELECT CAST(t.relname AS TEXT), CAST(i.relname AS TEXT), CASE WHEN ix.indisunique THEN 'unique' ELSE '' END, (SELECT string_agg(CAST(a.attname AS TEXT), ',' ORDER BY k.n) FROM unnest(ix.indkey) WITH ORDINALITY AS k(attnum, n) JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum) FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = current_schema() ORDER BY 1, 2"),
-        ),
-        Dialect::Sqlite => (
-            rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1"),
-            rows("SELECT m.name, p.name, p.type, CASE WHEN p.\"notnull\" = 1 OR p.pk > 0 THEN 'NO' ELSE 'YES' END, COALESCE(p.dflt_value, ''), CAST(p.cid AS TEXT) FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid"),
-            rows("SELECT m.name, il.name, CASE WHEN il.\"unique\" = 1 THEN 'unique' ELSE '' END, (SELECT group_concat(ii.name, ',') FROM (SELECT name FROM pragma_index_info(il.name) ORDER BY seqno) ii) FROM sqlite_master m JOIN pragma_index_list(m.name) il WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1, 2"),
-        ),
-        Dialect::Mysql => (
-            rows("SELECT CAST(table_name AS CHAR) FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1"),
-            rows("SELECT CAST(table_name AS CHAR), CAST(column_name AS CHAR), CAST(column_type AS CHAR), CAST(is_nullable AS CHAR), CAST(COALESCE(column_default, '') AS CHAR), CAST(ordinal_position AS CHAR) FROM information_schema.columns WHERE table_schema = DATABASE() ORDER BY table_name, ordinal_position"),
-            rows("SELECT CAST(table_name AS CHAR), CAST(index_name AS CHAR), CAST(CASE WHEN non_unique = 0 THEN 'unique' ELSE '' END AS CHAR), CAST(GROUP_CONCAT(column_name ORDER BY seq_in_index SEPARATOR ',') AS CHAR) FROM information_schema.statistics WHERE table_schema = DATABASE() GROUP BY table_name, index_name, non_unique ORDER BY 1, 2"),
-        ),
-    };
-    let mut out = String::new();
-    for t in db.fetch_strings(&tables_sql).await.expect("tables") {
-        out.push_str(&format!("table {t}\n"));
-        for c in db
-            .fetch_rows(&columns_sql, 5)
-            .await
-            .expect("columns")
-            .iter()
-            .filter(|c| c[0] == t)
-        {
-            let null = if c[3] == "YES" { "NULL" } else { "NOT NULL" };
-            let default = if c[4].is_empty() {
-                String::new()
-            } else {
-                format!(" DEFAULT {}", c[4])
-            };
-            out.push_str(&format!(
-                "  column {} {} {null}{default}\n",
-                c[1],
-                c[2].to_lowercase()
-            ));
-        }
-        for i in db
-            .fetch_rows(&indexes_sql, 4)
-            .await
-            .expect("indexes")
-            .iter()
-            .filter(|i| i[0] == t)
-        {
-            let unique = if i[2].is_empty() {
-                String::new()
-            } else {
-                format!(" {}", i[2])
-            };
-            out.push_str(&format!("  index {}{unique} ({})\n", i[1], i[3]));
-        }
-    }
-    out
+/// One foreign key as the catalogs describe it.
+#[derive(Debug, Default, Clone)]
+struct ForeignKeyFacts {
+    name: String,
+    columns: String,
+    ref_table: String,
+    ref_columns: String,
+    on_delete: String,
+    on_update: String,
+    deferrable: String,
 }
 
+/// What the dump knows of one table.
+#[derive(Debug, Default)]
+struct TableFacts {
+    comment: String,
+    columns: Vec<String>,
+    primary_key: Option<(String, String)>,
+    foreign_keys: Vec<ForeignKeyFacts>,
+    checks: Vec<(String, String)>,
+    indexes: Vec<String>,
+}
+
+/// The live schema as read from the catalogs, before it is printed.
+#[derive(Debug, Default)]
+struct SchemaFacts {
+    enums: Vec<String>,
+    tables: BTreeMap<String, TableFacts>,
+}
+
+impl SchemaFacts {
+    /// Starts a table; facts about tables not started (views, other schemas) are ignored.
+    fn add_table(&mut self, name: &str, comment: &str) {
+        self.tables.insert(
+            name.to_owned(),
+            TableFacts {
+                comment: comment.to_owned(),
+                ..TableFacts::default()
+            },
+        );
+    }
+
+    fn table(&mut self, name: &str) -> Option<&mut TableFacts> {
+        self.tables.get_mut(name)
+    }
+
+    fn add_column(&mut self, c: &[String]) {
+        let [table, name, ty, nullable, default, identity, comment] = c else {
+            panic!("a column row has 7 fields: {c:?}");
+        };
+        let Some(t) = self.table(table) else { return };
+        let mut line = format!(
+            "  column {name} {} {}",
+            ty.to_lowercase(),
+            if nullable == "YES" {
+                "NULL"
+            } else {
+                "NOT NULL"
+            }
+        );
+        if !default.is_empty() {
+            line.push_str(&format!(" DEFAULT {default}"));
+        }
+        if !identity.is_empty() {
+            line.push_str(&format!(" {identity}"));
+        }
+        if !comment.is_empty() {
+            line.push_str(&format!(" comment {}", quoted(comment)));
+        }
+        t.columns.push(line);
+    }
+
+    fn add_index(
+        &mut self,
+        table: &str,
+        name: &str,
+        unique: bool,
+        keys: &str,
+        include: &str,
+        predicate: &str,
+    ) {
+        let Some(t) = self.table(table) else { return };
+        let mut line = format!(
+            "  index {name}{} ({keys})",
+            if unique { " unique" } else { "" }
+        );
+        if !include.is_empty() {
+            line.push_str(&format!(" include ({include})"));
+        }
+        if !predicate.is_empty() {
+            line.push_str(&format!(" where {predicate}"));
+        }
+        t.indexes.push(line);
+    }
+
+    fn render(self) -> String {
+        let mut out = String::new();
+        for e in &self.enums {
+            out.push_str(e);
+            out.push('\n');
+        }
+        for (name, mut t) in self.tables {
+            out.push_str(&format!("table {name}\n"));
+            if !t.comment.is_empty() {
+                out.push_str(&format!("  comment {}\n", quoted(&t.comment)));
+            }
+            for c in &t.columns {
+                out.push_str(c);
+                out.push('\n');
+            }
+            if let Some((name, columns)) = &t.primary_key {
+                let name = if name.is_empty() {
+                    String::new()
+                } else {
+                    format!("{name} ")
+                };
+                out.push_str(&format!("  primary key {name}({columns})\n"));
+            }
+            t.foreign_keys
+                .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
+            for fk in &t.foreign_keys {
+                let name = if fk.name.is_empty() {
+                    String::new()
+                } else {
+                    format!("{} ", fk.name)
+                };
+                out.push_str(&format!(
+                    "  foreign key {name}({}) references {} ({}) on delete {} on update {}{}\n",
+                    fk.columns,
+                    fk.ref_table,
+                    fk.ref_columns,
+                    fk.on_delete.to_lowercase(),
+                    fk.on_update.to_lowercase(),
+                    if fk.deferrable.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {}", fk.deferrable)
+                    }
+                ));
+            }
+            t.checks.sort();
+            for (name, expr) in &t.checks {
+                let name = if name.is_empty() {
+                    String::new()
+                } else {
+                    format!("{name} ")
+                };
+                out.push_str(&format!("  check {name}{}\n", squeeze(expr)));
+            }
+            for i in &t.indexes {
+                out.push_str(i);
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+/// A comment or other free text as a quoted literal.
+fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// Collapses runs of whitespace, so a multi-line expression prints on one line.
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+async fn rows(db: &mut Database, what: &str, sql: &str, columns: usize) -> Vec<Vec<String>> {
+    db.fetch_rows(sql, columns)
+        .await
+        .unwrap_or_else(|e| panic!("reading {what} from the catalogs: {e}\n{sql}"))
+}
+
+async fn postgres_facts(db: &mut Database) -> SchemaFacts {
+    let mut facts = SchemaFacts::default();
+    for r in rows(db, "enum types", "SELECT CAST(t.typname AS TEXT), string_agg(CAST(e.enumlabel AS TEXT), ', ' ORDER BY e.enumsortorder) FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = current_schema() GROUP BY t.typname ORDER BY 1", 2).await {
+        facts.enums.push(format!("enum {} ({})", r[0], r[1]));
+    }
+    for r in rows(db, "tables", "SELECT CAST(c.relname AS TEXT), COALESCE(obj_description(c.oid, 'pg_class'), '') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY 1", 2).await {
+        facts.add_table(&r[0], &r[1]);
+    }
+    for r in rows(db, "columns", "SELECT CAST(c.table_name AS TEXT), CAST(c.column_name AS TEXT), CASE WHEN c.data_type = 'USER-DEFINED' THEN CAST(c.udt_name AS TEXT) ELSE CAST(c.data_type AS TEXT) || COALESCE('(' || c.character_maximum_length || ')', '') END, CAST(c.is_nullable AS TEXT), COALESCE(CAST(c.column_default AS TEXT), ''), CASE WHEN c.is_identity = 'YES' THEN 'identity ' || lower(CAST(c.identity_generation AS TEXT)) ELSE '' END, COALESCE((SELECT col_description(a.attrelid, a.attnum) FROM pg_attribute a WHERE a.attrelid = to_regclass(quote_ident(c.table_name)) AND a.attname = c.column_name), '') FROM information_schema.columns c WHERE c.table_schema = current_schema() ORDER BY c.table_name, c.ordinal_position", 7).await {
+        facts.add_column(&r);
+    }
+    let constraints = "SELECT CAST(c.relname AS TEXT), CAST(k.conname AS TEXT), CAST(k.contype AS TEXT), \
+        COALESCE((SELECT string_agg(CAST(a.attname AS TEXT), ',' ORDER BY x.n) FROM unnest(k.conkey) WITH ORDINALITY AS x(attnum, n) JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = x.attnum), ''), \
+        COALESCE(CAST(f.relname AS TEXT), ''), \
+        COALESCE((SELECT string_agg(CAST(a.attname AS TEXT), ',' ORDER BY x.n) FROM unnest(k.confkey) WITH ORDINALITY AS x(attnum, n) JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = x.attnum), ''), \
+        CAST(k.confdeltype AS TEXT), CAST(k.confupdtype AS TEXT), \
+        CASE WHEN NOT k.condeferrable THEN '' WHEN k.condeferred THEN 'deferrable initially deferred' ELSE 'deferrable initially immediate' END, \
+        pg_get_constraintdef(k.oid, true) \
+        FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_class f ON f.oid = k.confrelid \
+        WHERE n.nspname = current_schema() AND k.contype IN ('p', 'f', 'c') ORDER BY 1, 2";
+    let action = |code: &str| {
+        match code {
+            "a" => "no action",
+            "r" => "restrict",
+            "c" => "cascade",
+            "n" => "set null",
+            "d" => "set default",
+            other => other,
+        }
+        .to_owned()
+    };
+    for r in rows(db, "constraints", constraints, 10).await {
+        let Some(t) = facts.table(&r[0]) else {
+            continue;
+        };
+        match r[2].as_str() {
+            "p" => t.primary_key = Some((r[1].clone(), r[3].clone())),
+            "f" => t.foreign_keys.push(ForeignKeyFacts {
+                name: r[1].clone(),
+                columns: r[3].clone(),
+                ref_table: r[4].clone(),
+                ref_columns: r[5].clone(),
+                on_delete: action(&r[6]),
+                on_update: action(&r[7]),
+                deferrable: r[8].clone(),
+            }),
+            _ => {
+                let expr = r[9].strip_prefix("CHECK ").unwrap_or(&r[9]);
+                t.checks.push((r[1].clone(), expr.to_owned()));
+            }
+        }
+    }
+    // Key columns, then INCLUDE columns; an expression key has attnum 0 and prints as the server formats it.
+    let indexes = "SELECT CAST(t.relname AS TEXT), CAST(i.relname AS TEXT), CASE WHEN ix.indisunique THEN 'unique' ELSE '' END, \
+        (SELECT string_agg(CASE WHEN k.attnum = 0 THEN pg_get_indexdef(ix.indexrelid, CAST(k.n AS INT), true) ELSE CAST(a.attname AS TEXT) END, ',' ORDER BY k.n) FROM unnest(ix.indkey) WITH ORDINALITY AS k(attnum, n) LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum WHERE k.n <= ix.indnkeyatts), \
+        COALESCE((SELECT string_agg(CAST(a.attname AS TEXT), ',' ORDER BY k.n) FROM unnest(ix.indkey) WITH ORDINALITY AS k(attnum, n) JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum WHERE k.n > ix.indnkeyatts), ''), \
+        COALESCE(pg_get_expr(ix.indpred, ix.indrelid, true), '') \
+        FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_namespace n ON n.oid = t.relnamespace \
+        WHERE n.nspname = current_schema() ORDER BY 1, 2";
+    for r in rows(db, "indexes", indexes, 6).await {
+        facts.add_index(&r[0], &r[1], !r[2].is_empty(), &r[3], &r[4], &r[5]);
+    }
+    facts
+}
+
+async fn mysql_facts(db: &mut Database) -> SchemaFacts {
+    let mut facts = SchemaFacts::default();
+    for r in rows(db, "tables", "SELECT CAST(table_name AS CHAR), CAST(table_comment AS CHAR) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1", 2).await {
+        facts.add_table(&r[0], &r[1]);
+    }
+    for r in rows(db, "columns", "SELECT CAST(table_name AS CHAR), CAST(column_name AS CHAR), CAST(column_type AS CHAR), CAST(is_nullable AS CHAR), CAST(COALESCE(column_default, '') AS CHAR), CAST(CASE WHEN extra LIKE '%auto_increment%' THEN 'auto_increment' ELSE '' END AS CHAR), CAST(column_comment AS CHAR) FROM information_schema.columns WHERE table_schema = DATABASE() ORDER BY table_name, ordinal_position", 7).await {
+        facts.add_column(&r);
+    }
+    for r in rows(db, "primary keys", "SELECT CAST(table_name AS CHAR), CAST(GROUP_CONCAT(column_name ORDER BY ordinal_position SEPARATOR ',') AS CHAR) FROM information_schema.key_column_usage WHERE table_schema = DATABASE() AND constraint_name = 'PRIMARY' GROUP BY table_name ORDER BY 1", 2).await {
+        // MySQL names every primary key PRIMARY: the name tells nothing.
+        if let Some(t) = facts.table(&r[0]) {
+            t.primary_key = Some((String::new(), r[1].clone()));
+        }
+    }
+    let foreign_keys = "SELECT CAST(k.table_name AS CHAR), CAST(k.constraint_name AS CHAR), CAST(GROUP_CONCAT(k.column_name ORDER BY k.ordinal_position SEPARATOR ',') AS CHAR), CAST(k.referenced_table_name AS CHAR), CAST(GROUP_CONCAT(k.referenced_column_name ORDER BY k.ordinal_position SEPARATOR ',') AS CHAR), CAST(r.delete_rule AS CHAR), CAST(r.update_rule AS CHAR) \
+        FROM information_schema.key_column_usage k JOIN information_schema.referential_constraints r ON r.constraint_schema = k.table_schema AND r.table_name = k.table_name AND r.constraint_name = k.constraint_name \
+        WHERE k.table_schema = DATABASE() AND k.referenced_table_name IS NOT NULL \
+        GROUP BY k.table_name, k.constraint_name, k.referenced_table_name, r.delete_rule, r.update_rule ORDER BY 1, 2";
+    for r in rows(db, "foreign keys", foreign_keys, 7).await {
+        let Some(t) = facts.table(&r[0]) else {
+            continue;
+        };
+        t.foreign_keys.push(ForeignKeyFacts {
+            name: r[1].clone(),
+            columns: r[2].clone(),
+            ref_table: r[3].clone(),
+            ref_columns: r[4].clone(),
+            on_delete: r[5].clone(),
+            on_update: r[6].clone(),
+            deferrable: String::new(),
+        });
+    }
+    for r in rows(db, "check constraints", "SELECT CAST(table_name AS CHAR), CAST(constraint_name AS CHAR), CAST(check_clause AS CHAR) FROM information_schema.check_constraints WHERE constraint_schema = DATABASE() ORDER BY 1, 2", 3).await {
+        if let Some(t) = facts.table(&r[0]) {
+            t.checks.push((r[1].clone(), r[2].clone()));
+        }
+    }
+    // MariaDB has neither partial nor expression indexes, so columns say it all.
+    for r in rows(db, "indexes", "SELECT CAST(table_name AS CHAR), CAST(index_name AS CHAR), CAST(CASE WHEN non_unique = 0 THEN 'unique' ELSE '' END AS CHAR), CAST(GROUP_CONCAT(column_name ORDER BY seq_in_index SEPARATOR ',') AS CHAR) FROM information_schema.statistics WHERE table_schema = DATABASE() GROUP BY table_name, index_name, non_unique ORDER BY 1, 2", 4).await {
+        facts.add_index(&r[0], &r[1], !r[2].is_empty(), &r[3], "", "");
+    }
+    facts
+}
+
+async fn sqlite_facts(db: &mut Database) -> SchemaFacts {
+    let mut facts = SchemaFacts::default();
+    let tables = rows(db, "tables", "SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1", 2).await;
+    for r in &tables {
+        facts.add_table(&r[0], "");
+    }
+    // AUTOINCREMENT exists only on a sole INTEGER PRIMARY KEY, so the key column is the one.
+    for r in rows(db, "columns", "SELECT m.name, p.name, p.type, CASE WHEN p.\"notnull\" = 1 OR p.pk > 0 THEN 'NO' ELSE 'YES' END, COALESCE(p.dflt_value, ''), CASE WHEN p.pk > 0 AND upper(m.sql) LIKE '%AUTOINCREMENT%' THEN 'autoincrement' ELSE '' END, '' FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid", 7).await {
+        facts.add_column(&r);
+    }
+    for r in rows(db, "primary keys", "SELECT m.name, COALESCE((SELECT group_concat(k.name, ',') FROM (SELECT name FROM pragma_table_info(m.name) WHERE pk > 0 ORDER BY pk) k), '') FROM sqlite_master m WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1", 2).await {
+        if let (Some(t), false) = (facts.table(&r[0]), r[1].is_empty()) {
+            t.primary_key = Some((String::new(), r[1].clone()));
+        }
+    }
+    let foreign_keys = rows(db, "foreign keys", "SELECT m.name, CAST(f.id AS TEXT), f.\"table\", f.\"from\", COALESCE(f.\"to\", ''), f.on_delete, f.on_update FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, f.id, f.seq", 7).await;
+    let mut grouped: BTreeMap<(String, String), ForeignKeyFacts> = BTreeMap::new();
+    for r in foreign_keys {
+        let fk = grouped.entry((r[0].clone(), r[1].clone())).or_default();
+        let join = |list: &mut String, item: &str| {
+            if !list.is_empty() {
+                list.push(',');
+            }
+            list.push_str(item);
+        };
+        join(&mut fk.columns, &r[3]);
+        join(&mut fk.ref_columns, &r[4]);
+        fk.ref_table = r[2].clone();
+        fk.on_delete = r[5].clone();
+        fk.on_update = r[6].clone();
+    }
+    for ((table, _), fk) in grouped {
+        if let Some(t) = facts.table(&table) {
+            t.foreign_keys.push(fk);
+        }
+    }
+    // Constraint names, DEFERRABLE and CHECK live only in the CREATE TABLE text.
+    for r in &tables {
+        let Some(t) = facts.table(&r[0]) else {
+            continue;
+        };
+        for c in sqlite_ddl::table_constraints(&r[1]) {
+            match c {
+                sqlite_ddl::TableConstraint::PrimaryKey { name } => {
+                    if let Some(pk) = &mut t.primary_key {
+                        pk.0 = name;
+                    }
+                }
+                sqlite_ddl::TableConstraint::Check { name, expr } => t.checks.push((name, expr)),
+                sqlite_ddl::TableConstraint::ForeignKey {
+                    name,
+                    columns,
+                    ref_table,
+                    deferrable,
+                } => {
+                    let columns = columns.join(",");
+                    if let Some(fk) = t.foreign_keys.iter_mut().find(|fk| {
+                        fk.name.is_empty()
+                            && fk.columns == columns
+                            && fk.ref_table.eq_ignore_ascii_case(&ref_table)
+                    }) {
+                        fk.name = name;
+                        fk.deferrable = deferrable;
+                    }
+                }
+            }
+        }
+    }
+    let indexes = "SELECT m.name, il.name, CASE WHEN il.\"unique\" = 1 THEN 'unique' ELSE '' END, \
+        COALESCE((SELECT group_concat(COALESCE(ii.name, '?'), ',') FROM (SELECT name FROM pragma_index_info(il.name) ORDER BY seqno) ii), ''), \
+        COALESCE((SELECT s.sql FROM sqlite_master s WHERE s.type = 'index' AND s.name = il.name), '') \
+        FROM sqlite_master m JOIN pragma_index_list(m.name) il WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1, 2";
+    for r in rows(db, "indexes", indexes, 5).await {
+        // Expression keys show as `?` in the pragma: take their text from CREATE INDEX.
+        let (expressions, predicate) = sqlite_ddl::index_expressions_and_predicate(&r[4]);
+        let mut expressions = expressions.into_iter();
+        let keys = r[3]
+            .split(',')
+            .map(|k| match k {
+                "?" => expressions.next().unwrap_or_else(|| "?".into()),
+                k => k.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+        facts.add_index(&r[0], &r[1], !r[2].is_empty(), &keys, "", &predicate);
+    }
+    facts
+}
+
+/// A dialect-neutral dump of the live schema, read from the catalogs with one query per kind
+/// of fact, sorted, one line per fact: PostgreSQL enum types (`enum mood (happy, sad)`), then
+/// per table its comment, columns (type, nullability, default, identity / autoincrement,
+/// comment), primary key, foreign keys (actions, deferrable), check constraints and indexes
+/// (unique, keys or expressions, `include`, partial `where`). Names are shown where the
+/// dialect keeps them.
+pub async fn dump_schema(db: &mut Database) -> String {
+    let facts = match db.dialect() {
+        Dialect::Postgres => postgres_facts(db).await,
+        Dialect::Sqlite => sqlite_facts(db).await,
+        Dialect::Mysql => mysql_facts(db).await,
+    };
+    facts.render()
+}
+
+/// The rows of `table`, one line each (`1 | ann@example.com | NULL`), ordered by the first
+/// column, every value read as text so that one query serves every dialect.
+pub async fn dump_rows(db: &mut Database, table: &str, columns: &[&str]) -> String {
+    let d = db.dialect();
+    let text = if d == Dialect::Mysql { "CHAR" } else { "TEXT" };
+    let list = columns
+        .iter()
+        .map(|c| format!("COALESCE(CAST({} AS {text}), 'NULL')", d.quote(c)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT {list} FROM {} ORDER BY {}",
+        d.quote(table),
+        d.quote(columns[0])
+    );
+    rows(db, "rows", &sql, columns.len())
+        .await
+        .iter()
+        .map(|r| format!("{table}: {}\n", r.join(" | ")))
+        .collect()
+}
+
+/// Just enough of a SQLite DDL reader to find what no pragma tells: constraint names,
+/// `DEFERRABLE`, `CHECK` expressions, and the expressions and `WHERE` of an index.
+mod sqlite_ddl {
+    /// A lexical token and where it sits in the text.
+    #[derive(Debug, Clone, PartialEq)]
+    struct Token {
+        kind: Kind,
+        /// Identifier or word without quotes; the character itself for punctuation.
+        text: String,
+        start: usize,
+        end: usize,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Kind {
+        /// A bare word: a keyword or an unquoted identifier.
+        Word,
+        /// A quoted identifier.
+        Quoted,
+        /// A string literal.
+        Literal,
+        /// Anything else, one character at a time.
+        Punct,
+    }
+
+    impl Token {
+        fn is_word(&self, word: &str) -> bool {
+            self.kind == Kind::Word && self.text.eq_ignore_ascii_case(word)
+        }
+
+        fn is_punct(&self, c: char) -> bool {
+            self.kind == Kind::Punct && self.text.starts_with(c)
+        }
+
+        fn is_identifier(&self) -> bool {
+            matches!(self.kind, Kind::Word | Kind::Quoted)
+        }
+    }
+
+    fn tokens(sql: &str) -> Vec<Token> {
+        let bytes = sql.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let start = i;
+            let c = bytes[i];
+            let (kind, text) = match c {
+                b if b.is_ascii_whitespace() => {
+                    i += 1;
+                    continue;
+                }
+                b'"' | b'`' | b'[' | b'\'' => {
+                    let close = if c == b'[' { b']' } else { c };
+                    let mut text = Vec::new();
+                    i += 1;
+                    while i < bytes.len() {
+                        if bytes[i] == close {
+                            // A doubled quote is an escaped quote.
+                            if close != b']' && bytes.get(i + 1) == Some(&close) {
+                                text.push(close);
+                                i += 2;
+                                continue;
+                            }
+                            break;
+                        }
+                        text.push(bytes[i]);
+                        i += 1;
+                    }
+                    i += 1;
+                    let kind = if c == b'\'' {
+                        Kind::Literal
+                    } else {
+                        Kind::Quoted
+                    };
+                    (kind, String::from_utf8_lossy(&text).into_owned())
+                }
+                b if b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80 => {
+                    while i < bytes.len()
+                        && (bytes[i].is_ascii_alphanumeric()
+                            || bytes[i] == b'_'
+                            || bytes[i] >= 0x80)
+                    {
+                        i += 1;
+                    }
+                    (Kind::Word, sql[start..i].to_owned())
+                }
+                _ => {
+                    i += 1;
+                    (Kind::Punct, (c as char).to_string())
+                }
+            };
+            out.push(Token {
+                kind,
+                text,
+                start,
+                end: i.min(sql.len()),
+            });
+        }
+        out
+    }
+
+    /// The index of the `)` that closes the `(` at `open`.
+    fn closing(tokens: &[Token], open: usize) -> Option<usize> {
+        let mut depth = 0;
+        for (i, t) in tokens.iter().enumerate().skip(open) {
+            if t.is_punct('(') {
+                depth += 1;
+            } else if t.is_punct(')') {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+        }
+        None
+    }
+
+    /// The token ranges between the parentheses at `open` and `close`, split at top-level commas.
+    fn split_list(tokens: &[Token], open: usize, close: usize) -> Vec<(usize, usize)> {
+        let mut parts = Vec::new();
+        let mut depth = 0;
+        let mut from = open + 1;
+        for (i, t) in tokens.iter().enumerate().take(close).skip(open + 1) {
+            if t.is_punct('(') {
+                depth += 1;
+            } else if t.is_punct(')') {
+                depth -= 1;
+            } else if t.is_punct(',') && depth == 0 {
+                parts.push((from, i));
+                from = i + 1;
+            }
+        }
+        if from < close {
+            parts.push((from, close));
+        }
+        parts
+    }
+
+    /// The identifiers of a parenthesised column list starting at `open`.
+    fn identifiers(tokens: &[Token], open: usize) -> (Vec<String>, usize) {
+        let Some(close) = closing(tokens, open) else {
+            return (Vec::new(), tokens.len());
+        };
+        let names = tokens[open + 1..close]
+            .iter()
+            .filter(|t| t.is_identifier())
+            .map(|t| t.text.clone())
+            .collect();
+        (names, close + 1)
+    }
+
+    /// A named (or unnamed) constraint found in `CREATE TABLE`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub(super) enum TableConstraint {
+        PrimaryKey {
+            name: String,
+        },
+        Check {
+            name: String,
+            expr: String,
+        },
+        ForeignKey {
+            name: String,
+            columns: Vec<String>,
+            ref_table: String,
+            deferrable: String,
+        },
+    }
+
+    /// The primary key, check and foreign key constraints of a `CREATE TABLE` statement, table-
+    /// and column-level, with their names (empty when unnamed).
+    pub(super) fn table_constraints(sql: &str) -> Vec<TableConstraint> {
+        let tokens = tokens(sql);
+        let Some(open) = tokens.iter().position(|t| t.is_punct('(')) else {
+            return Vec::new();
+        };
+        let Some(close) = closing(&tokens, open) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (from, to) in split_list(&tokens, open, close) {
+            let item = &tokens[from..to];
+            let is_column = item.first().is_some_and(|t| {
+                !["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
+                    .iter()
+                    .any(|k| t.is_word(k))
+            });
+            let column = if is_column {
+                item[0].text.clone()
+            } else {
+                String::new()
+            };
+            let mut name = String::new();
+            let mut fk_columns: Option<Vec<String>> = None;
+            let mut i = 0;
+            while i < item.len() {
+                let t = &item[i];
+                if t.is_word("CONSTRAINT") && i + 1 < item.len() {
+                    name = item[i + 1].text.clone();
+                    i += 2;
+                    continue;
+                }
+                if t.is_word("CHECK") && item.get(i + 1).is_some_and(|t| t.is_punct('(')) {
+                    let Some(end) = closing(item, i + 1) else {
+                        break;
+                    };
+                    let expr = sql[item[i + 1].end..item[end].start].trim().to_owned();
+                    out.push(TableConstraint::Check {
+                        name: std::mem::take(&mut name),
+                        expr,
+                    });
+                    i = end + 1;
+                    continue;
+                }
+                if t.is_word("PRIMARY") {
+                    out.push(TableConstraint::PrimaryKey {
+                        name: std::mem::take(&mut name),
+                    });
+                }
+                if t.is_word("FOREIGN") && item.get(i + 2).is_some_and(|t| t.is_punct('(')) {
+                    let (columns, next) = identifiers(item, i + 2);
+                    fk_columns = Some(columns);
+                    i = next;
+                    continue;
+                }
+                if t.is_word("REFERENCES") && i + 1 < item.len() {
+                    let ref_table = item[i + 1].text.clone();
+                    // DEFERRABLE belongs to this reference when it comes before the next constraint.
+                    let rest = &item[i + 2..];
+                    let until = rest
+                        .iter()
+                        .position(|t| t.is_word("CONSTRAINT") || t.is_word("CHECK"))
+                        .unwrap_or(rest.len());
+                    let rest = &rest[..until];
+                    let deferrable = match rest.iter().position(|t| t.is_word("DEFERRABLE")) {
+                        Some(at) if at == 0 || !rest[at - 1].is_word("NOT") => {
+                            let when = rest
+                                .get(at + 2)
+                                .filter(|_| {
+                                    rest.get(at + 1).is_some_and(|t| t.is_word("INITIALLY"))
+                                })
+                                .map(|t| t.text.to_lowercase())
+                                .unwrap_or_else(|| "immediate".into());
+                            format!("deferrable initially {when}")
+                        }
+                        _ => String::new(),
+                    };
+                    out.push(TableConstraint::ForeignKey {
+                        name: std::mem::take(&mut name),
+                        columns: fk_columns.take().unwrap_or_else(|| vec![column.clone()]),
+                        ref_table,
+                        deferrable,
+                    });
+                    i += 2 + until;
+                    continue;
+                }
+                i += 1;
+            }
+        }
+        out
+    }
+
+    /// The expression keys (in order) and the `WHERE` predicate of a `CREATE INDEX` statement.
+    pub(super) fn index_expressions_and_predicate(sql: &str) -> (Vec<String>, String) {
+        let tokens = tokens(sql);
+        let Some(on) = tokens.iter().position(|t| t.is_word("ON")) else {
+            return (Vec::new(), String::new());
+        };
+        let Some(open) = tokens[on..]
+            .iter()
+            .position(|t| t.is_punct('('))
+            .map(|p| p + on)
+        else {
+            return (Vec::new(), String::new());
+        };
+        let Some(close) = closing(&tokens, open) else {
+            return (Vec::new(), String::new());
+        };
+        let expressions = split_list(&tokens, open, close)
+            .into_iter()
+            .filter(|(from, to)| !(to - from == 1 && tokens[*from].is_identifier()))
+            .map(|(from, to)| {
+                sql[tokens[from].start..tokens[to - 1].end]
+                    .trim()
+                    .to_owned()
+            })
+            .collect();
+        let predicate = match tokens.get(close + 1) {
+            Some(t) if t.is_word("WHERE") => sql[t.end..].trim().to_owned(),
+            _ => String::new(),
+        };
+        (expressions, predicate)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn reads_names_checks_and_deferrable_foreign_keys() {
+            let sql = r#"CREATE TABLE "posts" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "author_id" BIGINT NOT NULL,
+    "score" INTEGER CHECK (score > 0),
+    CONSTRAINT "fk_posts_author_id_users" FOREIGN KEY ("author_id") REFERENCES "users" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+    CONSTRAINT "ck_posts_title" CHECK (length(title, ',') > 0), "editor_id" BIGINT CONSTRAINT "fk_posts_editor_id_users" REFERENCES "users" ("id") ON DELETE SET NULL
+)"#;
+            let found = table_constraints(sql);
+            assert_eq!(
+                found,
+                [
+                    TableConstraint::PrimaryKey {
+                        name: String::new()
+                    },
+                    TableConstraint::Check {
+                        name: String::new(),
+                        expr: "score > 0".into()
+                    },
+                    TableConstraint::ForeignKey {
+                        name: "fk_posts_author_id_users".into(),
+                        columns: vec!["author_id".into()],
+                        ref_table: "users".into(),
+                        deferrable: "deferrable initially deferred".into(),
+                    },
+                    TableConstraint::Check {
+                        name: "ck_posts_title".into(),
+                        expr: "length(title, ',') > 0".into()
+                    },
+                    TableConstraint::ForeignKey {
+                        name: "fk_posts_editor_id_users".into(),
+                        columns: vec!["editor_id".into()],
+                        ref_table: "users".into(),
+                        deferrable: String::new(),
+                    },
+                ]
+            );
+        }
+
+        #[test]
+        fn reads_index_expressions_and_predicate() {
+            let (exprs, predicate) = index_expressions_and_predicate(
+                r#"CREATE UNIQUE INDEX "ix" ON "users" ("name", (lower(email)), "karma") WHERE karma > 0"#,
+            );
+            assert_eq!(exprs, ["(lower(email))"]);
+            assert_eq!(predicate, "karma > 0");
+        }
+    }
+}
 /// The tables of the live schema, sorted.
 pub async fn table_names(db: &mut Database) -> Vec<String> {
     let dump = dump_schema(db).await;

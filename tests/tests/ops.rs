@@ -1,0 +1,778 @@
+//! Every op and each of its options, on every configured database: a base revision builds a
+//! small schema with rows, a second revision runs the op. The op's SQL and the schema change it
+//! makes are snapshotted as `<case>@<dialect>`; then `downgrade -1` (the derived reverse, or the
+//! explicit downgrade) must give back the base schema, line for line, and the base rows where
+//! the case reads them. Ops a dialect cannot express must be refused at planning time with a
+//! message naming the op, the dialect and what to do instead.
+//!
+//! A case that goes wrong does not stop the others: each test collects its failures and reports
+//! them all at once.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use schema_runtime::prelude::*;
+use schema_runtime::{Database, Dialect, Migrator, PlanError, RenderError, Revision, Step};
+use schema_tests::{all_databases, block_on, dump_rows, dump_schema};
+
+const BASE: &str = "0001_base";
+const CHANGE: &str = "0002_change";
+
+type Build = Box<dyn Fn(&mut Ops)>;
+
+/// One op under test, with the schema it runs on.
+struct Case {
+    name: &'static str,
+    base: fn(&mut Ops),
+    change: Build,
+    downgrade: Option<Build>,
+    transactional: bool,
+    unsupported_on: Vec<Dialect>,
+    rows: Vec<(&'static str, &'static [&'static str])>,
+}
+
+impl Case {
+    /// The op `change` on the blog schema, in a transactional revision with a derived downgrade.
+    fn new(name: &'static str, change: impl Fn(&mut Ops) + 'static) -> Self {
+        Case {
+            name,
+            base: blog,
+            change: Box::new(change),
+            downgrade: None,
+            transactional: true,
+            unsupported_on: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Runs on another base schema.
+    fn on(mut self, base: fn(&mut Ops)) -> Self {
+        self.base = base;
+        self
+    }
+
+    /// The dialects that must refuse the op with `RenderError::Unsupported`.
+    fn unsupported_on(mut self, dialects: &[Dialect]) -> Self {
+        self.unsupported_on = dialects.to_vec();
+        self
+    }
+
+    /// `transactional = false`, as `CONCURRENTLY` needs.
+    fn non_transactional(mut self) -> Self {
+        self.transactional = false;
+        self
+    }
+
+    /// An explicit downgrade instead of the derived one.
+    fn downgrade(mut self, build: impl Fn(&mut Ops) + 'static) -> Self {
+        self.downgrade = Some(Box::new(build));
+        self
+    }
+
+    /// Shows these rows after the upgrade and requires the downgrade to give the base rows back.
+    fn rows(mut self, table: &'static str, columns: &'static [&'static str]) -> Self {
+        self.rows.push((table, columns));
+        self
+    }
+
+    fn migrator(&self) -> Migrator {
+        let mut change = Revision::new(CHANGE, &[BASE], self.name, |op| (self.change)(op));
+        change.transactional = self.transactional;
+        if let Some(down) = &self.downgrade {
+            change = change.with_downgrade(|op| down(op));
+        }
+        Migrator::new(vec![Revision::new(BASE, &[], "base", self.base), change])
+            .expect("two revisions in a line")
+    }
+}
+
+/// users, posts (a foreign key to users), tags (a plain primary key) and labels (no primary
+/// key), with a few rows each.
+fn blog(op: &mut Ops) {
+    op.create_table("users", |t| {
+        t.column("id", Type::BigInt).primary_key().identity();
+        t.column("email", Type::String(255)).not_null().unique();
+        t.column("name", Type::String(100)).index();
+        t.column("karma", Type::Integer).not_null().default(0);
+        t.column("zip", Type::String(10));
+        t.column("bio", Type::Text);
+        t.check("karma_nonnegative", "karma >= 0");
+    });
+    op.create_table("posts", |t| {
+        t.column("id", Type::BigInt).primary_key().identity();
+        t.column("author_id", Type::BigInt)
+            .not_null()
+            .index()
+            .references("users", "id")
+            .on_delete(FkAction::Cascade);
+        t.column("reviewer_id", Type::BigInt);
+        t.column("title", Type::String(200)).not_null();
+        t.column("slug", Type::String(200)).unique();
+        t.column("body", Type::Text);
+    });
+    op.create_table("tags", |t| {
+        t.column("id", Type::Integer).primary_key();
+        t.column("name", Type::String(50)).not_null();
+    });
+    op.create_table("labels", |t| {
+        t.column("code", Type::String(20)).not_null();
+        t.column("title", Type::String(100));
+    });
+    op.bulk_insert(
+        "users",
+        ["id", "email", "name", "karma", "zip"],
+        [
+            row![1, "ann@example.com", "Ann", 3, "1000"],
+            row![2, "bob@example.com", "Bob", 0, "2000"],
+            row![3, "cy@example.com", None::<&str>, 5, None::<&str>],
+        ],
+    );
+    op.bulk_insert(
+        "posts",
+        ["id", "author_id", "title", "slug", "body"],
+        [
+            row![1, 1, "Hello", "hello", "First post"],
+            row![2, 1, "Again", "again", None::<&str>],
+            row![3, 2, "Hi", None::<&str>, "From Bob"],
+        ],
+    );
+    op.bulk_insert("tags", ["id", "name"], [row![1, "rust"], row![2, "sql"]]);
+    op.bulk_insert(
+        "labels",
+        ["code", "title"],
+        [row!["new", "New"], row!["old", "Old"]],
+    );
+}
+
+/// Enum types `mood` (used by people.mood, with a default) and `color` (unused), with rows.
+fn moods(op: &mut Ops) {
+    op.create_enum("mood", ["happy", "meh", "sad"]);
+    op.create_enum("color", ["red", "green"]);
+    op.create_table("people", |t| {
+        t.column("id", Type::Integer).primary_key();
+        t.column("name", Type::String(50)).not_null();
+        t.column("mood", Type::enumeration("mood"))
+            .not_null()
+            .default("happy");
+    });
+    op.bulk_insert(
+        "people",
+        ["id", "name", "mood"],
+        [
+            row![1, "Ann", "happy"],
+            row![2, "Bob", "sad"],
+            row![3, "Cy", "happy"],
+        ],
+    );
+}
+
+/// The statements of planned steps, each ending in `;`.
+fn statements(steps: &[Step]) -> String {
+    let sql: Vec<String> = steps
+        .iter()
+        .flat_map(|s| s.statements.iter().map(|sql| format!("{sql};\n")))
+        .collect();
+    if sql.is_empty() {
+        "(no statements)\n".into()
+    } else {
+        sql.concat()
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
+}
+
+/// The dump split into blocks: a top-level line (`table users`, `enum mood (...)`) and the
+/// indented lines under it.
+fn blocks(dump: &str) -> Vec<(String, Vec<String>)> {
+    let mut blocks: Vec<(String, Vec<String>)> = Vec::new();
+    for line in dump.lines() {
+        match blocks.last_mut() {
+            Some((_, lines)) if line.starts_with(' ') => lines.push(line.to_owned()),
+            _ => blocks.push((line.to_owned(), Vec::new())),
+        }
+    }
+    blocks
+}
+
+/// One line of a diff.
+#[derive(Debug, PartialEq)]
+enum Change<'a> {
+    Kept(&'a str),
+    Removed(&'a str),
+    Added(&'a str),
+}
+
+/// The lines that turn `before` into `after` (longest common subsequence; removals first).
+fn line_diff<'a>(before: &[&'a str], after: &[&'a str]) -> Vec<Change<'a>> {
+    let (n, m) = (before.len(), after.len());
+    let mut lcs = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if before[i] == after[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut changes = Vec::new();
+    while i < n || j < m {
+        if i < n && j < m && before[i] == after[j] {
+            changes.push(Change::Kept(before[i]));
+            i += 1;
+            j += 1;
+        } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            changes.push(Change::Removed(before[i]));
+            i += 1;
+        } else {
+            changes.push(Change::Added(after[j]));
+            j += 1;
+        }
+    }
+    changes
+}
+
+/// What changed between two dumps: `-`/`+` lines, each under its unchanged table line (shown
+/// with a leading space); unchanged tables are left out.
+fn schema_diff(before: &str, after: &str) -> String {
+    let before: Vec<&str> = before.lines().collect();
+    let after: Vec<&str> = after.lines().collect();
+    let mut out = String::new();
+    // The unchanged top-level line the next changed line belongs to, until it is printed.
+    let mut head: Option<&str> = None;
+    for change in line_diff(&before, &after) {
+        let (sign, line) = match change {
+            Change::Kept(line) => {
+                if !line.starts_with(' ') {
+                    head = Some(line);
+                }
+                continue;
+            }
+            Change::Removed(line) => ('-', line),
+            Change::Added(line) => ('+', line),
+        };
+        if line.starts_with(' ') {
+            if let Some(head) = head.take() {
+                out.push_str(&format!(" {head}\n"));
+            }
+        } else {
+            head = None;
+        }
+        out.push_str(&format!("{sign}{line}\n"));
+    }
+    if out.is_empty() {
+        out.push_str("(no schema change)\n");
+    }
+    out
+}
+
+/// True when the dumps differ only in the order of lines under each table (column order: the
+/// other kinds of facts are sorted by the dump).
+fn same_but_column_order(a: &str, b: &str) -> bool {
+    let sorted = |dump: &str| {
+        blocks(dump)
+            .into_iter()
+            .map(|(head, mut lines)| {
+                lines.sort();
+                (head, lines)
+            })
+            .collect::<Vec<_>>()
+    };
+    sorted(a) == sorted(b)
+}
+
+async fn case_rows(case: &Case, db: &mut Database) -> String {
+    let mut out = String::new();
+    for (table, columns) in &case.rows {
+        out.push_str(&dump_rows(db, table, columns).await);
+    }
+    out
+}
+
+/// Runs `case` on `db`: returns the snapshot text and pushes what went wrong to `failures`.
+async fn run_case(case: &Case, db: &mut Database, failures: &mut Vec<String>) -> Option<String> {
+    let d = db.dialect();
+    let mut fail = |what: String| failures.push(format!("{}@{}: {what}", case.name, d.name()));
+    let migrator = case.migrator();
+    if let Err(e) = migrator.upgrade(db, BASE).await {
+        fail(format!("the base revision fails: {e}"));
+        return None;
+    }
+    let base_schema = dump_schema(db).await;
+    let base_rows = case_rows(case, db).await;
+    let expect_unsupported = case.unsupported_on.contains(&d);
+    let mut snap = String::new();
+
+    // Boxed: a plan error is large, and only its message matters here.
+    let planned = catch_unwind(AssertUnwindSafe(|| {
+        migrator
+            .plan_upgrade(d, &[BASE.to_owned()], "head")
+            .map_err(Box::new)
+    }));
+    let steps = match planned {
+        Err(panic) => {
+            fail(format!("plan_upgrade panicked: {}", panic_message(&*panic)));
+            return None;
+        }
+        Ok(Err(e)) => {
+            let message = e.to_string();
+            let PlanError::Render {
+                source: RenderError::Unsupported { op, dialect, hint },
+                ..
+            } = &*e
+            else {
+                fail(format!("planning the upgrade fails: {message}"));
+                return Some(format!("-- planning the upgrade fails\n{message}\n"));
+            };
+            if !expect_unsupported {
+                fail(format!(
+                    "refused as unsupported, which it should not be: {message}"
+                ));
+            }
+            let kind = op.split('(').next().unwrap_or_default();
+            if *dialect != d
+                || !message.contains(kind)
+                || !message.contains(&d.to_string())
+                || hint.trim().is_empty()
+            {
+                fail(format!(
+                    "the message must name the op, the dialect and a hint: {message}"
+                ));
+            }
+            // The refusal comes before any statement runs.
+            if migrator.upgrade(db, "head").await.is_ok() {
+                fail("upgrade ran although planning refuses the op".into());
+            }
+            if dump_schema(db).await != base_schema {
+                fail("a refused upgrade changed the schema".into());
+            }
+            return Some(format!("-- unsupported\n{message}\n"));
+        }
+        Ok(Ok(steps)) => steps,
+    };
+    if expect_unsupported {
+        fail("expected RenderError::Unsupported, but the op rendered".into());
+    }
+    let upgrade_sql = statements(&steps);
+    snap.push_str(&format!("-- upgrade\n{upgrade_sql}"));
+
+    let planned_down = catch_unwind(AssertUnwindSafe(|| {
+        migrator
+            .plan_downgrade(d, &[CHANGE.to_owned()], "-1")
+            .map_err(Box::new)
+    }));
+    let downgrade_sql = match planned_down {
+        Err(panic) => {
+            fail(format!(
+                "plan_downgrade panicked: {}",
+                panic_message(&*panic)
+            ));
+            return Some(snap);
+        }
+        Ok(Err(e)) => {
+            fail(format!("planning the downgrade fails: {e}"));
+            format!("error: {e}\n")
+        }
+        Ok(Ok(steps)) => statements(&steps),
+    };
+    snap.push_str(&format!("-- downgrade\n{downgrade_sql}"));
+
+    if let Err(e) = migrator.upgrade(db, "head").await {
+        fail(format!("upgrade fails:\n{e}"));
+        snap.push_str(&format!("-- upgrade fails\n{e}\n"));
+        return Some(snap);
+    }
+    let after = dump_schema(db).await;
+    snap.push_str(&format!(
+        "-- schema change\n{}",
+        schema_diff(&base_schema, &after)
+    ));
+    if !case.rows.is_empty() {
+        snap.push_str(&format!(
+            "-- rows after upgrade\n{}",
+            case_rows(case, db).await
+        ));
+    }
+
+    if let Err(e) = migrator.downgrade(db, "-1").await {
+        fail(format!("downgrade fails:\n{e}"));
+        snap.push_str(&format!("-- downgrade fails\n{e}\n"));
+        return Some(snap);
+    }
+    let reverted = dump_schema(db).await;
+    if reverted == base_schema {
+        snap.push_str("-- after downgrade: the base schema\n");
+    } else if same_but_column_order(&reverted, &base_schema) {
+        // A re-added column comes last; no dialect can put it back in place with one ALTER.
+        snap.push_str(&format!(
+            "-- after downgrade: the base schema, but for column order (- base, + after downgrade)\n{}",
+            schema_diff(&base_schema, &reverted)
+        ));
+    } else {
+        let diff = schema_diff(&base_schema, &reverted);
+        fail(format!(
+            "the downgrade does not give back the base schema (- base, + after downgrade):\n{diff}downgrade SQL:\n{downgrade_sql}"
+        ));
+        snap.push_str(&format!(
+            "-- after downgrade, NOT the base schema (- base, + after downgrade)\n{diff}"
+        ));
+    }
+    let reverted_rows = case_rows(case, db).await;
+    if reverted_rows != base_rows {
+        fail(format!(
+            "the downgrade does not give back the base rows:\nbase:\n{base_rows}after downgrade:\n{reverted_rows}"
+        ));
+        snap.push_str(&format!(
+            "-- rows after downgrade, NOT the base rows\n{reverted_rows}"
+        ));
+    }
+    match migrator.current(db).await {
+        Ok(heads) if heads == [BASE] => {}
+        other => fail(format!(
+            "after the downgrade the version table says {other:?}"
+        )),
+    }
+    Some(snap)
+}
+
+/// Runs every case on every configured database, snapshots each, and fails with the whole list
+/// of what went wrong.
+fn run(cases: Vec<Case>) {
+    let failures = block_on(async {
+        let mut failures = Vec::new();
+        for case in &cases {
+            for test_db in all_databases(case.name).await {
+                let d = test_db.dialect;
+                let mut db = test_db.connect().await;
+                if let Some(snap) = run_case(case, &mut db, &mut failures).await {
+                    insta::assert_snapshot!(format!("{}@{}", case.name, d.name()), snap);
+                }
+                drop(db);
+                test_db.drop_db().await;
+            }
+        }
+        failures
+    });
+    assert!(
+        failures.is_empty(),
+        "{} failure(s):\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn table_ops() {
+    run(vec![
+        Case::new("create_table", |op| {
+            op.create_table("comments", |t| {
+                t.column("id", Type::BigInt).primary_key().identity();
+                t.column("post_id", Type::BigInt)
+                    .not_null()
+                    .references("posts", "id")
+                    .on_delete(FkAction::Cascade);
+                t.column("author_email", Type::String(255))
+                    .unique()
+                    .comment("who wrote it");
+                t.column("body", Type::Text).not_null().comment("the text");
+                t.column("score", Type::Integer).not_null().default(0);
+                t.check("score_nonnegative", "score >= 0");
+                t.comment("Reader comments");
+            });
+        }),
+        Case::new("create_table_if_not_exists", |op| {
+            op.create_table("notes", |t| {
+                t.column("id", Type::Integer).primary_key();
+                t.column("body", Type::Text);
+            })
+            .if_not_exists();
+        }),
+        Case::new("create_table_if_not_exists_existing", |op| {
+            op.create_table("tags", |t| {
+                t.column("id", Type::Integer).primary_key();
+                t.column("label", Type::String(20));
+            })
+            .if_not_exists();
+        }),
+        Case::new("drop_table", |op| {
+            op.drop_table("posts");
+        }),
+        Case::new("drop_table_if_exists_missing", |op| {
+            op.drop_table("nowhere").if_exists();
+        }),
+        Case::new("rename_table_referenced", |op| {
+            op.rename_table("users", "accounts");
+        }),
+        Case::new("set_table_comment", |op| {
+            op.set_table_comment("users", Some("People who log in"));
+        }),
+    ]);
+}
+
+#[test]
+fn add_column_ops() {
+    run(vec![
+        Case::new("add_column_nullable", |op| {
+            op.add_column("users", "nickname", Type::String(40));
+        }),
+        Case::new("add_column_not_null_with_default", |op| {
+            op.add_column("users", "active", Type::Boolean)
+                .not_null()
+                .default(true);
+        }),
+        Case::new("add_column_unique", |op| {
+            op.add_column("users", "handle", Type::String(40)).unique();
+        }),
+        Case::new("add_column_references", |op| {
+            op.add_column("posts", "editor_id", Type::BigInt)
+                .references("users", "id")
+                .on_delete(FkAction::SetNull);
+        }),
+        Case::new("add_column_comment", |op| {
+            op.add_column("users", "note", Type::String(100))
+                .comment("internal note");
+        }),
+    ]);
+}
+
+#[test]
+fn drop_column_ops() {
+    run(vec![
+        Case::new("drop_column", |op| op.drop_column("users", "bio")),
+        Case::new("drop_column_indexed", |op| op.drop_column("users", "name")),
+        Case::new("drop_column_unique", |op| op.drop_column("posts", "slug")),
+        // The derived reverse re-adds a NOT NULL column without default to a table with rows.
+        Case::new("drop_column_not_null", |op| {
+            op.drop_column("posts", "title")
+        }),
+    ]);
+}
+
+#[test]
+fn alter_column_ops() {
+    run(vec![
+        Case::new("alter_column_type", |op| {
+            op.alter_column("users", "name").set_type(Type::String(200));
+        }),
+        Case::new("alter_column_type_using", |op| {
+            op.alter_column("users", "zip")
+                .set_type_using(Type::Integer, "CAST(zip AS INTEGER)");
+        })
+        .unsupported_on(&[Dialect::Mysql])
+        .rows("users", &["id", "zip"]),
+        Case::new("alter_column_set_not_null_after_backfill", |op| {
+            op.update("users")
+                .set("name", "anonymous")
+                .filter("name IS NULL");
+            op.alter_column("users", "name").set_not_null();
+        })
+        .downgrade(|op| {
+            op.alter_column("users", "name").set_nullable();
+            op.update("users")
+                .set("name", Value::Null)
+                .filter("name = 'anonymous'");
+        })
+        .rows("users", &["id", "name"]),
+        Case::new("alter_column_set_nullable", |op| {
+            op.alter_column("users", "email").set_nullable();
+        }),
+        Case::new("alter_column_set_default", |op| {
+            op.alter_column("users", "zip").set_default("0000");
+        }),
+        Case::new("alter_column_drop_default", |op| {
+            op.alter_column("users", "karma").drop_default();
+        }),
+        Case::new("alter_column_rename", |op| {
+            op.alter_column("users", "name").rename_to("display_name");
+        }),
+        Case::new("alter_column_set_comment", |op| {
+            op.alter_column("users", "email")
+                .set_comment(Some("login address"));
+        }),
+        Case::new("alter_column_set_identity_on", |op| {
+            op.alter_column("tags", "id").set_identity(true);
+        })
+        .rows("tags", &["id", "name"]),
+        Case::new("alter_column_set_identity_off", |op| {
+            op.alter_column("posts", "id").set_identity(false);
+        })
+        .rows("posts", &["id", "title"]),
+    ]);
+}
+
+#[test]
+fn create_index_ops() {
+    run(vec![
+        Case::new("create_index_unique", |op| {
+            op.create_index("users", ["zip"]).unique();
+        }),
+        Case::new("create_index_several_columns", |op| {
+            op.create_index("posts", ["author_id", "title"]);
+        }),
+        Case::new("create_index_expression", |op| {
+            op.create_index("users", Vec::<String>::new())
+                .name("ix_users_lower_email")
+                .expression("lower(email)");
+        })
+        .unsupported_on(&[Dialect::Mysql]),
+        Case::new("create_index_partial", |op| {
+            op.create_index("posts", ["title"])
+                .filter("body IS NOT NULL");
+        })
+        .unsupported_on(&[Dialect::Mysql]),
+        Case::new("create_index_include", |op| {
+            op.create_index("posts", ["reviewer_id"]).include(["title"]);
+        }),
+        Case::new("create_index_concurrently", |op| {
+            op.create_index("users", ["karma"]).concurrently();
+        })
+        .non_transactional(),
+        Case::new("create_index_concurrently_in_transaction", |op| {
+            op.create_index("users", ["karma"]).concurrently();
+        })
+        .unsupported_on(&[Dialect::Postgres]),
+        Case::new("create_index_if_not_exists", |op| {
+            op.create_index("users", ["karma"]).if_not_exists();
+        }),
+        Case::new("create_index_if_not_exists_existing", |op| {
+            op.create_index("users", ["name"]).if_not_exists();
+        }),
+    ]);
+}
+
+#[test]
+fn drop_index_ops() {
+    run(vec![
+        Case::new("drop_index", |op| {
+            op.drop_index("ix_users_name");
+        }),
+        Case::new("drop_index_if_exists", |op| {
+            op.drop_index("ix_users_name").if_exists();
+        }),
+        Case::new("drop_index_if_exists_missing", |op| {
+            op.drop_index("ix_nowhere").if_exists();
+        }),
+        Case::new("drop_index_concurrently", |op| {
+            op.drop_index("ix_users_name").concurrently();
+        })
+        .non_transactional(),
+    ]);
+}
+
+#[test]
+fn constraint_ops() {
+    run(vec![
+        Case::new("create_unique", |op| {
+            op.create_unique("posts", ["author_id", "title"]);
+        }),
+        Case::new("create_primary_key", |op| {
+            op.create_primary_key("labels", ["code"]);
+        }),
+        Case::new("create_foreign_key", |op| {
+            op.create_foreign_key("posts", ["reviewer_id"], "users", ["id"])
+                .on_delete(FkAction::SetNull)
+                .on_update(FkAction::Cascade);
+        }),
+        Case::new("create_foreign_key_deferrable", |op| {
+            op.create_foreign_key("posts", ["reviewer_id"], "users", ["id"])
+                .deferrable(Deferrable::InitiallyDeferred);
+        })
+        .unsupported_on(&[Dialect::Mysql]),
+        Case::new("create_check", |op| {
+            op.create_check("posts", "title_not_empty", "title <> ''");
+        }),
+        Case::new("drop_constraint_primary_key", |op| {
+            op.drop_constraint("tags", "pk_tags");
+        }),
+        Case::new("drop_constraint_unique", |op| {
+            op.drop_constraint("users", "uq_users_email");
+        }),
+        Case::new("drop_constraint_foreign_key", |op| {
+            op.drop_constraint("posts", "fk_posts_author_id_users");
+        }),
+        Case::new("drop_constraint_check", |op| {
+            op.drop_constraint("users", "ck_users_karma_nonnegative");
+        }),
+    ]);
+}
+
+#[test]
+fn enum_ops() {
+    run(vec![
+        Case::new("create_enum_with_column", |op| {
+            op.create_enum("mood", ["happy", "sad"]);
+            op.add_column("users", "mood", Type::enumeration("mood"));
+        }),
+        Case::new("add_enum_value_end", |op| {
+            op.add_enum_value("mood", "angry");
+        })
+        .on(moods),
+        Case::new("add_enum_value_before", |op| {
+            op.add_enum_value("mood", "tired").before("sad");
+        })
+        .on(moods),
+        Case::new("add_enum_value_after", |op| {
+            op.add_enum_value("mood", "calm").after("happy");
+        })
+        .on(moods),
+        Case::new("rename_enum_value", |op| {
+            op.rename_enum_value("mood", "happy", "glad");
+        })
+        .on(moods)
+        .rows("people", &["id", "mood"]),
+        // `happy` is the default of people.mood: what restates the default later must say `glad`.
+        Case::new("rename_enum_value_then_drop_enum_value", |op| {
+            op.rename_enum_value("mood", "happy", "glad");
+            op.drop_enum_value("mood", "meh");
+        })
+        .on(moods)
+        .rows("people", &["id", "mood"]),
+        Case::new("drop_enum_value", |op| {
+            op.drop_enum_value("mood", "meh");
+        })
+        .on(moods)
+        .rows("people", &["id", "mood"]),
+        Case::new("drop_enum", |op| {
+            op.drop_enum("color");
+        })
+        .on(moods),
+    ]);
+}
+
+#[test]
+fn data_ops() {
+    run(vec![
+        Case::new("bulk_insert", |op| {
+            op.bulk_insert(
+                "users",
+                ["id", "email", "name", "karma"],
+                [
+                    row![10, "dee@example.com", "Dee", 1],
+                    row![11, "eve@example.com", None::<&str>, 2],
+                ],
+            );
+        })
+        .rows("users", &["id", "email", "name", "karma"]),
+        Case::new("update_with_explicit_downgrade", |op| {
+            op.update("users")
+                .set_expr("karma", "karma + 10")
+                .filter("id <= 2");
+        })
+        .downgrade(|op| {
+            op.update("users")
+                .set_expr("karma", "karma - 10")
+                .filter("id <= 2");
+        })
+        .rows("users", &["id", "karma"]),
+        Case::new("execute_with_reverse", |op| {
+            op.execute("CREATE TABLE audit_log (id INTEGER NOT NULL, note VARCHAR(100))")
+                .reverse("DROP TABLE audit_log");
+        }),
+    ]);
+}
