@@ -84,6 +84,8 @@ pub(crate) fn revision(migration: &Migration) -> TokenStream {
             ::schema_runtime::__private::RevisionDef {
                 id: #id,
                 parents: &[#(#parents),*],
+                depends_on: &[],
+                branch_labels: &[],
                 message: #message,
                 upgrade: #upgrade,
                 downgrade: #downgrade,

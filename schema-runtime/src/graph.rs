@@ -1,7 +1,9 @@
-//! The revision graph: pure logic, no I/O. Revisions point at their parents; heads are revisions
-//! that no other revision names as a parent; bases have no parents.
+//! The revision graph: pure logic, no I/O, with Alembic's semantics. Revisions point at their
+//! parents (several for a merge); `depends_on` orders a revision after others without merging
+//! their branches; branch labels name a revision and its descendants. Heads are revisions that
+//! no other revision names as a parent; bases have no parents.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// A graph problem, with the ids a person needs to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -17,6 +19,26 @@ pub enum GraphError {
         /// The missing parent.
         parent: String,
     },
+    /// A revision depends on one that does not exist.
+    #[error("revision `{id}` depends on `{dependency}`, which does not exist")]
+    UnknownDependency {
+        /// The dependent revision.
+        id: String,
+        /// The missing dependency.
+        dependency: String,
+    },
+    /// Two revisions carry the same branch label.
+    #[error(
+        "branch label `{label}` is on both `{first}` and `{second}`; a label names one branch"
+    )]
+    DuplicateLabel {
+        /// The label.
+        label: String,
+        /// One revision carrying it.
+        first: String,
+        /// The other.
+        second: String,
+    },
     /// The parents form a cycle.
     #[error("revisions form a cycle: {}", .ids.join(" -> "))]
     Cycle {
@@ -26,6 +48,9 @@ pub enum GraphError {
     /// No revision matches.
     #[error("no revision matches `{0}`; `cargo schema history` lists them")]
     UnknownRevision(String),
+    /// No branch carries the label.
+    #[error("no branch is labelled `{0}`; `cargo schema branches` lists the branch points")]
+    UnknownLabel(String),
     /// A prefix matches several revisions.
     #[error("`{prefix}` matches several revisions: {}; give more of the id", .candidates.join(", "))]
     AmbiguousPrefix {
@@ -40,6 +65,16 @@ pub enum GraphError {
         /// The heads.
         heads: Vec<String>,
     },
+    /// A relative move reaches a branch point or a merge, where the way is not unique.
+    #[error("moving from `{from}` meets the {kind} `{at}`; name the revision to go to instead")]
+    AmbiguousStep {
+        /// Where the move started.
+        from: String,
+        /// `branch point` or `merge point`.
+        kind: &'static str,
+        /// Where the way splits.
+        at: String,
+    },
     /// A relative target goes past the ends of the graph.
     #[error("cannot move {steps} revision(s) {direction} from {from}: only {available} available")]
     RelativeOutOfRange {
@@ -52,14 +87,25 @@ pub enum GraphError {
         /// How many steps there are.
         available: usize,
     },
-    /// A target that does not parse.
-    #[error(
-        "`{0}` is not a valid target; use head, heads, base, a revision id or prefix, +N or -N"
-    )]
+    /// A target that does not parse or does not fit the direction.
+    #[error("`{0}` is not a valid target here; use head, heads, base, a revision id or prefix, +N, -N, REV+N, REV-N or LABEL@head/base/+N/-N")]
     InvalidTarget(String),
     /// A downgrade target that is not applied.
     #[error("`{0}` is not applied to this database, so it cannot be a downgrade target")]
     NotApplied(String),
+}
+
+/// One revision as the graph sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct NodeSpec<'a> {
+    /// Revision id.
+    pub id: &'a str,
+    /// Parent ids.
+    pub parents: &'a [String],
+    /// Ids that must be applied first.
+    pub depends_on: &'a [String],
+    /// Branch labels.
+    pub branch_labels: &'a [String],
 }
 
 #[derive(Debug, Clone)]
@@ -67,9 +113,11 @@ struct Node {
     id: String,
     parents: Vec<usize>,
     children: Vec<usize>,
+    deps: Vec<usize>,
+    dependents: Vec<usize>,
 }
 
-/// Revisions and their parent links, with a fixed topological order.
+/// Revisions and their links, with a fixed topological order.
 ///
 /// ```
 /// use schema_runtime::graph::RevisionGraph;
@@ -82,6 +130,7 @@ struct Node {
 pub struct RevisionGraph {
     nodes: Vec<Node>,
     index: HashMap<String, usize>,
+    labels: HashMap<String, usize>,
     /// Position of each node in the topological order.
     rank: Vec<usize>,
     order: Vec<usize>,
@@ -100,22 +149,66 @@ pub enum Target {
     Revision(String),
     /// N steps relative to the current position (+N up, -N down).
     Relative(i64),
+    /// N steps from a revision (`REV+2`, `REV-1`).
+    FromRevision(String, i64),
+    /// A labelled branch's head, base, or N steps along it.
+    Label(String, LabelTarget),
+}
+
+/// What `LABEL@...` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LabelTarget {
+    /// `LABEL@head`.
+    Head,
+    /// `LABEL@base`.
+    Base,
+    /// `LABEL@+N` / `LABEL@-N`.
+    Relative(i64),
+}
+
+fn parse_relative(s: &str) -> Option<i64> {
+    if s.len() > 1 && s.starts_with(['+', '-']) && s[1..].chars().all(|c| c.is_ascii_digit()) {
+        s.parse().ok()
+    } else {
+        None
+    }
 }
 
 impl Target {
-    /// Parses `head`, `heads`, `base`, `+N`, `-N` or a revision.
+    /// Parses `head`, `heads`, `base`, `+N`, `-N`, `REV+N`, `REV-N`, `LABEL@head|base|+N|-N` or a revision.
     pub fn parse(s: &str) -> Result<Target, GraphError> {
         let s = s.trim();
+        let invalid = || GraphError::InvalidTarget(s.into());
+        if let Some((label, rest)) = s.split_once('@') {
+            if label.is_empty() {
+                return Err(invalid());
+            }
+            let what = match rest {
+                "head" => LabelTarget::Head,
+                "base" => LabelTarget::Base,
+                _ => LabelTarget::Relative(parse_relative(rest).ok_or_else(invalid)?),
+            };
+            return Ok(Target::Label(label.into(), what));
+        }
         match s {
-            "" => Err(GraphError::InvalidTarget(s.into())),
+            "" => Err(invalid()),
             "head" => Ok(Target::Head),
             "heads" => Ok(Target::Heads),
             "base" => Ok(Target::Base),
-            _ if s.starts_with(['+', '-']) => s
-                .parse::<i64>()
-                .map(Target::Relative)
-                .map_err(|_| GraphError::InvalidTarget(s.into())),
-            _ => Ok(Target::Revision(s.into())),
+            _ => {
+                if let Some(n) = parse_relative(s) {
+                    return Ok(Target::Relative(n));
+                }
+                if let Some(pos) = s.rfind(['+', '-']) {
+                    if let (Some(n), false) = (parse_relative(&s[pos..]), s[..pos].is_empty()) {
+                        return Ok(Target::FromRevision(s[..pos].into(), n));
+                    }
+                }
+                if s.contains(['+', '-', ':', ' ']) {
+                    return Err(invalid());
+                }
+                Ok(Target::Revision(s.into()))
+            }
         }
     }
 }
@@ -129,38 +222,75 @@ impl RevisionGraph {
         P: IntoIterator,
         P::Item: AsRef<str>,
     {
-        let mut nodes = Vec::new();
-        let mut index = HashMap::new();
-        let mut parent_ids = Vec::new();
-        for (id, parents) in revisions {
-            let id = id.as_ref().to_owned();
-            if index.insert(id.clone(), nodes.len()).is_some() {
-                return Err(GraphError::DuplicateId(id));
+        let owned: Vec<(String, Vec<String>)> = revisions
+            .into_iter()
+            .map(|(id, ps)| {
+                (
+                    id.as_ref().to_owned(),
+                    ps.into_iter().map(|p| p.as_ref().to_owned()).collect(),
+                )
+            })
+            .collect();
+        Self::from_specs(owned.iter().map(|(id, parents)| NodeSpec {
+            id,
+            parents,
+            depends_on: &[],
+            branch_labels: &[],
+        }))
+    }
+
+    /// Builds the graph with dependencies and branch labels.
+    pub fn from_specs<'a>(
+        specs: impl IntoIterator<Item = NodeSpec<'a>>,
+    ) -> Result<Self, GraphError> {
+        let specs: Vec<NodeSpec<'a>> = specs.into_iter().collect();
+        let mut nodes = Vec::with_capacity(specs.len());
+        let mut index = HashMap::with_capacity(specs.len());
+        for spec in &specs {
+            if index.insert(spec.id.to_owned(), nodes.len()).is_some() {
+                return Err(GraphError::DuplicateId(spec.id.to_owned()));
             }
-            parent_ids.push(
-                parents
-                    .into_iter()
-                    .map(|p| p.as_ref().to_owned())
-                    .collect::<Vec<_>>(),
-            );
             nodes.push(Node {
-                id,
+                id: spec.id.to_owned(),
                 parents: Vec::new(),
                 children: Vec::new(),
+                deps: Vec::new(),
+                dependents: Vec::new(),
             });
         }
-        for (child, parents) in parent_ids.into_iter().enumerate() {
-            for parent in parents {
-                let &p = index
-                    .get(&parent)
-                    .ok_or_else(|| GraphError::UnknownParent {
-                        id: nodes[child].id.clone(),
-                        parent: parent.clone(),
-                    })?;
+        let mut labels: HashMap<String, usize> = HashMap::new();
+        for (child, spec) in specs.iter().enumerate() {
+            for parent in spec.parents {
+                let &p = index.get(parent).ok_or_else(|| GraphError::UnknownParent {
+                    id: spec.id.to_owned(),
+                    parent: parent.clone(),
+                })?;
                 if !nodes[child].parents.contains(&p) {
                     nodes[child].parents.push(p);
                     nodes[p].children.push(child);
                 }
+            }
+            for dep in spec.depends_on {
+                let &d = index
+                    .get(dep)
+                    .ok_or_else(|| GraphError::UnknownDependency {
+                        id: spec.id.to_owned(),
+                        dependency: dep.clone(),
+                    })?;
+                if !nodes[child].deps.contains(&d) {
+                    nodes[child].deps.push(d);
+                    nodes[d].dependents.push(child);
+                }
+            }
+            for label in spec.branch_labels {
+                if let Some(&other) = labels.get(label) {
+                    return Err(GraphError::DuplicateLabel {
+                        label: label.clone(),
+                        first: nodes[other].id.clone(),
+                        second: spec.id.to_owned(),
+                    });
+                }
+                labels.insert(label.clone(), child);
             }
         }
         let order = topological_order(&nodes)?;
@@ -171,6 +301,7 @@ impl RevisionGraph {
         Ok(RevisionGraph {
             nodes,
             index,
+            labels,
             rank,
             order,
         })
@@ -191,12 +322,9 @@ impl RevisionGraph {
         self.index.contains_key(id)
     }
 
-    /// Every id in topological order (parents before children).
+    /// Every id in topological order (parents and dependencies before children).
     pub fn topological(&self) -> Vec<&str> {
-        self.order
-            .iter()
-            .map(|&n| self.nodes[n].id.as_str())
-            .collect()
+        self.order.iter().map(|&n| self.id(n)).collect()
     }
 
     /// The parents of `id`.
@@ -204,6 +332,22 @@ impl RevisionGraph {
         self.index
             .get(id)
             .map(|&n| self.nodes[n].parents.iter().map(|&p| self.id(p)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The children of `id`.
+    pub fn children(&self, id: &str) -> Vec<&str> {
+        self.index
+            .get(id)
+            .map(|&n| self.nodes[n].children.iter().map(|&p| self.id(p)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The revisions `id` depends on.
+    pub fn dependencies(&self, id: &str) -> Vec<&str> {
+        self.index
+            .get(id)
+            .map(|&n| self.nodes[n].deps.iter().map(|&p| self.id(p)).collect())
             .unwrap_or_default()
     }
 
@@ -223,6 +367,26 @@ impl RevisionGraph {
             .filter(|&&n| self.nodes[n].parents.is_empty())
             .map(|&n| self.id(n))
             .collect()
+    }
+
+    /// Revisions with several children, in topological order.
+    pub fn branch_points(&self) -> Vec<&str> {
+        self.order
+            .iter()
+            .filter(|&&n| self.nodes[n].children.len() > 1)
+            .map(|&n| self.id(n))
+            .collect()
+    }
+
+    /// The branch labels and the revision each names.
+    pub fn labels(&self) -> Vec<(&str, &str)> {
+        let mut labels: Vec<(&str, &str)> = self
+            .labels
+            .iter()
+            .map(|(l, &n)| (l.as_str(), self.id(n)))
+            .collect();
+        labels.sort();
+        labels
     }
 
     fn id(&self, n: usize) -> &str {
@@ -254,6 +418,13 @@ impl RevisionGraph {
         }
     }
 
+    fn label_node(&self, label: &str) -> Result<usize, GraphError> {
+        self.labels
+            .get(label)
+            .copied()
+            .ok_or_else(|| GraphError::UnknownLabel(label.into()))
+    }
+
     fn nodes_of(&self, ids: &[String]) -> Result<Vec<usize>, GraphError> {
         ids.iter()
             .map(|id| {
@@ -265,13 +436,27 @@ impl RevisionGraph {
             .collect()
     }
 
-    /// `nodes` and all their ancestors.
+    /// `nodes` and everything they need: ancestors and dependencies, transitively.
     fn closure(&self, nodes: &[usize]) -> HashSet<usize> {
         let mut seen: HashSet<usize> = HashSet::new();
         let mut stack: Vec<usize> = nodes.to_vec();
         while let Some(n) = stack.pop() {
             if seen.insert(n) {
                 stack.extend(&self.nodes[n].parents);
+                stack.extend(&self.nodes[n].deps);
+            }
+        }
+        seen
+    }
+
+    /// `n` and everything that builds on it: descendants and dependents, transitively.
+    fn descendants(&self, n: usize) -> HashSet<usize> {
+        let mut seen: HashSet<usize> = HashSet::new();
+        let mut stack = vec![n];
+        while let Some(n) = stack.pop() {
+            if seen.insert(n) {
+                stack.extend(&self.nodes[n].children);
+                stack.extend(&self.nodes[n].dependents);
             }
         }
         seen
@@ -283,10 +468,58 @@ impl RevisionGraph {
         nodes
     }
 
+    fn all_heads(&self) -> Vec<usize> {
+        self.order
+            .iter()
+            .copied()
+            .filter(|&n| self.nodes[n].children.is_empty())
+            .collect()
+    }
+
     /// Every revision applied when the version table holds `heads`, in topological order.
     pub fn applied(&self, heads: &[String]) -> Result<Vec<&str>, GraphError> {
         let set = self.closure(&self.nodes_of(heads)?);
         Ok(self.sorted(&set).into_iter().map(|n| self.id(n)).collect())
+    }
+
+    /// Walks `steps` single links from `from` (children when `up`); errors at forks.
+    fn walk(&self, from: usize, steps: usize, up: bool) -> Result<Option<usize>, GraphError> {
+        let mut at = Some(from);
+        for taken in 0..steps {
+            let Some(n) = at else {
+                return Err(GraphError::RelativeOutOfRange {
+                    steps,
+                    direction: if up { "up" } else { "down" },
+                    from: self.id(from).into(),
+                    available: taken,
+                });
+            };
+            let next = if up {
+                &self.nodes[n].children
+            } else {
+                &self.nodes[n].parents
+            };
+            at = match next.as_slice() {
+                [] if up => {
+                    return Err(GraphError::RelativeOutOfRange {
+                        steps,
+                        direction: "up",
+                        from: self.id(from).into(),
+                        available: taken,
+                    })
+                }
+                [] => None,
+                [one] => Some(*one),
+                _ => {
+                    return Err(GraphError::AmbiguousStep {
+                        from: self.id(from).into(),
+                        kind: if up { "branch point" } else { "merge point" },
+                        at: self.id(n).into(),
+                    })
+                }
+            };
+        }
+        Ok(at)
     }
 
     /// The revisions to apply, in order, to go from `current` heads to `target`.
@@ -297,38 +530,66 @@ impl RevisionGraph {
             want.retain(|n| !applied.contains(n));
             self.sorted(&want)
         };
-        let all_heads: Vec<usize> = self
-            .order
-            .iter()
-            .copied()
-            .filter(|&n| self.nodes[n].children.is_empty())
-            .collect();
+        let first_n = |all: Vec<usize>, n: i64| -> Result<Vec<usize>, GraphError> {
+            let n = usize::try_from(n).map_err(|_| GraphError::InvalidTarget(target.into()))?;
+            if n > all.len() {
+                return Err(GraphError::RelativeOutOfRange {
+                    steps: n,
+                    direction: "up",
+                    from: self.describe_heads(current),
+                    available: all.len(),
+                });
+            }
+            Ok(all[..n].to_vec())
+        };
         let plan = match Target::parse(target)? {
             Target::Head => {
-                if all_heads.len() > 1 {
+                let heads = self.all_heads();
+                if heads.len() > 1 {
                     return Err(GraphError::MultipleHeads {
                         heads: self.heads().into_iter().map(String::from).collect(),
                     });
                 }
-                pending(&all_heads)
+                pending(&heads)
             }
-            Target::Heads => pending(&all_heads),
+            Target::Heads => pending(&self.all_heads()),
             Target::Base => Vec::new(),
             Target::Revision(spec) => pending(&[self.resolve_node(&spec)?]),
-            Target::Relative(n) if n >= 0 => {
-                let all = pending(&all_heads);
-                let n = n as usize;
-                if n > all.len() {
-                    return Err(GraphError::RelativeOutOfRange {
-                        steps: n,
-                        direction: "up",
-                        from: self.describe_heads(current),
-                        available: all.len(),
-                    });
+            Target::Relative(n) => first_n(pending(&self.all_heads()), n)?,
+            Target::FromRevision(spec, n) => {
+                let from = self.resolve_node(&spec)?;
+                match self.walk(from, n.unsigned_abs() as usize, n >= 0)? {
+                    Some(to) => pending(&[to]),
+                    None => Vec::new(),
                 }
-                all[..n].to_vec()
             }
-            Target::Relative(_) => return Err(GraphError::InvalidTarget(target.into())),
+            Target::Label(label, what) => {
+                let start = self.label_node(&label)?;
+                let branch = self.descendants(start);
+                let branch_heads: Vec<usize> = self
+                    .sorted(&branch)
+                    .into_iter()
+                    .filter(|&n| self.nodes[n].children.is_empty())
+                    .collect();
+                match what {
+                    LabelTarget::Head => {
+                        if branch_heads.len() > 1 {
+                            return Err(GraphError::MultipleHeads {
+                                heads: branch_heads
+                                    .iter()
+                                    .map(|&n| self.id(n).to_owned())
+                                    .collect(),
+                            });
+                        }
+                        pending(&branch_heads)
+                    }
+                    LabelTarget::Base => pending(&self.nodes[start].parents),
+                    LabelTarget::Relative(n) => {
+                        let along: Vec<usize> = pending(&branch_heads).into_iter().collect();
+                        first_n(along, n)?
+                    }
+                }
+            }
         };
         Ok(plan.into_iter().map(|n| self.id(n)).collect())
     }
@@ -340,34 +601,68 @@ impl RevisionGraph {
         target: &str,
     ) -> Result<Vec<&str>, GraphError> {
         let applied = self.closure(&self.nodes_of(current)?);
+        let above = |keep: HashSet<usize>| -> Vec<usize> {
+            self.sorted(
+                &applied
+                    .iter()
+                    .copied()
+                    .filter(|n| !keep.contains(n))
+                    .collect(),
+            )
+        };
+        let last_n = |all: Vec<usize>, n: i64| -> Result<Vec<usize>, GraphError> {
+            let n = n.unsigned_abs() as usize;
+            if n > all.len() {
+                return Err(GraphError::RelativeOutOfRange {
+                    steps: n,
+                    direction: "down",
+                    from: self.describe_heads(current),
+                    available: all.len(),
+                });
+            }
+            Ok(all[all.len() - n..].to_vec())
+        };
+        let keep_revision = |n: usize| -> Result<Vec<usize>, GraphError> {
+            if !applied.contains(&n) {
+                return Err(GraphError::NotApplied(self.id(n).into()));
+            }
+            Ok(above(self.closure(&[n])))
+        };
         let mut undo: Vec<usize> = match Target::parse(target)? {
             Target::Base => self.sorted(&applied),
-            Target::Revision(spec) => {
-                let n = self.resolve_node(&spec)?;
-                if !applied.contains(&n) {
-                    return Err(GraphError::NotApplied(self.id(n).into()));
+            Target::Revision(spec) => keep_revision(self.resolve_node(&spec)?)?,
+            Target::Relative(n) if n <= 0 => last_n(self.sorted(&applied), n)?,
+            Target::FromRevision(spec, n) => {
+                let from = self.resolve_node(&spec)?;
+                match self.walk(from, n.unsigned_abs() as usize, n >= 0)? {
+                    Some(to) => keep_revision(to)?,
+                    None => self.sorted(&applied),
                 }
-                let keep = self.closure(&[n]);
-                self.sorted(
-                    &applied
-                        .iter()
-                        .copied()
-                        .filter(|n| !keep.contains(n))
-                        .collect(),
-                )
             }
-            Target::Relative(n) if n <= 0 => {
-                let all = self.sorted(&applied);
-                let n = n.unsigned_abs() as usize;
-                if n > all.len() {
-                    return Err(GraphError::RelativeOutOfRange {
-                        steps: n,
-                        direction: "down",
-                        from: self.describe_heads(current),
-                        available: all.len(),
-                    });
+            Target::Label(label, what) => {
+                let start = self.label_node(&label)?;
+                let branch = self.descendants(start);
+                let in_branch: Vec<usize> = self
+                    .sorted(&applied)
+                    .into_iter()
+                    .filter(|n| branch.contains(n))
+                    .collect();
+                match what {
+                    // Everything of the branch goes, the labelled revision included.
+                    LabelTarget::Base => {
+                        let mut gone: HashSet<usize> = HashSet::new();
+                        for &n in &in_branch {
+                            gone.extend(
+                                self.descendants(n)
+                                    .into_iter()
+                                    .filter(|d| applied.contains(d)),
+                            );
+                        }
+                        self.sorted(&gone)
+                    }
+                    LabelTarget::Relative(n) if n <= 0 => last_n(in_branch, n)?,
+                    _ => return Err(GraphError::InvalidTarget(target.into())),
                 }
-                all[all.len() - n..].to_vec()
             }
             Target::Head | Target::Heads | Target::Relative(_) => {
                 return Err(GraphError::InvalidTarget(target.into()))
@@ -375,6 +670,58 @@ impl RevisionGraph {
         };
         undo.reverse();
         Ok(undo.into_iter().map(|n| self.id(n)).collect())
+    }
+
+    /// The revisions of a target, as `stamp` records them (`base` is none).
+    pub fn resolve_targets(&self, targets: &[String]) -> Result<Vec<&str>, GraphError> {
+        let mut out: Vec<usize> = Vec::new();
+        for target in targets {
+            match Target::parse(target)? {
+                Target::Base => {}
+                Target::Head => {
+                    let heads = self.all_heads();
+                    if heads.len() > 1 {
+                        return Err(GraphError::MultipleHeads {
+                            heads: self.heads().into_iter().map(String::from).collect(),
+                        });
+                    }
+                    out.extend(heads);
+                }
+                Target::Heads => out.extend(self.all_heads()),
+                Target::Revision(spec) => out.push(self.resolve_node(&spec)?),
+                Target::FromRevision(spec, n) => {
+                    let from = self.resolve_node(&spec)?;
+                    out.extend(self.walk(from, n.unsigned_abs() as usize, n >= 0)?);
+                }
+                Target::Label(label, LabelTarget::Head) => {
+                    let start = self.label_node(&label)?;
+                    let branch = self.descendants(start);
+                    out.extend(
+                        self.sorted(&branch)
+                            .into_iter()
+                            .filter(|&n| self.nodes[n].children.is_empty()),
+                    );
+                }
+                _ => return Err(GraphError::InvalidTarget(target.clone())),
+            }
+        }
+        Ok(self
+            .sorted(&out.into_iter().collect())
+            .into_iter()
+            .map(|n| self.id(n))
+            .collect())
+    }
+
+    /// The version rows that record exactly `revisions` and what they need as applied:
+    /// the heads of that set.
+    pub fn rows_for(&self, revisions: &[String]) -> Result<Vec<String>, GraphError> {
+        let set = self.closure(&self.nodes_of(revisions)?);
+        Ok(self
+            .sorted(&set)
+            .into_iter()
+            .filter(|&n| !self.nodes[n].children.iter().any(|c| set.contains(c)))
+            .map(|n| self.id(n).to_owned())
+            .collect())
     }
 
     /// The version-table rows after applying `id` on top of `heads`.
@@ -411,6 +758,65 @@ impl RevisionGraph {
         Ok(next)
     }
 
+    /// Revisions in `A:B`, newest first: those `B` needs, less those `A` needs other than `A`
+    /// itself. Either end may be omitted, `current`, relative to the current revision (`-3`,
+    /// `+1`), or any target `stamp` accepts.
+    pub fn range(&self, range: &str, current: &[String]) -> Result<Vec<&str>, GraphError> {
+        let (from, to) = range
+            .split_once(':')
+            .ok_or_else(|| GraphError::InvalidTarget(range.into()))?;
+        let end = |end: &str| -> Result<Vec<usize>, GraphError> {
+            if end == "current" {
+                return self.nodes_of(current);
+            }
+            if let Some(n) = parse_relative(end) {
+                let start = match self.nodes_of(current)?.as_slice() {
+                    [one] => *one,
+                    [] if n > 0 => {
+                        return Ok(self
+                            .sorted(&self.closure(&self.all_heads()))
+                            .into_iter()
+                            .nth(n as usize - 1)
+                            .into_iter()
+                            .collect())
+                    }
+                    _ => return Err(GraphError::InvalidTarget(end.into())),
+                };
+                return Ok(self
+                    .walk(start, n.unsigned_abs() as usize, n >= 0)?
+                    .into_iter()
+                    .collect());
+            }
+            Ok(self
+                .resolve_targets(&[end.to_owned()])?
+                .iter()
+                .map(|id| self.index[*id])
+                .collect())
+        };
+        let upper: HashSet<usize> = if to.is_empty() {
+            (0..self.nodes.len()).collect()
+        } else {
+            self.closure(&end(to)?)
+        };
+        let lower: HashSet<usize> = if from.is_empty() {
+            HashSet::new()
+        } else {
+            let from_nodes = end(from)?;
+            let mut below = self.closure(&from_nodes);
+            for n in from_nodes {
+                below.remove(&n);
+            }
+            below
+        };
+        let mut ids: Vec<usize> = self
+            .sorted(&upper)
+            .into_iter()
+            .filter(|n| !lower.contains(n))
+            .collect();
+        ids.reverse();
+        Ok(ids.into_iter().map(|n| self.id(n)).collect())
+    }
+
     fn describe_heads(&self, current: &[String]) -> String {
         if current.is_empty() {
             "base".into()
@@ -420,15 +826,18 @@ impl RevisionGraph {
     }
 }
 
-/// Kahn's algorithm; ties broken by declaration order so the order is stable.
+/// Kahn's algorithm over parent and dependency links; ties broken by declaration order so the
+/// order is stable.
 fn topological_order(nodes: &[Node]) -> Result<Vec<usize>, GraphError> {
-    let mut missing: Vec<usize> = nodes.iter().map(|n| n.parents.len()).collect();
-    let mut ready: std::collections::BTreeSet<usize> =
-        (0..nodes.len()).filter(|&n| missing[n] == 0).collect();
+    let mut missing: Vec<usize> = nodes
+        .iter()
+        .map(|n| n.parents.len() + n.deps.len())
+        .collect();
+    let mut ready: BTreeSet<usize> = (0..nodes.len()).filter(|&n| missing[n] == 0).collect();
     let mut order = Vec::with_capacity(nodes.len());
     while let Some(n) = ready.pop_first() {
         order.push(n);
-        for &c in &nodes[n].children {
+        for &c in nodes[n].children.iter().chain(&nodes[n].dependents) {
             missing[c] -= 1;
             if missing[c] == 0 {
                 ready.insert(c);
@@ -437,7 +846,7 @@ fn topological_order(nodes: &[Node]) -> Result<Vec<usize>, GraphError> {
     }
     if order.len() < nodes.len() {
         let placed: HashSet<usize> = order.iter().copied().collect();
-        // Walk parents from an unplaced node until one repeats: that walk is a cycle.
+        // Walk links from an unplaced node until one repeats: that walk is a cycle.
         let start = (0..nodes.len())
             .find(|n| !placed.contains(n))
             .expect("some node is unplaced");
@@ -447,6 +856,7 @@ fn topological_order(nodes: &[Node]) -> Result<Vec<usize>, GraphError> {
             let next = *nodes[current]
                 .parents
                 .iter()
+                .chain(&nodes[current].deps)
                 .find(|p| !placed.contains(p))
                 .expect("an unplaced node has an unplaced parent");
             if let Some(pos) = path.iter().position(|&n| n == next) {

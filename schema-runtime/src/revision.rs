@@ -11,6 +11,10 @@ pub struct RevisionDef {
     pub id: &'static str,
     /// Parent ids: none for a base, several for a merge.
     pub parents: &'static [&'static str],
+    /// Revisions (usually of another branch) that must be applied first, without merging.
+    pub depends_on: &'static [&'static str],
+    /// Labels naming the branch this revision starts or belongs to (`LABEL@head`).
+    pub branch_labels: &'static [&'static str],
     /// What the revision does, one line.
     pub message: &'static str,
     /// Builds the upgrade ops.
@@ -38,6 +42,8 @@ impl RevisionDef {
         Revision {
             id: self.id.to_owned(),
             parents: self.parents.iter().map(|p| (*p).to_owned()).collect(),
+            depends_on: self.depends_on.iter().map(|p| (*p).to_owned()).collect(),
+            branch_labels: self.branch_labels.iter().map(|p| (*p).to_owned()).collect(),
             message: self.message.to_owned(),
             upgrade: up.into_ops(),
             downgrade: down,
@@ -64,6 +70,10 @@ pub struct Revision {
     pub id: String,
     /// Parent ids.
     pub parents: Vec<String>,
+    /// Revisions that must be applied first, without merging their branch.
+    pub depends_on: Vec<String>,
+    /// Branch labels.
+    pub branch_labels: Vec<String>,
     /// One-line description.
     pub message: String,
     /// Upgrade ops.
@@ -84,12 +94,32 @@ impl Revision {
         Revision {
             id: id.to_owned(),
             parents: parents.iter().map(|p| (*p).to_owned()).collect(),
+            depends_on: Vec::new(),
+            branch_labels: Vec::new(),
             message: message.to_owned(),
             upgrade: ops.into_ops(),
             downgrade: None,
             irreversible: false,
             transactional: true,
         }
+    }
+
+    /// Makes the revision depend on `ids` (applied first, branches not merged).
+    pub fn depends_on(mut self, ids: &[&str]) -> Self {
+        self.depends_on = ids.iter().map(|p| (*p).to_owned()).collect();
+        self
+    }
+
+    /// Labels the branch this revision belongs to.
+    pub fn branch_labels(mut self, labels: &[&str]) -> Self {
+        self.branch_labels = labels.iter().map(|p| (*p).to_owned()).collect();
+        self
+    }
+
+    /// Runs the revision outside a transaction (for `CREATE INDEX CONCURRENTLY`).
+    pub fn non_transactional(mut self) -> Self {
+        self.transactional = false;
+        self
     }
 
     /// Gives an explicit downgrade.

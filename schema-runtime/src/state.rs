@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 use crate::ops::{
     AlterColumn, ColumnDef, Constraint, EnumPosition, ForeignKeyDef, IndexDef, KeyDef, Op, TableDef,
 };
-use crate::types::Type;
+use crate::types::{ServerDefault, Type, Value};
 
 /// A table in the schema state.
 #[derive(Debug, Clone, PartialEq)]
@@ -575,6 +575,13 @@ impl Schema {
                     .find(|v| *v == from)
                     .ok_or_else(|| err(format!("no value `{from}`")))?;
                 *slot = to.clone();
+                // Defaults holding the old value follow the rename, as the rows do.
+                let old = ServerDefault::Value(Value::Str(from.clone()));
+                for column in self.enum_columns_mut(name) {
+                    if column.default.as_ref() == Some(&old) {
+                        column.default = Some(ServerDefault::Value(Value::Str(to.clone())));
+                    }
+                }
             }
             Op::DropEnumValue { name, value } => {
                 let values = self
@@ -589,7 +596,20 @@ impl Schema {
                         ),
                     });
                 }
-                values.retain(|v| v != value);
+                let old = ServerDefault::Value(Value::Str(value.clone()));
+                if self
+                    .enum_columns_mut(name)
+                    .iter()
+                    .any(|c| c.default.as_ref() == Some(&old))
+                {
+                    return Err(StateError::EnumValue {
+                        name: name.clone(),
+                        reason: format!("cannot drop `{value}`: a column's default is `{value}`; change that default first"),
+                    });
+                }
+                if let Some(values) = self.enums.get_mut(name) {
+                    values.retain(|v| v != value);
+                }
             }
             Op::BulkInsert {
                 table,
@@ -632,6 +652,14 @@ impl Schema {
             .flat_map(|t| t.def.columns.iter().map(move |c| (t, c)))
             .filter(|(_, c)| matches!(&c.ty, Type::Enum(e) if e == name))
             .map(|(t, c)| format!("{}.{}", t.def.name, c.name))
+            .collect()
+    }
+
+    fn enum_columns_mut(&mut self, name: &str) -> Vec<&mut ColumnDef> {
+        self.tables
+            .values_mut()
+            .flat_map(|t| t.def.columns.iter_mut())
+            .filter(|c| matches!(&c.ty, Type::Enum(e) if e == name))
             .collect()
     }
 

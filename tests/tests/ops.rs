@@ -11,7 +11,9 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use schema_runtime::prelude::*;
-use schema_runtime::{Database, Dialect, Migrator, PlanError, RenderError, Revision, Step};
+use schema_runtime::{
+    Database, Dialect, MigrateError, Migrator, PlanError, RenderError, Revision, Step,
+};
 use schema_tests::{all_databases, block_on, dump_rows, dump_schema};
 
 const BASE: &str = "0001_base";
@@ -28,6 +30,8 @@ struct Case {
     transactional: bool,
     unsupported_on: Vec<Dialect>,
     rows: Vec<(&'static str, &'static [&'static str])>,
+    /// The derived downgrade must be refused.
+    irreversible: bool,
 }
 
 impl Case {
@@ -41,7 +45,14 @@ impl Case {
             transactional: true,
             unsupported_on: Vec::new(),
             rows: Vec::new(),
+            irreversible: false,
         }
+    }
+
+    /// The derived downgrade must be refused (the op cannot be undone automatically).
+    fn irreversible(mut self) -> Self {
+        self.irreversible = true;
+        self
     }
 
     /// Runs on another base schema.
@@ -375,9 +386,16 @@ async fn run_case(case: &Case, db: &mut Database, failures: &mut Vec<String>) ->
             ));
             return Some(snap);
         }
+        Ok(Err(e)) if case.irreversible && matches!(*e, PlanError::Irreversible { .. }) => {
+            format!("refused: {e}\n")
+        }
         Ok(Err(e)) => {
             fail(format!("planning the downgrade fails: {e}"));
             format!("error: {e}\n")
+        }
+        Ok(Ok(_)) if case.irreversible => {
+            fail("the derived downgrade should be refused".into());
+            String::new()
         }
         Ok(Ok(steps)) => statements(&steps),
     };
@@ -400,6 +418,17 @@ async fn run_case(case: &Case, db: &mut Database, failures: &mut Vec<String>) ->
         ));
     }
 
+    if case.irreversible {
+        // The refusal comes before any statement: the database stays at the change.
+        match migrator.downgrade(db, "-1").await {
+            Err(MigrateError::Plan(e)) if matches!(*e, PlanError::Irreversible { .. }) => {}
+            other => fail(format!("the downgrade should be refused, got {other:?}")),
+        }
+        if dump_schema(db).await != after {
+            fail("a refused downgrade changed the schema".into());
+        }
+        return Some(snap);
+    }
     if let Err(e) = migrator.downgrade(db, "-1").await {
         fail(format!("downgrade fails:\n{e}"));
         snap.push_str(&format!("-- downgrade fails\n{e}\n"));
@@ -550,7 +579,8 @@ fn drop_column_ops() {
         // The derived reverse re-adds a NOT NULL column without default to a table with rows.
         Case::new("drop_column_not_null", |op| {
             op.drop_column("posts", "title")
-        }),
+        })
+        .irreversible(),
     ]);
 }
 

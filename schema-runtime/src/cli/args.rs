@@ -53,7 +53,7 @@ pub enum RunnerCommand {
     /// Revert revisions down to TARGET (a revision, -N, or base).
     Downgrade(MoveArgs),
     /// Show the revision(s) the database is at.
-    Current(InspectArgs),
+    Current(CurrentArgs),
     /// List revisions, newest first.
     History(HistoryArgs),
     /// Show the head revision(s).
@@ -62,6 +62,47 @@ pub enum RunnerCommand {
     Check(CheckArgs),
     /// Show one revision and its SQL.
     Show(ShowArgs),
+    /// Show branch points (revisions with several children).
+    Branches(InspectArgs),
+    /// Set the version table to REVISION(S) without running any migration.
+    Stamp(StampArgs),
+    /// Accept the current SQL of applied revisions whose source was edited on purpose, and clear failed-step records.
+    Repair(RepairArgs),
+}
+
+/// `current` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct CurrentArgs {
+    /// Show messages too.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Exit non-zero unless the database is at every head.
+    #[arg(long)]
+    pub check_heads: bool,
+}
+
+/// `stamp` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct StampArgs {
+    /// Revision(s) to record: ids, prefixes, head, heads or base.
+    #[arg(required = true, allow_negative_numbers = true)]
+    pub revisions: Vec<String>,
+    /// Replace the version table's rows whatever they are (else the move must follow the graph).
+    #[arg(long)]
+    pub purge: bool,
+    /// Print the SQL instead of running it.
+    #[arg(long)]
+    pub sql: bool,
+    /// Dialect of the printed SQL.
+    #[arg(long, value_enum)]
+    pub dialect: Option<DialectArg>,
+}
+
+/// `repair` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct RepairArgs {
+    /// Only these revisions (default: every applied revision whose checksum changed).
+    pub revisions: Vec<String>,
 }
 
 /// `upgrade` / `downgrade` arguments.
@@ -76,6 +117,9 @@ pub struct MoveArgs {
     /// Dialect of the printed SQL (default: the database URL's).
     #[arg(long, value_enum)]
     pub dialect: Option<DialectArg>,
+    /// Run every migration of this run in one transaction (all or nothing where DDL is transactional).
+    #[arg(long)]
+    pub single_transaction: bool,
 }
 
 /// Arguments of read-only verbs.
@@ -95,6 +139,9 @@ pub struct HistoryArgs {
     /// Mark the revisions the database is at (connects to it).
     #[arg(short = 'i', long)]
     pub indicate_current: bool,
+    /// Only revisions in the range `A:B` (either end may be omitted or relative: `-3:`, `base:head`).
+    #[arg(short = 'r', long, value_name = "A:B", allow_hyphen_values = true)]
+    pub rev_range: Option<String>,
 }
 
 /// `check` arguments.

@@ -308,6 +308,7 @@ impl Dialect {
                     i += consumed;
                     continue;
                 }
+                sqlite::rebuild_enum_defaults(self, &ops[i], schema, &mut out)?;
             }
             let op = &ops[i];
             let rendered = self.render_one(op, schema);

@@ -281,3 +281,34 @@ pub(super) fn rebuild_run(
     out.foreign_keys_off = true;
     Ok(Some(count))
 }
+
+/// Renaming an enum value that a column has as default: SQLite cannot change a default in
+/// place, so each such table is rebuilt with the new default (the rows are updated by the op).
+pub(super) fn rebuild_enum_defaults(
+    d: Dialect,
+    op: &Op,
+    schema: &Schema,
+    out: &mut Rendered,
+) -> Result<(), RenderError> {
+    let Op::RenameEnumValue { name, from, to } = op else {
+        return Ok(());
+    };
+    let old = Some(ServerDefault::Value(Value::Str(from.clone())));
+    let mut scratch = schema.clone();
+    for table_column in schema.enum_columns(name) {
+        let Some((table, column)) = table_column.split_once('.') else {
+            continue;
+        };
+        if schema.column(table, column).map(|c| &c.default) != Ok(&old) {
+            continue;
+        }
+        let alter = Op::AlterColumn(AlterColumn {
+            table: table.to_owned(),
+            column: column.to_owned(),
+            default: Some(Some(ServerDefault::Value(Value::Str(to.clone())))),
+            ..AlterColumn::default()
+        });
+        rebuild_run(d, std::slice::from_ref(&alter), &mut scratch, out)?;
+    }
+    Ok(())
+}

@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use sqlx::pool::PoolConnection;
 
-use super::run::MigrateError;
+use super::error::MigrateError;
 use crate::Dialect;
 
 /// A database connection that the migrator drives.
@@ -104,7 +104,9 @@ impl Database {
             Dialect::Sqlite => {
                 let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
                     .map_err(connect_err)?
-                    .create_if_missing(true);
+                    .create_if_missing(true)
+                    // Concurrent migrators queue on SQLite's write lock rather than fail.
+                    .busy_timeout(std::time::Duration::from_secs(60));
                 let pool: sqlx::SqlitePool = one_connection()
                     .connect_with(options)
                     .await
@@ -179,22 +181,35 @@ impl Database {
         Ok(!self.fetch_strings(&sql).await?.is_empty())
     }
 
-    pub(crate) async fn lock(&mut self) -> Result<(), sqlx::Error> {
+    /// Tries to take the per-database migration lock; `false` when another session holds it.
+    pub(crate) async fn try_lock(
+        &mut self,
+        timeout: std::time::Duration,
+    ) -> Result<bool, sqlx::Error> {
         match self.dialect() {
-            // One lock per database, held for the whole run; released by `unlock` or when the
-            // session ends.
             Dialect::Postgres => {
-                self.execute(&format!("SELECT pg_advisory_lock({LOCK_KEY})"))
-                    .await
+                let got = self
+                    .fetch_strings(&format!(
+                        "SELECT CAST(pg_try_advisory_lock({LOCK_KEY}) AS TEXT)"
+                    ))
+                    .await?;
+                Ok(got.first().is_some_and(|v| v == "true"))
             }
             Dialect::Mysql => {
-                self.execute("SELECT GET_LOCK(CONCAT('cargo_schema.', DATABASE()), -1)")
-                    .await
+                // GET_LOCK waits itself; its lock is per connection, like the advisory lock.
+                let got = self
+                    .fetch_strings(&format!(
+                        "SELECT CAST(GET_LOCK(CONCAT('cargo_schema.', DATABASE()), {}) AS CHAR)",
+                        timeout.as_secs().max(1)
+                    ))
+                    .await?;
+                Ok(got.first().is_some_and(|v| v == "1"))
             }
-            Dialect::Sqlite => Ok(()),
+            Dialect::Sqlite => Ok(true),
         }
     }
 
+    /// Releases the migration lock.
     pub(crate) async fn unlock(&mut self) -> Result<(), sqlx::Error> {
         match self.dialect() {
             Dialect::Postgres => {

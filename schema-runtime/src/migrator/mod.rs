@@ -3,6 +3,10 @@
 
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 mod database;
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+mod error;
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+mod ledger;
 mod plan;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 mod run;
@@ -10,9 +14,13 @@ mod version_table;
 
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use database::{redact as redact_url, Database};
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+pub use error::{ChecksumChange, MigrateError};
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+pub use ledger::LogEntry;
 pub use plan::{Direction, PlanError, Step};
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
-pub use run::{AppliedStep, LogEntry, MigrateError, StepEvent};
+pub use run::{AppliedStep, RunOptions, StepEvent};
 pub use version_table::VersionTable;
 
 use std::collections::HashMap;
@@ -49,8 +57,12 @@ pub struct Migrator {
 impl Migrator {
     /// A migrator over `revisions`; fails on duplicate ids, unknown parents and cycles.
     pub fn new(revisions: Vec<Revision>) -> Result<Self, crate::graph::GraphError> {
-        let graph =
-            RevisionGraph::new(revisions.iter().map(|r| (r.id.as_str(), r.parents.iter())))?;
+        let graph = RevisionGraph::from_specs(revisions.iter().map(|r| crate::graph::NodeSpec {
+            id: &r.id,
+            parents: &r.parents,
+            depends_on: &r.depends_on,
+            branch_labels: &r.branch_labels,
+        }))?;
         let by_id = revisions
             .iter()
             .enumerate()

@@ -151,6 +151,23 @@ impl Migrator {
         errors
     }
 
+    /// The checksum of every revision applied at `current` heads, in the order they ran.
+    pub fn applied_checksums(
+        &self,
+        d: Dialect,
+        current: &[String],
+    ) -> Result<Vec<(String, String)>, PlanError> {
+        let mut schema = Schema::default();
+        let mut out = Vec::new();
+        for id in self.graph.applied(current)? {
+            let rendered = d
+                .render_ops(&self.rev(id).upgrade, &mut schema)
+                .map_err(|e| render_error(id, e))?;
+            out.push((id.to_owned(), checksum(&rendered.statements)));
+        }
+        Ok(out)
+    }
+
     /// The steps that take a database at `current` heads to `target`.
     pub fn plan_upgrade(
         &self,

@@ -1,79 +1,17 @@
-//! Applying plans to a database: one transaction per revision where the dialect allows, the
-//! version rows and the applied-log written in the same transaction as the revision.
+//! Applying plans to a database: under a per-database lock, after checking that applied
+//! revisions are unchanged and that no half-applied step is pending; one transaction per
+//! revision where the dialect allows (or one for the whole run), with the version rows and the
+//! applied-log written in the same transaction as the revision.
 
 use std::time::{Duration, Instant};
 
-use super::plan::{Direction, PlanError, Step};
+use super::error::MigrateError;
+use super::ledger::now;
+use super::plan::{Direction, Step};
 use super::version_table::LogRow;
 use super::{Database, Migrator};
+use crate::graph::Target;
 use crate::Dialect;
-
-/// What went wrong while migrating.
-#[derive(Debug, thiserror::Error)]
-pub enum MigrateError {
-    /// The URL names no supported database.
-    #[error("unsupported database URL `{0}`; use postgres://, sqlite: or mysql:// (mariadb://)")]
-    UnsupportedUrl(String),
-    /// The database cannot be reached.
-    #[error("cannot connect to {url}: {source}")]
-    Connect {
-        /// URL without password.
-        url: String,
-        /// The driver's error.
-        #[source]
-        source: sqlx::Error,
-    },
-    /// No plan can be made.
-    #[error(transparent)]
-    Plan(Box<PlanError>),
-    /// A statement of a revision failed.
-    #[error(
-        "revision `{revision}` ({direction}) failed at statement {index} of {total}:\n    {statement}\n  {source}\n  {state}",
-        direction = direction.as_str(),
-        state = if *rolled_back {
-            "the revision was rolled back; the database and the version table are as they were before it"
-        } else {
-            "this database has no transactional DDL: the statements before it stay applied and the version table still names the previous revision; repair by hand, then run again"
-        }
-    )]
-    Statement {
-        /// Revision id.
-        revision: String,
-        /// Up or down.
-        direction: Direction,
-        /// 1-based statement number.
-        index: usize,
-        /// Statements in the revision.
-        total: usize,
-        /// The failing SQL.
-        statement: String,
-        /// The database's error.
-        #[source]
-        source: sqlx::Error,
-        /// Whether the revision's earlier statements were rolled back.
-        rolled_back: bool,
-    },
-    /// A SQLite table rebuild left rows whose foreign keys point at nothing.
-    #[error(
-        "revision `{revision}` was rolled back: after its table rebuild, rows in {} reference missing rows (PRAGMA foreign_key_check); fix the data or the foreign key, then run again",
-        tables.join(", ")
-    )]
-    ForeignKeyCheck {
-        /// Revision id.
-        revision: String,
-        /// Tables with violating rows.
-        tables: Vec<String>,
-    },
-    /// A bookkeeping query failed.
-    #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
-}
-
-impl From<PlanError> for MigrateError {
-    fn from(e: PlanError) -> Self {
-        MigrateError::Plan(Box::new(e))
-    }
-}
 
 /// A step that finished, as [`Migrator::upgrade`] reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,25 +35,41 @@ pub enum StepEvent<'a> {
     Finished(&'a Step, Duration),
 }
 
-/// One row of the applied-log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogEntry {
-    /// Revision id.
-    pub revision: String,
-    /// `up` or `down`.
-    pub direction: String,
-    /// SHA-256 of the step's SQL.
-    pub checksum: String,
-    /// UTC start time.
-    pub started_at: String,
-    /// Whether it succeeded.
-    pub success: bool,
+/// How a run applies its steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunOptions {
+    /// One transaction for the whole run instead of one per revision.
+    pub single_transaction: bool,
+    /// How long to wait for another migrator's lock.
+    pub lock_timeout: Duration,
 }
 
-fn now() -> String {
-    chrono::Utc::now()
-        .format("%Y-%m-%d %H:%M:%S%.6f")
-        .to_string()
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            single_transaction: false,
+            lock_timeout: Duration::from_secs(600),
+        }
+    }
+}
+
+/// Why a step did not apply.
+enum StepError {
+    /// Another migrator moved the version table (SQLite, where the lock is per transaction).
+    Moved,
+    Failed(MigrateError),
+}
+
+impl From<MigrateError> for StepError {
+    fn from(e: MigrateError) -> Self {
+        StepError::Failed(e)
+    }
+}
+
+impl From<sqlx::Error> for StepError {
+    fn from(e: sqlx::Error) -> Self {
+        StepError::Failed(e.into())
+    }
 }
 
 impl Migrator {
@@ -133,165 +87,205 @@ impl Migrator {
         self.upgrade(&mut db, "head").await
     }
 
-    /// The current version rows (empty when nothing was applied or the table does not exist).
-    pub async fn current(&self, db: &mut Database) -> Result<Vec<String>, MigrateError> {
-        if !db.table_exists(&self.version_table.version).await? {
-            return Ok(Vec::new());
-        }
-        Ok(db
-            .fetch_strings(&self.version_table.select_heads_sql(db.dialect()))
-            .await?)
-    }
-
-    /// The applied-log, oldest first.
-    pub async fn log(&self, db: &mut Database) -> Result<Vec<LogEntry>, MigrateError> {
-        if !db.table_exists(&self.version_table.log).await? {
-            return Ok(Vec::new());
-        }
-        let d = db.dialect();
-        let sql = format!(
-            "SELECT revision, direction, checksum, CAST(started_at AS {text}), CAST(success AS {text}) FROM {} ORDER BY id",
-            d.quote(&self.version_table.log),
-            text = if d == Dialect::Mysql { "CHAR" } else { "TEXT" },
-        );
-        let rows = db.fetch_rows(&sql, 5).await?;
-        Ok(rows
-            .into_iter()
-            .map(|mut r| LogEntry {
-                success: matches!(r[4].as_str(), "1" | "true" | "t"),
-                started_at: std::mem::take(&mut r[3]),
-                checksum: std::mem::take(&mut r[2]),
-                direction: std::mem::take(&mut r[1]),
-                revision: std::mem::take(&mut r[0]),
-            })
-            .collect())
-    }
-
-    /// Upgrades `db` to `target` (`head`, `heads`, a revision, `+N`).
+    /// Upgrades `db` to `target` (`head`, `heads`, a revision, `+N`, `LABEL@head`, ...).
     pub async fn upgrade(
         &self,
         db: &mut Database,
         target: &str,
     ) -> Result<Vec<AppliedStep>, MigrateError> {
-        self.upgrade_with(db, target, |_| {}).await
+        self.migrate(db, Direction::Up, target, RunOptions::default(), |_| {})
+            .await
     }
 
-    /// [`Migrator::upgrade`], telling `observe` about each step.
-    pub async fn upgrade_with(
-        &self,
-        db: &mut Database,
-        target: &str,
-        observe: impl FnMut(StepEvent<'_>),
-    ) -> Result<Vec<AppliedStep>, MigrateError> {
-        self.locked(db, Direction::Up, target, observe).await
-    }
-
-    /// Downgrades `db` to `target` (`base`, a revision, `-N`).
+    /// Downgrades `db` to `target` (`base`, a revision, `-N`, `LABEL@base`, ...).
     pub async fn downgrade(
         &self,
         db: &mut Database,
         target: &str,
     ) -> Result<Vec<AppliedStep>, MigrateError> {
-        self.downgrade_with(db, target, |_| {}).await
+        self.migrate(db, Direction::Down, target, RunOptions::default(), |_| {})
+            .await
     }
 
-    /// [`Migrator::downgrade`], telling `observe` about each step.
-    pub async fn downgrade_with(
-        &self,
-        db: &mut Database,
-        target: &str,
-        observe: impl FnMut(StepEvent<'_>),
-    ) -> Result<Vec<AppliedStep>, MigrateError> {
-        self.locked(db, Direction::Down, target, observe).await
-    }
-
-    async fn locked(
+    /// Moves `db` to `target` in `direction` with `options`, telling `observe` about each step.
+    pub async fn migrate(
         &self,
         db: &mut Database,
         direction: Direction,
         target: &str,
+        options: RunOptions,
         observe: impl FnMut(StepEvent<'_>),
     ) -> Result<Vec<AppliedStep>, MigrateError> {
-        db.lock().await?;
-        let result = self.migrate(db, direction, target, observe).await;
+        self.lock_with(db, options.lock_timeout).await?;
+        let result = self
+            .migrate_locked(db, direction, target, options, observe)
+            .await;
+        self.unlock(db, result).await
+    }
+
+    /// Takes the per-database migration lock (PostgreSQL advisory lock polled with try-lock so a
+    /// `CREATE INDEX CONCURRENTLY` never waits on a blocked migrator; MySQL `GET_LOCK`). SQLite
+    /// serialises each step with an immediate write transaction instead.
+    pub(super) async fn lock(&self, db: &mut Database) -> Result<(), MigrateError> {
+        self.lock_with(db, RunOptions::default().lock_timeout).await
+    }
+
+    async fn lock_with(&self, db: &mut Database, timeout: Duration) -> Result<(), MigrateError> {
+        let clock = Instant::now();
+        loop {
+            if db.try_lock(timeout).await? {
+                return Ok(());
+            }
+            if clock.elapsed() >= timeout {
+                return Err(MigrateError::LockTimeout {
+                    seconds: timeout.as_secs(),
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Releases the lock, keeping the first error.
+    pub(super) async fn unlock<T>(
+        &self,
+        db: &mut Database,
+        result: Result<T, MigrateError>,
+    ) -> Result<T, MigrateError> {
         let unlocked = db.unlock().await;
-        let steps = result?;
+        let value = result?;
         unlocked?;
-        Ok(steps)
+        Ok(value)
     }
 
-    async fn migrate(
+    pub(super) async fn ensure_tables(&self, db: &mut Database) -> Result<(), MigrateError> {
+        for sql in self.version_table.create_sql(db.dialect()) {
+            db.execute(&sql).await?;
+        }
+        Ok(())
+    }
+
+    fn plan(
+        &self,
+        d: Dialect,
+        direction: Direction,
+        current: &[String],
+        target: &str,
+    ) -> Result<Vec<Step>, MigrateError> {
+        Ok(match direction {
+            Direction::Up => self.plan_upgrade(d, current, target)?,
+            Direction::Down => self.plan_downgrade(d, current, target)?,
+        })
+    }
+
+    async fn migrate_locked(
         &self,
         db: &mut Database,
         direction: Direction,
         target: &str,
+        options: RunOptions,
         mut observe: impl FnMut(StepEvent<'_>),
     ) -> Result<Vec<AppliedStep>, MigrateError> {
         let d = db.dialect();
         let current = self.current(db).await?;
-        let steps = match direction {
-            Direction::Up => self.plan_upgrade(d, &current, target)?,
-            Direction::Down => self.plan_downgrade(d, &current, target)?,
-        };
+        let mut steps = self.plan(d, direction, &current, target)?;
         if steps.is_empty() {
             return Ok(Vec::new());
         }
-        for sql in self.version_table.create_sql(d) {
-            db.execute(&sql).await?;
+        self.ensure_tables(db).await?;
+        let log = self.log(db).await?;
+        if let Some(failure) = self.unresolved_failure(d, &current, &log) {
+            return Err(failure);
         }
+        let changed = self.changed_checksums(d, &current, &log)?;
+        if !changed.is_empty() {
+            return Err(MigrateError::ChecksumMismatch(changed));
+        }
+        if options.single_transaction {
+            return self.apply_in_one_transaction(db, &steps, observe).await;
+        }
+        let relative = matches!(
+            Target::parse(target),
+            Ok(Target::Relative(_) | Target::FromRevision(..))
+        );
         let mut done = Vec::with_capacity(steps.len());
-        for step in &steps {
+        let mut i = 0;
+        while i < steps.len() {
+            let step = &steps[i];
             observe(StepEvent::Started(step));
-            let duration = self.apply_step(db, step).await?;
-            observe(StepEvent::Finished(step, duration));
-            done.push(AppliedStep {
-                revision: step.revision.clone(),
-                message: step.message.clone(),
-                direction: step.direction,
-                duration,
-            });
+            match self.apply_step(db, step).await {
+                Ok(duration) => {
+                    observe(StepEvent::Finished(step, duration));
+                    done.push(AppliedStep {
+                        revision: step.revision.clone(),
+                        message: step.message.clone(),
+                        direction: step.direction,
+                        duration,
+                    });
+                    i += 1;
+                }
+                // Another process applied steps meanwhile: plan again from where it left the database.
+                Err(StepError::Moved) if relative => {
+                    return Err(MigrateError::Concurrent {
+                        target: target.into(),
+                    })
+                }
+                Err(StepError::Moved) => {
+                    let current = self.current(db).await?;
+                    steps = self.plan(d, direction, &current, target)?;
+                    i = 0;
+                }
+                Err(StepError::Failed(e)) => return Err(e),
+            }
         }
         Ok(done)
     }
 
-    async fn apply_step(&self, db: &mut Database, step: &Step) -> Result<Duration, MigrateError> {
+    async fn apply_step(&self, db: &mut Database, step: &Step) -> Result<Duration, StepError> {
         let d = db.dialect();
-        let begin = if d == Dialect::Sqlite {
-            "BEGIN IMMEDIATE"
-        } else {
-            "BEGIN"
-        };
-        let started_at = now();
-        let clock = Instant::now();
-        // Where DDL is transactional the revision and its bookkeeping commit together.
-        let in_transaction = step.transactional && d.transactional_ddl();
         // SQLite rebuilds copy rows between tables: foreign keys must not fire (an implicit
         // DELETE of the old table would cascade), and the pragma only works outside a transaction.
         let fk_off = step.foreign_keys_off && d == Dialect::Sqlite;
         if fk_off {
             db.execute("PRAGMA foreign_keys = OFF").await?;
         }
-        let result = self
-            .apply_statements(db, step, &started_at, clock, in_transaction, begin)
-            .await;
+        let result = self.apply_statements(db, step).await;
         if fk_off {
             db.execute("PRAGMA foreign_keys = ON").await?;
         }
         result
     }
 
+    /// `BEGIN`, and on SQLite the check that nobody moved the version rows since the plan.
+    async fn begin(&self, db: &mut Database, step: &Step) -> Result<(), StepError> {
+        if db.dialect() != Dialect::Sqlite {
+            db.execute("BEGIN").await?;
+            return Ok(());
+        }
+        // The immediate transaction is SQLite's lock: it waits for any other writer.
+        db.execute("BEGIN IMMEDIATE").await?;
+        let mut now = self.current(db).await?;
+        let mut expected = step.heads_before.clone();
+        now.sort();
+        expected.sort();
+        if now != expected {
+            db.execute("ROLLBACK").await?;
+            return Err(StepError::Moved);
+        }
+        Ok(())
+    }
+
     async fn apply_statements(
         &self,
         db: &mut Database,
         step: &Step,
-        started_at: &str,
-        clock: Instant,
-        in_transaction: bool,
-        begin: &str,
-    ) -> Result<Duration, MigrateError> {
+    ) -> Result<Duration, StepError> {
         let d = db.dialect();
+        let started_at = now();
+        let clock = Instant::now();
+        // Where DDL is transactional the revision and its bookkeeping commit together.
+        let in_transaction = step.transactional && d.transactional_ddl();
         if in_transaction {
-            db.execute(begin).await?;
+            self.begin(db, step).await?;
         }
         for (i, statement) in step.statements.iter().enumerate() {
             if let Err(source) = db.execute(statement).await {
@@ -302,14 +296,14 @@ impl Migrator {
                 let finished_at = now();
                 let row = log_row(
                     step,
-                    started_at,
+                    &started_at,
                     &finished_at,
                     clock.elapsed(),
                     false,
                     Some(&error),
                 );
                 db.execute(&self.version_table.log_sql(d, &row)).await?;
-                return Err(MigrateError::Statement {
+                return Err(StepError::Failed(MigrateError::Statement {
                     revision: step.revision.clone(),
                     direction: step.direction,
                     index: i + 1,
@@ -317,25 +311,17 @@ impl Migrator {
                     statement: statement.clone(),
                     source,
                     rolled_back: in_transaction,
-                });
+                }));
             }
         }
-        if step.foreign_keys_off && d == Dialect::Sqlite {
-            let violations = db.fetch_rows("PRAGMA foreign_key_check", 1).await?;
-            if !violations.is_empty() {
-                if in_transaction {
-                    db.execute("ROLLBACK").await?;
-                }
-                let mut tables: Vec<String> = violations.into_iter().flatten().collect();
-                tables.dedup();
-                return Err(MigrateError::ForeignKeyCheck {
-                    revision: step.revision.clone(),
-                    tables,
-                });
+        if let Err(e) = self.check_foreign_keys(db, step).await {
+            if in_transaction {
+                db.execute("ROLLBACK").await?;
             }
+            return Err(StepError::Failed(e));
         }
         if !in_transaction {
-            db.execute(begin).await?;
+            self.begin(db, step).await?;
         }
         let duration = clock.elapsed();
         let mut bookkeeping =
@@ -343,7 +329,7 @@ impl Migrator {
                 .update_sql(d, &step.heads_before, &step.heads_after);
         bookkeeping.push(
             self.version_table
-                .log_sql(d, &log_row(step, started_at, &now(), duration, true, None)),
+                .log_sql(d, &log_row(step, &started_at, &now(), duration, true, None)),
         );
         for sql in &bookkeeping {
             if let Err(e) = db.execute(sql).await {
@@ -353,6 +339,135 @@ impl Migrator {
         }
         db.execute("COMMIT").await?;
         Ok(duration)
+    }
+
+    async fn check_foreign_keys(&self, db: &mut Database, step: &Step) -> Result<(), MigrateError> {
+        if !(step.foreign_keys_off && db.dialect() == Dialect::Sqlite) {
+            return Ok(());
+        }
+        let mut tables: Vec<String> = db
+            .fetch_rows("PRAGMA foreign_key_check", 1)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
+        if tables.is_empty() {
+            return Ok(());
+        }
+        tables.dedup();
+        Err(MigrateError::ForeignKeyCheck {
+            revision: step.revision.clone(),
+            tables,
+        })
+    }
+
+    /// Every step and its bookkeeping in one transaction: all or nothing.
+    async fn apply_in_one_transaction(
+        &self,
+        db: &mut Database,
+        steps: &[Step],
+        mut observe: impl FnMut(StepEvent<'_>),
+    ) -> Result<Vec<AppliedStep>, MigrateError> {
+        let d = db.dialect();
+        if !d.transactional_ddl() {
+            return Err(MigrateError::SingleTransaction(format!(
+                "{d} commits DDL statement by statement, so a run cannot be one transaction; run without it"
+            )));
+        }
+        if let Some(step) = steps.iter().find(|s| !s.transactional) {
+            return Err(MigrateError::SingleTransaction(format!(
+                "revision `{}` must run outside any transaction; run without --single-transaction",
+                step.revision
+            )));
+        }
+        let fk_off = d == Dialect::Sqlite && steps.iter().any(|s| s.foreign_keys_off);
+        if fk_off {
+            db.execute("PRAGMA foreign_keys = OFF").await?;
+        }
+        let result = self.apply_all(db, steps, &mut observe).await;
+        if fk_off {
+            db.execute("PRAGMA foreign_keys = ON").await?;
+        }
+        result
+    }
+
+    async fn apply_all(
+        &self,
+        db: &mut Database,
+        steps: &[Step],
+        observe: &mut impl FnMut(StepEvent<'_>),
+    ) -> Result<Vec<AppliedStep>, MigrateError> {
+        let d = db.dialect();
+        match self.begin(db, &steps[0]).await {
+            Ok(()) => {}
+            Err(StepError::Moved) => {
+                return Err(MigrateError::Concurrent {
+                    target: "the run".into(),
+                })
+            }
+            Err(StepError::Failed(e)) => return Err(e),
+        }
+        let mut done = Vec::with_capacity(steps.len());
+        for step in steps {
+            observe(StepEvent::Started(step));
+            let started_at = now();
+            let clock = Instant::now();
+            for (i, statement) in step.statements.iter().enumerate() {
+                if let Err(source) = db.execute(statement).await {
+                    db.execute("ROLLBACK").await?;
+                    let error =
+                        format!("statement {} of {}: {source}", i + 1, step.statements.len());
+                    let finished_at = now();
+                    let row = log_row(
+                        step,
+                        &started_at,
+                        &finished_at,
+                        clock.elapsed(),
+                        false,
+                        Some(&error),
+                    );
+                    db.execute(&self.version_table.log_sql(d, &row)).await?;
+                    return Err(MigrateError::Statement {
+                        revision: step.revision.clone(),
+                        direction: step.direction,
+                        index: i + 1,
+                        total: step.statements.len(),
+                        statement: statement.clone(),
+                        source,
+                        rolled_back: true,
+                    });
+                }
+            }
+            let duration = clock.elapsed();
+            let mut bookkeeping =
+                self.version_table
+                    .update_sql(d, &step.heads_before, &step.heads_after);
+            bookkeeping.push(
+                self.version_table
+                    .log_sql(d, &log_row(step, &started_at, &now(), duration, true, None)),
+            );
+            for sql in &bookkeeping {
+                if let Err(e) = db.execute(sql).await {
+                    db.execute("ROLLBACK").await?;
+                    return Err(e.into());
+                }
+            }
+            observe(StepEvent::Finished(step, duration));
+            done.push(AppliedStep {
+                revision: step.revision.clone(),
+                message: step.message.clone(),
+                direction: step.direction,
+                duration,
+            });
+        }
+        if let Some(step) = steps.iter().find(|s| s.foreign_keys_off) {
+            if let Err(e) = self.check_foreign_keys(db, step).await {
+                db.execute("ROLLBACK").await?;
+                return Err(e);
+            }
+        }
+        db.execute("COMMIT").await?;
+        Ok(done)
     }
 }
 

@@ -33,7 +33,7 @@ impl Op {
     /// use schema_runtime::{Op, Schema};
     ///
     /// let mut op = Ops::new();
-    /// op.create_table("users", |t| { t.column("email", Type::Text).not_null(); });
+    /// op.create_table("users", |t| { t.column("email", Type::Text).not_null().default(""); });
     /// let mut before = Schema::default();
     /// before.apply(&op.ops()[0]).unwrap();
     /// let drop = Op::DropColumn { table: "users".into(), column: "email".into() };
@@ -51,6 +51,8 @@ impl Op {
                 .ok_or_else(|| state(StateError::MissingTable(name.to_owned())))
         };
         Ok(match self {
+            // IF NOT EXISTS on a table that was there already created nothing, so there is nothing to drop.
+            Op::CreateTable { def, if_not_exists: true } if before.table(&def.name).is_some() => Vec::new(),
             Op::CreateTable { def, .. } => vec![Op::DropTable { table: def.name.clone(), if_exists: false }],
             Op::DropTable { table, if_exists: true } if before.table(table).is_none() => Vec::new(),
             Op::DropTable { table, .. } => {
@@ -74,6 +76,13 @@ impl Op {
             Op::DropColumn { table, column } => {
                 let t = table_of(table)?;
                 let def = before.column(table, column).map_err(state)?;
+                if !def.nullable && def.default.is_none() && !def.identity {
+                    return Err(ReverseError::Irreversible {
+                        op: self.describe(),
+                        hint: "the column is NOT NULL without a default, so re-adding it cannot fill the rows that exist; \
+                               write an explicit downgrade (add it nullable, backfill it with op.update, then set_not_null)",
+                    });
+                }
                 let single = |cols: &[String]| cols.len() == 1 && cols[0] == *column;
                 let unique = t.def.uniques.iter().find(|k| single(&k.columns)).map(|k| k.name.clone());
                 let mut ops = vec![Op::AddColumn { table: table.clone(), column: def.clone(), unique, foreign_key: None }];
@@ -102,6 +111,7 @@ impl Op {
                     identity: alter.identity.map(|_| old.identity),
                 })]
             }
+            Op::CreateIndex { index, if_not_exists: true, .. } if before.index(&index.name).is_some() => Vec::new(),
             Op::CreateIndex { index, concurrently, .. } => {
                 vec![Op::DropIndex { name: index.name.clone(), concurrently: *concurrently, if_exists: false }]
             }

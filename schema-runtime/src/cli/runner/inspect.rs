@@ -1,0 +1,283 @@
+//! The read-only verbs: `current`, `history`, `heads`, `branches`, `show`.
+
+use serde_json::json;
+
+use super::{exit_codes, output, Context};
+use crate::cli::args::{CurrentArgs, HistoryArgs, InspectArgs, ShowArgs};
+use crate::migrator::{Database, MigrateError};
+use crate::{Dialect, PlanError, Revision};
+
+fn marks(cx: &Context<'_>, id: &str, current: &[String]) -> String {
+    let mut marks = Vec::new();
+    if cx.migrator.graph().heads().contains(&id) {
+        marks.push("head");
+    }
+    if cx.migrator.graph().branch_points().contains(&id) {
+        marks.push("branchpoint");
+    }
+    if cx.migrator.graph().parents(id).len() > 1 {
+        marks.push("mergepoint");
+    }
+    if current.iter().any(|c| c == id) {
+        marks.push("current");
+    }
+    let labels: Vec<&str> = cx
+        .migrator
+        .graph()
+        .labels()
+        .into_iter()
+        .filter(|(_, r)| *r == id)
+        .map(|(l, _)| l)
+        .collect();
+    let labels = if labels.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", labels.join(", "))
+    };
+    if marks.is_empty() {
+        labels
+    } else {
+        format!("{labels} ({})", marks.join(", "))
+    }
+}
+
+fn describe(rev: &Revision) -> serde_json::Value {
+    json!({
+        "id": rev.id,
+        "parents": rev.parents,
+        "depends_on": rev.depends_on,
+        "branch_labels": rev.branch_labels,
+        "message": rev.message,
+        "transactional": rev.transactional,
+    })
+}
+
+fn verbose_block(cx: &Context<'_>, rev: &Revision, current: &[String]) -> String {
+    let parents = if rev.parents.is_empty() {
+        "<base>".to_owned()
+    } else {
+        rev.parents.join(", ")
+    };
+    let mut text = format!(
+        "Rev: {}{}\nParent: {parents}\n",
+        rev.id,
+        marks(cx, &rev.id, current)
+    );
+    if !rev.depends_on.is_empty() {
+        text.push_str(&format!("Depends on: {}\n", rev.depends_on.join(", ")));
+    }
+    let children = cx.migrator.graph().children(&rev.id);
+    if children.len() > 1 {
+        text.push_str(&format!("Branches into: {}\n", children.join(", ")));
+    }
+    text.push_str(&format!("\n    {}\n", rev.message));
+    text
+}
+
+fn line(cx: &Context<'_>, rev: &Revision, current: &[String]) -> String {
+    let parents = if rev.parents.is_empty() {
+        "<base>".to_owned()
+    } else {
+        rev.parents.join(", ")
+    };
+    format!(
+        "{parents} -> {}{}, {}",
+        rev.id,
+        marks(cx, &rev.id, current),
+        rev.message
+    )
+}
+
+pub(super) async fn current(cx: &Context<'_>, args: &CurrentArgs) -> Result<u8, MigrateError> {
+    let mut db = Database::connect(cx.url).await?;
+    let current = cx.migrator.current(&mut db).await?;
+    let heads = cx.migrator.graph().heads();
+    let at_heads = {
+        let mut have: Vec<&str> = current.iter().map(String::as_str).collect();
+        have.sort();
+        let mut want = heads.clone();
+        want.sort();
+        have == want
+    };
+    if cx.json {
+        output::data(json!({ "current": current, "at_heads": at_heads }));
+    } else if current.is_empty() {
+        output::data("base (no revision applied)");
+    }
+    if !cx.json {
+        for id in &current {
+            match cx.migrator.revision(id) {
+                Some(rev) if args.verbose => output::data(verbose_block(cx, rev, &current)),
+                Some(_) => output::data(format!("{id}{}", marks(cx, id, &[]))),
+                None => output::data(format!(
+                    "{id} (unknown to this build: applied by a newer version of the migrations?)"
+                )),
+            }
+        }
+    }
+    if args.check_heads && !at_heads {
+        output::error(format!(
+            "the database is not at head: it is at {}, the head is {}; run `cargo schema upgrade heads`",
+            if current.is_empty() { "base".to_owned() } else { current.join(", ") },
+            heads.join(", ")
+        ));
+        return Ok(exit_codes::CHECK_FAILED);
+    }
+    Ok(exit_codes::SUCCESS)
+}
+
+pub(super) async fn history(cx: &Context<'_>, args: &HistoryArgs) -> Result<u8, MigrateError> {
+    let needs_db = args.indicate_current
+        || args
+            .rev_range
+            .as_deref()
+            .is_some_and(|r| r.contains("current") || r.contains(['-', '+']));
+    let current = if needs_db {
+        let mut db = Database::connect(cx.url).await?;
+        cx.migrator.current(&mut db).await?
+    } else {
+        Vec::new()
+    };
+    let ids: Vec<String> = match &args.rev_range {
+        Some(range) => cx
+            .migrator
+            .graph()
+            .range(range, &current)
+            .map_err(PlanError::from)?
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        None => cx
+            .migrator
+            .history()
+            .into_iter()
+            .map(|r| r.id.clone())
+            .collect(),
+    };
+    let revisions: Vec<&Revision> = ids
+        .iter()
+        .filter_map(|id| cx.migrator.revision(id))
+        .collect();
+    if cx.json {
+        output::data(serde_json::Value::Array(
+            revisions.iter().map(|r| describe(r)).collect(),
+        ));
+        return Ok(exit_codes::SUCCESS);
+    }
+    let shown: &[String] = if args.indicate_current { &current } else { &[] };
+    for rev in revisions {
+        if args.verbose {
+            output::data(verbose_block(cx, rev, shown));
+        } else {
+            output::data(line(cx, rev, shown));
+        }
+    }
+    Ok(exit_codes::SUCCESS)
+}
+
+pub(super) fn heads(cx: &Context<'_>, args: &InspectArgs) -> Result<u8, MigrateError> {
+    let heads = cx.migrator.graph().heads();
+    if cx.json {
+        output::data(json!(heads));
+        return Ok(exit_codes::SUCCESS);
+    }
+    for head in heads {
+        let rev = cx.migrator.revision(head).expect("graph ids are revisions");
+        if args.verbose {
+            output::data(verbose_block(cx, rev, &[]));
+        } else {
+            output::data(format!("{head}{}", marks(cx, head, &[])));
+        }
+    }
+    Ok(exit_codes::SUCCESS)
+}
+
+pub(super) fn branches(cx: &Context<'_>, args: &InspectArgs) -> Result<u8, MigrateError> {
+    let graph = cx.migrator.graph();
+    let points = graph.branch_points();
+    if cx.json {
+        let list: Vec<serde_json::Value> = points
+            .iter()
+            .map(|p| json!({ "id": p, "children": graph.children(p) }))
+            .collect();
+        output::data(serde_json::Value::Array(list));
+        return Ok(exit_codes::SUCCESS);
+    }
+    for point in points {
+        let rev = cx
+            .migrator
+            .revision(point)
+            .expect("graph ids are revisions");
+        if args.verbose {
+            output::data(verbose_block(cx, rev, &[]));
+        } else {
+            output::data(format!("{point}{}, {}", marks(cx, point, &[]), rev.message));
+        }
+        for child in graph.children(point) {
+            output::data(format!("    -> {child}{}", marks(cx, child, &[])));
+        }
+    }
+    Ok(exit_codes::SUCCESS)
+}
+
+pub(super) fn show(cx: &Context<'_>, args: &ShowArgs) -> Result<u8, MigrateError> {
+    let id = cx
+        .migrator
+        .graph()
+        .resolve(&args.revision)
+        .map_err(PlanError::from)?
+        .to_owned();
+    let rev = cx.migrator.revision(&id).expect("resolved ids exist");
+    let dialect: Dialect = args.dialect.into();
+    let before = cx
+        .migrator
+        .graph()
+        .applied(&rev.parents)
+        .map_err(PlanError::from)?;
+    // Everything the revision needs (parents and dependencies), then the revision itself.
+    let mut needed: Vec<String> = before.into_iter().map(String::from).collect();
+    needed.extend(rev.depends_on.iter().cloned());
+    let rows = cx
+        .migrator
+        .graph()
+        .rows_for(&needed)
+        .map_err(PlanError::from)?;
+    let up = cx.migrator.plan_upgrade(dialect, &rows, &id)?;
+    let up = up
+        .iter()
+        .find(|s| s.revision == id)
+        .map(|s| s.statements.clone())
+        .unwrap_or_default();
+    let mut after = rows.clone();
+    after.retain(|r| !rev.parents.contains(r));
+    after.push(id.clone());
+    let down = match cx.migrator.plan_downgrade(dialect, &after, "base") {
+        Ok(steps) => Ok(steps
+            .into_iter()
+            .find(|s| s.revision == id)
+            .map(|s| s.statements)
+            .unwrap_or_default()),
+        Err(e) => Err(e.to_string()),
+    };
+    if cx.json {
+        let mut value = describe(rev);
+        value["upgrade"] = json!(up);
+        value["downgrade"] = match &down {
+            Ok(sql) => json!(sql),
+            Err(e) => json!({ "error": e }),
+        };
+        output::data(value);
+        return Ok(exit_codes::SUCCESS);
+    }
+    output::data(verbose_block(cx, rev, &[]));
+    output::data(format!("-- upgrade ({})", dialect.name()));
+    for sql in &up {
+        output::data(format!("{sql};"));
+    }
+    output::data(format!("\n-- downgrade ({})", dialect.name()));
+    match down {
+        Ok(sql) => sql.iter().for_each(|s| output::data(format!("{s};"))),
+        Err(e) => output::data(format!("-- {e}")),
+    }
+    Ok(exit_codes::SUCCESS)
+}

@@ -1,0 +1,250 @@
+//! The verbs that change the database: `upgrade`, `downgrade`, `stamp`, `repair`, and their
+//! offline SQL (`--sql`) for a DBA to review and run.
+
+use serde_json::json;
+
+use super::{exit_codes, output, Context};
+use crate::cli::args::{MoveArgs, RepairArgs, StampArgs};
+use crate::graph::GraphError;
+use crate::migrator::{
+    Database, Direction, MigrateError, Migrator, RunOptions, StepEvent, VersionTable,
+};
+use crate::{Dialect, PlanError, Step};
+
+fn dialect_of(
+    cx: &Context<'_>,
+    explicit: Option<crate::cli::args::DialectArg>,
+) -> Result<Dialect, MigrateError> {
+    match explicit {
+        Some(d) => Ok(d.into()),
+        None => {
+            Dialect::from_url(cx.url).ok_or_else(|| MigrateError::UnsupportedUrl(cx.url.into()))
+        }
+    }
+}
+
+pub(super) async fn move_to(
+    cx: &Context<'_>,
+    args: &MoveArgs,
+    direction: Direction,
+) -> Result<u8, MigrateError> {
+    let target = match (direction, args.target.as_deref()) {
+        (_, Some(target)) => target,
+        (Direction::Up, None) => "head",
+        (Direction::Down, None) => {
+            return Err(PlanError::Graph(GraphError::InvalidTarget(
+                "(none): downgrade needs a target such as -1, a revision or base".into(),
+            ))
+            .into())
+        }
+    };
+    if args.sql {
+        let d = dialect_of(cx, args.dialect)?;
+        print!("{}", offline_sql(cx.migrator, d, direction, target)?);
+        return Ok(exit_codes::SUCCESS);
+    }
+    let mut db = Database::connect(cx.url).await?;
+    if !cx.json {
+        let verb = if direction == Direction::Up {
+            "Upgrading"
+        } else {
+            "Downgrading"
+        };
+        output::status(
+            verb,
+            format!("{} to {target}", crate::migrator::redact_url(cx.url)),
+        );
+    }
+    let clock = std::time::Instant::now();
+    let json = cx.json;
+    let observe = |event: StepEvent<'_>| {
+        if let (StepEvent::Finished(step, duration), false) = (event, json) {
+            let done = if step.direction == Direction::Up {
+                "Applied"
+            } else {
+                "Reverted"
+            };
+            output::status(
+                done,
+                format!(
+                    "{} ({}) in {}",
+                    step.revision,
+                    step.message,
+                    output::duration(duration)
+                ),
+            );
+        }
+    };
+    let options = RunOptions {
+        single_transaction: args.single_transaction,
+        ..RunOptions::default()
+    };
+    let steps = cx
+        .migrator
+        .migrate(&mut db, direction, target, options, observe)
+        .await?;
+    if json {
+        let list: Vec<serde_json::Value> = steps
+            .iter()
+            .map(|s| json!({ "revision": s.revision, "direction": s.direction.as_str(), "duration_ms": s.duration.as_secs_f64() * 1000.0 }))
+            .collect();
+        output::data(serde_json::Value::Array(list));
+    } else if steps.is_empty() {
+        output::note(
+            "Fresh",
+            "nothing to do: the database is already at the target",
+        );
+    } else {
+        output::status(
+            "Finished",
+            format!(
+                "{} revision(s) in {}",
+                steps.len(),
+                output::duration(clock.elapsed())
+            ),
+        );
+    }
+    Ok(exit_codes::SUCCESS)
+}
+
+/// The heads a `FROM` end of an offline range stands for.
+fn offline_from(migrator: &Migrator, from: Option<&str>) -> Result<Vec<String>, MigrateError> {
+    Ok(match from {
+        None | Some("base") | Some("") => Vec::new(),
+        Some(other) => {
+            let ids = migrator
+                .graph()
+                .resolve_targets(&[other.to_owned()])
+                .map_err(PlanError::from)?;
+            migrator
+                .graph()
+                .rows_for(&ids.into_iter().map(String::from).collect::<Vec<_>>())
+                .map_err(PlanError::from)?
+        }
+    })
+}
+
+/// The SQL script of a range (`[FROM:]TO`) for a DBA: version tables, then each revision in a
+/// transaction with its version-table update.
+pub(super) fn offline_sql(
+    migrator: &Migrator,
+    d: Dialect,
+    direction: Direction,
+    range: &str,
+) -> Result<String, MigrateError> {
+    let (from, to) = match range.split_once(':') {
+        Some((from, to)) => (Some(from), to),
+        None => (None, range),
+    };
+    if direction == Direction::Down && from.is_none() {
+        return Err(PlanError::Graph(GraphError::InvalidTarget(format!(
+            "{range}: an offline downgrade needs FROM:TO, e.g. head:base"
+        )))
+        .into());
+    }
+    let current = offline_from(migrator, from)?;
+    let steps = match direction {
+        Direction::Up => migrator.plan_upgrade(d, &current, to)?,
+        Direction::Down => migrator.plan_downgrade(d, &current, to)?,
+    };
+    Ok(script(migrator.version_table(), d, &steps))
+}
+
+/// The offline script of `steps`.
+pub fn script(table: &VersionTable, d: Dialect, steps: &[Step]) -> String {
+    let mut out = String::new();
+    for sql in table.create_sql(d) {
+        out.push_str(&sql);
+        out.push_str(";\n\n");
+    }
+    for step in steps {
+        out.push_str(&format!(
+            "-- {} {} ({})\n",
+            step.direction.as_str(),
+            step.revision,
+            step.message
+        ));
+        let fk_off = step.foreign_keys_off && d == Dialect::Sqlite;
+        if fk_off {
+            out.push_str("PRAGMA foreign_keys = OFF;\n");
+        }
+        let transactional = step.transactional && d.transactional_ddl();
+        if transactional {
+            out.push_str("BEGIN;\n");
+        }
+        let bookkeeping = table.update_sql(d, &step.heads_before, &step.heads_after);
+        for sql in step.statements.iter().chain(&bookkeeping) {
+            out.push_str(sql);
+            out.push_str(";\n");
+        }
+        if fk_off {
+            out.push_str("PRAGMA foreign_key_check;\n");
+        }
+        if transactional {
+            out.push_str("COMMIT;\n");
+        }
+        if fk_off {
+            out.push_str("PRAGMA foreign_keys = ON;\n");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+pub(super) async fn stamp(cx: &Context<'_>, args: &StampArgs) -> Result<u8, MigrateError> {
+    if args.sql {
+        let d = dialect_of(cx, args.dialect)?;
+        let mut out = String::new();
+        for sql in cx.migrator.version_table().create_sql(d) {
+            out.push_str(&format!("{sql};\n\n"));
+        }
+        for sql in cx.migrator.stamp_sql(d, &[], &args.revisions, args.purge)? {
+            out.push_str(&format!("{sql};\n"));
+        }
+        print!("{out}");
+        return Ok(exit_codes::SUCCESS);
+    }
+    let mut db = Database::connect(cx.url).await?;
+    let before = cx.migrator.current(&mut db).await?;
+    let after = cx
+        .migrator
+        .stamp(&mut db, &args.revisions, args.purge)
+        .await?;
+    let show = |rows: &[String]| {
+        if rows.is_empty() {
+            "base".to_owned()
+        } else {
+            rows.join(", ")
+        }
+    };
+    if cx.json {
+        output::data(json!({ "before": before, "after": after }));
+    } else {
+        output::status(
+            "Stamped",
+            format!("{} -> {} (no migration ran)", show(&before), show(&after)),
+        );
+    }
+    Ok(exit_codes::SUCCESS)
+}
+
+pub(super) async fn repair(cx: &Context<'_>, args: &RepairArgs) -> Result<u8, MigrateError> {
+    let mut db = Database::connect(cx.url).await?;
+    let repaired = cx.migrator.repair(&mut db, &args.revisions).await?;
+    if cx.json {
+        output::data(json!({ "repaired": repaired }));
+    } else if repaired.is_empty() {
+        output::note(
+            "Fresh",
+            "nothing to repair: every applied revision matches its recorded checksum",
+        );
+    } else {
+        for id in &repaired {
+            output::status(
+                "Repaired",
+                format!("{id}: its current SQL is now the recorded one"),
+            );
+        }
+    }
+    Ok(exit_codes::SUCCESS)
+}

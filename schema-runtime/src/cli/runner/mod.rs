@@ -1,0 +1,151 @@
+//! The runner behind `cargo schema`: a migrations package's `migrate` binary calls
+//! [`runner_main!`](crate::runner_main), and `cargo schema upgrade` builds and runs it.
+//! One verb family per file: `migrate.rs` (upgrade, downgrade, stamp, repair, offline SQL),
+//! `inspect.rs` (current, history, heads, branches, show), `check.rs`.
+
+mod check;
+mod inspect;
+mod migrate;
+pub mod output;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use self::migrate::script;
+use super::args::{Format, GlobalArgs, RunnerCommand};
+use super::exit_codes;
+use crate::migrator::{Direction, MigrateError, Migrator};
+use crate::Migrations;
+
+/// Where the migrations package lives, for `.env` and the default SQLite file.
+#[derive(Debug, Clone, Copy)]
+pub struct Project {
+    /// The package's directory (`env!("CARGO_MANIFEST_DIR")`).
+    pub dir: &'static str,
+    /// The package's name (`env!("CARGO_PKG_NAME")`).
+    pub name: &'static str,
+}
+
+impl Project {
+    /// `sqlite:<dir>/<name>.db`: the database used when no URL is configured.
+    pub fn default_database_url(&self) -> String {
+        let file: PathBuf = Path::new(self.dir).join(format!("{}.db", self.name));
+        format!("sqlite:{}", file.display())
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "migrate",
+    about = "Apply and inspect this package's migrations",
+    version
+)]
+struct RunnerCli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: RunnerCommand,
+}
+
+/// Resolves the database URL: `--database-url`, then `DATABASE_URL` (the environment, then
+/// `.env` in the project), then the project's default SQLite file.
+pub fn database_url(explicit: Option<&str>, project: &Project) -> String {
+    if let Some(url) = explicit {
+        return url.to_owned();
+    }
+    if let Ok(url) = std::env::var("DATABASE_URL") {
+        return url;
+    }
+    if let Ok(iter) = dotenvy::from_path_iter(Path::new(project.dir).join(".env")) {
+        for (key, value) in iter.flatten() {
+            if key == "DATABASE_URL" {
+                return value;
+            }
+        }
+    }
+    project.default_database_url()
+}
+
+/// What every verb gets.
+struct Context<'a> {
+    migrator: &'a Migrator,
+    url: &'a str,
+    json: bool,
+}
+
+/// The runner's `main`: parses the command line, runs the verb, prints in cargo's style.
+pub fn main(migrations: &Migrations, project: Project) -> ExitCode {
+    output::init_color();
+    let cli = RunnerCli::parse();
+    let migrator = match Migrator::from_migrations(migrations) {
+        Ok(m) => m,
+        Err(e) => {
+            output::error(e);
+            return ExitCode::from(exit_codes::INVALID_PLAN);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            output::error(format!("cannot start the async runtime: {e}"));
+            return ExitCode::from(exit_codes::MIGRATION_FAILED);
+        }
+    };
+    let url = database_url(cli.global.database_url.as_deref(), &project);
+    let cx = Context {
+        migrator: &migrator,
+        url: &url,
+        json: cli.global.format == Format::Json,
+    };
+    match runtime.block_on(run(&cx, &cli.command)) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            output::error(&e);
+            ExitCode::from(match e {
+                MigrateError::Plan(_) | MigrateError::UnsupportedUrl(_) => exit_codes::INVALID_PLAN,
+                _ => exit_codes::MIGRATION_FAILED,
+            })
+        }
+    }
+}
+
+async fn run(cx: &Context<'_>, command: &RunnerCommand) -> Result<u8, MigrateError> {
+    match command {
+        RunnerCommand::Upgrade(args) => migrate::move_to(cx, args, Direction::Up).await,
+        RunnerCommand::Downgrade(args) => migrate::move_to(cx, args, Direction::Down).await,
+        RunnerCommand::Stamp(args) => migrate::stamp(cx, args).await,
+        RunnerCommand::Repair(args) => migrate::repair(cx, args).await,
+        RunnerCommand::Current(args) => inspect::current(cx, args).await,
+        RunnerCommand::History(args) => inspect::history(cx, args).await,
+        RunnerCommand::Heads(args) => inspect::heads(cx, args),
+        RunnerCommand::Branches(args) => inspect::branches(cx, args),
+        RunnerCommand::Show(args) => inspect::show(cx, args),
+        RunnerCommand::Check(args) => check::check(cx, args),
+    }
+}
+
+/// Defines `main` for a migrations runner binary.
+///
+/// ```ignore
+/// static MIGRATIONS: schema_runtime::Migrations = schema_runtime::migrations!("migrations");
+/// schema_runtime::runner_main!(MIGRATIONS);
+/// ```
+#[macro_export]
+macro_rules! runner_main {
+    ($migrations:expr) => {
+        fn main() -> ::std::process::ExitCode {
+            $crate::cli::main(
+                &$migrations,
+                $crate::cli::Project {
+                    dir: ::core::env!("CARGO_MANIFEST_DIR"),
+                    name: ::core::env!("CARGO_PKG_NAME"),
+                },
+            )
+        }
+    };
+}

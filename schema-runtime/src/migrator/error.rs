@@ -1,0 +1,122 @@
+//! What can go wrong while migrating, each with what a person needs to act.
+
+use super::plan::{Direction, PlanError};
+
+/// What went wrong while migrating.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    /// The URL names no supported database.
+    #[error("unsupported database URL `{0}`; use postgres://, sqlite: or mysql:// (mariadb://)")]
+    UnsupportedUrl(String),
+    /// The database cannot be reached.
+    #[error("cannot connect to {url}: {source}")]
+    Connect {
+        /// URL without password.
+        url: String,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// No plan can be made.
+    #[error(transparent)]
+    Plan(Box<PlanError>),
+    /// A statement of a revision failed.
+    #[error(
+        "revision `{revision}` ({direction}) failed at statement {index} of {total}:\n    {statement}\n  {source}\n  {state}",
+        direction = direction.as_str(),
+        state = if *rolled_back {
+            "the revision was rolled back; the database and the version table are as they were before it"
+        } else {
+            "this database has no transactional DDL: the statements before it stay applied and the version table still names the previous revision; repair by hand, then run again"
+        }
+    )]
+    Statement {
+        /// Revision id.
+        revision: String,
+        /// Up or down.
+        direction: Direction,
+        /// 1-based statement number.
+        index: usize,
+        /// Statements in the revision.
+        total: usize,
+        /// The failing SQL.
+        statement: String,
+        /// The database's error.
+        #[source]
+        source: sqlx::Error,
+        /// Whether the revision's earlier statements were rolled back.
+        rolled_back: bool,
+    },
+    /// A SQLite table rebuild left rows whose foreign keys point at nothing.
+    #[error(
+        "revision `{revision}` was rolled back: after its table rebuild, rows in {} reference missing rows (PRAGMA foreign_key_check); fix the data or the foreign key, then run again",
+        tables.join(", ")
+    )]
+    ForeignKeyCheck {
+        /// Revision id.
+        revision: String,
+        /// Tables with violating rows.
+        tables: Vec<String>,
+    },
+    /// Applied revisions whose SQL changed since they ran.
+    #[error(
+        "{} applied to this database changed since it ran: {}\n  nothing was run. Applied migrations must not change: revert the edit and put the change in a new revision (`cargo schema revision -m ...`); if the edit is intended and the database already matches it, accept it with `cargo schema repair {}`",
+        if .0.len() == 1 { "a revision" } else { "revisions" },
+        .0.iter().map(|c| format!("`{}` (recorded {}, now {})", c.revision, &c.recorded[..12.min(c.recorded.len())], &c.current[..12.min(c.current.len())])).collect::<Vec<_>>().join(", "),
+        .0.iter().map(|c| c.revision.as_str()).collect::<Vec<_>>().join(" ")
+    )]
+    ChecksumMismatch(Vec<ChecksumChange>),
+    /// A step failed earlier on a database without transactional DDL and was not resolved.
+    #[error(
+        "revision `{revision}` ({direction}) failed at {failed_at} and this database has no transactional DDL: {error}\n  the statements before the failing one stayed applied, while the version table still says {heads}.\n  nothing was run. Either undo those statements by hand (`cargo schema show {revision} --dialect mysql` lists them) or finish the revision by hand and `cargo schema stamp {revision}`; then clear this failure with `cargo schema repair {revision}` and run again"
+    )]
+    UnresolvedFailure {
+        /// Revision id.
+        revision: String,
+        /// `up` or `down`.
+        direction: String,
+        /// When it failed (UTC).
+        failed_at: String,
+        /// The recorded error (statement number and message).
+        error: String,
+        /// The version rows now, as text.
+        heads: String,
+    },
+    /// The migration lock could not be taken in time.
+    #[error("another migrator has held the migration lock for more than {seconds}s; wait for it to finish or stop it, then run again")]
+    LockTimeout {
+        /// How long we waited.
+        seconds: u64,
+    },
+    /// The run cannot be made one transaction.
+    #[error("--single-transaction: {0}")]
+    SingleTransaction(String),
+    /// Another migrator moved the database during a relative move.
+    #[error(
+        "another migrator changed this database while `{target}` was being applied; run again"
+    )]
+    Concurrent {
+        /// The relative target.
+        target: String,
+    },
+    /// A bookkeeping query failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// An applied revision whose SQL changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChecksumChange {
+    /// Revision id.
+    pub revision: String,
+    /// Checksum recorded when it ran.
+    pub recorded: String,
+    /// Checksum of its SQL now.
+    pub current: String,
+}
+
+impl From<PlanError> for MigrateError {
+    fn from(e: PlanError) -> Self {
+        MigrateError::Plan(Box::new(e))
+    }
+}

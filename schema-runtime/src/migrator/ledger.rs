@@ -1,0 +1,334 @@
+//! The applied-log as a ledger: what ran with which checksum, what failed, and the operations
+//! that correct it without running migrations (`stamp`, `repair`).
+
+use std::collections::HashMap;
+
+use super::error::{ChecksumChange, MigrateError};
+use super::version_table::LogRow;
+use super::{Database, Migrator};
+use crate::Dialect;
+
+/// One row of the applied-log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    /// Revision id.
+    pub revision: String,
+    /// `up`, `down`, `stamp` or `repair`.
+    pub direction: String,
+    /// SHA-256 of the step's SQL.
+    pub checksum: String,
+    /// UTC start time.
+    pub started_at: String,
+    /// Whether it succeeded.
+    pub success: bool,
+    /// The error of a failed step.
+    pub error: Option<String>,
+}
+
+pub(super) fn now() -> String {
+    chrono::Utc::now()
+        .format("%Y-%m-%d %H:%M:%S%.6f")
+        .to_string()
+}
+
+impl Migrator {
+    /// The current version rows (empty when nothing was applied or the table does not exist).
+    pub async fn current(&self, db: &mut Database) -> Result<Vec<String>, MigrateError> {
+        if !db.table_exists(&self.version_table.version).await? {
+            return Ok(Vec::new());
+        }
+        Ok(db
+            .fetch_strings(&self.version_table.select_heads_sql(db.dialect()))
+            .await?)
+    }
+
+    /// The applied-log, oldest first.
+    pub async fn log(&self, db: &mut Database) -> Result<Vec<LogEntry>, MigrateError> {
+        if !db.table_exists(&self.version_table.log).await? {
+            return Ok(Vec::new());
+        }
+        let d = db.dialect();
+        let text = if d == Dialect::Mysql { "CHAR" } else { "TEXT" };
+        let sql = format!(
+            "SELECT revision, direction, checksum, CAST(started_at AS {text}), CAST(success AS {text}), COALESCE(error, '') FROM {} ORDER BY id",
+            d.quote(&self.version_table.log),
+        );
+        let rows = db.fetch_rows(&sql, 6).await?;
+        Ok(rows
+            .into_iter()
+            .map(|mut r| LogEntry {
+                error: Some(std::mem::take(&mut r[5])).filter(|e| !e.is_empty()),
+                success: matches!(r[4].as_str(), "1" | "true" | "t"),
+                started_at: std::mem::take(&mut r[3]),
+                checksum: std::mem::take(&mut r[2]),
+                direction: std::mem::take(&mut r[1]),
+                revision: std::mem::take(&mut r[0]),
+            })
+            .collect())
+    }
+
+    /// The checksum each revision was last recorded with (by a successful up, a stamp or a repair).
+    fn recorded_checksums(log: &[LogEntry]) -> HashMap<&str, &str> {
+        let mut recorded = HashMap::new();
+        for entry in log
+            .iter()
+            .filter(|e| e.success && matches!(e.direction.as_str(), "up" | "stamp" | "repair"))
+        {
+            recorded.insert(entry.revision.as_str(), entry.checksum.as_str());
+        }
+        recorded
+    }
+
+    /// Applied revisions whose SQL differs from what the log recorded.
+    pub(super) fn changed_checksums(
+        &self,
+        d: Dialect,
+        current: &[String],
+        log: &[LogEntry],
+    ) -> Result<Vec<ChecksumChange>, MigrateError> {
+        let recorded = Self::recorded_checksums(log);
+        if recorded.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .applied_checksums(d, current)?
+            .into_iter()
+            .filter_map(|(revision, now)| {
+                let was = recorded.get(revision.as_str())?;
+                (*was != now).then(|| ChecksumChange {
+                    revision,
+                    recorded: (*was).to_owned(),
+                    current: now,
+                })
+            })
+            .collect())
+    }
+
+    /// A failed step that a non-transactional database kept half-applied and nobody resolved.
+    pub(super) fn unresolved_failure(
+        &self,
+        d: Dialect,
+        current: &[String],
+        log: &[LogEntry],
+    ) -> Option<MigrateError> {
+        if d.transactional_ddl() {
+            return None;
+        }
+        let mut latest: HashMap<&str, &LogEntry> = HashMap::new();
+        for entry in log {
+            latest.insert(entry.revision.as_str(), entry);
+        }
+        let mut failed: Vec<&&LogEntry> = latest.values().filter(|e| !e.success).collect();
+        failed.sort_by(|a, b| a.started_at.cmp(&b.started_at));
+        failed.last().map(|e| MigrateError::UnresolvedFailure {
+            revision: e.revision.clone(),
+            direction: e.direction.clone(),
+            failed_at: e.started_at.clone(),
+            error: e.error.clone().unwrap_or_default(),
+            heads: if current.is_empty() {
+                "base".into()
+            } else {
+                current.join(", ")
+            },
+        })
+    }
+
+    pub(super) fn bookkeeping_row(
+        &self,
+        d: Dialect,
+        revision: &str,
+        direction: &str,
+        checksum: &str,
+    ) -> String {
+        let at = now();
+        self.version_table.log_sql(
+            d,
+            &LogRow {
+                revision,
+                direction,
+                checksum,
+                started_at: &at,
+                finished_at: &at,
+                duration_ms: 0,
+                success: true,
+                error: None,
+            },
+        )
+    }
+
+    /// The statements that set the version table to `targets` without running migrations.
+    /// Without `purge`, version rows of branches unrelated to the targets stay.
+    pub fn stamp_sql(
+        &self,
+        d: Dialect,
+        current: &[String],
+        targets: &[String],
+        purge: bool,
+    ) -> Result<Vec<String>, MigrateError> {
+        let graph = &self.graph;
+        let resolved: Vec<String> = graph
+            .resolve_targets(targets)
+            .map_err(crate::PlanError::from)?
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let mut wanted = resolved.clone();
+        if !purge {
+            let related = |a: &str, b: &str| {
+                graph
+                    .applied(&[a.to_owned()])
+                    .is_ok_and(|anc| anc.contains(&b))
+                    || graph
+                        .applied(&[b.to_owned()])
+                        .is_ok_and(|anc| anc.contains(&a))
+            };
+            wanted.extend(
+                current
+                    .iter()
+                    .filter(|h| graph.contains(h) && !resolved.iter().any(|t| related(h, t)))
+                    .cloned(),
+            );
+        }
+        let rows = graph.rows_for(&wanted).map_err(crate::PlanError::from)?;
+        let known: Vec<String> = current
+            .iter()
+            .filter(|h| graph.contains(h))
+            .cloned()
+            .collect();
+        let mut sql = Vec::new();
+        if purge || known.len() != current.len() {
+            sql.push(format!(
+                "DELETE FROM {}",
+                d.quote(&self.version_table.version)
+            ));
+            sql.extend(self.version_table.update_sql(d, &[], &rows));
+        } else {
+            sql.extend(self.version_table.update_sql(d, current, &rows));
+        }
+        // Record the checksums of revisions that are now taken as applied, so later edits show.
+        let before: Vec<String> = graph
+            .applied(&known)
+            .map_err(crate::PlanError::from)?
+            .into_iter()
+            .map(String::from)
+            .collect();
+        for (revision, checksum) in self.applied_checksums(d, &rows)? {
+            if !before.contains(&revision) {
+                sql.push(self.bookkeeping_row(d, &revision, "stamp", &checksum));
+            }
+        }
+        Ok(sql)
+    }
+
+    /// Sets the version table to `targets` without running any migration (`cargo schema stamp`).
+    /// Returns the new version rows.
+    pub async fn stamp(
+        &self,
+        db: &mut Database,
+        targets: &[String],
+        purge: bool,
+    ) -> Result<Vec<String>, MigrateError> {
+        self.lock(db).await?;
+        let result = self.stamp_locked(db, targets, purge).await;
+        self.unlock(db, result).await
+    }
+
+    async fn stamp_locked(
+        &self,
+        db: &mut Database,
+        targets: &[String],
+        purge: bool,
+    ) -> Result<Vec<String>, MigrateError> {
+        self.ensure_tables(db).await?;
+        let current = self.current(db).await?;
+        let sql = self.stamp_sql(db.dialect(), &current, targets, purge)?;
+        self.run_in_transaction(db, &sql).await?;
+        self.current(db).await
+    }
+
+    /// Accepts the current SQL of applied revisions (all whose checksum changed when `revisions`
+    /// is empty) and clears unresolved failures of those revisions. Returns what was repaired.
+    pub async fn repair(
+        &self,
+        db: &mut Database,
+        revisions: &[String],
+    ) -> Result<Vec<String>, MigrateError> {
+        self.lock(db).await?;
+        let result = self.repair_locked(db, revisions).await;
+        self.unlock(db, result).await
+    }
+
+    async fn repair_locked(
+        &self,
+        db: &mut Database,
+        revisions: &[String],
+    ) -> Result<Vec<String>, MigrateError> {
+        let d = db.dialect();
+        self.ensure_tables(db).await?;
+        let current = self.current(db).await?;
+        let log = self.log(db).await?;
+        let wanted: Vec<String> = revisions
+            .iter()
+            .map(|r| self.graph.resolve(r).map(String::from))
+            .collect::<Result<_, _>>()
+            .map_err(crate::PlanError::from)?;
+        let checksums: HashMap<String, String> =
+            self.applied_checksums(d, &current)?.into_iter().collect();
+        let mut latest: HashMap<&str, &LogEntry> = HashMap::new();
+        for entry in &log {
+            latest.insert(entry.revision.as_str(), entry);
+        }
+        let mut repaired: Vec<String> = Vec::new();
+        // Failed steps: mark resolved.
+        for (revision, entry) in &latest {
+            if !entry.success && (wanted.is_empty() || wanted.iter().any(|w| w == revision)) {
+                repaired.push((*revision).to_owned());
+            }
+        }
+        // Changed checksums: accept the current ones.
+        for change in self.changed_checksums(d, &current, &log)? {
+            if (wanted.is_empty() || wanted.contains(&change.revision))
+                && !repaired.contains(&change.revision)
+            {
+                repaired.push(change.revision);
+            }
+        }
+        // An explicitly named applied revision is re-recorded even without a difference.
+        for w in &wanted {
+            if checksums.contains_key(w) && !repaired.contains(w) {
+                repaired.push(w.clone());
+            }
+        }
+        let sql: Vec<String> = repaired
+            .iter()
+            .map(|r| {
+                let checksum = checksums
+                    .get(r)
+                    .cloned()
+                    .unwrap_or_else(|| latest[r.as_str()].checksum.clone());
+                self.bookkeeping_row(d, r, "repair", &checksum)
+            })
+            .collect();
+        self.run_in_transaction(db, &sql).await?;
+        Ok(repaired)
+    }
+
+    async fn run_in_transaction(
+        &self,
+        db: &mut Database,
+        sql: &[String],
+    ) -> Result<(), MigrateError> {
+        if sql.is_empty() {
+            return Ok(());
+        }
+        db.execute("BEGIN").await?;
+        for statement in sql {
+            if let Err(e) = db.execute(statement).await {
+                db.execute("ROLLBACK").await?;
+                return Err(e.into());
+            }
+        }
+        db.execute("COMMIT").await?;
+        Ok(())
+    }
+}
