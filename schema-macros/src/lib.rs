@@ -12,6 +12,7 @@ mod errors;
 mod expand;
 mod fallback;
 mod graph;
+mod model;
 mod valid;
 
 use proc_macro::TokenStream;
@@ -56,4 +57,39 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
 pub fn migrations(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as collect::Input);
     collect::migrations(&input).into()
+}
+
+/// Describes a table with a Rust struct: `#[derive(Model)]`, one field per column.
+///
+/// ```ignore
+/// #[derive(Model)]
+/// #[model(table = "users", index = ["name"], check = "karma_nonnegative: karma >= 0")]
+/// struct User {
+///     #[model(primary_key, identity)]
+///     id: i64,
+///     #[model(length = 255, unique)]
+///     email: String,
+///     name: Option<String>,
+///     #[model(default = 0)]
+///     karma: i32,
+///     #[model(references = "teams.id", on_delete = "cascade")]
+///     team_id: Option<i64>,
+/// }
+/// ```
+///
+/// The column type follows the field's Rust type (`i64` BigInt, `String` Text or `String(n)`
+/// with `length`, `Option<T>` nullable, chrono / time / uuid / serde_json / rust_decimal types
+/// by name, `#[derive(ModelEnum)]` enums, `sql_type = "CITEXT"` for anything else).
+#[proc_macro_derive(Model, attributes(model))]
+pub fn derive_model(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    model::derive_model(&input).unwrap_or_else(syn::Error::into_compile_error).into()
+}
+
+/// An enum type (PostgreSQL `CREATE TYPE .. AS ENUM`, MySQL inline `ENUM`) from a Rust enum of
+/// unit variants; values are the variants in snake_case unless `#[model(rename = "..")]`.
+#[proc_macro_derive(ModelEnum, attributes(model))]
+pub fn derive_model_enum(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    model::derive_model_enum(&input).unwrap_or_else(syn::Error::into_compile_error).into()
 }

@@ -6,11 +6,13 @@
 
 #![warn(missing_docs)]
 
+pub mod autogen;
 #[cfg(feature = "cli-args")]
 pub mod cli;
 pub mod dialect;
 pub mod graph;
 pub mod migrator;
+pub mod model;
 pub mod naming;
 pub mod ops;
 pub mod revision;
@@ -30,7 +32,7 @@ pub use revision::{Migrations, Revision, RevisionDef};
 pub use state::{Schema, StateError, Table};
 pub use types::{ServerDefault, Type, Value};
 
-pub use schema_macros::{migration, migrations};
+pub use schema_macros::{migration, migrations, Model, ModelEnum};
 
 /// Paths that macro-generated code names; not part of the public API.
 #[doc(hidden)]
@@ -45,4 +47,5 @@ pub mod prelude {
     pub use crate::row;
     pub use crate::types::{Type, Value};
     pub use schema_macros::migration;
+    pub use schema_macros::{Model, ModelEnum};
 }

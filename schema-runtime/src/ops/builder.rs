@@ -537,6 +537,28 @@ impl TableBuilder {
         self
     }
 
+    /// A unique constraint with an explicit name.
+    pub fn unique_named<I, S>(&mut self, name: &str, columns: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.def.uniques.push(KeyDef {
+            name: name.to_owned(),
+            columns: strings(columns),
+        });
+        self
+    }
+
+    /// A check constraint with an explicit, full name (no naming convention).
+    pub fn check_named(&mut self, name: &str, expr: &str) -> &mut Self {
+        self.def.checks.push(CheckDef {
+            name: name.to_owned(),
+            expr: expr.to_owned(),
+        });
+        self
+    }
+
     /// A check constraint (`name` expands through the naming convention's `ck` template).
     pub fn check(&mut self, name: &str, expr: &str) -> &mut Self {
         self.def.checks.push(CheckDef {

@@ -1,0 +1,548 @@
+//! Ops as the Rust source of a migration body, written with the same builder calls a person
+//! would write, so a generated revision reads like a hand-written one.
+
+use std::fmt::Write;
+
+use crate::naming::NamingConvention;
+use crate::ops::{
+    AlterColumn, Constraint, EnumPosition, FkAction, ForeignKeyDef, IndexDef, Op, SetValue,
+    TableDef,
+};
+use crate::types::{ServerDefault, Type, Value};
+
+use super::Change;
+
+fn lit(s: &str) -> String {
+    format!("{s:?}")
+}
+
+fn list(items: &[String]) -> String {
+    format!(
+        "[{}]",
+        items.iter().map(|i| lit(i)).collect::<Vec<_>>().join(", ")
+    )
+}
+
+fn rust_type(ty: &Type) -> String {
+    match ty {
+        Type::Numeric(p, s) => format!("Type::Numeric({p}, {s})"),
+        Type::String(n) => format!("Type::String({n})"),
+        Type::Custom(s) => format!("Type::custom({})", lit(s)),
+        Type::Enum(s) => format!("Type::enumeration({})", lit(s)),
+        other => format!("Type::{other:?}"),
+    }
+}
+
+fn rust_value(v: &Value) -> String {
+    match v {
+        Value::Null => "Value::Null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => {
+            let s = f.to_string();
+            if s.contains(['.', 'e', 'E', 'N', 'i']) {
+                s
+            } else {
+                format!("{s}.0")
+            }
+        }
+        Value::Str(s) => lit(s),
+    }
+}
+
+fn action(a: FkAction) -> String {
+    format!("FkAction::{a:?}")
+}
+
+fn default_call(prefix: &str, default: &ServerDefault) -> String {
+    match default {
+        ServerDefault::Value(v) => format!(".{prefix}default({})", rust_value(v)),
+        ServerDefault::Now => format!(".{prefix}default_now()"),
+        ServerDefault::Expr(e) => format!(".{prefix}default_expr({})", lit(e)),
+    }
+}
+
+fn fk_options(fk: &ForeignKeyDef) -> String {
+    let mut s = String::new();
+    if let Some(a) = fk.on_delete {
+        let _ = write!(s, ".on_delete({})", action(a));
+    }
+    if let Some(a) = fk.on_update {
+        let _ = write!(s, ".on_update({})", action(a));
+    }
+    s
+}
+
+/// Renders `changes` as the statements of a migration function body (indented four spaces),
+/// with each change's note as a comment above it.
+///
+/// ```
+/// use schema_runtime::prelude::*;
+/// use schema_runtime::autogen::{render_ops, Change};
+/// use schema_runtime::NamingConvention;
+///
+/// let mut op = Ops::new();
+/// op.add_column("users", "bio", Type::Text);
+/// let changes: Vec<Change> = op.into_ops().into_iter().map(|op| Change { op, note: None }).collect();
+/// assert_eq!(render_ops(&changes, &NamingConvention::default()), "    op.add_column(\"users\", \"bio\", Type::Text);\n");
+/// ```
+pub fn render_ops(changes: &[Change], naming: &NamingConvention) -> String {
+    let mut out = String::new();
+    for change in changes {
+        if let Some(note) = &change.note {
+            for line in note.split('\n') {
+                let _ = writeln!(out, "    // NOTE: {line}");
+            }
+        }
+        out.push_str(&render_op(&change.op, naming));
+    }
+    out
+}
+
+fn render_op(op: &Op, naming: &NamingConvention) -> String {
+    let stmt = |s: String| format!("    {s};\n");
+    match op {
+        Op::CreateTable { def, if_not_exists } => create_table(def, *if_not_exists, naming),
+        Op::DropTable { table, if_exists } => stmt(format!(
+            "op.drop_table({}){}",
+            lit(table),
+            if *if_exists { ".if_exists()" } else { "" }
+        )),
+        Op::RenameTable { from, to } => {
+            stmt(format!("op.rename_table({}, {})", lit(from), lit(to)))
+        }
+        Op::SetTableComment { table, comment } => stmt(format!(
+            "op.set_table_comment({}, {})",
+            lit(table),
+            comment
+                .as_ref()
+                .map(|c| format!("Some({})", lit(c)))
+                .unwrap_or_else(|| "None".into())
+        )),
+        Op::AddColumn {
+            table,
+            column,
+            unique,
+            foreign_key,
+        } => {
+            let mut s = format!(
+                "op.add_column({}, {}, {})",
+                lit(table),
+                lit(&column.name),
+                rust_type(&column.ty)
+            );
+            if !column.nullable && !column.identity {
+                s.push_str(".not_null()");
+            }
+            if column.identity {
+                s.push_str(".identity()");
+            }
+            if let Some(d) = &column.default {
+                s.push_str(&default_call("", d));
+            }
+            if let Some(c) = &column.comment {
+                let _ = write!(s, ".comment({})", lit(c));
+            }
+            if unique.is_some() {
+                s.push_str(".unique()");
+            }
+            if let Some(fk) = foreign_key {
+                let _ = write!(
+                    s,
+                    ".references({}, {}){}",
+                    lit(&fk.ref_table),
+                    lit(&fk.ref_columns[0]),
+                    fk_options(fk)
+                );
+            }
+            stmt(s)
+        }
+        Op::DropColumn { table, column } => {
+            stmt(format!("op.drop_column({}, {})", lit(table), lit(column)))
+        }
+        Op::AlterColumn(alter) => stmt(alter_column(alter)),
+        Op::CreateIndex {
+            index,
+            concurrently,
+            if_not_exists,
+        } => {
+            let mut s = create_index(index, naming);
+            if *concurrently {
+                s.push_str(".concurrently()");
+            }
+            if *if_not_exists {
+                s.push_str(".if_not_exists()");
+            }
+            stmt(s)
+        }
+        Op::DropIndex {
+            name,
+            concurrently,
+            if_exists,
+        } => stmt(format!(
+            "op.drop_index({}){}{}",
+            lit(name),
+            if *concurrently { ".concurrently()" } else { "" },
+            if *if_exists { ".if_exists()" } else { "" }
+        )),
+        Op::AddConstraint { table, constraint } => stmt(add_constraint(table, constraint, naming)),
+        Op::DropConstraint { table, name } => {
+            stmt(format!("op.drop_constraint({}, {})", lit(table), lit(name)))
+        }
+        Op::CreateEnum(e) => stmt(format!(
+            "op.create_enum({}, {})",
+            lit(&e.name),
+            list(&e.values)
+        )),
+        Op::DropEnum { name } => stmt(format!("op.drop_enum({})", lit(name))),
+        Op::AddEnumValue {
+            name,
+            value,
+            position,
+        } => stmt(format!(
+            "op.add_enum_value({}, {}){}",
+            lit(name),
+            lit(value),
+            match position {
+                Some(EnumPosition::Before(v)) => format!(".before({})", lit(v)),
+                Some(EnumPosition::After(v)) => format!(".after({})", lit(v)),
+                None => String::new(),
+            }
+        )),
+        Op::RenameEnumValue { name, from, to } => stmt(format!(
+            "op.rename_enum_value({}, {}, {})",
+            lit(name),
+            lit(from),
+            lit(to)
+        )),
+        Op::DropEnumValue { name, value } => {
+            stmt(format!("op.drop_enum_value({}, {})", lit(name), lit(value)))
+        }
+        Op::BulkInsert {
+            table,
+            columns,
+            rows,
+        }
+        | Op::DeleteRows {
+            table,
+            columns,
+            rows,
+        } => {
+            let verb = if matches!(op, Op::BulkInsert { .. }) {
+                "bulk_insert"
+            } else {
+                "delete_rows"
+            };
+            let rows: Vec<String> = rows
+                .iter()
+                .map(|r| {
+                    format!(
+                        "row![{}]",
+                        r.iter().map(rust_value).collect::<Vec<_>>().join(", ")
+                    )
+                })
+                .collect();
+            stmt(format!(
+                "op.{verb}({}, {}, [{}])",
+                lit(table),
+                list(columns),
+                rows.join(", ")
+            ))
+        }
+        Op::Update {
+            table,
+            set,
+            predicate,
+        } => {
+            let mut s = format!("op.update({})", lit(table));
+            for (column, value) in set {
+                match value {
+                    SetValue::Value(v) => {
+                        let _ = write!(s, ".set({}, {})", lit(column), rust_value(v));
+                    }
+                    SetValue::Expr(e) => {
+                        let _ = write!(s, ".set_expr({}, {})", lit(column), lit(e));
+                    }
+                }
+            }
+            if let Some(p) = predicate {
+                let _ = write!(s, ".filter({})", lit(p));
+            }
+            stmt(s)
+        }
+        Op::Sql(raw) => {
+            let text = |t: &crate::ops::SqlText| {
+                let field = |name: &str, v: &Option<String>| {
+                    v.as_ref()
+                        .map(|v| format!("{name}: Some({}.into()), ", lit(v)))
+                };
+                let fields: String = [
+                    field("portable", &t.portable),
+                    field("postgres", &t.postgres),
+                    field("sqlite", &t.sqlite),
+                    field("mysql", &t.mysql),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                format!("SqlText {{ {fields}..SqlText::default() }}")
+            };
+            let mut s = format!("op.sql({})", text(&raw.up));
+            if let Some(down) = &raw.down {
+                let _ = write!(s, ".reverse_with({})", text(down));
+            }
+            stmt(s)
+        }
+    }
+}
+
+fn alter_column(alter: &AlterColumn) -> String {
+    let mut s = format!(
+        "op.alter_column({}, {})",
+        lit(&alter.table),
+        lit(&alter.column)
+    );
+    if let Some(ty) = &alter.ty {
+        match &alter.using {
+            Some(using) => {
+                let _ = write!(s, ".set_type_using({}, {})", rust_type(ty), lit(using));
+            }
+            None => {
+                let _ = write!(s, ".set_type({})", rust_type(ty));
+            }
+        }
+    }
+    match alter.nullable {
+        Some(true) => s.push_str(".set_nullable()"),
+        Some(false) => s.push_str(".set_not_null()"),
+        None => {}
+    }
+    match &alter.default {
+        Some(Some(d)) => s.push_str(&default_call("set_", d)),
+        Some(None) => s.push_str(".drop_default()"),
+        None => {}
+    }
+    if let Some(comment) = &alter.comment {
+        let _ = write!(
+            s,
+            ".set_comment({})",
+            comment
+                .as_ref()
+                .map(|c| format!("Some({})", lit(c)))
+                .unwrap_or_else(|| "None".into())
+        );
+    }
+    if let Some(identity) = alter.identity {
+        let _ = write!(s, ".set_identity({identity})");
+    }
+    if let Some(new) = &alter.rename {
+        let _ = write!(s, ".rename_to({})", lit(new));
+    }
+    s
+}
+
+fn create_index(index: &IndexDef, naming: &NamingConvention) -> String {
+    let mut s = format!(
+        "op.create_index({}, {})",
+        lit(&index.table),
+        list(&index.columns)
+    );
+    if index.unique {
+        s.push_str(".unique()");
+    }
+    for e in &index.expressions {
+        let _ = write!(s, ".expression({})", lit(e));
+    }
+    if let Some(p) = &index.predicate {
+        let _ = write!(s, ".filter({})", lit(p));
+    }
+    if !index.include.is_empty() {
+        let _ = write!(s, ".include({})", list(&index.include));
+    }
+    if index.name != naming.index(&index.table, &index.columns) {
+        let _ = write!(s, ".name({})", lit(&index.name));
+    }
+    s
+}
+
+/// The short name a check was given, when the naming convention turns it into the full one.
+fn check_short_name<'a>(table: &str, full: &'a str, naming: &NamingConvention) -> Option<&'a str> {
+    (1..=full.len())
+        .filter(|&i| full.is_char_boundary(i))
+        .map(|i| &full[full.len() - i..])
+        .find(|short| naming.check(table, short) == full)
+}
+
+fn add_constraint(table: &str, constraint: &Constraint, naming: &NamingConvention) -> String {
+    let named = |s: String, conventional: bool, name: &str| {
+        if conventional {
+            s
+        } else {
+            format!("{s}.name({})", lit(name))
+        }
+    };
+    match constraint {
+        Constraint::PrimaryKey(k) => named(
+            format!(
+                "op.create_primary_key({}, {})",
+                lit(table),
+                list(&k.columns)
+            ),
+            k.name == naming.primary_key(table),
+            &k.name,
+        ),
+        Constraint::Unique(k) => named(
+            format!("op.create_unique({}, {})", lit(table), list(&k.columns)),
+            k.name == naming.unique(table, &k.columns),
+            &k.name,
+        ),
+        Constraint::Check(ck) => match check_short_name(table, &ck.name, naming) {
+            Some(short) => format!(
+                "op.create_check({}, {}, {})",
+                lit(table),
+                lit(short),
+                lit(&ck.expr)
+            ),
+            None => format!(
+                "op.create_check({}, {}, {}).name({})",
+                lit(table),
+                lit(&ck.name),
+                lit(&ck.expr),
+                lit(&ck.name)
+            ),
+        },
+        Constraint::ForeignKey(fk) => {
+            let mut s = format!(
+                "op.create_foreign_key({}, {}, {}, {}){}",
+                lit(table),
+                list(&fk.columns),
+                lit(&fk.ref_table),
+                list(&fk.ref_columns),
+                fk_options(fk)
+            );
+            if let Some(d) = fk.deferrable {
+                let _ = write!(s, ".deferrable(Deferrable::{d:?})");
+            }
+            named(
+                s,
+                fk.name == naming.foreign_key(table, &fk.columns, &fk.ref_table),
+                &fk.name,
+            )
+        }
+    }
+}
+
+fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) -> String {
+    let table = &def.name;
+    let mut body = String::new();
+    let single = |cols: &[String], name: &str| cols.len() == 1 && cols[0] == name;
+    let pk = def.primary_key.as_ref();
+    let pk_inline = pk.is_some_and(|k| k.name == naming.primary_key(table));
+    let mut table_level = Vec::new();
+    for column in &def.columns {
+        let mut s = format!("t.column({}, {})", lit(&column.name), rust_type(&column.ty));
+        let in_pk = pk.is_some_and(|k| k.columns.contains(&column.name));
+        if in_pk && pk_inline {
+            s.push_str(".primary_key()");
+        }
+        if column.identity {
+            s.push_str(".identity()");
+        }
+        if !column.nullable && !column.identity && !(in_pk && pk_inline) {
+            s.push_str(".not_null()");
+        }
+        if let Some(d) = &column.default {
+            s.push_str(&default_call("", d));
+        }
+        if let Some(c) = &column.comment {
+            let _ = write!(s, ".comment({})", lit(c));
+        }
+        if def
+            .uniques
+            .iter()
+            .any(|k| single(&k.columns, &column.name) && k.name == naming.unique(table, &k.columns))
+        {
+            s.push_str(".unique()");
+        }
+        if let Some(fk) = def.foreign_keys.iter().find(|fk| {
+            single(&fk.columns, &column.name)
+                && fk.deferrable.is_none()
+                && fk.name == naming.foreign_key(table, &fk.columns, &fk.ref_table)
+        }) {
+            let _ = write!(
+                s,
+                ".references({}, {}){}",
+                lit(&fk.ref_table),
+                lit(&fk.ref_columns[0]),
+                fk_options(fk)
+            );
+        }
+        let _ = writeln!(body, "        {s};");
+    }
+    if let Some(k) = pk.filter(|_| !pk_inline) {
+        table_level.push(format!("t.primary_key({})", list(&k.columns)));
+        table_level.push(format!("t.primary_key_name({})", lit(&k.name)));
+    }
+    for k in &def.uniques {
+        let inline = k.columns.len() == 1 && k.name == naming.unique(table, &k.columns);
+        if inline {
+            continue;
+        }
+        if k.name == naming.unique(table, &k.columns) {
+            table_level.push(format!("t.unique({})", list(&k.columns)));
+        } else {
+            table_level.push(format!(
+                "t.unique_named({}, {})",
+                lit(&k.name),
+                list(&k.columns)
+            ));
+        }
+    }
+    for fk in &def.foreign_keys {
+        let inline = fk.columns.len() == 1
+            && fk.deferrable.is_none()
+            && fk.name == naming.foreign_key(table, &fk.columns, &fk.ref_table);
+        if inline {
+            continue;
+        }
+        let mut s = format!(
+            "t.foreign_key({}, {}, {}){}",
+            list(&fk.columns),
+            lit(&fk.ref_table),
+            list(&fk.ref_columns),
+            fk_options(fk)
+        );
+        if let Some(d) = fk.deferrable {
+            let _ = write!(s, ".deferrable(Deferrable::{d:?})");
+        }
+        if fk.name != naming.foreign_key(table, &fk.columns, &fk.ref_table) {
+            let _ = write!(s, ".name({})", lit(&fk.name));
+        }
+        table_level.push(s);
+    }
+    for ck in &def.checks {
+        match check_short_name(table, &ck.name, naming) {
+            Some(short) => table_level.push(format!("t.check({}, {})", lit(short), lit(&ck.expr))),
+            None => table_level.push(format!(
+                "t.check_named({}, {})",
+                lit(&ck.name),
+                lit(&ck.expr)
+            )),
+        }
+    }
+    if let Some(c) = &def.comment {
+        table_level.push(format!("t.comment({})", lit(c)));
+    }
+    for s in table_level {
+        let _ = writeln!(body, "        {s};");
+    }
+    format!(
+        "    op.create_table({}, |t| {{\n{body}    }}){};\n",
+        lit(table),
+        if if_not_exists {
+            ".if_not_exists()"
+        } else {
+            ""
+        }
+    )
+}

@@ -1,0 +1,9 @@
+//! Autogenerate: the diff between two schemas as ops (`diff.rs`), and those ops as the Rust
+//! source of a migration (`codegen.rs`). Either schema can come from replaying the migrations,
+//! from models, or from a live database, so no database is needed to autogenerate.
+
+mod codegen;
+mod diff;
+
+pub use codegen::render_ops;
+pub use diff::{diff, Change, DiffOptions};
