@@ -2,6 +2,8 @@
 //! a dialect-neutral dump of a live schema read from the catalogs.
 
 use std::collections::BTreeMap;
+pub mod shop;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use schema_runtime::{Database, Dialect};
