@@ -68,6 +68,9 @@ pub enum RunnerCommand {
     Stamp(StampArgs),
     /// Accept the current SQL of applied revisions whose source was edited on purpose, and clear failed-step records.
     Repair(RepairArgs),
+    /// Diff the models against the migrations (or a live database) and print the ops of a new revision.
+    #[command(hide = true)]
+    Autogenerate(AutogenerateArgs),
 }
 
 /// `current` arguments.
@@ -161,3 +164,7 @@ pub struct ShowArgs {
     #[arg(long, value_enum, default_value = "sqlite")]
     pub dialect: DialectArg,
 }
+
+/// `autogenerate` arguments (run by `cargo schema revision --autogenerate`).
+#[derive(Debug, Clone, Args)]
+pub struct AutogenerateArgs {}

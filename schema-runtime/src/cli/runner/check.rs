@@ -5,22 +5,27 @@ use crate::cli::args::CheckArgs;
 use crate::migrator::MigrateError;
 use crate::Dialect;
 
-pub(super) fn check(cx: &Context<'_>, args: &CheckArgs) -> Result<u8, MigrateError> {
+pub(super) async fn check(cx: &Context<'_>, args: &CheckArgs) -> Result<u8, MigrateError> {
     let dialects: Vec<Dialect> = if args.dialect.is_empty() {
         Dialect::ALL.to_vec()
     } else {
         args.dialect.iter().map(|&d| d.into()).collect()
     };
-    let errors = cx.migrator.check(&dialects);
+    let mut errors: Vec<String> = cx
+        .migrator
+        .check(&dialects)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    errors.extend(super::autogen::model_drift(cx)?);
     let names = dialects
         .iter()
         .map(|d| d.name())
         .collect::<Vec<_>>()
         .join(", ");
     if cx.json {
-        let problems: Vec<String> = errors.iter().map(ToString::to_string).collect();
         output::data(
-            serde_json::json!({ "revisions": cx.migrator.graph().len(), "dialects": names, "problems": problems }),
+            serde_json::json!({ "revisions": cx.migrator.graph().len(), "dialects": names, "problems": errors }),
         );
     } else {
         for e in &errors {

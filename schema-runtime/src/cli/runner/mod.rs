@@ -3,6 +3,7 @@
 //! One verb family per file: `migrate.rs` (upgrade, downgrade, stamp, repair, offline SQL),
 //! `inspect.rs` (current, history, heads, branches, show), `check.rs`.
 
+mod autogen;
 mod check;
 mod inspect;
 mod migrate;
@@ -71,12 +72,22 @@ pub fn database_url(explicit: Option<&str>, project: &Project) -> String {
 /// What every verb gets.
 struct Context<'a> {
     migrator: &'a Migrator,
+    models: Option<&'a crate::model::ModelSet>,
     url: &'a str,
     json: bool,
 }
 
 /// The runner's `main`: parses the command line, runs the verb, prints in cargo's style.
 pub fn main(migrations: &Migrations, project: Project) -> ExitCode {
+    main_with_models(migrations, None, project)
+}
+
+/// [`main`] for a package that also describes its schema with models (autogenerate, `check`).
+pub fn main_with_models(
+    migrations: &Migrations,
+    models: Option<&crate::model::ModelSet>,
+    project: Project,
+) -> ExitCode {
     output::init_color();
     let cli = RunnerCli::parse();
     let migrator = match Migrator::from_migrations(migrations) {
@@ -99,6 +110,7 @@ pub fn main(migrations: &Migrations, project: Project) -> ExitCode {
     let url = database_url(cli.global.database_url.as_deref(), &project);
     let cx = Context {
         migrator: &migrator,
+        models,
         url: &url,
         json: cli.global.format == Format::Json,
     };
@@ -125,7 +137,8 @@ async fn run(cx: &Context<'_>, command: &RunnerCommand) -> Result<u8, MigrateErr
         RunnerCommand::Heads(args) => inspect::heads(cx, args),
         RunnerCommand::Branches(args) => inspect::branches(cx, args),
         RunnerCommand::Show(args) => inspect::show(cx, args),
-        RunnerCommand::Check(args) => check::check(cx, args),
+        RunnerCommand::Check(args) => check::check(cx, args).await,
+        RunnerCommand::Autogenerate(args) => autogen::autogenerate(cx, args).await,
     }
 }
 
@@ -137,6 +150,18 @@ async fn run(cx: &Context<'_>, command: &RunnerCommand) -> Result<u8, MigrateErr
 /// ```
 #[macro_export]
 macro_rules! runner_main {
+    ($migrations:expr, models = $models:expr $(,)?) => {
+        fn main() -> ::std::process::ExitCode {
+            $crate::cli::main_with_models(
+                &$migrations,
+                ::core::option::Option::Some(&$models),
+                $crate::cli::Project {
+                    dir: ::core::env!("CARGO_MANIFEST_DIR"),
+                    name: ::core::env!("CARGO_PKG_NAME"),
+                },
+            )
+        }
+    };
     ($migrations:expr) => {
         fn main() -> ::std::process::ExitCode {
             $crate::cli::main(
