@@ -73,6 +73,11 @@ pub(super) fn model_drift(cx: &Context<'_>) -> Result<Vec<String>, MigrateError>
     let current = cx.migrator.schema_at(&heads).map_err(PlanError::from)?;
     Ok(diff(&current, &target, &DiffOptions::default())
         .into_iter()
-        .map(|c| format!("the models differ from the migrations: {} is missing (run `cargo schema revision --autogenerate -m ...`)", c.op.describe()))
+        .map(|c| {
+            format!(
+                "the models and the migrations disagree: the migrations lack {}; write it with `cargo schema revision --autogenerate -m \"...\"`",
+                c.op.describe()
+            )
+        })
         .collect())
 }
