@@ -4,6 +4,7 @@
 use crate::ops::{Constraint, EnumDef, Op, Ops, TableDef};
 use crate::state::{Schema, StateError};
 use crate::types::Type;
+use crate::NamingConvention;
 
 /// A table described by a Rust struct; `#[derive(Model)]` implements it.
 pub trait Model {
@@ -98,12 +99,26 @@ pub struct ModelError {
 #[derive(Debug, Clone, Copy)]
 pub struct ModelSet {
     models: &'static [(fn(&mut Ops), fn() -> Vec<EnumDef>)],
+    naming: &'static NamingConvention,
 }
+
+static DEFAULT_NAMING: NamingConvention = NamingConvention::DEFAULT;
 
 impl ModelSet {
     /// Wraps the models that [`models!`](crate::models) lists.
     pub const fn from_static(models: &'static [(fn(&mut Ops), fn() -> Vec<EnumDef>)]) -> Self {
-        ModelSet { models }
+        ModelSet {
+            models,
+            naming: &DEFAULT_NAMING,
+        }
+    }
+
+    /// Names unnamed indexes and constraints with `naming` (use the migrations' convention).
+    pub const fn with_naming(self, naming: &'static NamingConvention) -> Self {
+        ModelSet {
+            models: self.models,
+            naming,
+        }
     }
 
     /// The ops that build the models' schema from nothing: enum types, then tables in foreign
@@ -118,7 +133,7 @@ impl ModelSet {
                     enums.push(e);
                 }
             }
-            let mut ops = Ops::new();
+            let mut ops = Ops::with_naming(self.naming.clone());
             define(&mut ops);
             for op in ops.into_ops() {
                 match op {

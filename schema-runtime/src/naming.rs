@@ -1,6 +1,8 @@
 //! Naming conventions: every index and constraint gets a stable name, so that a later
 //! `drop_index`, a downgrade or a diff can find it again.
 
+use std::borrow::Cow;
+
 use sha2::{Digest, Sha256};
 
 /// The longest identifier every supported dialect accepts (PostgreSQL truncates at 63 bytes,
@@ -16,33 +18,49 @@ pub const MAX_IDENTIFIER_LEN: usize = 63;
 /// assert_eq!(naming.index("posts", &["author_id", "created_at"]), "ix_posts_author_id_created_at");
 /// assert_eq!(naming.primary_key("posts"), "pk_posts");
 /// ```
+///
+/// A package configures its own convention once, for its migrations and models alike:
+///
+/// ```
+/// use std::borrow::Cow;
+/// use schema_runtime::{Migrations, NamingConvention};
+///
+/// static NAMING: NamingConvention =
+///     NamingConvention { ix: Cow::Borrowed("idx_%(table_name)s_%(column_0_N_name)s"), ..NamingConvention::DEFAULT };
+/// static MIGRATIONS: Migrations = Migrations::from_static(&[]).with_naming(&NAMING);
+/// assert_eq!(MIGRATIONS.naming().index("posts", &["slug"]), "idx_posts_slug");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamingConvention {
     /// Template for indexes.
-    pub ix: String,
+    pub ix: Cow<'static, str>,
     /// Template for unique constraints.
-    pub uq: String,
+    pub uq: Cow<'static, str>,
     /// Template for foreign keys.
-    pub fk: String,
+    pub fk: Cow<'static, str>,
     /// Template for check constraints.
-    pub ck: String,
+    pub ck: Cow<'static, str>,
     /// Template for primary keys.
-    pub pk: String,
+    pub pk: Cow<'static, str>,
 }
 
 impl Default for NamingConvention {
     fn default() -> Self {
-        NamingConvention {
-            ix: "ix_%(table_name)s_%(column_0_N_name)s".into(),
-            uq: "uq_%(table_name)s_%(column_0_N_name)s".into(),
-            fk: "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s".into(),
-            ck: "ck_%(table_name)s_%(constraint_name)s".into(),
-            pk: "pk_%(table_name)s".into(),
-        }
+        NamingConvention::DEFAULT
     }
 }
 
 impl NamingConvention {
+    /// Alembic's recommended convention: `ix_<table>_<columns>`, `uq_<table>_<columns>`,
+    /// `fk_<table>_<columns>_<referred table>`, `ck_<table>_<name>`, `pk_<table>`.
+    pub const DEFAULT: NamingConvention = NamingConvention {
+        ix: Cow::Borrowed("ix_%(table_name)s_%(column_0_N_name)s"),
+        uq: Cow::Borrowed("uq_%(table_name)s_%(column_0_N_name)s"),
+        fk: Cow::Borrowed("fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s"),
+        ck: Cow::Borrowed("ck_%(table_name)s_%(constraint_name)s"),
+        pk: Cow::Borrowed("pk_%(table_name)s"),
+    };
+
     /// The name of an index on `columns` of `table`.
     pub fn index(&self, table: &str, columns: &[impl AsRef<str>]) -> String {
         render(&self.ix, table, columns, "", "")

@@ -141,12 +141,31 @@ impl Revision {
 #[derive(Debug, Clone, Copy)]
 pub struct Migrations {
     defs: &'static [RevisionDef],
+    naming: &'static NamingConvention,
 }
+
+static DEFAULT_NAMING: NamingConvention = NamingConvention::DEFAULT;
 
 impl Migrations {
     /// Wraps the revisions that the collector gathered.
     pub const fn from_static(defs: &'static [RevisionDef]) -> Self {
-        Migrations { defs }
+        Migrations {
+            defs,
+            naming: &DEFAULT_NAMING,
+        }
+    }
+
+    /// Names unnamed indexes and constraints of these migrations with `naming`.
+    pub const fn with_naming(self, naming: &'static NamingConvention) -> Self {
+        Migrations {
+            defs: self.defs,
+            naming,
+        }
+    }
+
+    /// The naming convention of these migrations.
+    pub fn naming(&self) -> &'static NamingConvention {
+        self.naming
     }
 
     /// The registered revisions, in file order.

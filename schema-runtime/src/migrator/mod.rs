@@ -52,6 +52,7 @@ pub struct Migrator {
     by_id: HashMap<String, usize>,
     graph: RevisionGraph,
     version_table: VersionTable,
+    naming: NamingConvention,
 }
 
 impl Migrator {
@@ -73,18 +74,26 @@ impl Migrator {
             by_id,
             graph,
             version_table: VersionTable::default(),
+            naming: NamingConvention::default(),
         })
     }
 
     /// A migrator over the revisions that [`migrations!`](crate::migrations) embedded.
     pub fn from_migrations(migrations: &Migrations) -> Result<Self, crate::graph::GraphError> {
-        Self::new(migrations.load(&NamingConvention::default()))
+        let mut migrator = Self::new(migrations.load(migrations.naming()))?;
+        migrator.naming = migrations.naming().clone();
+        Ok(migrator)
     }
 
     /// Uses other names for the version and log tables.
     pub fn with_version_table(mut self, table: VersionTable) -> Self {
         self.version_table = table;
         self
+    }
+
+    /// The naming convention the revisions were loaded with.
+    pub fn naming(&self) -> &NamingConvention {
+        &self.naming
     }
 
     /// The version and log tables.

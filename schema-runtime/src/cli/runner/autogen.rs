@@ -7,7 +7,7 @@ use super::{exit_codes, output, Context};
 use crate::autogen::{diff, render_ops, DiffOptions};
 use crate::cli::args::AutogenerateArgs;
 use crate::migrator::MigrateError;
-use crate::{NamingConvention, PlanError};
+use crate::PlanError;
 
 const NO_MODELS: &str = "this package registers no models: pass them to the runner with \
 `schema_runtime::runner_main!(MIGRATIONS, models = MODELS)` in src/bin/migrate.rs, where \
@@ -37,7 +37,7 @@ pub(super) async fn autogenerate(
         .collect();
     let current = cx.migrator.schema_at(&heads).map_err(PlanError::from)?;
     let changes = diff(&current, &target, &DiffOptions::default());
-    let body = render_ops(&changes, &NamingConvention::default());
+    let body = render_ops(&changes, cx.migrator.naming());
     if cx.json {
         let notes: Vec<&str> = changes.iter().filter_map(|c| c.note.as_deref()).collect();
         output::data(
