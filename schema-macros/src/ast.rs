@@ -6,6 +6,7 @@
 use proc_macro2::{Span, TokenStream};
 use syn::{ItemFn, LitStr};
 
+use crate::body::{self, Reversal};
 use crate::errors::Errors;
 use crate::{attr, valid};
 
@@ -15,6 +16,9 @@ pub(crate) struct Migration<'a> {
     pub func: &'a ItemFn,
     pub id: LitStr,
     pub parents: Vec<LitStr>,
+    /// `depends_on`: applied before this revision without merging their branches.
+    pub depends_on: Vec<LitStr>,
+    pub branch_labels: Vec<LitStr>,
     /// Trimmed, with the span of the user's literal.
     pub message: LitStr,
     pub downgrade: Option<syn::Path>,
@@ -27,10 +31,15 @@ impl<'a> Migration<'a> {
     /// the error holds every problem found.
     pub fn from_syn(args: TokenStream, func: &'a ItemFn) -> syn::Result<Self> {
         let mut errors = Errors::default();
-        // Attribute first, then signature: errors come out in source order.
+        // Attribute, signature, then body: errors come out in source order.
         let attr = attr::parse(args, &mut errors);
+        let reversal = match &attr {
+            Some(attr) if attr.derives_downgrade() => Reversal::Derived,
+            _ => Reversal::NotDerived,
+        };
         let migration = attr.and_then(|attr| valid::attr(attr, func, &mut errors));
         valid::signature(&func.sig, &mut errors);
+        body::check(func, reversal, &mut errors);
         errors.finish()?;
         // `valid::attr` yields `None` only after recording an error, so this is not reached.
         migration.ok_or_else(|| syn::Error::new(Span::call_site(), "invalid #[migration]"))

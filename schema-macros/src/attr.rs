@@ -9,13 +9,16 @@ use syn::{Expr, ExprLit, Lit, LitBool, LitStr, Meta, MetaNameValue, Token};
 use crate::errors::Errors;
 
 /// The keys `#[migration]` understands, in the order the docs list them.
-const KEYS: &str = "`id`, `revises`, `message`, `downgrade`, `irreversible`, `transactional`";
+const KEYS: &str = "`id`, `revises`, `depends_on`, `branch_labels`, `message`, `downgrade`, \
+                    `irreversible`, `transactional`";
 
 /// The arguments as written, each value still carrying the user's tokens for later errors.
 #[derive(Default)]
 pub(crate) struct MigrationAttr {
     pub id: Option<LitStr>,
-    pub revises: Option<Revises>,
+    pub revises: Option<StringList>,
+    pub depends_on: Option<StringList>,
+    pub branch_labels: Option<StringList>,
     pub message: Option<LitStr>,
     pub downgrade: Option<syn::Path>,
     pub irreversible: Option<Flag>,
@@ -29,13 +32,22 @@ impl MigrationAttr {
     pub fn has(&self, key: &str) -> bool {
         self.seen.contains(&key)
     }
+
+    /// Whether the downgrade is derived by reversing the upgrade: no `downgrade`, and
+    /// `irreversible` absent or `= false`. A malformed value counts as not derived, so that
+    /// its own error is not followed by guesses.
+    pub fn derives_downgrade(&self) -> bool {
+        let reversible =
+            !self.has("irreversible") || self.irreversible.as_ref().is_some_and(|flag| !flag.value);
+        !self.has("downgrade") && reversible
+    }
 }
 
-/// `revises = "a"` or `revises = ["a", "b"]`.
-pub(crate) struct Revises {
-    pub parents: Vec<LitStr>,
-    /// The brackets of the list form, for the empty-list error.
-    pub brackets: Option<Span>,
+/// `key = "a"` or `key = ["a", "b"]`: `revises`, `depends_on`, `branch_labels`.
+pub(crate) struct StringList {
+    pub items: Vec<LitStr>,
+    /// The brackets of the list form when it is written empty, for the empty-list error.
+    pub empty_brackets: Option<Span>,
 }
 
 /// A boolean key: `irreversible`, `irreversible = true`, `transactional = false`.
@@ -79,14 +91,20 @@ fn parse_key(attr: &mut MigrationAttr, meta: Meta, errors: &mut Errors) {
     let known = match key.as_str() {
         "id" => "id",
         "revises" => "revises",
+        "depends_on" => "depends_on",
+        "branch_labels" => "branch_labels",
         "message" => "message",
         "downgrade" => "downgrade",
         "irreversible" => "irreversible",
         "transactional" => "transactional",
         _ => {
             let hint = match key.as_str() {
-                "parent" | "parents" | "down_revision" | "depends_on" | "revision" => {
-                    " (did you mean `revises`?)"
+                "parent" | "parents" | "down_revision" | "revision" => " (did you mean `revises`?)",
+                "depends" | "dependencies" | "depends_on_revisions" | "requires" | "after" => {
+                    " (did you mean `depends_on`?)"
+                }
+                "branch" | "branches" | "label" | "labels" | "branch_label" => {
+                    " (did you mean `branch_labels`?)"
                 }
                 "msg" | "name" | "description" | "doc" => " (did you mean `message`?)",
                 "down" | "downgrade_fn" | "reverse" => " (did you mean `downgrade`?)",
@@ -117,7 +135,21 @@ fn parse_key(attr: &mut MigrationAttr, meta: Meta, errors: &mut Errors) {
         "message" => {
             attr.message = string_value(&meta, "`message = \"create users\"`", errors);
         }
-        "revises" => attr.revises = revises_value(&meta, errors),
+        "revises" => {
+            let expected = "`revises = \"<id>\"` or `revises = [\"a\", \"b\"]`";
+            let item = "a parent id as a string literal, e.g. `\"20250101_090000_init\"`";
+            attr.revises = string_list_value(&meta, expected, item, errors);
+        }
+        "depends_on" => {
+            let expected = "`depends_on = \"<id>\"` or `depends_on = [\"a\", \"b\"]`";
+            let item = "a revision id as a string literal, e.g. `\"20250101_090000_init\"`";
+            attr.depends_on = string_list_value(&meta, expected, item, errors);
+        }
+        "branch_labels" => {
+            let expected = "`branch_labels = \"<label>\"` or `branch_labels = [\"a\", \"b\"]`";
+            let item = "a branch label as a string literal, e.g. `\"billing\"`";
+            attr.branch_labels = string_list_value(&meta, expected, item, errors);
+        }
         "downgrade" => attr.downgrade = downgrade_value(&meta, errors),
         "irreversible" => {
             attr.irreversible = match &meta {
@@ -169,32 +201,43 @@ fn string_value(meta: &Meta, expected: &str, errors: &mut Errors) -> Option<LitS
     }
 }
 
-fn revises_value(meta: &Meta, errors: &mut Errors) -> Option<Revises> {
-    let expected = "`revises = \"<id>\"` or `revises = [\"a\", \"b\"]`";
+/// `key = "a"` or `key = ["a", "b"]`; `item` says how to write one element.
+fn string_list_value(
+    meta: &Meta,
+    expected: &str,
+    item: &str,
+    errors: &mut Errors,
+) -> Option<StringList> {
     let name_value = name_value(meta, expected, errors)?;
     match &name_value.value {
         Expr::Lit(ExprLit {
             lit: Lit::Str(lit), ..
-        }) => Some(Revises {
-            parents: vec![lit.clone()],
-            brackets: None,
+        }) => Some(StringList {
+            items: vec![lit.clone()],
+            empty_brackets: None,
         }),
         Expr::Array(array) => {
-            let mut parents = Vec::new();
+            let mut items = Vec::new();
             for elem in &array.elems {
                 match elem {
                     Expr::Lit(ExprLit {
                         lit: Lit::Str(lit), ..
-                    }) => parents.push(lit.clone()),
-                    other => errors.error_spanned_by(
-                        other,
-                        "expected a parent id as a string literal, e.g. `\"20250101_090000_init\"`",
-                    ),
+                    }) => items.push(lit.clone()),
+                    other => {
+                        let hint = if matches!(other, Expr::Path(_) | Expr::Macro(_)) {
+                            "; constants and macros are not evaluated here"
+                        } else {
+                            ""
+                        };
+                        errors.error_spanned_by(other, format!("expected {item}{hint}"));
+                    }
                 }
             }
-            Some(Revises {
-                parents,
-                brackets: Some(array.bracket_token.span.join()),
+            // A list of malformed items is not also reported as empty.
+            let empty = array.elems.is_empty();
+            Some(StringList {
+                items,
+                empty_brackets: empty.then(|| array.bracket_token.span.join()),
             })
         }
         value => {

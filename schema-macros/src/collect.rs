@@ -235,6 +235,8 @@ fn read_migration(path: &Path, span: Span, errors: &mut Errors) -> MigrationFile
                 file.node = Some(Node {
                     id: migration.id.value(),
                     parents: migration.parents.iter().map(LitStr::value).collect(),
+                    depends_on: migration.depends_on.iter().map(LitStr::value).collect(),
+                    branch_labels: migration.branch_labels.iter().map(LitStr::value).collect(),
                     file: name,
                 });
             }

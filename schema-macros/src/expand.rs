@@ -50,6 +50,8 @@ pub(crate) fn revision(migration: &Migration) -> TokenStream {
     let ident = &func.sig.ident;
     let id = &migration.id;
     let parents = &migration.parents;
+    let depends_on = &migration.depends_on;
+    let branch_labels = &migration.branch_labels;
     let message = &migration.message;
     let irreversible = migration.irreversible;
     let transactional = migration.transactional;
@@ -84,8 +86,8 @@ pub(crate) fn revision(migration: &Migration) -> TokenStream {
             ::schema_runtime::__private::RevisionDef {
                 id: #id,
                 parents: &[#(#parents),*],
-                depends_on: &[],
-                branch_labels: &[],
+                depends_on: &[#(#depends_on),*],
+                branch_labels: &[#(#branch_labels),*],
                 message: #message,
                 upgrade: #upgrade,
                 downgrade: #downgrade,

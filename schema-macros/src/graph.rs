@@ -1,5 +1,6 @@
-//! The revision graph of a migrations folder, checked at compile time: pure logic over ids
-//! and parent ids, with typed errors that carry what a person needs to fix the folder.
+//! The revision graph of a migrations folder, checked at compile time: pure logic over ids,
+//! parent ids, dependencies and branch labels, with typed errors that carry what a person
+//! needs to fix the folder.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -9,6 +10,9 @@ use std::fmt;
 pub(crate) struct Node {
     pub id: String,
     pub parents: Vec<String>,
+    /// `depends_on`: ordered before this revision, without merging.
+    pub depends_on: Vec<String>,
+    pub branch_labels: Vec<String>,
     /// File name in the migrations folder, for messages.
     pub file: String,
 }
@@ -24,10 +28,25 @@ pub(crate) enum GraphError {
         file: String,
         parent: String,
     },
-    /// Revisions that (transitively) revise themselves, each revising the next.
+    /// A revision depends on a revision that no file declares.
+    UnknownDependency {
+        id: String,
+        file: String,
+        dependency: String,
+    },
+    /// Two revisions carry the same branch label.
+    DuplicateLabel {
+        label: String,
+        /// `(file, id)` of each revision carrying it, in file order.
+        revisions: Vec<(String, String)>,
+    },
+    /// Revisions that (transitively) come before themselves, each revising or depending on
+    /// the next.
     Cycle {
         ids: Vec<String>,
         files: Vec<String>,
+        /// For each member, whether its link to the next is `depends_on` (else `revises`).
+        depends: Vec<bool>,
     },
     /// More than one revision that no other revision revises.
     MultipleHeads { heads: Vec<String> },
@@ -47,18 +66,63 @@ impl fmt::Display for GraphError {
                 "`{file}` (revision `{id}`) revises `{parent}`, which no file in the folder \
                  declares; fix the id in `revises` or add the missing migration"
             ),
-            GraphError::Cycle { ids, files } => {
+            GraphError::UnknownDependency {
+                id,
+                file,
+                dependency,
+            } => write!(
+                f,
+                "`{file}` (revision `{id}`) depends on `{dependency}`, which no file in the \
+                 folder declares; fix the id in `depends_on` or add the missing migration"
+            ),
+            GraphError::DuplicateLabel { label, revisions } => {
+                let carriers: Vec<String> = revisions
+                    .iter()
+                    .map(|(file, id)| format!("`{file}` (revision `{id}`)"))
+                    .collect();
+                write!(
+                    f,
+                    "branch label `{label}` is declared by {}; a label names one branch: \
+                     rename it in all but one of them",
+                    carriers.join(" and ")
+                )
+            }
+            GraphError::Cycle {
+                ids,
+                files,
+                depends,
+            } => {
                 let mut chain = ids.join(" -> ");
                 if let Some(first) = ids.first() {
                     chain.push_str(" -> ");
                     chain.push_str(first);
                 }
-                write!(
-                    f,
-                    "revisions form a cycle: {chain} (each revises the next; files {}); \
-                     point `revises` of one of them at an older revision",
-                    files.join(", ")
-                )
+                if depends.iter().any(|&d| d) {
+                    let links: Vec<String> = ids
+                        .iter()
+                        .zip(depends)
+                        .enumerate()
+                        .map(|(i, (id, &depends))| {
+                            let next = &ids[(i + 1) % ids.len()];
+                            let verb = if depends { "depends on" } else { "revises" };
+                            format!("`{id}` {verb} `{next}`")
+                        })
+                        .collect();
+                    write!(
+                        f,
+                        "revisions form a cycle: {chain} ({}; files {}); point `revises` or \
+                         `depends_on` of one of them at an older revision",
+                        links.join(", "),
+                        files.join(", ")
+                    )
+                } else {
+                    write!(
+                        f,
+                        "revisions form a cycle: {chain} (each revises the next; files {}); \
+                         point `revises` of one of them at an older revision",
+                        files.join(", ")
+                    )
+                }
             }
             GraphError::MultipleHeads { heads } => write!(
                 f,
@@ -108,8 +172,18 @@ pub(crate) fn check(nodes: &[Node], complete: bool, allow_branches: bool) -> Vec
                     });
                 }
             }
+            for dependency in &node.depends_on {
+                if !index.contains_key(dependency.as_str()) {
+                    errors.push(GraphError::UnknownDependency {
+                        id: node.id.clone(),
+                        file: node.file.clone(),
+                        dependency: dependency.clone(),
+                    });
+                }
+            }
         }
     }
+    errors.extend(duplicate_labels(nodes, &unique));
 
     // A revision with an unknown parent is cut off from the graph and would count as one more
     // head; that error is reported on its own.
@@ -137,8 +211,35 @@ pub(crate) fn check(nodes: &[Node], complete: bool, allow_branches: bool) -> Vec
     errors
 }
 
-/// Finds the cycles along parent edges with an iterative depth-first search (a long history
-/// must not overflow the compiler's stack), starting from each revision in file order.
+/// Branch labels declared by more than one revision, in order of first declaration.
+fn duplicate_labels(nodes: &[Node], unique: &[usize]) -> Vec<GraphError> {
+    let mut carriers: Vec<(&str, Vec<(String, String)>)> = Vec::new();
+    for &i in unique {
+        let node = &nodes[i];
+        for label in &node.branch_labels {
+            let revision = (node.file.clone(), node.id.clone());
+            match carriers
+                .iter_mut()
+                .find(|(seen, _)| *seen == label.as_str())
+            {
+                Some((_, revisions)) => revisions.push(revision),
+                None => carriers.push((label, vec![revision])),
+            }
+        }
+    }
+    carriers
+        .into_iter()
+        .filter(|(_, revisions)| revisions.len() > 1)
+        .map(|(label, revisions)| GraphError::DuplicateLabel {
+            label: label.to_owned(),
+            revisions,
+        })
+        .collect()
+}
+
+/// Finds the cycles along parent and dependency edges with an iterative depth-first search (a
+/// long history must not overflow the compiler's stack), starting from each revision in file
+/// order.
 fn cycles(nodes: &[Node], unique: &[usize], index: &HashMap<&str, usize>) -> Vec<GraphError> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
@@ -152,34 +253,45 @@ fn cycles(nodes: &[Node], unique: &[usize], index: &HashMap<&str, usize>) -> Vec
         if marks[start] != Mark::New {
             continue;
         }
-        // (node, index of the next parent to visit); the stack is the current path.
+        // (node, index of the next link to visit: parents, then dependencies); the stack is
+        // the current path.
         let mut path: Vec<(usize, usize)> = vec![(start, 0)];
         marks[start] = Mark::OnPath;
         while let Some(top) = path.last_mut() {
             let (node, next) = *top;
             top.1 += 1;
-            let Some(parent) = nodes[node].parents.get(next) else {
+            let parents = &nodes[node].parents;
+            let Some(link) = parents
+                .get(next)
+                .or_else(|| nodes[node].depends_on.get(next - parents.len()))
+            else {
                 marks[node] = Mark::Done;
                 path.pop();
                 continue;
             };
-            // An unknown parent is reported on its own.
-            let Some(&parent) = index.get(parent.as_str()) else {
+            // An unknown parent or dependency is reported on its own.
+            let Some(&link) = index.get(link.as_str()) else {
                 continue;
             };
-            match marks[parent] {
+            match marks[link] {
                 Mark::New => {
-                    marks[parent] = Mark::OnPath;
-                    path.push((parent, 0));
+                    marks[link] = Mark::OnPath;
+                    path.push((link, 0));
                 }
                 Mark::OnPath => {
-                    let from = path.iter().position(|&(n, _)| n == parent).unwrap_or(0);
+                    let from = path.iter().position(|&(n, _)| n == link).unwrap_or(0);
                     let members = &path[from..];
                     found.push(GraphError::Cycle {
                         ids: members.iter().map(|&(n, _)| nodes[n].id.clone()).collect(),
                         files: members
                             .iter()
                             .map(|&(n, _)| nodes[n].file.clone())
+                            .collect(),
+                        // `next` counts the link being followed, so each member's link is the
+                        // one before its counter.
+                        depends: members
+                            .iter()
+                            .map(|&(n, next)| next > nodes[n].parents.len())
                             .collect(),
                     });
                 }
@@ -194,11 +306,31 @@ fn cycles(nodes: &[Node], unique: &[usize], index: &HashMap<&str, usize>) -> Vec
 mod tests {
     use super::*;
 
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|p| (*p).to_owned()).collect()
+    }
+
     fn node(id: &str, parents: &[&str]) -> Node {
         Node {
             id: id.to_owned(),
-            parents: parents.iter().map(|p| (*p).to_owned()).collect(),
+            parents: strings(parents),
+            depends_on: Vec::new(),
+            branch_labels: Vec::new(),
             file: format!("{id}.rs"),
+        }
+    }
+
+    fn depending(id: &str, parents: &[&str], depends_on: &[&str]) -> Node {
+        Node {
+            depends_on: strings(depends_on),
+            ..node(id, parents)
+        }
+    }
+
+    fn labelled(id: &str, parents: &[&str], labels: &[&str]) -> Node {
+        Node {
+            branch_labels: strings(labels),
+            ..node(id, parents)
         }
     }
 
@@ -276,6 +408,72 @@ mod tests {
             cycles[0].to_string(),
             "revisions form a cycle: a -> c -> b -> a (each revises the next; files a.rs, c.rs, \
              b.rs); point `revises` of one of them at an older revision"
+        );
+    }
+
+    #[test]
+    fn dependency_on_another_branch_is_valid_with_branches_allowed() {
+        let nodes = [
+            labelled("a", &[], &["core"]),
+            labelled("b", &[], &["billing"]),
+            depending("c", &["a"], &["b"]),
+        ];
+        assert_eq!(check(&nodes, true, true), []);
+        // A dependency does not merge: `b` and `c` are still two heads.
+        let heads = vec!["b".to_owned(), "c".to_owned()];
+        assert_eq!(
+            check(&nodes, true, false),
+            [GraphError::MultipleHeads { heads }]
+        );
+    }
+
+    #[test]
+    fn unknown_dependency_is_reported_only_when_every_file_was_read() {
+        let nodes = [node("a", &[]), depending("b", &["a"], &["zz"])];
+        let unknown = GraphError::UnknownDependency {
+            id: "b".to_owned(),
+            file: "b.rs".to_owned(),
+            dependency: "zz".to_owned(),
+        };
+        assert_eq!(check(&nodes, true, false), [unknown]);
+        assert_eq!(check(&nodes, false, false), []);
+    }
+
+    #[test]
+    fn duplicate_label_names_every_revision_carrying_it() {
+        let nodes = [
+            labelled("a", &[], &["core"]),
+            labelled("b", &["a"], &["x", "core"]),
+            labelled("c", &["b"], &["core"]),
+        ];
+        let errors = check(&nodes, true, false);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(
+            errors[0].to_string(),
+            "branch label `core` is declared by `a.rs` (revision `a`) and `b.rs` (revision `b`) \
+             and `c.rs` (revision `c`); a label names one branch: rename it in all but one of them"
+        );
+    }
+
+    #[test]
+    fn cycle_through_a_dependency_names_each_link() {
+        let nodes = [
+            node("base", &[]),
+            depending("a", &["base"], &["b"]),
+            node("b", &["a"]),
+        ];
+        let errors = check(&nodes, true, false);
+        let cycles: Vec<String> = errors
+            .iter()
+            .filter(|e| matches!(e, GraphError::Cycle { .. }))
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            cycles,
+            [
+                "revisions form a cycle: a -> b -> a (`a` depends on `b`, `b` revises `a`; files \
+              a.rs, b.rs); point `revises` or `depends_on` of one of them at an older revision"
+            ]
         );
     }
 

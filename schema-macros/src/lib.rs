@@ -1,12 +1,14 @@
 //! Proc-macros of cargo-schema. Use them through `schema_runtime`, which re-exports them.
 //!
 //! Each macro is parse -> validate -> expand: `attr.rs` reads the `#[migration(...)]`
-//! arguments, `valid.rs` checks them and the function's signature, `expand.rs` emits the
-//! revision constant; `collect.rs` embeds a folder of migrations and `graph.rs` checks the
-//! revision graph they form. Every problem of one call is reported in the same build.
+//! arguments, `valid.rs` checks them and the function's signature, `body.rs` the op builder
+//! calls of its body, `expand.rs` emits the revision constant; `collect.rs` embeds a folder of
+//! migrations and `graph.rs` checks the revision graph they form. Every problem of one call is
+//! reported in the same build.
 
 mod ast;
 mod attr;
+mod body;
 mod collect;
 mod errors;
 mod expand;
@@ -30,10 +32,19 @@ use proc_macro::TokenStream;
 ///
 /// Keys: `id = "..."` (required; ASCII letters, digits and `_`, not starting with `_`, at most
 /// 100 characters), `revises = "id"` or `revises = ["a", "b"]` (omit for a base revision),
-/// `message = "..."` (required), `downgrade = path_to_fn` (an explicit downgrade; otherwise it
-/// is derived by reversing the upgrade), `irreversible` (refuse to downgrade past it),
-/// `transactional = false` (run outside a transaction). The function is kept unchanged and a
-/// hidden `__SCHEMA_REVISION` constant is added next to it for [`migrations!`].
+/// `depends_on = "id"` or `depends_on = ["a", "b"]` (revisions, usually of another branch,
+/// applied before this one without merging), `branch_labels = "label"` or
+/// `branch_labels = ["a", "b"]` (ASCII letters, digits, `_` and `-`; `cargo schema upgrade
+/// label@head`), `message = "..."` (required), `downgrade = path_to_fn` (an explicit downgrade;
+/// otherwise it is derived by reversing the upgrade), `irreversible` (refuse to downgrade past
+/// it), `transactional = false` (run outside a transaction). The function is kept unchanged and
+/// a hidden `__SCHEMA_REVISION` constant is added next to it for [`migrations!`].
+///
+/// The op builder calls of the body are checked too, where their arguments are literals: an
+/// empty name or one longer than 63 bytes (PostgreSQL's limit), an index or key without
+/// columns, an `alter_column` that alters nothing, and raw SQL without `.reverse(..)` or an
+/// `update` in a migration whose downgrade is derived. Names computed at run time are left to
+/// `Migrator::check`.
 #[proc_macro_attribute]
 pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
     let input = proc_macro2::TokenStream::from(input);
@@ -50,8 +61,9 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
 ///
 /// The folder defaults to `"migrations"`; a relative path is relative to the directory of the
 /// crate's `Cargo.toml`. Every `*.rs` file in it, in file name order, becomes a module and must
-/// declare one `#[migration]`. Duplicate ids, unknown parents, cycles and more than one head
-/// are compile errors; pass `allow_branches` (`migrations!("migrations", allow_branches)`) to
+/// declare one `#[migration]`. Duplicate ids, unknown parents or dependencies, a branch label
+/// on two revisions, cycles (through parents and `depends_on`) and more than one head are
+/// compile errors; pass `allow_branches` (`migrations!("migrations", allow_branches)`) to
 /// accept several heads.
 #[proc_macro]
 pub fn migrations(input: TokenStream) -> TokenStream {
@@ -83,7 +95,9 @@ pub fn migrations(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Model, attributes(model))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    model::derive_model(&input).unwrap_or_else(syn::Error::into_compile_error).into()
+    model::derive_model(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
 }
 
 /// An enum type (PostgreSQL `CREATE TYPE .. AS ENUM`, MySQL inline `ENUM`) from a Rust enum of
@@ -91,5 +105,7 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(ModelEnum, attributes(model))]
 pub fn derive_model_enum(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    model::derive_model_enum(&input).unwrap_or_else(syn::Error::into_compile_error).into()
+    model::derive_model_enum(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
 }

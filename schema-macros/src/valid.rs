@@ -29,15 +29,16 @@ pub(crate) fn attr<'a>(
         revision_id(id, "revision id", errors);
     }
 
+    let id = attr.id.as_ref().map(LitStr::value);
     let mut parents: Vec<LitStr> = Vec::new();
     if let Some(revises) = &attr.revises {
-        if let (true, Some(brackets)) = (revises.parents.is_empty(), revises.brackets) {
+        if let Some(brackets) = revises.empty_brackets {
             errors.error_at(
                 brackets,
                 "`revises = []` names no parent; omit `revises` for a base revision",
             );
         }
-        for parent in &revises.parents {
+        for parent in &revises.items {
             let value = parent.value();
             if parents.iter().any(|seen| seen.value() == value) {
                 errors.error_spanned_by(
@@ -46,7 +47,7 @@ pub(crate) fn attr<'a>(
                 );
                 continue;
             }
-            if attr.id.as_ref().is_some_and(|id| id.value() == value) {
+            if id.as_deref() == Some(value.as_str()) {
                 errors.error_spanned_by(
                     parent,
                     "a revision cannot revise itself; name the revision this one follows",
@@ -54,6 +55,68 @@ pub(crate) fn attr<'a>(
             }
             revision_id(parent, "parent id", errors);
             parents.push(parent.clone());
+        }
+    }
+
+    let mut depends_on: Vec<LitStr> = Vec::new();
+    if let Some(list) = &attr.depends_on {
+        if let Some(brackets) = list.empty_brackets {
+            errors.error_at(
+                brackets,
+                "`depends_on = []` names no revision; omit `depends_on` when the revision \
+                 depends only on its parents",
+            );
+        }
+        for dependency in &list.items {
+            let value = dependency.value();
+            if depends_on.iter().any(|seen| seen.value() == value) {
+                errors.error_spanned_by(
+                    dependency,
+                    format!("`{value}` is listed twice in `depends_on`; name each revision once"),
+                );
+                continue;
+            }
+            if id.as_deref() == Some(value.as_str()) {
+                errors.error_spanned_by(
+                    dependency,
+                    "a revision cannot depend on itself; name a revision that must be applied \
+                     before this one",
+                );
+            } else if parents.iter().any(|parent| parent.value() == value) {
+                errors.error_spanned_by(
+                    dependency,
+                    format!(
+                        "`{value}` is already a parent in `revises`, which is applied first \
+                         anyway; remove it from `depends_on`"
+                    ),
+                );
+            }
+            revision_id(dependency, "dependency id", errors);
+            depends_on.push(dependency.clone());
+        }
+    }
+
+    let mut branch_labels: Vec<LitStr> = Vec::new();
+    if let Some(list) = &attr.branch_labels {
+        if let Some(brackets) = list.empty_brackets {
+            errors.error_at(
+                brackets,
+                "`branch_labels = []` names no label; omit `branch_labels` or write \
+                 `branch_labels = \"<label>\"`",
+            );
+        }
+        for label in &list.items {
+            let value = label.value();
+            if branch_labels.iter().any(|seen| seen.value() == value) {
+                errors.error_spanned_by(
+                    label,
+                    format!("branch label `{value}` is listed twice; write each label once"),
+                );
+                continue;
+            }
+            if branch_label(label, errors) {
+                branch_labels.push(label.clone());
+            }
         }
     }
 
@@ -95,6 +158,8 @@ pub(crate) fn attr<'a>(
         func,
         id: attr.id?,
         parents,
+        depends_on,
+        branch_labels,
         message: message?,
         downgrade: attr.downgrade,
         irreversible,
@@ -148,6 +213,37 @@ fn revision_id(lit: &LitStr, what: &str, errors: &mut Errors) {
             format!("{what} is {len} characters long; the limit is {MAX_ID_LEN}, shorten it"),
         );
     }
+}
+
+/// Checks a branch label: it is written `LABEL@head` on the command line, so it is kept to
+/// `[A-Za-z0-9_-]`. Returns whether it is well-formed.
+fn branch_label(lit: &LitStr, errors: &mut Errors) -> bool {
+    let label = lit.value();
+    if label.is_empty() {
+        errors.error_spanned_by(
+            lit,
+            "branch label is empty; name the branch, e.g. `branch_labels = \"billing\"`",
+        );
+        return false;
+    }
+    if let Some((index, bad)) = label
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
+    {
+        errors.error_spanned_by(
+            lit,
+            format!(
+                "branch label `{label}` contains {} at position {}; labels may contain only \
+                 ASCII letters, digits, `_` and `-` (they are written `LABEL@head` on the \
+                 command line), e.g. `billing`",
+                describe_char(bad),
+                index + 1
+            ),
+        );
+        return false;
+    }
+    true
 }
 
 fn describe_char(c: char) -> String {

@@ -1,0 +1,6 @@
+static MIGRATIONS: schema_runtime::Migrations =
+    schema_runtime::migrations!("fixtures/dependency-cycle");
+
+fn main() {
+    let _ = MIGRATIONS.defs();
+}

@@ -1,0 +1,6 @@
+static MIGRATIONS: schema_runtime::Migrations =
+    schema_runtime::migrations!("fixtures/unknown-dependency");
+
+fn main() {
+    let _ = MIGRATIONS.defs();
+}
