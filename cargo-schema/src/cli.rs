@@ -79,6 +79,8 @@ pub enum Command {
     Init(InitArgs),
     /// Write a new revision file on top of the current head (no compilation).
     Revision(RevisionArgs),
+    /// Write a merge revision that joins two or more heads into one (no compilation).
+    Merge(MergeArgs),
     /// Verbs run by the package's compiled runner (`cargo build`, then `migrate <verb>`).
     #[command(flatten)]
     Runner(RunnerCommand),
@@ -104,4 +106,21 @@ pub struct RevisionArgs {
     /// The new revision's id instead of `YYYYMMDD_HHMMSS_<message>` (letters, digits, `_`).
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
+}
+
+/// `cargo schema merge` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct MergeArgs {
+    /// The revisions to join: ids or unique prefixes, or `heads` for every head.
+    #[arg(required = true, value_name = "REV")]
+    pub revisions: Vec<String>,
+    /// What the merge is for, one line; also the end of its id.
+    #[arg(short, long, value_name = "MSG")]
+    pub message: String,
+    /// The merge revision's id instead of `YYYYMMDD_HHMMSS_<message>` (letters, digits, `_`).
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// Also merge revisions that are not heads (that other revisions already revise).
+    #[arg(long)]
+    pub force: bool,
 }

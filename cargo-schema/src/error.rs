@@ -184,6 +184,39 @@ pub enum Error {
         /// The heads.
         heads: Vec<String>,
     },
+    /// `merge` names fewer than two distinct revisions.
+    #[error("{}", merge_too_few(.named, .heads))]
+    MergeTooFew {
+        /// The distinct revisions named.
+        named: Vec<String>,
+        /// The heads.
+        heads: Vec<String>,
+    },
+    /// `merge` names a revision that already has children, without `--force`.
+    #[error(
+        "`{id}` is not a head: {} already revises it; a merge joins heads (now: {}), or pass \
+         `--force` to merge a revision that has children",
+        .children.join(", "), .heads.join(", ")
+    )]
+    MergeNotAHead {
+        /// The revision.
+        id: String,
+        /// Its children.
+        children: Vec<String>,
+        /// The heads.
+        heads: Vec<String>,
+    },
+    /// `merge` names a revision together with one of its descendants.
+    #[error(
+        "`{ancestor}` is an ancestor of `{descendant}`, so a merge of the two joins nothing; \
+         name revisions on different branches"
+    )]
+    MergeOfAncestor {
+        /// The older revision.
+        ancestor: String,
+        /// The revision that already builds on it.
+        descendant: String,
+    },
     /// `--head` with no revisions at all.
     #[error("`--head {0}` names a revision, but the migrations folder has none yet; omit `--head` to write the first revision")]
     HeadWithoutRevisions(String),
@@ -274,10 +307,32 @@ impl Error {
             | Error::Graph { .. }
             | Error::MultipleHeads { .. }
             | Error::NotAHead { .. }
+            | Error::MergeTooFew { .. }
+            | Error::MergeNotAHead { .. }
+            | Error::MergeOfAncestor { .. }
             | Error::HeadWithoutRevisions(_) => exit_codes::INVALID_PLAN,
             Error::Read { .. } | Error::Write { .. } => exit_codes::MIGRATION_FAILED,
             Error::CargoNotRunnable { .. } | Error::BuildFailed { .. } => exit_codes::BUILD_FAILED,
             Error::RunnerNotRunnable { .. } => exit_codes::MIGRATION_FAILED,
         }
+    }
+}
+
+/// Why a merge needs more, and what there is to merge.
+fn merge_too_few(named: &[String], heads: &[String]) -> String {
+    let named = match named {
+        [] => "no revision is named".to_owned(),
+        [one] => format!("only `{one}` is named"),
+        several => format!("`{}` are named", several.join("`, `")),
+    };
+    match heads {
+        [] | [_] => format!(
+            "a merge joins two or more heads, and {named}; there is {} head, so there is nothing to merge",
+            if heads.is_empty() { "no" } else { "one" }
+        ),
+        _ => format!(
+            "a merge joins two or more heads, and {named}; the heads are {}: `cargo schema merge heads -m <MSG>` joins them all",
+            heads.join(", ")
+        ),
     }
 }

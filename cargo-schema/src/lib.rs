@@ -1,8 +1,8 @@
 //! The `cargo schema` subcommand as a library: `main.rs` only calls [`main`].
 //!
-//! Verbs that read or write files (`init`, `revision`) run here without compiling anything;
-//! the runner's verbs (`upgrade`, `downgrade`, `current`, `history`, `heads`, `check`, `show`)
-//! build the migrations package's runner binary with cargo and run it with the same
+//! Verbs that read or write files (`init`, `revision`, `merge`) run here without compiling
+//! anything; the runner's verbs (`upgrade`, `downgrade`, `current`, `history`, `heads`, `check`,
+//! `show`) build the migrations package's runner binary with cargo and run it with the same
 //! arguments. See [`workspace`] for how the migrations package is found, [`forward`] for what
 //! the runner receives and [`exit_codes`] for how it ends.
 
@@ -75,6 +75,7 @@ pub fn run(opts: &Opts, after_schema: Vec<OsString>, cwd: &Path) -> Result<u8, E
     match &opts.command {
         Command::Init(args) => commands::init::run(opts, args, cwd),
         Command::Revision(args) => commands::revision::run(opts, args, cwd),
+        Command::Merge(args) => commands::merge::run(opts, args, cwd),
         Command::Runner(_) => commands::runner::run(opts, forward::runner_args(after_schema), cwd),
     }
 }

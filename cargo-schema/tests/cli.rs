@@ -428,3 +428,153 @@ fn revision_finds_the_migrations_package_from_anywhere_in_the_workspace() {
         stderr(&output)
     );
 }
+
+/// A package with `0001_base` branching into `0002_left` and `0002_right`.
+fn two_heads() -> TempDir {
+    let temp = temp_crate("app");
+    let dir = temp.path();
+    assert_exit(&cargo_schema(dir, &["init"]), 0);
+    write(
+        &dir.join("migrations/0001_base.rs"),
+        &migration("0001_base", None),
+    );
+    write(
+        &dir.join("migrations/0002_left.rs"),
+        &migration("0002_left", Some("0001_base")),
+    );
+    write(
+        &dir.join("migrations/0002_right.rs"),
+        &migration("0002_right", Some("0001_base")),
+    );
+    temp
+}
+
+#[test]
+fn merge_joins_two_heads_and_revision_builds_on_the_merge() {
+    let temp = two_heads();
+    let dir = temp.path();
+
+    let output = cargo_schema(
+        dir,
+        &[
+            "merge",
+            "0002_l",
+            "0002_right",
+            "-m",
+            "merge left and right",
+            "--id",
+            "0003_merge",
+        ],
+    );
+    assert_exit(&output, 0);
+    assert_eq!(
+        read(&dir.join("migrations/0003_merge.rs")),
+        "use schema_runtime::prelude::*;\n\n\
+         #[migration(id = \"0003_merge\", revises = [\"0002_left\", \"0002_right\"], message = \"merge left and right\")]\n\
+         fn upgrade(_op: &mut Ops) {\n    \
+         // Joins the branches. Ops that reconcile them, if any, go here (name the argument `op`).\n\
+         }\n"
+    );
+    assert!(
+        stderr(&output)
+            .contains("     Created migrations/0003_merge.rs (merges 0002_left, 0002_right)"),
+        "{}",
+        stderr(&output)
+    );
+
+    // One head again: `revision` needs no `--head`, and builds on the merge.
+    assert_exit(
+        &cargo_schema(dir, &["revision", "-m", "next", "--id", "0004_next"]),
+        0,
+    );
+    assert!(read(&dir.join("migrations/0004_next.rs")).contains("revises = \"0003_merge\""));
+}
+
+#[test]
+fn merge_heads_joins_every_head_with_a_generated_id() {
+    let temp = two_heads();
+    let dir = temp.path();
+    write(
+        &dir.join("migrations/0002_third.rs"),
+        &migration("0002_third", Some("0001_base")),
+    );
+
+    let output = cargo_schema(
+        dir,
+        &["--format", "json", "merge", "heads", "-m", "Join all"],
+    );
+    assert_exit(&output, 0);
+    let files = migration_files(dir);
+    let merge = files
+        .iter()
+        .find(|f| f.ends_with("_join_all.rs"))
+        .unwrap_or_else(|| panic!("a merge file: {files:?}"));
+    let id = merge.trim_end_matches(".rs");
+    let source = read(&dir.join("migrations").join(merge));
+    assert!(
+        source.contains(&format!(
+            "#[migration(id = \"{id}\", revises = [\"0002_left\", \"0002_right\", \"0002_third\"], message = \"Join all\")]"
+        )),
+        "{source}"
+    );
+    let json = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        json.contains(r#""revises":["0002_left","0002_right","0002_third"]"#),
+        "{json}"
+    );
+
+    let output = cargo_schema(dir, &["merge", "heads", "-m", "again"]);
+    assert_exit(&output, 4);
+    assert!(
+        stderr(&output).contains(&format!(
+            "error: a merge joins two or more heads, and only `{id}` is named; there is one head, so there is nothing to merge"
+        )),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn merge_refuses_one_revision_non_heads_ancestors_and_unknown_ids_and_writes_nothing() {
+    let temp = two_heads();
+    let dir = temp.path();
+    let before = tree(dir);
+    let refused = |args: &[&str], expected: &str| {
+        let output = cargo_schema(dir, args);
+        assert_exit(&output, 4);
+        assert!(
+            stderr(&output).contains(expected),
+            "`{}`: missing `{expected}` in:\n{}",
+            args.join(" "),
+            stderr(&output)
+        );
+    };
+
+    refused(
+        &["merge", "0002_left", "0002_left", "-m", "m"],
+        "error: a merge joins two or more heads, and only `0002_left` is named; the heads are \
+         0002_left, 0002_right: `cargo schema merge heads -m <MSG>` joins them all",
+    );
+    refused(
+        &["merge", "0001_base", "0002_left", "-m", "m"],
+        "error: `0001_base` is not a head: 0002_left, 0002_right already revises it; a merge \
+         joins heads (now: 0002_left, 0002_right), or pass `--force` to merge a revision that has children",
+    );
+    refused(
+        &["merge", "0001_base", "0002_left", "-m", "m", "--force"],
+        "error: `0001_base` is an ancestor of `0002_left`, so a merge of the two joins nothing",
+    );
+    refused(
+        &["merge", "0002", "0001_base", "-m", "m"],
+        "`0002` matches several revisions: 0002_left, 0002_right",
+    );
+    refused(
+        &["merge", "nope", "0002_left", "-m", "m"],
+        "no revision matches `nope`",
+    );
+    assert_eq!(tree(dir), before, "nothing was written");
+
+    let output = cargo_schema(dir, &["merge", "-m", "m"]);
+    assert_exit(&output, 2);
+    assert!(stderr(&output).contains("<REV>..."), "{}", stderr(&output));
+}

@@ -1,7 +1,7 @@
 //! `cargo schema revision -m MSG`: writes a new revision file on top of the current head. It
 //! compiles nothing: the existing revisions are read from their source with syn.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use schema_runtime::cli::args::Format;
@@ -11,7 +11,7 @@ use crate::cli::{Opts, RevisionArgs};
 use crate::error::Error;
 use crate::exit_codes;
 use crate::files::{create_dir, relative, write_new};
-use crate::migration_files;
+use crate::migration_files::{self, RevisionFile};
 use crate::shell;
 use crate::workspace::Workspace;
 
@@ -22,56 +22,105 @@ const MAX_ID_LEN: usize = 100;
 
 /// Runs `cargo schema revision` from `cwd`.
 pub fn run(opts: &Opts, args: &RevisionArgs, cwd: &Path) -> Result<u8, Error> {
-    let message = args.message.trim();
-    if message.is_empty() {
-        return Err(Error::EmptyMessage);
-    }
-    let id = match &args.id {
-        Some(id) => valid_id(id)?,
-        None => generated_id(Utc::now(), message),
-    };
-
-    let workspace = Workspace::load(&opts.cargo, cwd)?;
-    let package = workspace.migrations_package(&opts.cargo)?;
-    let dir = package.migrations_dir();
-    let revisions = migration_files::read_folder(&dir)?;
-    let graph = migration_files::graph(&revisions)?;
-    let parent = parent(&graph, args.head.as_deref())?;
-    if let Some(taken) = revisions.iter().find(|r| r.id == id) {
-        return Err(Error::IdTaken {
-            id,
-            path: taken.path.clone(),
-        });
-    }
-
-    let path = dir.join(format!("{id}.rs"));
-    if path.exists() {
-        return Err(Error::RevisionFileExists { path });
-    }
-    if !dir.exists() {
-        create_dir(&dir)?;
-        shell::status("Created", format!("{}/", relative(&dir, &package.dir)));
-    }
-    write_new(&path, &source(&id, parent.as_deref(), message)).map_err(|error| match error {
-        Error::Write { source, path } if source.kind() == std::io::ErrorKind::AlreadyExists => {
-            Error::RevisionFileExists { path }
-        }
-        other => other,
-    })?;
-    let shown = relative(&path, &package.dir);
+    let (message, id) = message_and_id(&args.message, args.id.as_deref())?;
+    let folder = MigrationsFolder::load(opts, cwd)?;
+    let parent = parent(&folder.graph, args.head.as_deref())?;
+    let parents: Vec<String> = parent.iter().cloned().collect();
+    let path = folder.write(&id, &source(&id, &parents, message, Body::Example))?;
+    let shown = relative(&path, &folder.package_dir);
     match &parent {
         Some(parent) => shell::status("Created", format!("{shown} (revises {parent})")),
         None => shell::status("Created", format!("{shown} (base revision)")),
     }
+    report_json(opts, &id, &parents, message, &path);
+    Ok(exit_codes::SUCCESS)
+}
+
+/// The trimmed message, which must not be empty, and the new revision's id: `--id` checked
+/// against the attribute's rules, or one made from the time and the message.
+pub(crate) fn message_and_id<'a>(
+    message: &'a str,
+    id: Option<&str>,
+) -> Result<(&'a str, String), Error> {
+    let message = message.trim();
+    if message.is_empty() {
+        return Err(Error::EmptyMessage);
+    }
+    let id = match id {
+        Some(id) => valid_id(id)?,
+        None => generated_id(Utc::now(), message),
+    };
+    Ok((message, id))
+}
+
+/// The migrations folder of the selected package, its revisions read from source, and their
+/// graph.
+pub(crate) struct MigrationsFolder {
+    /// The package's folder, for paths in status lines.
+    pub(crate) package_dir: PathBuf,
+    /// The migrations folder.
+    pub(crate) dir: PathBuf,
+    /// The revisions its files declare.
+    pub(crate) revisions: Vec<RevisionFile>,
+    /// Their graph.
+    pub(crate) graph: RevisionGraph,
+}
+
+impl MigrationsFolder {
+    /// Finds the migrations package from `cwd` and reads its folder.
+    pub(crate) fn load(opts: &Opts, cwd: &Path) -> Result<Self, Error> {
+        let workspace = Workspace::load(&opts.cargo, cwd)?;
+        let package = workspace.migrations_package(&opts.cargo)?;
+        let dir = package.migrations_dir();
+        let revisions = migration_files::read_folder(&dir)?;
+        let graph = migration_files::graph(&revisions)?;
+        Ok(MigrationsFolder {
+            package_dir: package.dir.clone(),
+            dir,
+            revisions,
+            graph,
+        })
+    }
+
+    /// Writes `<id>.rs`, never over an existing file or id; creates the folder when missing.
+    pub(crate) fn write(&self, id: &str, contents: &str) -> Result<PathBuf, Error> {
+        if let Some(taken) = self.revisions.iter().find(|r| r.id == id) {
+            return Err(Error::IdTaken {
+                id: id.to_owned(),
+                path: taken.path.clone(),
+            });
+        }
+        let path = self.dir.join(format!("{id}.rs"));
+        if path.exists() {
+            return Err(Error::RevisionFileExists { path });
+        }
+        if !self.dir.exists() {
+            create_dir(&self.dir)?;
+            shell::status(
+                "Created",
+                format!("{}/", relative(&self.dir, &self.package_dir)),
+            );
+        }
+        write_new(&path, contents).map_err(|error| match error {
+            Error::Write { source, path } if source.kind() == std::io::ErrorKind::AlreadyExists => {
+                Error::RevisionFileExists { path }
+            }
+            other => other,
+        })?;
+        Ok(path)
+    }
+}
+
+/// `--format json`: the new revision as one document on stdout.
+pub(crate) fn report_json(opts: &Opts, id: &str, parents: &[String], message: &str, path: &Path) {
     if opts.global.format == Format::Json {
         shell::data(serde_json::json!({
             "id": id,
-            "revises": parent.iter().collect::<Vec<_>>(),
+            "revises": parents,
             "message": message,
             "path": path.to_string_lossy(),
         }));
     }
-    Ok(exit_codes::SUCCESS)
 }
 
 /// The parent of the new revision: `--head`, which must be a head, else the single head; `None`
@@ -155,22 +204,47 @@ fn valid_id(id: &str) -> Result<String, Error> {
     Ok(id.to_owned())
 }
 
-/// The new file: the attribute, and an upgrade with an example op in a comment.
-fn source(id: &str, parent: Option<&str>, message: &str) -> String {
-    let revises = parent
-        .map(|p| format!(", revises = {}", string_literal(p)))
-        .unwrap_or_default();
+/// What the new file's upgrade function holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Body {
+    /// An example op in a comment, for a revision to fill in.
+    Example,
+    /// Nothing: a merge only joins branches (ops that reconcile them can be added).
+    Merge,
+}
+
+/// The new file: the attribute (`revises = "a"`, or `revises = ["a", "b"]` for a merge, none
+/// for a base) and the upgrade function.
+pub(crate) fn source(id: &str, parents: &[String], message: &str, body: Body) -> String {
+    let revises = match parents {
+        [] => String::new(),
+        [parent] => format!(", revises = {}", string_literal(parent)),
+        several => format!(
+            ", revises = [{}]",
+            several
+                .iter()
+                .map(|p| string_literal(p))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let function = match body {
+        Body::Example => "fn upgrade(op: &mut Ops) {\n    \
+             // Describe the change with `op`; the downgrade is derived by reversing it. For example:\n    \
+             // op.create_table(\"users\", |t| {\n    \
+             //     t.column(\"id\", Type::BigInt).primary_key().identity();\n    \
+             //     t.column(\"email\", Type::String(255)).not_null().unique();\n    \
+             // });\n\
+             }\n",
+        Body::Merge => "fn upgrade(_op: &mut Ops) {\n    \
+             // Joins the branches. Ops that reconcile them, if any, go here (name the argument `op`).\n\
+             }\n",
+    };
     format!(
         "use schema_runtime::prelude::*;\n\
          \n\
          #[migration(id = {id}{revises}, message = {message})]\n\
-         fn upgrade(op: &mut Ops) {{\n    \
-             // Describe the change with `op`; the downgrade is derived by reversing it. For example:\n    \
-             // op.create_table(\"users\", |t| {{\n    \
-             //     t.column(\"id\", Type::BigInt).primary_key().identity();\n    \
-             //     t.column(\"email\", Type::String(255)).not_null().unique();\n    \
-             // }});\n\
-         }}\n",
+         {function}",
         id = string_literal(id),
         message = string_literal(message),
     )
@@ -221,15 +295,31 @@ mod tests {
 
     #[test]
     fn source_escapes_the_message_and_parses_back() {
-        let text = source("b", Some("a"), "say \"hi\" \\ now");
+        let text = source("b", &["a".to_owned()], "say \"hi\" \\ now", Body::Example);
         assert!(text.contains(r#"message = "say \"hi\" \\ now""#), "{text}");
         let rev = migration_files::parse(Path::new("b.rs"), &text).expect("parses");
         assert_eq!((rev.id.as_str(), rev.parents), ("b", vec!["a".to_owned()]));
-        let base = source("a", None, "init");
+        let base = source("a", &[], "init", Body::Example);
         assert!(
             base.contains(r#"#[migration(id = "a", message = "init")]"#),
             "{base}"
         );
+    }
+
+    #[test]
+    fn a_merge_lists_its_parents_and_has_an_empty_upgrade() {
+        let parents = ["a".to_owned(), "b\"c".to_owned()];
+        let text = source("m", &parents, "merge", Body::Merge);
+        assert_eq!(
+            text,
+            "use schema_runtime::prelude::*;\n\n\
+             #[migration(id = \"m\", revises = [\"a\", \"b\\\"c\"], message = \"merge\")]\n\
+             fn upgrade(_op: &mut Ops) {\n    \
+             // Joins the branches. Ops that reconcile them, if any, go here (name the argument `op`).\n\
+             }\n"
+        );
+        let rev = migration_files::parse(Path::new("m.rs"), &text).expect("parses");
+        assert_eq!(rev.parents, parents);
     }
 
     #[test]
