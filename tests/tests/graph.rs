@@ -219,20 +219,29 @@ impl<'m> VersionRows<'m> {
             .collect()
     }
 
-    fn try_upgrade(&self, target: &str) -> Result<Vec<Step>, PlanError> {
-        self.migrator
-            .plan_upgrade(Dialect::Sqlite, &self.rows, target)
+    /// The graph error that refuses `upgrade target`.
+    #[track_caller]
+    fn upgrade_error(&self, target: &str) -> GraphError {
+        graph_error(
+            self.migrator
+                .plan_upgrade(Dialect::Sqlite, &self.rows, target),
+        )
     }
 
-    fn try_downgrade(&self, target: &str) -> Result<Vec<Step>, PlanError> {
-        self.migrator
-            .plan_downgrade(Dialect::Sqlite, &self.rows, target)
+    /// The graph error that refuses `downgrade target`.
+    #[track_caller]
+    fn downgrade_error(&self, target: &str) -> GraphError {
+        graph_error(
+            self.migrator
+                .plan_downgrade(Dialect::Sqlite, &self.rows, target),
+        )
     }
 
     #[track_caller]
     fn upgrade(&mut self, target: &str) -> Vec<(String, Vec<String>)> {
         let steps = self
-            .try_upgrade(target)
+            .migrator
+            .plan_upgrade(Dialect::Sqlite, &self.rows, target)
             .unwrap_or_else(|e| panic!("upgrade {target}: {e}"));
         self.follow(steps)
     }
@@ -240,7 +249,8 @@ impl<'m> VersionRows<'m> {
     #[track_caller]
     fn downgrade(&mut self, target: &str) -> Vec<(String, Vec<String>)> {
         let steps = self
-            .try_downgrade(target)
+            .migrator
+            .plan_downgrade(Dialect::Sqlite, &self.rows, target)
             .unwrap_or_else(|e| panic!("downgrade {target}: {e}"));
         self.follow(steps)
     }
@@ -281,7 +291,7 @@ fn a_branch_point_has_two_heads_and_head_is_ambiguous() {
     );
 
     let db = VersionRows::empty(&m);
-    let err = graph_error(db.try_upgrade("head"));
+    let err = db.upgrade_error("head");
     let GraphError::MultipleHeads { heads } = &err else {
         panic!("expected several heads, got {err}");
     };
@@ -317,7 +327,7 @@ fn upgrade_heads_keeps_one_version_row_per_branch_and_downgrade_closes_them_one_
     assert_eq!(db.downgrade("-1"), moves(&[(SHOPPING_CART, &[ADD_COLUMN])]));
     assert_eq!(db.downgrade("-1"), moves(&[(ADD_COLUMN, &[ACCOUNT])]));
     assert_eq!(db.downgrade("-1"), moves(&[(ACCOUNT, &[])]));
-    let err = graph_error(db.try_downgrade("-1"));
+    let err = db.downgrade_error("-1");
     assert!(
         matches!(
             err,
@@ -457,7 +467,7 @@ fn a_branch_label_names_its_head_its_base_and_steps_along_it() {
         step_by_step.upgrade("shoppingcart@+1"),
         moves(&[(CART_COLUMN, &[CART_COLUMN])])
     );
-    let err = graph_error(step_by_step.try_upgrade("shoppingcart@+1"));
+    let err = step_by_step.upgrade_error("shoppingcart@+1");
     assert!(
         matches!(
             err,
@@ -492,7 +502,7 @@ fn a_branch_label_names_its_head_its_base_and_steps_along_it() {
         "the branch is gone already"
     );
 
-    let err = graph_error(db.try_upgrade("cart@head"));
+    let err = db.upgrade_error("cart@head");
     assert_eq!(err, GraphError::UnknownLabel("cart".into()));
     assert!(err.to_string().contains("cargo schema branches"), "{err}");
 }
@@ -506,7 +516,7 @@ fn several_bases_are_independent_streams_in_one_version_table() {
         sorted(&graph.heads()),
         sorted(&[CART_COLUMN, ANOTHER_COLUMN, DNS])
     );
-    let err = graph_error(VersionRows::empty(&m).try_upgrade("head"));
+    let err = VersionRows::empty(&m).upgrade_error("head");
     assert!(
         matches!(&err, GraphError::MultipleHeads { heads } if heads.len() == 3),
         "{err}"
@@ -671,7 +681,7 @@ fn revision_plus_and_minus_n_walk_single_links() {
         on_line.downgrade("-1"),
         moves(&[(ANOTHER_COLUMN, &[ADD_COLUMN])])
     );
-    let err = graph_error(on_line.try_upgrade("+3"));
+    let err = on_line.upgrade_error("+3");
     assert!(
         matches!(
             err,
@@ -685,7 +695,7 @@ fn revision_plus_and_minus_n_walk_single_links() {
     );
 
     // A walk that meets a fork has no single answer: the error names where.
-    let err = graph_error(db.try_upgrade(&format!("{ACCOUNT}+1")));
+    let err = db.upgrade_error(&format!("{ACCOUNT}+1"));
     assert_eq!(
         err,
         GraphError::AmbiguousStep {
@@ -696,13 +706,13 @@ fn revision_plus_and_minus_n_walk_single_links() {
     );
     let merged = migrator(merged());
     let at_merge = VersionRows::at(&merged, &[MERGE]);
-    let err = graph_error(at_merge.try_downgrade(&format!("{MERGE}-1")));
+    let err = at_merge.downgrade_error(&format!("{MERGE}-1"));
     assert!(
         matches!(&err, GraphError::AmbiguousStep { kind: "merge point", at, .. } if at == MERGE),
         "{err}"
     );
     // Past the ends.
-    let err = graph_error(db.try_upgrade(&format!("{MORE_ACCOUNT}+1")));
+    let err = db.upgrade_error(&format!("{MORE_ACCOUNT}+1"));
     assert!(
         matches!(
             err,
@@ -826,12 +836,12 @@ fn graph_errors_are_typed_and_name_the_revisions() {
 
     let m = migrator(with_dependency());
     let db = VersionRows::empty(&m);
-    let err = graph_error(db.try_upgrade("ffff"));
+    let err = db.upgrade_error("ffff");
     assert_eq!(err, GraphError::UnknownRevision("ffff".into()));
     assert!(err.to_string().contains("cargo schema history"), "{err}");
 
     // `2` starts 27c6..., 29f8... and 2a95...: every candidate is named.
-    let err = graph_error(db.try_upgrade("2"));
+    let err = db.upgrade_error("2");
     let GraphError::AmbiguousPrefix { prefix, candidates } = &err else {
         panic!("expected an ambiguous prefix, got {err}");
     };
@@ -842,20 +852,20 @@ fn graph_errors_are_typed_and_name_the_revisions() {
     );
     assert!(err.to_string().contains("give more of the id"), "{err}");
     assert_eq!(
-        db.try_upgrade("27").unwrap().len(),
+        m.plan_upgrade(Dialect::Sqlite, &[], "27").unwrap().len(),
         2,
         "a longer prefix is unique"
     );
 
     // A downgrade target must be applied: one on another branch is not below the database.
     let on_cart = VersionRows::at(&m, &[SHOPPING_CART]);
-    let err = graph_error(on_cart.try_downgrade(ADD_COLUMN));
+    let err = on_cart.downgrade_error(ADD_COLUMN);
     assert_eq!(err, GraphError::NotApplied(ADD_COLUMN.into()));
     assert!(err.to_string().contains("is not applied"), "{err}");
 
-    let err = graph_error(db.try_upgrade("1975+x"));
+    let err = db.upgrade_error("1975+x");
     assert!(matches!(err, GraphError::InvalidTarget(_)), "{err}");
-    let err = graph_error(db.try_downgrade("head"));
+    let err = db.downgrade_error("head");
     assert!(matches!(err, GraphError::InvalidTarget(_)), "{err}");
 }
 
