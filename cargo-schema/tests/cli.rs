@@ -131,7 +131,11 @@ fn init_creates_the_runner_build_script_and_manifest_entries() {
         read(&dir.join("src/bin/migrate.rs")),
         "//! Applies this package's migrations: `cargo schema upgrade`, or `cargo run --bin migrate -- upgrade`.\n\
          static MIGRATIONS: schema_runtime::Migrations = schema_runtime::migrations!(\"migrations\");\n\
-         schema_runtime::runner_main!(MIGRATIONS);\n"
+         schema_runtime::runner_main!(MIGRATIONS);\n\
+         \n\
+         // `cargo test` replays every revision on each dialect, derives every downgrade and, once\n\
+         // `cargo schema snapshot` has written migrations/snapshots/, compares their SQL.\n\
+         schema_runtime::migration_tests!(MIGRATIONS);\n"
     );
     assert!(read(&dir.join("build.rs"))
         .contains("fn main() {\n    println!(\"cargo:rerun-if-changed=migrations\");\n}"));

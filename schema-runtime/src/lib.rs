@@ -17,6 +17,7 @@ pub mod naming;
 pub mod ops;
 pub mod revision;
 pub mod state;
+pub mod testing;
 pub mod types;
 
 pub use dialect::{Dialect, RenderError, Rendered};

@@ -342,11 +342,16 @@ fn build_script(package: &Package, dir: &Path) -> Option<PathBuf> {
         .or_else(|| Some(dir.join("build.rs")).filter(|p| p.exists()))
 }
 
+/// The runner binary: `main`, and the replay tests `cargo test` runs without a database.
 fn runner_source_text(runner: &str, migrations: &str) -> String {
     format!(
         "//! Applies this package's migrations: `cargo schema upgrade`, or `cargo run --bin {runner} -- upgrade`.\n\
          static MIGRATIONS: schema_runtime::Migrations = schema_runtime::migrations!(\"{migrations}\");\n\
-         schema_runtime::runner_main!(MIGRATIONS);\n"
+         schema_runtime::runner_main!(MIGRATIONS);\n\
+         \n\
+         // `cargo test` replays every revision on each dialect, derives every downgrade and, once\n\
+         // `cargo schema snapshot` has written {migrations}/snapshots/, compares their SQL.\n\
+         schema_runtime::migration_tests!(MIGRATIONS);\n"
     )
 }
 
@@ -356,7 +361,10 @@ fn readme(runner: &str) -> String {
          One file per revision, each with one `#[migration(id = ..., revises = ..., message = ...)]`\n\
          function. `cargo schema revision -m \"what it does\"` writes a new one on top of the current\n\
          head; `cargo schema upgrade` builds the `{runner}` binary and applies them.\n\n\
-         Every `.rs` file here is compiled as a revision: keep other code elsewhere.\n"
+         Every `.rs` file here is compiled as a revision: keep other code elsewhere.\n\n\
+         `cargo test` replays the revisions without a database. `cargo schema snapshot` writes\n\
+         the SQL of each one, per dialect, to `snapshots/` for review; `cargo test` and\n\
+         `cargo schema snapshot --check` then fail when it changes (`cargo insta review`).\n"
     )
 }
 

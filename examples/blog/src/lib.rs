@@ -4,3 +4,7 @@ pub mod models;
 
 /// Every revision in `migrations/`, embedded at compile time.
 pub static MIGRATIONS: schema_runtime::Migrations = schema_runtime::migrations!("migrations");
+
+// `cargo test -p blog` replays every revision on each dialect, derives every downgrade and
+// compares the SQL snapshots in migrations/snapshots/, without a database.
+schema_runtime::migration_tests!(MIGRATIONS);

@@ -60,6 +60,8 @@ pub enum RunnerCommand {
     Heads(InspectArgs),
     /// Replay every revision without a database and report ops that do not fit or that a dialect cannot express.
     Check(CheckArgs),
+    /// Write the SQL of every revision, upgrade and downgrade, per dialect as insta snapshots in migrations/snapshots/; --check compares instead.
+    Snapshot(SnapshotArgs),
     /// Show one revision and its SQL.
     Show(ShowArgs),
     /// Show branch points (revisions with several children).
@@ -151,6 +153,17 @@ pub struct HistoryArgs {
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// Dialects to check (default: all three).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub dialect: Vec<DialectArg>,
+}
+
+/// `snapshot` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct SnapshotArgs {
+    /// Compare instead of writing: a missing or differing snapshot gets a `.snap.new` next to it (for `cargo insta review`), its diff is printed, and the exit code is 3.
+    #[arg(long)]
+    pub check: bool,
+    /// Dialects to snapshot (default: all three).
     #[arg(long, value_enum, value_delimiter = ',')]
     pub dialect: Vec<DialectArg>,
 }

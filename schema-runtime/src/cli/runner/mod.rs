@@ -1,13 +1,14 @@
 //! The runner behind `cargo schema`: a migrations package's `migrate` binary calls
 //! [`runner_main!`](crate::runner_main), and `cargo schema upgrade` builds and runs it.
 //! One verb family per file: `migrate.rs` (upgrade, downgrade, stamp, repair, offline SQL),
-//! `inspect.rs` (current, history, heads, branches, show), `check.rs`.
+//! `inspect.rs` (current, history, heads, branches, show), `check.rs`, `snapshot.rs`.
 
 mod autogen;
 mod check;
 mod inspect;
 mod migrate;
 pub mod output;
+pub mod snapshot;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -72,6 +73,8 @@ pub fn database_url(explicit: Option<&str>, project: &Project) -> String {
 /// What every verb gets.
 struct Context<'a> {
     migrator: &'a Migrator,
+    migrations: &'a Migrations,
+    project: &'a Project,
     models: Option<&'a crate::model::ModelSet>,
     url: &'a str,
     json: bool,
@@ -110,6 +113,8 @@ pub fn main_with_models(
     let url = database_url(cli.global.database_url.as_deref(), &project);
     let cx = Context {
         migrator: &migrator,
+        migrations,
+        project: &project,
         models,
         url: &url,
         json: cli.global.format == Format::Json,
@@ -138,6 +143,7 @@ async fn run(cx: &Context<'_>, command: &RunnerCommand) -> Result<u8, MigrateErr
         RunnerCommand::Branches(args) => inspect::branches(cx, args),
         RunnerCommand::Show(args) => inspect::show(cx, args),
         RunnerCommand::Check(args) => check::check(cx, args).await,
+        RunnerCommand::Snapshot(args) => snapshot::snapshot(cx, args),
         RunnerCommand::Autogenerate(args) => autogen::autogenerate(cx, args).await,
     }
 }

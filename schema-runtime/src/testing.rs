@@ -1,0 +1,204 @@
+//! The tests every migrations package gets from one line, [`migration_tests!`]: plain
+//! `cargo test` replays every revision on every dialect, derives every downgrade and compares
+//! the SQL snapshots, all without a database.
+//!
+//! The functions behind the tests are public, so a package can call them from tests of its
+//! own (with other dialects, say) and tests of this crate can call them on in-memory
+//! revisions.
+//!
+//! [`migration_tests!`]: crate::migration_tests
+
+use std::fmt::Write as _;
+
+use crate::migrator::{Migrator, PlanError};
+use crate::{Dialect, Migrations};
+
+/// Adds `#[test]`s that check a package's migrations without a database:
+///
+/// - `replays_on_every_dialect`: [`Migrator::check`] on PostgreSQL, SQLite and MySQL; fails
+///   naming each revision, op and object that does not fit (an `add_column` on a table no
+///   revision created, a name used twice, an op a dialect cannot express);
+/// - `every_revision_downgrades`: plans, on each dialect, the downgrade of each revision to
+///   its parents; fails naming each revision whose downgrade cannot be derived or rendered,
+///   unless it is declared `irreversible`;
+/// - `sql_snapshots_are_current`: when `<migrations>/snapshots/` exists (`cargo schema
+///   snapshot` writes it), compares the SQL of every revision with its snapshots; a differing
+///   or missing one gets a `.snap.new` for `cargo insta review` and the test fails with the
+///   diff.
+///
+/// Put it next to the `migrations!` static, in the library or the runner binary:
+///
+/// ```
+/// pub static MIGRATIONS: schema_runtime::Migrations = schema_runtime::Migrations::from_static(&[]);
+/// schema_runtime::migration_tests!(MIGRATIONS);
+/// # fn main() {}
+/// ```
+#[macro_export]
+macro_rules! migration_tests {
+    ($migrations:expr $(,)?) => {
+        #[cfg(test)]
+        #[doc(hidden)]
+        mod __schema_migration_tests {
+            // The static is named at the call site, one module up.
+            #[allow(unused_imports)]
+            use super::*;
+
+            fn migrations() -> &'static $crate::Migrations {
+                &$migrations
+            }
+
+            #[test]
+            fn replays_on_every_dialect() {
+                $crate::testing::assert_replays_on_every_dialect(migrations());
+            }
+
+            #[test]
+            fn every_revision_downgrades() {
+                $crate::testing::assert_every_revision_downgrades(migrations());
+            }
+
+            #[test]
+            fn sql_snapshots_are_current() {
+                $crate::testing::assert_sql_snapshots_are_current(
+                    migrations(),
+                    ::core::env!("CARGO_MANIFEST_DIR"),
+                );
+            }
+        }
+    };
+}
+
+/// The migrator of `migrations`, or a panic naming the graph problem.
+fn migrator(migrations: &Migrations) -> Migrator {
+    match Migrator::from_migrations(migrations) {
+        Ok(migrator) => migrator,
+        Err(e) => panic!("the revision graph is invalid: {e}"),
+    }
+}
+
+/// A test failure listing `problems`, then what to do.
+fn failure(what: &str, problems: &[PlanError], hint: &str) -> String {
+    let mut message = format!("{} {what}:\n", problems.len());
+    for problem in problems {
+        let _ = writeln!(message, "  - {problem}");
+    }
+    message.push_str(hint);
+    message
+}
+
+/// Panics with every problem [`Migrator::check`] finds on every dialect.
+pub fn assert_replays_on_every_dialect(migrations: &Migrations) {
+    let problems = migrator(migrations).check(&Dialect::ALL);
+    assert!(
+        problems.is_empty(),
+        "{}",
+        failure(
+            "problem(s) replaying the revisions on postgres, sqlite and mysql",
+            &problems,
+            "fix the revisions named; `cargo schema check` lists the same problems",
+        )
+    );
+}
+
+/// The revisions whose downgrade to their parents cannot be planned on one of `dialects`:
+/// not derivable (raw SQL without `.reverse(..)`, an `update`, a dropped NOT NULL column
+/// without default), or not renderable. Revisions declared irreversible are skipped, and so
+/// are problems of other revisions (`Migrator::check` reports those).
+///
+/// ```
+/// use schema_runtime::prelude::*;
+/// use schema_runtime::testing::downgrade_problems;
+/// use schema_runtime::{Dialect, Migrator, Revision};
+///
+/// let migrator = Migrator::new(vec![
+///     Revision::new("0001", &[], "users", |op| {
+///         op.create_table("users", |t| { t.column("id", Type::BigInt).primary_key(); });
+///     }),
+///     Revision::new("0002", &["0001"], "backfill", |op| {
+///         op.execute("UPDATE users SET id = id");
+///     }),
+/// ])
+/// .unwrap();
+/// let problems = downgrade_problems(&migrator, &[Dialect::Sqlite]);
+/// assert_eq!(problems.len(), 1);
+/// assert!(problems[0].to_string().starts_with("revision `0002` cannot be downgraded"));
+/// ```
+pub fn downgrade_problems(migrator: &Migrator, dialects: &[Dialect]) -> Vec<PlanError> {
+    let mut problems = Vec::new();
+    for revision in migrator.history().into_iter().rev() {
+        if revision.irreversible {
+            continue;
+        }
+        for &dialect in dialects {
+            // `-1` from the revision alone reverts exactly it, over the schema it left.
+            let Err(problem) =
+                migrator.plan_downgrade(dialect, std::slice::from_ref(&revision.id), "-1")
+            else {
+                continue;
+            };
+            let about_this_revision = match &problem {
+                PlanError::State { revision: id, .. }
+                | PlanError::Render { revision: id, .. }
+                | PlanError::Irreversible { revision: id, .. } => *id == revision.id,
+                _ => true,
+            };
+            if about_this_revision && !problems.contains(&problem) {
+                problems.push(problem);
+            }
+        }
+    }
+    problems
+}
+
+/// Panics naming every revision whose downgrade cannot be planned on some dialect.
+pub fn assert_every_revision_downgrades(migrations: &Migrations) {
+    let problems = downgrade_problems(&migrator(migrations), &Dialect::ALL);
+    assert!(
+        problems.is_empty(),
+        "{}",
+        failure(
+            "revision(s) that cannot be downgraded",
+            &problems,
+            "give each an explicit `downgrade = <fn>` (or `.reverse(..)` on its raw SQL), or \
+             declare it `irreversible` in its #[migration]",
+        )
+    );
+}
+
+/// Compares the SQL of every revision with the snapshots in `<migrations>/snapshots/`, if
+/// that folder exists, and panics with the diffs of those that differ or are missing (each
+/// gets a `.snap.new` for `cargo insta review`). `package_dir` is the package's
+/// `CARGO_MANIFEST_DIR`.
+pub fn assert_sql_snapshots_are_current(migrations: &Migrations, package_dir: &str) {
+    #[cfg(all(
+        feature = "cli",
+        any(feature = "postgres", feature = "sqlite", feature = "mysql")
+    ))]
+    {
+        use crate::cli::snapshot::{check_snapshots, migrations_snapshots, snapshots_dir};
+        let package_dir = std::path::Path::new(package_dir);
+        let dir = snapshots_dir(migrations, package_dir);
+        if !dir.is_dir() {
+            eprintln!(
+                "note: no SQL snapshots in {}; `cargo schema snapshot` writes them",
+                dir.display()
+            );
+            return;
+        }
+        let migrator = migrator(migrations);
+        let (dir, snapshots) =
+            migrations_snapshots(&migrator, migrations, package_dir, &Dialect::ALL);
+        match check_snapshots(&dir, &snapshots, &Dialect::ALL) {
+            Ok(report) => assert!(report.is_current(), "{report}"),
+            Err(e) => panic!("{e}"),
+        }
+    }
+    #[cfg(not(all(
+        feature = "cli",
+        any(feature = "postgres", feature = "sqlite", feature = "mysql")
+    )))]
+    {
+        let _ = (migrations, package_dir);
+        eprintln!("note: SQL snapshots are compared with schema-runtime's `cli` feature only");
+    }
+}

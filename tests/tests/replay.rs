@@ -1,0 +1,315 @@
+//! Replay-time checks without a database: what `migration_tests!` runs in every migrations
+//! package, and the SQL snapshots that `cargo schema snapshot` writes and `--check` compares.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use schema_runtime::cli::snapshot::{
+    check_snapshots, render_snapshots, write_snapshots, RevisionSnapshot,
+};
+use schema_runtime::prelude::*;
+use schema_runtime::testing::downgrade_problems;
+use schema_runtime::{Dialect, Migrator, Op, Revision};
+
+/// A fresh folder under the system temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("schema-replay-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("create temp dir");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn users() -> Revision {
+    Revision::new("0001_users", &[], "create users", |op| {
+        op.create_table("users", |t| {
+            t.column("id", Type::BigInt).primary_key().identity();
+            t.column("email", Type::String(255)).not_null();
+        });
+    })
+}
+
+#[test]
+fn check_names_the_revision_the_op_and_the_missing_table() {
+    let migrator = Migrator::new(vec![
+        users(),
+        Revision::new("0002_team_name", &["0001_users"], "team name", |op| {
+            op.add_column("teams", "name", Type::Text);
+        }),
+    ])
+    .expect("valid graph");
+
+    let problems: Vec<String> = migrator
+        .check(&Dialect::ALL)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    // The same problem on the three dialects is reported once.
+    assert_eq!(
+        problems,
+        ["revision `0002_team_name`: add_column(teams.name): table `teams` does not exist"]
+    );
+}
+
+#[test]
+fn downgrade_problems_name_each_revision_without_a_derivable_downgrade() {
+    let migrator = Migrator::new(vec![
+        users(),
+        Revision::new("0002_lowercase", &["0001_users"], "lowercase", |op| {
+            op.execute("UPDATE users SET email = lower(email)");
+        }),
+        Revision::new("0003_backfill", &["0002_lowercase"], "backfill", |op| {
+            op.update("users").set("email", "");
+        }),
+        Revision::new("0004_extension", &["0003_backfill"], "extension", |op| {
+            op.execute("CREATE EXTENSION pgcrypto")
+                .reverse("DROP EXTENSION pgcrypto");
+        }),
+        Revision {
+            irreversible: true,
+            ..Revision::new("0005_purge", &["0004_extension"], "purge", |op| {
+                op.execute("DELETE FROM users");
+            })
+        },
+    ])
+    .expect("valid graph");
+
+    let problems: Vec<String> = downgrade_problems(&migrator, &Dialect::ALL)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    // Oldest first; the revision with `.reverse(..)` and the irreversible one are fine.
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(
+        problems[0].starts_with("revision `0002_lowercase` cannot be downgraded: execute"),
+        "{problems:#?}"
+    );
+    assert!(problems[0].contains("`.reverse(\"...\")`"), "{problems:#?}");
+    assert!(
+        problems[1].starts_with("revision `0003_backfill` cannot be downgraded: update(users)"),
+        "{problems:#?}"
+    );
+}
+
+#[test]
+fn the_blog_replays_and_downgrades_on_every_dialect() {
+    schema_runtime::testing::assert_replays_on_every_dialect(&blog::MIGRATIONS);
+    schema_runtime::testing::assert_every_revision_downgrades(&blog::MIGRATIONS);
+}
+
+/// The snapshots of `revisions` rendered on `dialects`.
+fn snapshots_on(revisions: Vec<Revision>, dialects: &[Dialect]) -> Vec<RevisionSnapshot> {
+    let migrator = Migrator::new(revisions).expect("valid graph");
+    render_snapshots(&migrator, dialects, |id| {
+        Some(format!("migrations/{id}.rs"))
+    })
+}
+
+/// The snapshots of `revisions` rendered on every dialect.
+fn blog_snapshots(revisions: Vec<Revision>) -> Vec<RevisionSnapshot> {
+    snapshots_on(revisions, &Dialect::ALL)
+}
+
+fn blog_revisions() -> Vec<Revision> {
+    blog::MIGRATIONS.load(blog::MIGRATIONS.naming())
+}
+
+fn pending(path: &Path) -> PathBuf {
+    path.with_extension("snap.new")
+}
+
+/// What `cargo insta accept` does with a pending snapshot: load it with insta, save it over
+/// the snapshot, delete it.
+fn insta_accept(snap: &Path) {
+    let new = pending(snap);
+    let snapshot = insta::Snapshot::from_file(&new).expect("insta reads the pending snapshot");
+    snapshot.save(snap).expect("insta saves the snapshot");
+    fs::remove_file(new).expect("remove the pending snapshot");
+}
+
+#[test]
+fn snapshot_files_are_insta_snapshots() {
+    let temp = TempDir::new("format");
+    let snapshots = blog_snapshots(blog_revisions());
+    write_snapshots(&temp.0, &snapshots, &Dialect::ALL).expect("write");
+
+    let first = &snapshots[0];
+    assert_eq!(
+        first.file_name(),
+        "20250101_090000_create_users@postgres.snap"
+    );
+    let path = temp.0.join(first.file_name());
+    let text = fs::read_to_string(&path).expect("read");
+    assert!(text.starts_with(
+        "---\nsource: migrations/20250101_090000_create_users.rs\ndescription: create users\n\
+         expression: upgrade and downgrade SQL of 20250101_090000_create_users on postgres\n\
+         ---\n-- upgrade\nCREATE TABLE \"users\" (\n"
+    ));
+    assert!(
+        text.ends_with("-- downgrade\nDROP TABLE \"users\";\n"),
+        "{text}"
+    );
+
+    let loaded = insta::Snapshot::from_file(&path).expect("insta reads it");
+    let metadata = loaded.metadata();
+    assert_eq!(
+        metadata.source(),
+        Some("migrations/20250101_090000_create_users.rs")
+    );
+    assert_eq!(metadata.description(), Some("create users"));
+    assert_eq!(
+        metadata.expression(),
+        Some("upgrade and downgrade SQL of 20250101_090000_create_users on postgres")
+    );
+    let body = loaded.as_text().expect("a text snapshot").to_string();
+    assert_eq!(body, first.body.trim_end());
+
+    // insta writes the file back byte for byte: accepting a pending snapshot with
+    // `cargo insta accept` gives exactly what `cargo schema snapshot` writes.
+    let copy = temp.0.join("copy@postgres.snap");
+    loaded.save(&copy).expect("insta saves it");
+    assert_eq!(fs::read_to_string(copy).expect("read"), text);
+}
+
+#[test]
+fn changing_an_op_changes_its_snapshots_and_check_fails_until_accepted() {
+    let temp = TempDir::new("change");
+    let dir = &temp.0;
+    let report =
+        write_snapshots(dir, &blog_snapshots(blog_revisions()), &Dialect::ALL).expect("write");
+    assert_eq!(report.created.len(), 15);
+
+    // Unchanged migrations: every snapshot is current.
+    let before = blog_snapshots(blog_revisions());
+    let report = check_snapshots(dir, &before, &Dialect::ALL).expect("check");
+    assert!(report.is_current(), "{report}");
+    assert_eq!(report.current, 15);
+
+    // One op changes: `users.bio` becomes VARCHAR(500) instead of TEXT.
+    let mut revisions = blog_revisions();
+    let revision = revisions
+        .iter_mut()
+        .find(|r| r.id == "20250104_120000_user_bio_and_post_slug")
+        .expect("the blog revision");
+    match &mut revision.upgrade[0] {
+        Op::AddColumn { column, .. } if column.name == "bio" => column.ty = Type::String(500),
+        other => panic!("unexpected first op {other:?}"),
+    }
+    let after = blog_snapshots(revisions);
+    let changed: Vec<String> = before
+        .iter()
+        .zip(&after)
+        .filter(|(b, a)| b != a)
+        .map(|(_, a)| a.file_name())
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "20250104_120000_user_bio_and_post_slug@postgres.snap",
+            "20250104_120000_user_bio_and_post_slug@sqlite.snap",
+            "20250104_120000_user_bio_and_post_slug@mysql.snap",
+        ]
+    );
+
+    // `--check` fails with the diff, and leaves a `.snap.new` next to each changed snapshot.
+    for _ in 0..2 {
+        let report = check_snapshots(dir, &after, &Dialect::ALL).expect("check");
+        assert!(!report.is_current());
+        assert_eq!(report.current, 12);
+        assert_eq!(report.mismatches.len(), 3);
+        let postgres = &report.mismatches[0];
+        assert!(!postgres.missing);
+        assert_eq!(
+            postgres.path,
+            dir.join("20250104_120000_user_bio_and_post_slug@postgres.snap")
+        );
+        assert!(
+            postgres
+                .diff
+                .contains("\n-ALTER TABLE \"users\" ADD COLUMN \"bio\" TEXT;\n+ALTER TABLE \"users\" ADD COLUMN \"bio\" VARCHAR(500);\n"),
+            "{}",
+            postgres.diff
+        );
+        assert!(postgres.pending.is_file());
+        let message = report.to_string();
+        assert!(message.contains("cargo insta review"), "{message}");
+        // The recorded snapshot is untouched until it is accepted.
+        assert!(fs::read_to_string(&postgres.path)
+            .expect("read")
+            .contains("\"bio\" TEXT"));
+    }
+
+    // Accepting with insta makes `--check` pass, and leaves nothing pending.
+    for snapshot in after.iter().filter(|s| changed.contains(&s.file_name())) {
+        insta_accept(&dir.join(snapshot.file_name()));
+    }
+    let report = check_snapshots(dir, &after, &Dialect::ALL).expect("check");
+    assert!(report.is_current(), "{report}");
+    let pending: Vec<_> = fs::read_dir(dir)
+        .expect("read dir")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".new"))
+        .collect();
+    assert!(pending.is_empty(), "{pending:?}");
+}
+
+#[test]
+fn missing_and_stale_snapshots_fail_the_check_and_writing_fixes_both() {
+    let temp = TempDir::new("stale");
+    let dir = &temp.0;
+    let mut revisions = blog_revisions();
+    write_snapshots(dir, &blog_snapshots(revisions.clone()), &Dialect::ALL).expect("write");
+
+    // A new revision without snapshots yet, and one whose file was removed from history.
+    let removed = revisions.pop().expect("a revision");
+    revisions.push(Revision::new(
+        "20250106_090000_user_karma",
+        &["20250104_120000_user_bio_and_post_slug"],
+        "user karma",
+        |op| {
+            op.add_column("users", "karma", Type::Integer)
+                .not_null()
+                .default(0);
+        },
+    ));
+    let report = check_snapshots(
+        dir,
+        &snapshots_on(revisions.clone(), &[Dialect::Sqlite]),
+        &[Dialect::Sqlite],
+    )
+    .expect("check");
+    assert_eq!(report.mismatches.len(), 1);
+    let missing = &report.mismatches[0];
+    assert!(missing.missing);
+    assert!(
+        missing
+            .diff
+            .contains("+ALTER TABLE \"users\" ADD COLUMN \"karma\" INTEGER NOT NULL DEFAULT 0;"),
+        "{}",
+        missing.diff
+    );
+    assert_eq!(
+        report.stale,
+        [dir.join(format!("{}@sqlite.snap", removed.id))]
+    );
+    // Only the dialects checked are judged: the postgres snapshots are not stale here.
+    assert!(report.to_string().contains("belongs to no revision"));
+
+    let snapshots = blog_snapshots(revisions);
+    let written = write_snapshots(dir, &snapshots, &Dialect::ALL).expect("write");
+    assert_eq!(written.created.len(), 3);
+    assert_eq!(written.removed.len(), 3);
+    assert!(!pending(&missing.path).exists());
+    assert!(check_snapshots(dir, &snapshots, &Dialect::ALL)
+        .expect("check")
+        .is_current());
+}
