@@ -301,6 +301,39 @@ fn a_half_applied_step_blocks_the_next_run_only_where_ddl_is_not_transactional()
 }
 
 #[test]
+#[ignore = "ledger.rs unresolved_failure: only a dialect without transactional DDL refuses the next run; a non-transactional revision that failed halfway on PostgreSQL or SQLite is simply run again from its first statement"]
+fn a_half_applied_non_transactional_step_blocks_the_next_run_everywhere() {
+    let mut revisions = failing_chain();
+    let half = revisions.pop().expect("0002").non_transactional();
+    revisions.push(half);
+    let migrator = migrator(revisions);
+    block_on(async {
+        for test_db in all_databases("half_applied_nt").await {
+            let d = test_db.dialect;
+            let mut db = test_db.connect().await;
+            let first = migrator.upgrade(&mut db, "head").await.unwrap_err();
+            let again = migrator.upgrade(&mut db, "head").await.unwrap_err();
+            drop(db);
+            test_db.drop_db().await;
+            assert!(
+                matches!(
+                    first,
+                    MigrateError::Statement {
+                        rolled_back: false,
+                        ..
+                    }
+                ),
+                "{d}: {first}"
+            );
+            assert!(
+                matches!(&again, MigrateError::UnresolvedFailure { revision, .. } if revision == "0002"),
+                "{d}: {again}"
+            );
+        }
+    });
+}
+
+#[test]
 fn stamp_records_revisions_without_running_them() {
     let migrator = blog();
     block_on(async {
