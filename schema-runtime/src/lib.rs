@@ -11,6 +11,8 @@ pub mod autogen;
 pub mod cli;
 pub mod dialect;
 pub mod graph;
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+pub mod introspect;
 pub mod migrator;
 pub mod model;
 pub mod naming;

@@ -184,6 +184,17 @@ impl Schema {
         self.enums.iter()
     }
 
+    /// Puts `table` in the schema as it is, replacing a table of the same name; no op checks
+    /// run. For schemas built from elsewhere than ops (introspection).
+    pub fn insert_table(&mut self, table: Table) {
+        self.tables.insert(table.def.name.clone(), table);
+    }
+
+    /// Puts the enum type `def` in the schema as it is, replacing one of the same name.
+    pub fn insert_enum(&mut self, def: crate::ops::EnumDef) {
+        self.enums.insert(def.name, def.values);
+    }
+
     /// The column `table.column`.
     pub fn column(&self, table: &str, column: &str) -> Result<&ColumnDef, StateError> {
         self.table_def(table)?

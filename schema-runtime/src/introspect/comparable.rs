@@ -1,0 +1,212 @@
+//! What a dialect can tell apart: the projection of a schema under which a replayed schema and
+//! the schema introspected from an up-to-date database compare equal.
+
+use super::text::{expression_default, literal_value, normalise_sql};
+use super::{mysql, postgres, sqlite};
+use crate::ops::{ColumnDef, EnumDef, FkAction, ForeignKeyDef, IndexDef};
+use crate::state::{Schema, Table};
+use crate::types::{ServerDefault, Type, Value};
+use crate::Dialect;
+
+/// `schema` as `dialect` can tell it apart, so that `comparable(&replayed, d) ==
+/// comparable(&introspected, d)` when the database is at the replayed revision.
+///
+/// The rules, each for a difference the database cannot keep or reports differently:
+///
+/// - **Types** become the dialect's canonical portable type: the type is rendered for the
+///   dialect and read back as introspection reads it. So on MySQL `TimestampTz` is `Timestamp`
+///   (both are `DATETIME(6)`), an enum column is `Custom("enum('a','b')")`, and
+///   `Custom("CHAR(36)")` is `Uuid`; on SQLite an enum column is `Text` and an identity column
+///   `Integer` (SQLite's `AUTOINCREMENT` exists only on `INTEGER PRIMARY KEY`); on PostgreSQL
+///   `Custom("CHAR(2)")` is `Custom("character(2)")`. Enum types are kept on PostgreSQL only.
+/// - **Defaults**: a `NULL` default is no default; identity columns have none; literals are
+///   read as the column's type reads them (`Int(0)` is `Bool(false)` on a boolean column,
+///   `Int(1)` is `Float(1.0)` on a decimal one, `Str("5")` is `Int(5)` on an integer one);
+///   `now()` / `current_timestamp(6)` expressions are `Now`; other expressions are normalised
+///   as check expressions are.
+/// - **Expressions** of checks, index keys and index predicates are normalised: whitespace,
+///   keyword case, quotes around lower-case identifiers, redundant parentheses and PostgreSQL
+///   casts (`name::text`) do not count. Other rewrites a server makes (MariaDB's `length` as
+///   `octet_length`, PostgreSQL's operator casts on numerics) still show.
+/// - **Comments**: none on SQLite; an empty comment is no comment.
+/// - **Keys**: MySQL's primary key has no name (it is always `PRIMARY`), nor has SQLite's when
+///   it is a sole identity column (declared inline). MySQL and SQLite keep unique constraints
+///   as unique indexes, so there every unique constraint becomes a plain unique index.
+/// - **Foreign keys**: `NO ACTION` is the unspecified action (and on MySQL so is `RESTRICT`);
+///   MySQL has no deferrable keys.
+/// - **Indexes**: `INCLUDE` columns exist on PostgreSQL only; on MySQL the index MySQL creates
+///   for a foreign key (non-unique, named as the key, over its columns) is left out.
+/// - **Order**: unique keys, foreign keys, checks and indexes are sorted by name; columns keep
+///   their order.
+///
+/// ```
+/// use schema_runtime::introspect::comparable;
+/// use schema_runtime::prelude::*;
+/// use schema_runtime::{Dialect, Schema};
+///
+/// let mut op = Ops::new();
+/// op.create_table("events", |t| {
+///     t.column("id", Type::BigInt).primary_key().identity();
+///     t.column("at", Type::TimestampTz).not_null();
+/// });
+/// let mut schema = Schema::default();
+/// for o in op.ops() { schema.apply(o).unwrap(); }
+/// let mysql = comparable(&schema, Dialect::Mysql);
+/// assert_eq!(mysql.column("events", "at").unwrap().ty, Type::Timestamp);
+/// assert_eq!(mysql.table("events").unwrap().def.primary_key.as_ref().unwrap().name, "");
+/// let sqlite = comparable(&schema, Dialect::Sqlite);
+/// assert_eq!(sqlite.column("events", "id").unwrap().ty, Type::Integer);
+/// ```
+pub fn comparable(schema: &Schema, dialect: Dialect) -> Schema {
+    let mut out = Schema::default();
+    if dialect == Dialect::Postgres {
+        for (name, values) in schema.enums() {
+            out.insert_enum(EnumDef {
+                name: name.clone(),
+                values: values.clone(),
+            });
+        }
+    }
+    for table in schema.tables() {
+        out.insert_table(comparable_table(table, schema, dialect));
+    }
+    out
+}
+
+fn comparable_table(table: &Table, schema: &Schema, d: Dialect) -> Table {
+    let mut def = table.def.clone();
+    let sole_identity_key = def.primary_key.as_ref().is_some_and(
+        |pk| matches!(pk.columns.as_slice(), [c] if def.column(c).is_some_and(|col| col.identity)),
+    );
+    def.columns = def
+        .columns
+        .iter()
+        .map(|c| comparable_column(c, schema, d))
+        .collect();
+    if let Some(pk) = &mut def.primary_key {
+        if d == Dialect::Mysql || (d == Dialect::Sqlite && sole_identity_key) {
+            pk.name.clear();
+        }
+    }
+    let mut indexes: Vec<IndexDef> = table
+        .indexes
+        .iter()
+        .map(|i| comparable_index(i, d))
+        .collect();
+    if d != Dialect::Postgres {
+        for key in def.uniques.drain(..) {
+            indexes.push(IndexDef {
+                name: key.name,
+                table: def.name.clone(),
+                columns: key.columns,
+                unique: true,
+                ..IndexDef::default()
+            });
+        }
+    }
+    for fk in &mut def.foreign_keys {
+        fk.on_delete = comparable_action(fk.on_delete, d);
+        fk.on_update = comparable_action(fk.on_update, d);
+        if d == Dialect::Mysql {
+            fk.deferrable = None;
+        }
+    }
+    if d == Dialect::Mysql {
+        indexes.retain(|i| !is_foreign_key_index(i, &def.foreign_keys));
+    }
+    for check in &mut def.checks {
+        check.expr = normalise_sql(&check.expr);
+    }
+    def.comment = comparable_comment(def.comment.take(), d);
+    def.uniques
+        .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
+    def.foreign_keys
+        .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
+    def.checks
+        .sort_by(|a, b| (&a.name, &a.expr).cmp(&(&b.name, &b.expr)));
+    indexes.sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
+    Table { def, indexes }
+}
+
+fn comparable_column(column: &ColumnDef, schema: &Schema, d: Dialect) -> ColumnDef {
+    let mut c = column.clone();
+    c.ty = canonical_type(&c.ty, schema, d);
+    if c.identity {
+        if d == Dialect::Sqlite {
+            c.ty = Type::Integer;
+        }
+        c.nullable = false;
+        c.default = None;
+    }
+    c.default = c.default.take().and_then(|v| comparable_default(v, &c.ty));
+    c.comment = comparable_comment(c.comment.take(), d);
+    c
+}
+
+/// The type as the dialect reads it back after rendering it.
+fn canonical_type(ty: &Type, schema: &Schema, d: Dialect) -> Type {
+    match (d, ty) {
+        (Dialect::Postgres, Type::Enum(_)) => ty.clone(),
+        (Dialect::Postgres, _) => postgres::parse_type(&d.render_type(ty)),
+        (Dialect::Mysql, Type::Enum(name)) => match schema.enum_values(name) {
+            Some(values) => Type::Custom(mysql::enum_type(values)),
+            None => ty.clone(),
+        },
+        (Dialect::Mysql, _) => mysql::parse_type(&d.render_type(ty)),
+        (Dialect::Sqlite, _) => sqlite::parse_type(&d.render_type(ty)),
+    }
+}
+
+fn comparable_default(default: ServerDefault, ty: &Type) -> Option<ServerDefault> {
+    Some(match default {
+        ServerDefault::Value(Value::Null) => return None,
+        ServerDefault::Value(Value::Str(s)) => ServerDefault::Value(literal_value(&s, ty)),
+        ServerDefault::Value(Value::Int(n)) if *ty == Type::Boolean && (n == 0 || n == 1) => {
+            ServerDefault::Value(Value::Bool(n == 1))
+        }
+        ServerDefault::Value(Value::Int(n))
+            if matches!(ty, Type::Real | Type::Double | Type::Numeric(..)) =>
+        {
+            ServerDefault::Value(Value::Float(n as f64))
+        }
+        ServerDefault::Value(Value::Bool(b)) if ty.is_integer() => {
+            ServerDefault::Value(Value::Int(i64::from(b)))
+        }
+        ServerDefault::Expr(e) => match expression_default(&e) {
+            ServerDefault::Expr(e) => ServerDefault::Expr(normalise_sql(&e)),
+            now => now,
+        },
+        other => other,
+    })
+}
+
+fn comparable_index(index: &IndexDef, d: Dialect) -> IndexDef {
+    let mut i = index.clone();
+    i.expressions = i.expressions.iter().map(|e| normalise_sql(e)).collect();
+    i.predicate = i.predicate.map(|p| normalise_sql(&p));
+    if d != Dialect::Postgres {
+        i.include.clear();
+    }
+    i
+}
+
+fn comparable_action(action: Option<FkAction>, d: Dialect) -> Option<FkAction> {
+    match (action, d) {
+        (Some(FkAction::NoAction), _) | (Some(FkAction::Restrict), Dialect::Mysql) => None,
+        (action, _) => action,
+    }
+}
+
+fn comparable_comment(comment: Option<String>, d: Dialect) -> Option<String> {
+    comment.filter(|c| !c.is_empty() && d != Dialect::Sqlite)
+}
+
+/// The index MySQL makes for a foreign key no index covers: named as the key, over its columns.
+fn is_foreign_key_index(index: &IndexDef, fks: &[ForeignKeyDef]) -> bool {
+    !index.unique
+        && index.expressions.is_empty()
+        && index.predicate.is_none()
+        && fks
+            .iter()
+            .any(|fk| fk.name == index.name && fk.columns == index.columns)
+}

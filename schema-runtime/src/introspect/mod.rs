@@ -1,0 +1,221 @@
+//! Introspection: the schema of a live database, read from its catalogs into the same
+//! [`Schema`] that replaying migrations gives, for autogenerate and drift checks.
+//!
+//! Each dialect reads its catalogs in a fixed number of queries, whatever the number of
+//! tables (one for every column of every table, one for every index, ...; SQLite joins its
+//! pragma table-valued functions with `sqlite_master`): PostgreSQL 5, SQLite 4, MySQL/MariaDB 6.
+//!
+//! What a database keeps differs from what a migration says (MySQL has no `TIMESTAMPTZ`, SQLite
+//! no comments, MariaDB's `JSON` is a checked `LONGTEXT`): [`comparable`] maps a schema to what
+//! the dialect can tell apart, so that a replayed and an introspected schema compare equal when
+//! the database is up to date.
+
+mod comparable;
+mod mysql;
+mod postgres;
+mod sqlite;
+mod sqlite_ddl;
+mod text;
+
+pub use comparable::comparable;
+
+use std::collections::BTreeMap;
+
+use crate::migrator::{Database, VersionTable};
+use crate::naming::NamingConvention;
+use crate::ops::{IndexDef, KeyDef};
+use crate::state::{Schema, Table};
+use crate::Dialect;
+
+/// What [`introspect`] reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntrospectOptions {
+    /// Tables left out (the migrator's version and log tables by default).
+    pub exclude_tables: Vec<String>,
+    /// The PostgreSQL schema to read (`current_schema()` when `None`). Other dialects read the
+    /// connection's database.
+    pub schema: Option<String>,
+    /// The naming convention the migrations use. MySQL and SQLite keep a unique constraint as a
+    /// unique index; one named as this convention names a unique constraint on its columns is
+    /// reported as a constraint, any other as an index.
+    pub naming: NamingConvention,
+}
+
+impl Default for IntrospectOptions {
+    fn default() -> Self {
+        IntrospectOptions::excluding(&VersionTable::default())
+    }
+}
+
+impl IntrospectOptions {
+    /// Reads every table but the version and log tables `version_table` names.
+    ///
+    /// ```
+    /// use schema_runtime::introspect::IntrospectOptions;
+    /// use schema_runtime::VersionTable;
+    /// let options = IntrospectOptions::excluding(&VersionTable::default());
+    /// assert_eq!(options.exclude_tables, ["schema_version", "schema_log"]);
+    /// ```
+    pub fn excluding(version_table: &VersionTable) -> Self {
+        IntrospectOptions {
+            exclude_tables: vec![version_table.version.clone(), version_table.log.clone()],
+            schema: None,
+            naming: NamingConvention::default(),
+        }
+    }
+
+    fn includes(&self, table: &str) -> bool {
+        !self.exclude_tables.iter().any(|t| t == table)
+    }
+}
+
+/// A catalog query that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum IntrospectError {
+    /// The server refused or failed a catalog query.
+    #[error("reading {what} from the {dialect} catalogs failed: {source}; check that the user may read the catalogs (information_schema, pg_catalog, sqlite_master)")]
+    Query {
+        /// What the query reads (`columns`, `indexes`, ...).
+        what: &'static str,
+        /// The dialect.
+        dialect: Dialect,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
+    },
+}
+
+/// How an introspection went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct IntrospectStats {
+    /// Catalog queries sent: a constant per dialect, whatever the number of tables.
+    pub queries: usize,
+}
+
+/// Reads the schema of the database `db` is connected to.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+/// use schema_runtime::introspect::{introspect, IntrospectOptions};
+/// use schema_runtime::{Database, Type};
+///
+/// let mut db = Database::connect("sqlite::memory:").await?;
+/// db.execute("CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, email VARCHAR(255) NOT NULL)").await?;
+/// let schema = introspect(&mut db, &IntrospectOptions::default()).await?;
+/// let email = schema.column("users", "email")?;
+/// assert_eq!(email.ty, Type::String(255));
+/// assert!(!email.nullable);
+/// assert!(schema.column("users", "id")?.identity);
+/// # Ok::<(), Box<dyn std::error::Error>>(()) })?;
+/// # Ok(()) }
+/// ```
+pub async fn introspect(
+    db: &mut Database,
+    options: &IntrospectOptions,
+) -> Result<Schema, IntrospectError> {
+    introspect_with_stats(db, options)
+        .await
+        .map(|(schema, _)| schema)
+}
+
+/// [`introspect`], also saying how many catalog queries it took.
+pub async fn introspect_with_stats(
+    db: &mut Database,
+    options: &IntrospectOptions,
+) -> Result<(Schema, IntrospectStats), IntrospectError> {
+    let mut catalog = Catalog { db, queries: 0 };
+    let schema = match catalog.db.dialect() {
+        Dialect::Postgres => postgres::read(&mut catalog, options).await?,
+        Dialect::Sqlite => sqlite::read(&mut catalog, options).await?,
+        Dialect::Mysql => mysql::read(&mut catalog, options).await?,
+    };
+    let stats = IntrospectStats {
+        queries: catalog.queries,
+    };
+    Ok((schema, stats))
+}
+
+/// The connection, counting the queries sent through it.
+struct Catalog<'a> {
+    db: &'a mut Database,
+    queries: usize,
+}
+
+impl Catalog<'_> {
+    /// The rows of `sql`, whose first `N` columns are text.
+    async fn rows<const N: usize>(
+        &mut self,
+        what: &'static str,
+        sql: &str,
+    ) -> Result<Vec<[String; N]>, IntrospectError> {
+        self.queries += 1;
+        let dialect = self.db.dialect();
+        let rows = self
+            .db
+            .fetch_rows(sql, N)
+            .await
+            .map_err(|source| IntrospectError::Query {
+                what,
+                dialect,
+                source,
+            })?;
+        // `fetch_rows` reads exactly N columns of each row.
+        Ok(rows.into_iter().filter_map(|r| r.try_into().ok()).collect())
+    }
+}
+
+/// The tables read so far, by name; facts about other tables (excluded ones, views) are dropped.
+#[derive(Debug, Default)]
+struct Tables(BTreeMap<String, Table>);
+
+impl Tables {
+    fn add(&mut self, name: &str, comment: Option<String>) {
+        let mut table = Table {
+            def: Default::default(),
+            indexes: Vec::new(),
+        };
+        table.def.name = name.to_owned();
+        table.def.comment = comment;
+        self.0.insert(name.to_owned(), table);
+    }
+
+    fn get(&mut self, name: &str) -> Option<&mut Table> {
+        self.0.get_mut(name)
+    }
+
+    fn into_schema(self, mut schema: Schema) -> Schema {
+        for table in self.0.into_values() {
+            schema.insert_table(table);
+        }
+        schema
+    }
+}
+
+/// `None` for the empty text the catalogs give for "no comment".
+fn comment(text: &str) -> Option<String> {
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+/// Adds an index read from the catalogs to `table`: where the dialect keeps unique constraints
+/// as unique indexes (MySQL, SQLite), a plain unique index named as `naming` names a unique
+/// constraint on its columns is reported as that constraint.
+fn add_index(
+    table: &mut Table,
+    index: IndexDef,
+    naming: &NamingConvention,
+    keys_are_indexes: bool,
+) {
+    let plain = index.unique
+        && index.expressions.is_empty()
+        && index.predicate.is_none()
+        && index.include.is_empty();
+    if keys_are_indexes && plain && index.name == naming.unique(&table.def.name, &index.columns) {
+        table.def.uniques.push(KeyDef {
+            name: index.name,
+            columns: index.columns,
+        });
+    } else {
+        table.indexes.push(index);
+    }
+}

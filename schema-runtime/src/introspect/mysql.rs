@@ -1,0 +1,397 @@
+//! MySQL / MariaDB: `information_schema` in six queries (server version, tables, columns,
+//! foreign key columns, checks, index columns). MariaDB quotes literal defaults since 10.2.7 and
+//! keeps `JSON` as `LONGTEXT` with a `json_valid` check; MySQL 8 has a real `JSON` type and
+//! unquoted defaults. Every index is reported, including the ones MySQL adds for a foreign key.
+
+use std::collections::BTreeMap;
+
+use super::text::{
+    bare_value, expression_default, is_now, literal_value, normalise_sql, split_literal,
+};
+use super::{add_index, comment, Catalog, IntrospectError, IntrospectOptions, Tables};
+use crate::ops::{CheckDef, ColumnDef, FkAction, ForeignKeyDef, IndexDef, KeyDef};
+use crate::state::Schema;
+use crate::types::{ServerDefault, Type, Value};
+
+pub(super) async fn read(
+    catalog: &mut Catalog<'_>,
+    options: &IntrospectOptions,
+) -> Result<Schema, IntrospectError> {
+    let version: Vec<[String; 1]> = catalog
+        .rows("the server version", "SELECT CAST(VERSION() AS CHAR)")
+        .await?;
+    let mariadb = version.iter().any(|[v]| v.contains("MariaDB"));
+
+    let mut tables = Tables::default();
+    let table_rows: Vec<[String; 2]> = catalog
+        .rows(
+            "tables",
+            "SELECT CAST(table_name AS CHAR), CAST(COALESCE(table_comment, '') AS CHAR) \
+             FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1",
+        )
+        .await?;
+    for [name, text] in table_rows.iter().filter(|r| options.includes(&r[0])) {
+        tables.add(name, comment(text));
+    }
+
+    let column_rows: Vec<[String; 9]> = catalog
+        .rows(
+            "columns",
+            "SELECT CAST(table_name AS CHAR), CAST(column_name AS CHAR), CAST(column_type AS CHAR), \
+             CAST(data_type AS CHAR), CAST(is_nullable AS CHAR), \
+             CAST(CASE WHEN column_default IS NULL THEN 'n' ELSE 'v' END AS CHAR), CAST(COALESCE(column_default, '') AS CHAR), \
+             CAST(extra AS CHAR), CAST(COALESCE(column_comment, '') AS CHAR) \
+             FROM information_schema.columns WHERE table_schema = DATABASE() ORDER BY table_name, ordinal_position",
+        )
+        .await?;
+
+    // MariaDB's column-level checks include the JSON alias's `json_valid`: read checks first.
+    let check_sql = if mariadb {
+        "SELECT CAST(table_name AS CHAR), CAST(constraint_name AS CHAR), CAST(check_clause AS CHAR), CAST(level AS CHAR) \
+         FROM information_schema.check_constraints WHERE constraint_schema = DATABASE() ORDER BY 1, 2"
+    } else {
+        "SELECT CAST(t.table_name AS CHAR), CAST(c.constraint_name AS CHAR), CAST(c.check_clause AS CHAR), CAST('Table' AS CHAR) \
+         FROM information_schema.check_constraints c JOIN information_schema.table_constraints t \
+         ON t.constraint_schema = c.constraint_schema AND t.constraint_name = c.constraint_name AND t.constraint_type = 'CHECK' \
+         WHERE c.constraint_schema = DATABASE() ORDER BY 1, 2"
+    };
+    let check_rows: Vec<[String; 4]> = catalog.rows("check constraints", check_sql).await?;
+
+    for [table, name, column_type, data_type, nullable, has_default, default, extra, text] in
+        column_rows
+    {
+        let Some(t) = tables.get(&table) else {
+            continue;
+        };
+        let json_alias = data_type.eq_ignore_ascii_case("longtext")
+            && check_rows.iter().any(|[ct, cn, clause, _]| {
+                *ct == table && *cn == name && is_json_valid(clause, &name)
+            });
+        let ty = if json_alias {
+            Type::Json
+        } else {
+            parse_type(&column_type)
+        };
+        let identity = extra.to_ascii_lowercase().contains("auto_increment");
+        let default = if identity || has_default != "v" {
+            None
+        } else {
+            parse_default(&default, &ty, &extra, mariadb)
+        };
+        let mut column = ColumnDef::new(name, ty);
+        column.nullable = nullable == "YES";
+        column.default = default;
+        column.identity = identity;
+        column.comment = comment(&text);
+        t.def.columns.push(column);
+    }
+    for [table, name, clause, _] in check_rows {
+        let Some(t) = tables.get(&table) else {
+            continue;
+        };
+        let json_alias = t
+            .def
+            .column(&name)
+            .is_some_and(|c| c.ty == Type::Json && is_json_valid(&clause, &name));
+        if !json_alias {
+            t.def.checks.push(CheckDef { name, expr: clause });
+        }
+    }
+
+    let fk_rows: Vec<[String; 7]> = catalog
+        .rows(
+            "foreign keys",
+            "SELECT CAST(k.table_name AS CHAR), CAST(k.constraint_name AS CHAR), CAST(k.column_name AS CHAR), \
+             CAST(k.referenced_table_name AS CHAR), CAST(k.referenced_column_name AS CHAR), \
+             CAST(r.delete_rule AS CHAR), CAST(r.update_rule AS CHAR) \
+             FROM information_schema.key_column_usage k JOIN information_schema.referential_constraints r \
+             ON r.constraint_schema = k.constraint_schema AND r.table_name = k.table_name AND r.constraint_name = k.constraint_name \
+             WHERE k.table_schema = DATABASE() AND k.referenced_table_name IS NOT NULL \
+             ORDER BY k.table_name, k.constraint_name, k.ordinal_position",
+        )
+        .await?;
+    let mut fks: BTreeMap<(String, String), ForeignKeyDef> = BTreeMap::new();
+    for [table, name, column, ref_table, ref_column, on_delete, on_update] in fk_rows {
+        let fk = fks
+            .entry((table, name.clone()))
+            .or_insert_with(|| ForeignKeyDef {
+                name,
+                columns: Vec::new(),
+                ref_table,
+                ref_columns: Vec::new(),
+                on_delete: action(&on_delete),
+                on_update: action(&on_update),
+                deferrable: None,
+            });
+        fk.columns.push(column);
+        fk.ref_columns.push(ref_column);
+    }
+    for ((table, _), fk) in fks {
+        if let Some(t) = tables.get(&table) {
+            t.def.foreign_keys.push(fk);
+        }
+    }
+
+    // MySQL 8 indexes expressions (`expression`, column_name NULL); MariaDB has no such column.
+    let expression = if mariadb {
+        "''"
+    } else {
+        "COALESCE(expression, '')"
+    };
+    let index_rows: Vec<[String; 5]> = catalog
+        .rows(
+            "indexes",
+            &format!(
+                "SELECT CAST(table_name AS CHAR), CAST(index_name AS CHAR), CAST(non_unique AS CHAR), \
+                 CAST(COALESCE(column_name, '') AS CHAR), CAST({expression} AS CHAR) \
+                 FROM information_schema.statistics WHERE table_schema = DATABASE() \
+                 ORDER BY table_name, index_name, seq_in_index"
+            ),
+        )
+        .await?;
+    let mut indexes: BTreeMap<(String, String), IndexDef> = BTreeMap::new();
+    for [table, name, non_unique, column, expression] in index_rows {
+        let index = indexes
+            .entry((table.clone(), name.clone()))
+            .or_insert_with(|| IndexDef {
+                name,
+                table,
+                unique: non_unique == "0",
+                ..IndexDef::default()
+            });
+        if column.is_empty() {
+            index.expressions.push(expression);
+        } else {
+            index.columns.push(column);
+        }
+    }
+    for index in indexes.into_values() {
+        let Some(t) = tables.get(&index.table) else {
+            continue;
+        };
+        // MySQL names every primary key PRIMARY: the name tells nothing, so none is reported.
+        if index.name == "PRIMARY" {
+            t.def.primary_key = Some(KeyDef {
+                name: String::new(),
+                columns: index.columns,
+            });
+        } else {
+            add_index(t, index, &options.naming, true);
+        }
+    }
+    Ok(tables.into_schema(Schema::default()))
+}
+
+/// Whether `clause` is MariaDB's JSON-alias check on `column`.
+fn is_json_valid(clause: &str, column: &str) -> bool {
+    normalise_sql(clause) == normalise_sql(&format!("json_valid(`{}`)", column.replace('`', "``")))
+}
+
+/// `RESTRICT` is MySQL's default and the same as `NO ACTION`: both read as unspecified.
+fn action(rule: &str) -> Option<FkAction> {
+    match rule.to_ascii_uppercase().as_str() {
+        "CASCADE" => Some(FkAction::Cascade),
+        "SET NULL" => Some(FkAction::SetNull),
+        "SET DEFAULT" => Some(FkAction::SetDefault),
+        _ => None,
+    }
+}
+
+/// MySQL's canonical spelling of an inline enum type, as `column_type` gives it.
+pub(super) fn enum_type(values: &[String]) -> String {
+    let quoted: Vec<String> = values
+        .iter()
+        .map(|v| format!("'{}'", v.replace('\'', "''")))
+        .collect();
+    format!("enum({})", quoted.join(","))
+}
+
+/// The values of `enum('a','b')` (any case, any spacing).
+fn enum_values(spelling: &str) -> Option<Vec<String>> {
+    let open = spelling.find('(')?;
+    if !spelling[..open].trim().eq_ignore_ascii_case("enum") {
+        return None;
+    }
+    let mut rest = spelling[open + 1..].trim_start();
+    let mut values = Vec::new();
+    loop {
+        let (value, after) = split_literal(rest, false)?;
+        values.push(value);
+        let after = after.trim_start();
+        if let Some(more) = after.strip_prefix(',') {
+            rest = more.trim_start();
+        } else {
+            return (after.trim() == ")").then_some(values);
+        }
+    }
+}
+
+/// The portable type of a MySQL `column_type` (or of a migration's spelling); a type with no
+/// portable name is [`Type::Custom`] in lower case, an enum its canonical `enum('a','b')`.
+pub(super) fn parse_type(spelling: &str) -> Type {
+    if let Some(values) = enum_values(spelling.trim()) {
+        return Type::Custom(enum_type(&values));
+    }
+    let lower = spelling
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase()
+        .replace(", ", ",");
+    let (base, args) = match lower.split_once('(') {
+        Some((base, rest)) => match rest.split_once(')') {
+            Some((args, tail)) if tail.trim().is_empty() => (base.trim(), Some(args)),
+            _ => return Type::Custom(lower),
+        },
+        None => (lower.as_str(), None),
+    };
+    let numbers: Option<Vec<u32>> = args
+        .map(|a| {
+            a.split(',')
+                .map(|n| n.trim().parse().ok())
+                .collect::<Option<_>>()
+        })
+        .unwrap_or(Some(Vec::new()));
+    let Some(numbers) = numbers else {
+        return Type::Custom(lower);
+    };
+    match (base, numbers.as_slice()) {
+        ("tinyint", [1]) => Type::Boolean,
+        ("smallint", [] | [_]) => Type::SmallInt,
+        ("int" | "integer", [] | [_]) => Type::Integer,
+        ("bigint", [] | [_]) => Type::BigInt,
+        ("float", []) => Type::Real,
+        ("double" | "double precision", []) => Type::Double,
+        ("decimal" | "numeric", [p, s]) => match (u16::try_from(*p), u16::try_from(*s)) {
+            (Ok(p), Ok(s)) => Type::Numeric(p, s),
+            _ => Type::Custom(lower),
+        },
+        ("varchar", [n]) => Type::String(*n),
+        ("text", []) => Type::Text,
+        ("blob", []) => Type::Bytes,
+        ("date", []) => Type::Date,
+        ("time", [6]) => Type::Time,
+        ("datetime", [6]) => Type::Timestamp,
+        ("char", [36]) => Type::Uuid,
+        ("json", []) => Type::Json,
+        _ => Type::Custom(lower),
+    }
+}
+
+/// A default from `information_schema.columns.column_default`.
+///
+/// MariaDB (10.2.7+) quotes literals (`'abc'`), prints numbers bare (`0.50`), `NULL` for a NULL
+/// default and expressions as written (`current_timestamp(6)`, `(1 + 2)`). MySQL 8 prints
+/// literals unquoted and marks expressions `DEFAULT_GENERATED` in `extra`.
+pub(super) fn parse_default(
+    raw: &str,
+    ty: &Type,
+    extra: &str,
+    mariadb: bool,
+) -> Option<ServerDefault> {
+    let raw = raw.trim();
+    if mariadb {
+        if raw.eq_ignore_ascii_case("NULL") {
+            return None;
+        }
+        if let Some((content, "")) = split_literal(raw, true) {
+            return Some(ServerDefault::Value(literal_value(&content, ty)));
+        }
+        if let Some(value) = bare_value(raw, ty) {
+            return Some(ServerDefault::Value(value));
+        }
+        return Some(expression_default(raw));
+    }
+    if extra.to_ascii_uppercase().contains("DEFAULT_GENERATED") || is_now(raw) {
+        return Some(expression_default(raw));
+    }
+    Some(ServerDefault::Value(match bare_value(raw, ty) {
+        Some(value) if !matches!(ty, Type::String(_) | Type::Text | Type::Custom(_)) => value,
+        _ => Value::Str(raw.to_owned()),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Dialect;
+
+    #[test]
+    fn types_read_back_from_column_type_and_from_the_renderer() {
+        for ty in [
+            Type::SmallInt,
+            Type::Integer,
+            Type::BigInt,
+            Type::Boolean,
+            Type::Real,
+            Type::Double,
+            Type::Numeric(12, 2),
+            Type::String(255),
+            Type::Text,
+            Type::Bytes,
+            Type::Date,
+            Type::Time,
+            Type::Timestamp,
+            Type::Uuid,
+            Type::Json,
+        ] {
+            assert_eq!(parse_type(&Dialect::Mysql.render_type(&ty)), ty);
+        }
+        assert_eq!(parse_type("int(11)"), Type::Integer);
+        assert_eq!(parse_type("bigint(20)"), Type::BigInt);
+        assert_eq!(parse_type("decimal(12,2)"), Type::Numeric(12, 2));
+        assert_eq!(parse_type("datetime(6)"), Type::Timestamp);
+        assert_eq!(
+            parse_type("int(10) unsigned"),
+            Type::Custom("int(10) unsigned".into())
+        );
+        assert_eq!(
+            parse_type("ENUM('Happy', 'it''s')"),
+            Type::Custom("enum('Happy','it''s')".into())
+        );
+        assert_eq!(parse_type("datetime"), Type::Custom("datetime".into()));
+    }
+
+    #[test]
+    fn mariadb_defaults_unquote() {
+        let value = |v: Value| Some(ServerDefault::Value(v));
+        assert_eq!(
+            parse_default(r"'it''s a\\b'", &Type::String(32), "", true),
+            value(Value::Str(r"it's a\b".into()))
+        );
+        assert_eq!(
+            parse_default("0.50", &Type::Numeric(12, 2), "", true),
+            value(Value::Float(0.5))
+        );
+        assert_eq!(
+            parse_default("0", &Type::Boolean, "", true),
+            value(Value::Bool(false))
+        );
+        assert_eq!(parse_default("NULL", &Type::Text, "", true), None);
+        assert_eq!(
+            parse_default("current_timestamp(6)", &Type::Timestamp, "", true),
+            Some(ServerDefault::Now)
+        );
+        assert_eq!(
+            parse_default("(1 + 2)", &Type::Integer, "", true),
+            Some(ServerDefault::Expr("1 + 2".into()))
+        );
+    }
+
+    #[test]
+    fn mysql8_defaults_are_unquoted() {
+        assert_eq!(
+            parse_default("abc", &Type::String(3), "", false),
+            Some(ServerDefault::Value(Value::Str("abc".into())))
+        );
+        assert_eq!(
+            parse_default(
+                "CURRENT_TIMESTAMP(6)",
+                &Type::Timestamp,
+                "DEFAULT_GENERATED",
+                false
+            ),
+            Some(ServerDefault::Now)
+        );
+    }
+}

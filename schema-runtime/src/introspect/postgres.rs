@@ -1,0 +1,396 @@
+//! PostgreSQL: `pg_catalog` in five queries (enum types, tables, columns, constraints, index
+//! keys). Types come from `format_type`, defaults from `pg_get_expr` (casts stripped),
+//! expressions from the server's own deparser.
+
+use std::collections::BTreeMap;
+
+use super::text::{bare_value, expression_default, literal_value, split_literal};
+use super::{add_index, comment, Catalog, IntrospectError, IntrospectOptions, Tables};
+use crate::ops::{CheckDef, Deferrable, EnumDef, FkAction, ForeignKeyDef, IndexDef, KeyDef};
+use crate::state::Schema;
+use crate::types::{ServerDefault, Type};
+use crate::Dialect;
+
+/// Separates the names of a key in one text column (no identifier holds it).
+const SEP: char = '\u{1f}';
+
+pub(super) async fn read(
+    catalog: &mut Catalog<'_>,
+    options: &IntrospectOptions,
+) -> Result<Schema, IntrospectError> {
+    let d = Dialect::Postgres;
+    let schema_name = options
+        .schema
+        .as_deref()
+        .map(|s| d.literal(s))
+        .unwrap_or_else(|| "current_schema()".into());
+    let mut schema = Schema::default();
+
+    let enum_rows: Vec<[String; 2]> = catalog
+        .rows(
+            "enum types",
+            &format!(
+                "SELECT CAST(t.typname AS TEXT), CAST(e.enumlabel AS TEXT) \
+                 FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace \
+                 WHERE n.nspname = {schema_name} ORDER BY t.typname, e.enumsortorder"
+            ),
+        )
+        .await?;
+    let mut enums: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for [name, value] in enum_rows {
+        enums.entry(name).or_default().push(value);
+    }
+
+    let mut tables = Tables::default();
+    let table_rows: Vec<[String; 2]> = catalog
+        .rows(
+            "tables",
+            &format!(
+                "SELECT CAST(c.relname AS TEXT), COALESCE(obj_description(c.oid, 'pg_class'), '') \
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = {schema_name} AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1"
+            ),
+        )
+        .await?;
+    for [name, text] in table_rows.iter().filter(|r| options.includes(&r[0])) {
+        tables.add(name, comment(text));
+    }
+
+    let column_rows: Vec<[String; 8]> = catalog
+        .rows(
+            "columns",
+            &format!(
+                "SELECT CAST(c.relname AS TEXT), CAST(a.attname AS TEXT), format_type(a.atttypid, a.atttypmod), \
+                 CASE WHEN a.attnotnull THEN 't' ELSE 'f' END, COALESCE(pg_get_expr(d.adbin, d.adrelid), ''), \
+                 CAST(a.attidentity AS TEXT) || CAST(a.attgenerated AS TEXT), COALESCE(col_description(c.oid, a.attnum), ''), \
+                 CASE WHEN t.typtype = 'e' AND t.typnamespace = n.oid THEN CAST(t.typname AS TEXT) ELSE '' END \
+                 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+                 WHERE n.nspname = {schema_name} AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
+                 ORDER BY c.relname, a.attnum"
+            ),
+        )
+        .await?;
+    for [table, name, ty, not_null, default, identity, text, enum_name] in column_rows {
+        let Some(t) = tables.get(&table) else {
+            continue;
+        };
+        let ty = if enums.contains_key(&enum_name) {
+            Type::Enum(enum_name)
+        } else {
+            parse_type(&ty)
+        };
+        // A serial column's default draws from its sequence: that is its identity.
+        let serial = default.starts_with("nextval(");
+        let generated = identity.contains('s');
+        let default = if serial || generated || default.is_empty() {
+            None
+        } else {
+            Some(parse_default(&default, &ty))
+        };
+        let mut column = crate::ops::ColumnDef::new(name, ty);
+        column.nullable = not_null != "t";
+        column.default = default;
+        column.identity = serial || identity.contains('a') || identity.contains('d');
+        column.comment = comment(&text);
+        t.def.columns.push(column);
+    }
+
+    let key_list = |array: &str, rel: &str| {
+        format!(
+            "COALESCE((SELECT string_agg(CAST(a.attname AS TEXT), chr(31) ORDER BY x.n) \
+             FROM unnest(k.{array}) WITH ORDINALITY AS x(attnum, n) \
+             JOIN pg_attribute a ON a.attrelid = k.{rel} AND a.attnum = x.attnum), '')"
+        )
+    };
+    let constraint_rows: Vec<[String; 10]> = catalog
+        .rows(
+            "constraints",
+            &format!(
+                "SELECT CAST(c.relname AS TEXT), CAST(k.conname AS TEXT), CAST(k.contype AS TEXT), {}, \
+                 COALESCE(CAST(f.relname AS TEXT), ''), {}, CAST(k.confdeltype AS TEXT), CAST(k.confupdtype AS TEXT), \
+                 CASE WHEN NOT k.condeferrable THEN '' WHEN k.condeferred THEN 'd' ELSE 'i' END, \
+                 pg_get_constraintdef(k.oid, true) \
+                 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 LEFT JOIN pg_class f ON f.oid = k.confrelid \
+                 WHERE n.nspname = {schema_name} AND k.contype IN ('p', 'u', 'f', 'c') ORDER BY 1, 2",
+                key_list("conkey", "conrelid"),
+                key_list("confkey", "confrelid"),
+            ),
+        )
+        .await?;
+    for [table, name, kind, columns, ref_table, ref_columns, on_delete, on_update, deferrable, definition] in
+        constraint_rows
+    {
+        let Some(t) = tables.get(&table) else {
+            continue;
+        };
+        let (columns, ref_columns) = (names(&columns), names(&ref_columns));
+        match kind.as_str() {
+            "p" => t.def.primary_key = Some(KeyDef { name, columns }),
+            "u" => t.def.uniques.push(KeyDef { name, columns }),
+            "f" => t.def.foreign_keys.push(ForeignKeyDef {
+                name,
+                columns,
+                ref_table,
+                ref_columns,
+                on_delete: action(&on_delete),
+                on_update: action(&on_update),
+                deferrable: match deferrable.as_str() {
+                    "d" => Some(Deferrable::InitiallyDeferred),
+                    "i" => Some(Deferrable::InitiallyImmediate),
+                    _ => None,
+                },
+            }),
+            _ => t.def.checks.push(CheckDef {
+                name,
+                expr: check_expression(&definition),
+            }),
+        }
+    }
+
+    // One row per key of each index that does not back a primary key, unique or exclusion
+    // constraint; an expression key has attnum 0 and its text from the server's deparser.
+    let index_rows: Vec<[String; 7]> = catalog
+        .rows(
+            "indexes",
+            &format!(
+                "SELECT CAST(t.relname AS TEXT), CAST(i.relname AS TEXT), CASE WHEN ix.indisunique THEN 't' ELSE 'f' END, \
+                 CASE WHEN k.n > ix.indnkeyatts THEN 'include' WHEN k.attnum = 0 THEN 'expression' ELSE 'column' END, \
+                 CASE WHEN k.attnum = 0 THEN pg_get_indexdef(ix.indexrelid, CAST(k.n AS INT), true) ELSE COALESCE(CAST(a.attname AS TEXT), '') END, \
+                 COALESCE(pg_get_expr(ix.indpred, ix.indrelid, true), ''), CAST(k.n AS TEXT) \
+                 FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_class i ON i.oid = ix.indexrelid \
+                 JOIN pg_namespace n ON n.oid = t.relnamespace \
+                 CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, n) \
+                 LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum \
+                 WHERE n.nspname = {schema_name} AND NOT EXISTS (SELECT 1 FROM pg_constraint c \
+                 WHERE c.conindid = ix.indexrelid AND c.contype IN ('p', 'u', 'x')) \
+                 ORDER BY 1, 2, k.n"
+            ),
+        )
+        .await?;
+    let mut indexes: BTreeMap<(String, String), IndexDef> = BTreeMap::new();
+    for [table, name, unique, role, key, predicate, _] in index_rows {
+        let index = indexes
+            .entry((table.clone(), name.clone()))
+            .or_insert_with(|| IndexDef {
+                name,
+                table,
+                unique: unique == "t",
+                predicate: (!predicate.is_empty()).then_some(predicate),
+                ..IndexDef::default()
+            });
+        match role.as_str() {
+            "include" => index.include.push(key),
+            "expression" => index.expressions.push(key),
+            _ => index.columns.push(key),
+        }
+    }
+    for index in indexes.into_values() {
+        if let Some(t) = tables.get(&index.table) {
+            add_index(t, index, &options.naming, false);
+        }
+    }
+
+    for (name, values) in enums {
+        schema.insert_enum(EnumDef { name, values });
+    }
+    Ok(tables.into_schema(schema))
+}
+
+fn names(list: &str) -> Vec<String> {
+    if list.is_empty() {
+        Vec::new()
+    } else {
+        list.split(SEP).map(str::to_owned).collect()
+    }
+}
+
+/// `confdeltype` / `confupdtype`: NO ACTION is what an unspecified action means.
+fn action(code: &str) -> Option<FkAction> {
+    match code {
+        "r" => Some(FkAction::Restrict),
+        "c" => Some(FkAction::Cascade),
+        "n" => Some(FkAction::SetNull),
+        "d" => Some(FkAction::SetDefault),
+        _ => None,
+    }
+}
+
+/// `CHECK (expr) [NOT VALID]` as `pg_get_constraintdef` prints it: the expression.
+fn check_expression(definition: &str) -> String {
+    let body = definition.trim();
+    let body = body.strip_suffix("NOT VALID").unwrap_or(body).trim();
+    let body = body.strip_suffix("NO INHERIT").unwrap_or(body).trim();
+    let body = body.strip_prefix("CHECK").unwrap_or(body).trim();
+    super::text::strip_outer_parens(body).to_owned()
+}
+
+/// The portable type of a PostgreSQL type as `format_type` (or a migration) spells it; a
+/// type with no portable name is [`Type::Custom`] in lower case.
+pub(super) fn parse_type(spelling: &str) -> Type {
+    let lower = spelling
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase()
+        .replace(", ", ",");
+    let (base, args) = match lower.split_once('(') {
+        Some((base, rest)) => match rest.split_once(')') {
+            Some((args, tail)) if tail.trim().is_empty() => (base.trim(), Some(args)),
+            _ => (lower.as_str(), None),
+        },
+        None => (lower.as_str(), None),
+    };
+    let numbers = |args: &str| -> Option<Vec<u32>> {
+        args.split(',').map(|a| a.trim().parse().ok()).collect()
+    };
+    match (base, args.and_then(numbers).as_deref()) {
+        ("smallint" | "int2", None) => Type::SmallInt,
+        ("integer" | "int" | "int4", None) => Type::Integer,
+        ("bigint" | "int8", None) => Type::BigInt,
+        ("boolean" | "bool", None) => Type::Boolean,
+        ("real" | "float4", None) => Type::Real,
+        ("double precision" | "float8", None) => Type::Double,
+        ("numeric" | "decimal", Some(&[p, s])) => match (u16::try_from(p), u16::try_from(s)) {
+            (Ok(p), Ok(s)) => Type::Numeric(p, s),
+            _ => Type::Custom(lower),
+        },
+        ("character varying" | "varchar", Some(&[n])) => Type::String(n),
+        ("text", None) => Type::Text,
+        ("bytea", None) => Type::Bytes,
+        ("date", None) => Type::Date,
+        ("time" | "time without time zone", None) => Type::Time,
+        ("timestamp" | "timestamp without time zone", None) => Type::Timestamp,
+        ("timestamptz" | "timestamp with time zone", None) => Type::TimestampTz,
+        ("uuid", None) => Type::Uuid,
+        ("jsonb", None) => Type::Json,
+        ("char" | "character" | "bpchar", Some(&[n])) => Type::Custom(format!("character({n})")),
+        ("varchar", None) => Type::Custom("character varying".into()),
+        _ => Type::Custom(lower),
+    }
+}
+
+/// A default as `pg_get_expr` prints it: literals lose their casts (`'abc'::character varying`,
+/// `'happy'::mood`, `'-1'::integer`), the spellings of now are `Now`, the rest an expression.
+pub(super) fn parse_default(text: &str, ty: &Type) -> ServerDefault {
+    let text = text.trim();
+    if let Some((content, rest)) = split_literal(text, false) {
+        if rest.is_empty() || rest.starts_with("::") {
+            return ServerDefault::Value(literal_value(&content, ty));
+        }
+    }
+    let uncast = strip_cast(text);
+    if let Some(value) = bare_value(uncast, ty) {
+        return ServerDefault::Value(value);
+    }
+    expression_default(text)
+}
+
+/// `NULL::character varying` is `NULL`: drops one trailing cast outside quotes and parentheses.
+fn strip_cast(text: &str) -> &str {
+    let mut depth = 0usize;
+    let mut quoted = false;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\'' => quoted = !quoted,
+            b'(' if !quoted => depth += 1,
+            b')' if !quoted => depth = depth.saturating_sub(1),
+            b':' if !quoted && depth == 0 && bytes.get(i + 1) == Some(&b':') => {
+                return text[..i].trim();
+            }
+            _ => {}
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Value;
+
+    #[test]
+    fn types_read_back_from_format_type_and_from_the_renderer() {
+        for ty in [
+            Type::SmallInt,
+            Type::Integer,
+            Type::BigInt,
+            Type::Boolean,
+            Type::Real,
+            Type::Double,
+            Type::Numeric(12, 2),
+            Type::String(255),
+            Type::Text,
+            Type::Bytes,
+            Type::Date,
+            Type::Time,
+            Type::Timestamp,
+            Type::TimestampTz,
+            Type::Uuid,
+            Type::Json,
+        ] {
+            assert_eq!(parse_type(&Dialect::Postgres.render_type(&ty)), ty);
+        }
+        assert_eq!(parse_type("character varying(32)"), Type::String(32));
+        assert_eq!(parse_type("numeric(12,2)"), Type::Numeric(12, 2));
+        assert_eq!(parse_type("timestamp with time zone"), Type::TimestampTz);
+        assert_eq!(parse_type("double precision"), Type::Double);
+        assert_eq!(parse_type("CHAR(2)"), parse_type("character(2)"));
+        assert_eq!(parse_type("INET"), Type::Custom("inet".into()));
+        assert_eq!(
+            parse_type("timestamp(3) without time zone"),
+            Type::Custom("timestamp(3) without time zone".into())
+        );
+        assert_eq!(parse_type("integer[]"), Type::Custom("integer[]".into()));
+    }
+
+    #[test]
+    fn defaults_lose_their_casts() {
+        let value = |v: Value| ServerDefault::Value(v);
+        assert_eq!(
+            parse_default("'it''s'::character varying", &Type::String(32)),
+            value(Value::Str("it's".into()))
+        );
+        assert_eq!(
+            parse_default("'happy'::mood", &Type::Enum("mood".into())),
+            value(Value::Str("happy".into()))
+        );
+        assert_eq!(
+            parse_default("'-1'::integer", &Type::Integer),
+            value(Value::Int(-1))
+        );
+        assert_eq!(
+            parse_default("0.5", &Type::Numeric(12, 2)),
+            value(Value::Float(0.5))
+        );
+        assert_eq!(
+            parse_default("false", &Type::Boolean),
+            value(Value::Bool(false))
+        );
+        assert_eq!(
+            parse_default("NULL::character varying", &Type::String(3)),
+            value(Value::Null)
+        );
+        assert_eq!(
+            parse_default("CURRENT_TIMESTAMP", &Type::TimestampTz),
+            ServerDefault::Now
+        );
+        assert_eq!(parse_default("now()", &Type::Timestamp), ServerDefault::Now);
+        assert_eq!(
+            parse_default("gen_random_uuid()", &Type::Uuid),
+            ServerDefault::Expr("gen_random_uuid()".into())
+        );
+        assert_eq!(
+            parse_default("(1 + 2)", &Type::Integer),
+            ServerDefault::Expr("1 + 2".into())
+        );
+    }
+
+    #[test]
+    fn check_definitions_lose_their_wrapper() {
+        assert_eq!(check_expression("CHECK (score >= 0)"), "score >= 0");
+        assert_eq!(check_expression("CHECK ((a > 0)) NOT VALID"), "a > 0");
+    }
+}

@@ -1,0 +1,358 @@
+//! SQLite: four queries, each joining `sqlite_master` with a pragma table-valued function
+//! (`pragma_table_info`, `pragma_foreign_key_list`, `pragma_index_list` + `pragma_index_info`).
+//! Declared types come back verbatim; constraint names, checks, `DEFERRABLE`, `AUTOINCREMENT`
+//! and index expressions are read from the stored `CREATE` text, which no pragma reports.
+
+use std::collections::BTreeMap;
+
+use super::sqlite_ddl::{self, TableConstraint};
+use super::text::{bare_value, expression_default, is_now, literal_value, split_literal};
+use super::{add_index, Catalog, IntrospectError, IntrospectOptions, Tables};
+use crate::ops::{CheckDef, ColumnDef, FkAction, ForeignKeyDef, IndexDef, KeyDef};
+use crate::state::Schema;
+use crate::types::{ServerDefault, Type};
+
+/// The user tables of `sqlite_master` as `m` (SQLite's own tables start with `sqlite_`).
+const USER_TABLES: &str = "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
+
+pub(super) async fn read(
+    catalog: &mut Catalog<'_>,
+    options: &IntrospectOptions,
+) -> Result<Schema, IntrospectError> {
+    let table_rows: Vec<[String; 2]> = catalog
+        .rows(
+            "tables",
+            &format!("SELECT m.name, COALESCE(m.sql, '') FROM sqlite_master m WHERE {USER_TABLES} ORDER BY 1"),
+        )
+        .await?;
+    let mut tables = Tables::default();
+    let mut ddl: BTreeMap<String, (String, Vec<TableConstraint>)> = BTreeMap::new();
+    for [name, sql] in table_rows.into_iter().filter(|r| options.includes(&r[0])) {
+        tables.add(&name, None);
+        let constraints = sqlite_ddl::table_constraints(&sql);
+        ddl.insert(name, (sql, constraints));
+    }
+
+    let column_rows: Vec<[String; 7]> = catalog
+        .rows(
+            "columns",
+            &format!(
+                "SELECT m.name, p.name, COALESCE(p.type, ''), CAST(p.\"notnull\" AS TEXT), \
+                 CASE WHEN p.dflt_value IS NULL THEN 'n' ELSE 'v' END, COALESCE(CAST(p.dflt_value AS TEXT), ''), CAST(p.pk AS TEXT) \
+                 FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE {USER_TABLES} ORDER BY m.name, p.cid"
+            ),
+        )
+        .await?;
+    let mut key_columns: BTreeMap<String, Vec<(u32, String)>> = BTreeMap::new();
+    for [table, name, declared, not_null, has_default, default, pk] in column_rows {
+        let Some(t) = tables.get(&table) else {
+            continue;
+        };
+        let ty = parse_type(&declared);
+        let mut column = ColumnDef::new(name.clone(), ty);
+        column.nullable = not_null == "0";
+        if has_default == "v" {
+            column.default = parse_default(&default, &column.ty);
+        }
+        t.def.columns.push(column);
+        if let Ok(position @ 1..) = pk.parse::<u32>() {
+            key_columns.entry(table).or_default().push((position, name));
+        }
+    }
+    for (table, mut keys) in key_columns {
+        let (Some(t), Some((sql, constraints))) = (tables.get(&table), ddl.get(&table)) else {
+            continue;
+        };
+        keys.sort();
+        let columns: Vec<String> = keys.into_iter().map(|(_, name)| name).collect();
+        if let [sole] = columns.as_slice() {
+            let autoincrement = sqlite_ddl::has_autoincrement(sql);
+            if let Some(c) = t.def.columns.iter_mut().find(|c| c.name == *sole) {
+                // An INTEGER PRIMARY KEY is the rowid: never NULL, AUTOINCREMENT its identity.
+                if c.ty == Type::Integer {
+                    c.nullable = false;
+                    c.identity = autoincrement;
+                }
+            }
+        }
+        let name = constraints
+            .iter()
+            .find_map(|c| match c {
+                TableConstraint::PrimaryKey { name } => Some(name.clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        t.def.primary_key = Some(KeyDef { name, columns });
+    }
+
+    let fk_rows: Vec<[String; 7]> = catalog
+        .rows(
+            "foreign keys",
+            &format!(
+                "SELECT m.name, CAST(f.id AS TEXT), f.\"table\", f.\"from\", COALESCE(f.\"to\", ''), f.on_update, f.on_delete \
+                 FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE {USER_TABLES} ORDER BY m.name, f.id, f.seq"
+            ),
+        )
+        .await?;
+    let mut fks: BTreeMap<(String, u32), ForeignKeyDef> = BTreeMap::new();
+    for [table, id, ref_table, column, ref_column, on_update, on_delete] in fk_rows {
+        let fk = fks
+            .entry((table, id.parse().unwrap_or_default()))
+            .or_insert_with(|| ForeignKeyDef {
+                name: String::new(),
+                columns: Vec::new(),
+                ref_table,
+                ref_columns: Vec::new(),
+                on_delete: action(&on_delete),
+                on_update: action(&on_update),
+                deferrable: None,
+            });
+        fk.columns.push(column);
+        fk.ref_columns.push(ref_column);
+    }
+    let primary_keys: BTreeMap<String, Vec<String>> = tables
+        .0
+        .iter()
+        .filter_map(|(name, t)| Some((name.clone(), t.def.primary_key.as_ref()?.columns.clone())))
+        .collect();
+    for ((table, _), mut fk) in fks {
+        let (Some(t), Some((_, constraints))) = (tables.get(&table), ddl.get(&table)) else {
+            continue;
+        };
+        // `REFERENCES parent` without columns means the parent's primary key.
+        if fk.ref_columns.iter().all(String::is_empty) {
+            if let Some(pk) = primary_keys.get(&fk.ref_table) {
+                fk.ref_columns = pk.clone();
+            }
+        }
+        // The pragma knows no names and no DEFERRABLE: match the constraint in the DDL.
+        let taken: Vec<String> = t.def.foreign_keys.iter().map(|f| f.name.clone()).collect();
+        if let Some((name, deferrable)) = constraints.iter().find_map(|c| match c {
+            TableConstraint::ForeignKey {
+                name,
+                columns,
+                ref_table,
+                deferrable,
+            } if *columns == fk.columns
+                && ref_table.eq_ignore_ascii_case(&fk.ref_table)
+                && (name.is_empty() || !taken.contains(name)) =>
+            {
+                Some((name.clone(), *deferrable))
+            }
+            _ => None,
+        }) {
+            fk.name = name;
+            fk.deferrable = deferrable;
+        }
+        t.def.foreign_keys.push(fk);
+    }
+    for (table, (_, constraints)) in &ddl {
+        let Some(t) = tables.get(table) else {
+            continue;
+        };
+        for c in constraints {
+            if let TableConstraint::Check { name, expr } = c {
+                t.def.checks.push(CheckDef {
+                    name: name.clone(),
+                    expr: expr.clone(),
+                });
+            }
+        }
+    }
+
+    // One row per key of each index; an expression key has cid -2 and no name.
+    let index_rows: Vec<[String; 7]> = catalog
+        .rows(
+            "indexes",
+            &format!(
+                "SELECT m.name, il.name, CAST(il.\"unique\" AS TEXT), il.origin, CAST(ii.cid AS TEXT), COALESCE(ii.name, ''), COALESCE(s.sql, '') \
+                 FROM sqlite_master m JOIN pragma_index_list(m.name) il JOIN pragma_index_info(il.name) ii \
+                 LEFT JOIN sqlite_master s ON s.type = 'index' AND s.name = il.name \
+                 WHERE {USER_TABLES} ORDER BY m.name, il.name, ii.seqno"
+            ),
+        )
+        .await?;
+    let mut indexes: BTreeMap<(String, String), (IndexDef, String)> = BTreeMap::new();
+    for [table, name, unique, origin, cid, column, sql] in index_rows {
+        // The primary key's own index says nothing the key does not.
+        if origin == "pk" {
+            continue;
+        }
+        let (index, _) = indexes
+            .entry((table.clone(), name.clone()))
+            .or_insert_with(|| {
+                let (expressions, predicate) = sqlite_ddl::index_expressions_and_predicate(&sql);
+                let index = IndexDef {
+                    name,
+                    table,
+                    unique: unique == "1",
+                    expressions,
+                    predicate,
+                    ..IndexDef::default()
+                };
+                (index, origin)
+            });
+        if cid != "-2" && !column.is_empty() {
+            index.columns.push(column);
+        }
+    }
+    for (mut index, origin) in indexes.into_values() {
+        let (Some(t), Some((_, constraints))) = (tables.get(&index.table), ddl.get(&index.table))
+        else {
+            continue;
+        };
+        if origin == "u" {
+            // A UNIQUE written in CREATE TABLE: an unnamed autoindex; the DDL may name it.
+            let name = constraints
+                .iter()
+                .find_map(|c| match c {
+                    TableConstraint::Unique { name, columns } if *columns == index.columns => {
+                        Some(name.clone())
+                    }
+                    _ => None,
+                })
+                .unwrap_or_default();
+            t.def.uniques.push(KeyDef {
+                name,
+                columns: std::mem::take(&mut index.columns),
+            });
+        } else {
+            add_index(t, index, &options.naming, true);
+        }
+    }
+    Ok(tables.into_schema(Schema::default()))
+}
+
+/// `pragma_foreign_key_list` spells actions out; `NO ACTION` is the unspecified default.
+fn action(rule: &str) -> Option<FkAction> {
+    match rule.to_ascii_uppercase().as_str() {
+        "RESTRICT" => Some(FkAction::Restrict),
+        "CASCADE" => Some(FkAction::Cascade),
+        "SET NULL" => Some(FkAction::SetNull),
+        "SET DEFAULT" => Some(FkAction::SetDefault),
+        _ => None,
+    }
+}
+
+/// The portable type of a declared SQLite type (as written, which is how the renderer spells
+/// it); any other declaration is [`Type::Custom`] verbatim.
+pub(super) fn parse_type(declared: &str) -> Type {
+    let declared = declared.trim();
+    let upper = declared
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_uppercase()
+        .replace(", ", ",")
+        .replace(" (", "(");
+    let (base, args) = match upper.split_once('(') {
+        Some((base, rest)) => match rest.split_once(')') {
+            Some((args, "")) => (base, Some(args)),
+            _ => return Type::Custom(declared.to_owned()),
+        },
+        None => (upper.as_str(), None),
+    };
+    let numbers: Option<Vec<u32>> = args
+        .map(|a| a.split(',').map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or(Some(Vec::new()));
+    match (base, numbers.as_deref()) {
+        ("SMALLINT", Some([])) => Type::SmallInt,
+        ("INTEGER" | "INT", Some([])) => Type::Integer,
+        ("BIGINT", Some([])) => Type::BigInt,
+        ("BOOLEAN" | "BOOL", Some([])) => Type::Boolean,
+        ("REAL", Some([])) => Type::Real,
+        ("DOUBLE" | "DOUBLE PRECISION", Some([])) => Type::Double,
+        ("NUMERIC" | "DECIMAL", Some(&[p, s])) => match (u16::try_from(p), u16::try_from(s)) {
+            (Ok(p), Ok(s)) => Type::Numeric(p, s),
+            _ => Type::Custom(declared.to_owned()),
+        },
+        ("VARCHAR", Some(&[n])) => Type::String(n),
+        ("TEXT", Some([])) => Type::Text,
+        ("BLOB", Some([])) => Type::Bytes,
+        ("DATE", Some([])) => Type::Date,
+        ("TIME", Some([])) => Type::Time,
+        ("TIMESTAMP", Some([])) => Type::Timestamp,
+        ("TIMESTAMPTZ", Some([])) => Type::TimestampTz,
+        ("UUID", Some([])) => Type::Uuid,
+        ("JSON", Some([])) => Type::Json,
+        _ => Type::Custom(declared.to_owned()),
+    }
+}
+
+/// A default as `pragma_table_info` gives it: the text as written, without the parentheses
+/// around an expression.
+pub(super) fn parse_default(text: &str, ty: &Type) -> Option<ServerDefault> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("NULL") {
+        return None;
+    }
+    if let Some((content, "")) = split_literal(text, false) {
+        return Some(ServerDefault::Value(literal_value(&content, ty)));
+    }
+    if is_now(text) {
+        return Some(ServerDefault::Now);
+    }
+    if let Some(value) = bare_value(text, ty) {
+        return Some(ServerDefault::Value(value));
+    }
+    Some(expression_default(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Value;
+    use crate::Dialect;
+
+    #[test]
+    fn declared_types_read_back() {
+        for ty in [
+            Type::SmallInt,
+            Type::Integer,
+            Type::BigInt,
+            Type::Boolean,
+            Type::Real,
+            Type::Double,
+            Type::Numeric(12, 2),
+            Type::String(255),
+            Type::Text,
+            Type::Bytes,
+            Type::Date,
+            Type::Time,
+            Type::Timestamp,
+            Type::TimestampTz,
+            Type::Uuid,
+            Type::Json,
+        ] {
+            assert_eq!(parse_type(&Dialect::Sqlite.render_type(&ty)), ty);
+        }
+        assert_eq!(parse_type("CHAR(2)"), Type::Custom("CHAR(2)".into()));
+        assert_eq!(parse_type(""), Type::Custom(String::new()));
+    }
+
+    #[test]
+    fn defaults_as_written() {
+        let value = |v: Value| Some(ServerDefault::Value(v));
+        assert_eq!(
+            parse_default("'it''s'", &Type::Text),
+            value(Value::Str("it's".into()))
+        );
+        assert_eq!(
+            parse_default("0", &Type::Boolean),
+            value(Value::Bool(false))
+        );
+        assert_eq!(
+            parse_default("0.5", &Type::Numeric(12, 2)),
+            value(Value::Float(0.5))
+        );
+        assert_eq!(parse_default("NULL", &Type::Text), None);
+        assert_eq!(
+            parse_default("CURRENT_TIMESTAMP", &Type::TimestampTz),
+            Some(ServerDefault::Now)
+        );
+        assert_eq!(
+            parse_default("1 + 2", &Type::Integer),
+            Some(ServerDefault::Expr("1 + 2".into()))
+        );
+    }
+}

@@ -1,0 +1,371 @@
+//! Introspection of live PostgreSQL, SQLite and MariaDB databases: after migrations that use
+//! every portable type and every kind of key, index, default and comment, the schema read from
+//! the catalogs equals the replayed one under `comparable` (what the dialect can tell apart),
+//! and reading it takes as many catalog queries for thirty tables as for one.
+
+use std::collections::BTreeSet;
+
+use schema_runtime::introspect::{
+    comparable, introspect, introspect_with_stats, IntrospectOptions,
+};
+use schema_runtime::prelude::*;
+use schema_runtime::{Dialect, Migrator, Revision, Schema, ServerDefault};
+use schema_tests::{all_databases, block_on};
+
+/// Every portable type, identity, each kind of default, nullability and comments.
+fn types(d: Dialect, op: &mut Ops) {
+    op.create_enum("mood", ["happy", "sad"]);
+    op.create_table("everything", |t| {
+        t.column("id", Type::BigInt).primary_key().identity();
+        t.column("small", Type::SmallInt).not_null().default(7);
+        t.column("int", Type::Integer).default(-1);
+        t.column("big", Type::BigInt);
+        t.column("flag", Type::Boolean).not_null().default(false);
+        t.column("real", Type::Real).default(0.5);
+        t.column("double", Type::Double).default(5);
+        t.column("money", Type::Numeric(12, 2)).default(0.5);
+        t.column("code", Type::String(32))
+            .not_null()
+            .default("it's")
+            .comment("the code");
+        t.column("body", Type::Text);
+        t.column("blob", Type::Bytes);
+        t.column("day", Type::Date).default("2024-01-31");
+        t.column("at", Type::Time);
+        t.column("stamp", Type::Timestamp).default_now();
+        t.column("created_at", Type::TimestampTz)
+            .not_null()
+            .default_now();
+        t.column("uid", Type::Uuid);
+        t.column("doc", Type::Json);
+        t.column("mood", Type::enumeration("mood"))
+            .not_null()
+            .default("happy");
+        t.column("native", Type::custom("CHAR(2)"));
+        t.column("computed", Type::Integer).default_expr("1 + 2");
+        t.column("nothing", Type::String(8)).default(Value::Null);
+        if d == Dialect::Postgres {
+            t.column("address", Type::custom("inet"));
+        }
+        t.comment("one column of each type");
+    });
+}
+
+/// Single and composite primary keys, unique keys on a column and over columns, foreign keys,
+/// checks, and indexes: unique, over several columns, partial, on an expression, `INCLUDE`.
+fn keys(d: Dialect, op: &mut Ops) {
+    op.create_table("authors", |t| {
+        t.column("id", Type::BigInt).primary_key().identity();
+        t.column("email", Type::String(255)).not_null().unique();
+        t.column("name", Type::String(100)).not_null();
+        t.column("nick", Type::String(30));
+        t.unique(["name", "email"]);
+        t.check("email_not_empty", "email <> ''");
+    });
+    op.create_table("books", |t| {
+        t.column("author_id", Type::BigInt)
+            .not_null()
+            .references("authors", "id")
+            .on_delete(FkAction::Cascade)
+            .on_update(FkAction::Cascade);
+        t.column("seq", Type::Integer).not_null();
+        t.column("title", Type::String(200)).not_null().index();
+        t.column("score", Type::Integer);
+        t.column("karma", Type::Integer).not_null().default(0);
+        t.column("editor_id", Type::BigInt);
+        t.primary_key(["author_id", "seq"]);
+        t.check("score_positive", "score >= 0");
+        let fk = t
+            .foreign_key(["editor_id"], "authors", ["id"])
+            .on_delete(FkAction::SetNull);
+        if d != Dialect::Mysql {
+            fk.deferrable(Deferrable::InitiallyDeferred);
+        }
+    });
+    op.create_table("tags", |t| {
+        t.column("name", Type::String(50)).not_null();
+        t.column("weight", Type::Double);
+    });
+    op.create_index("books", ["author_id", "title"]).unique();
+    op.create_index("books", ["score"]).include(["karma"]);
+    if d != Dialect::Mysql {
+        op.create_index("books", ["karma"]).filter("karma > 0");
+        op.create_index("authors", ["email"])
+            .name("ix_authors_lower_name")
+            .expression("lower(name)");
+    }
+}
+
+/// Changes after creation, which SQLite applies by rebuilding tables.
+fn changes(_d: Dialect, op: &mut Ops) {
+    op.add_column("books", "isbn", Type::String(20)).unique();
+    op.add_column("books", "reviewer_id", Type::BigInt)
+        .references("authors", "id")
+        .on_delete(FkAction::SetNull);
+    op.alter_column("books", "title").set_default("untitled");
+    op.alter_column("authors", "nick").rename_to("handle");
+    op.alter_column("authors", "email")
+        .set_comment(Some("login"));
+    op.alter_column("everything", "int").set_not_null();
+    op.create_check("books", "seq_positive", "seq > 0");
+    op.create_unique("authors", ["handle"])
+        .name("authors_handle_key");
+    op.create_primary_key("tags", ["name"]);
+    op.create_foreign_key("books", ["author_id", "seq"], "books", ["author_id", "seq"])
+        .name("books_self");
+    op.drop_constraint("books", "books_self");
+    op.set_table_comment("books", Some("books by authors"));
+    op.add_enum_value("mood", "meh");
+}
+
+fn migrator(d: Dialect) -> Migrator {
+    Migrator::new(vec![
+        Revision::new("0001", &[], "types", |op| types(d, op)),
+        Revision::new("0002", &["0001"], "keys", |op| keys(d, op)),
+        Revision::new("0003", &["0002"], "changes", |op| changes(d, op)),
+    ])
+    .expect("valid graph")
+}
+
+/// Panics with the tables (and enum types) that differ, both sides shown in full.
+fn assert_same(replayed: &Schema, live: &Schema, d: Dialect) {
+    let mut report = String::new();
+    let names: BTreeSet<&str> = replayed
+        .tables()
+        .chain(live.tables())
+        .map(|t| t.def.name.as_str())
+        .collect();
+    for name in names {
+        let (a, b) = (replayed.table(name), live.table(name));
+        if a != b {
+            report.push_str(&format!(
+                "table `{name}` differs\n  replayed: {a:#?}\n  live:     {b:#?}\n"
+            ));
+        }
+    }
+    let (a, b): (Vec<_>, Vec<_>) = (replayed.enums().collect(), live.enums().collect());
+    if a != b {
+        report.push_str(&format!(
+            "enum types differ\n  replayed: {a:?}\n  live:     {b:?}\n"
+        ));
+    }
+    assert!(report.is_empty(), "{d}: introspection differs\n{report}");
+}
+
+#[test]
+fn introspected_schema_equals_the_replayed_one() {
+    block_on(async {
+        for test_db in all_databases("introspect_equal").await {
+            let d = test_db.dialect;
+            let migrator = migrator(d);
+            let mut db = test_db.connect().await;
+            migrator
+                .upgrade(&mut db, "head")
+                .await
+                .unwrap_or_else(|e| panic!("{d}: upgrade: {e}"));
+            let heads = migrator.current(&mut db).await.expect("current heads");
+            let replayed = migrator.schema_at(&heads).expect("replay");
+            let live = introspect(&mut db, &IntrospectOptions::default())
+                .await
+                .unwrap_or_else(|e| panic!("{d}: {e}"));
+
+            assert_same(&comparable(&replayed, d), &comparable(&live, d), d);
+            // Normalising is idempotent, so a normalised schema can be compared again.
+            assert_eq!(
+                comparable(&comparable(&live, d), d),
+                comparable(&live, d),
+                "{d}"
+            );
+            check_raw_facts(d, &live);
+
+            let tables: Vec<&str> = live.tables().map(|t| t.def.name.as_str()).collect();
+            assert_eq!(tables, ["authors", "books", "everything", "tags"], "{d}");
+            let everything = IntrospectOptions {
+                exclude_tables: Vec::new(),
+                ..IntrospectOptions::default()
+            };
+            let all = introspect(&mut db, &everything).await.expect("introspect");
+            assert!(all.table("schema_version").is_some(), "{d}");
+            assert!(all.table("schema_log").is_some(), "{d}");
+            if d == Dialect::Postgres {
+                let public = IntrospectOptions {
+                    schema: Some("public".into()),
+                    ..IntrospectOptions::default()
+                };
+                assert_eq!(introspect(&mut db, &public).await.unwrap(), live);
+            }
+
+            // Drift made behind the migrations' back shows.
+            let drop_index = match d {
+                Dialect::Mysql => "DROP INDEX `ix_books_title` ON `books`",
+                _ => "DROP INDEX \"ix_books_title\"",
+            };
+            db.execute(drop_index).await.expect("drop index");
+            db.execute("ALTER TABLE tags ADD COLUMN drift INTEGER")
+                .await
+                .expect("add column");
+            let drifted = comparable(
+                &introspect(&mut db, &IntrospectOptions::default())
+                    .await
+                    .expect("introspect"),
+                d,
+            );
+            let books = drifted.table("books").unwrap();
+            assert!(
+                books.indexes.iter().all(|i| i.name != "ix_books_title"),
+                "{d}"
+            );
+            assert!(drifted.column("tags", "drift").is_ok(), "{d}");
+            assert_ne!(drifted, comparable(&replayed, d), "{d}");
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}
+
+/// Facts of the introspected schema itself, before `comparable`: what each dialect reports.
+fn check_raw_facts(d: Dialect, live: &Schema) {
+    let column = |t: &str, c: &str| {
+        live.column(t, c)
+            .unwrap_or_else(|e| panic!("{d}: {e}"))
+            .clone()
+    };
+    let id = column("everything", "id");
+    assert!(
+        id.identity && !id.nullable && id.default.is_none(),
+        "{d}: {id:?}"
+    );
+    let expected_id = if d == Dialect::Sqlite {
+        Type::Integer
+    } else {
+        Type::BigInt
+    };
+    assert_eq!(id.ty, expected_id, "{d}");
+    let created_at = column("everything", "created_at");
+    let tz = if d == Dialect::Mysql {
+        Type::Timestamp
+    } else {
+        Type::TimestampTz
+    };
+    assert_eq!(created_at.ty, tz, "{d}");
+    assert_eq!(created_at.default, Some(ServerDefault::Now), "{d}");
+    assert_eq!(column("everything", "doc").ty, Type::Json, "{d}");
+    assert_eq!(column("everything", "uid").ty, Type::Uuid, "{d}");
+    assert_eq!(column("everything", "flag").ty, Type::Boolean, "{d}");
+    assert_eq!(
+        column("everything", "flag").default,
+        Some(ServerDefault::Value(Value::Bool(false))),
+        "{d}"
+    );
+    let code = column("everything", "code");
+    assert_eq!(
+        code.default,
+        Some(ServerDefault::Value(Value::Str("it's".into()))),
+        "{d}"
+    );
+    let comment = (d != Dialect::Sqlite).then(|| "the code".to_owned());
+    assert_eq!(code.comment, comment, "{d}");
+    assert_eq!(
+        column("everything", "computed").default,
+        Some(ServerDefault::Expr("1 + 2".into())),
+        "{d}"
+    );
+    let mood = column("everything", "mood").ty;
+    match d {
+        Dialect::Postgres => {
+            assert_eq!(mood, Type::enumeration("mood"));
+            assert_eq!(live.enum_values("mood").unwrap(), ["happy", "sad", "meh"]);
+        }
+        Dialect::Mysql => assert_eq!(mood, Type::custom("enum('happy','sad','meh')")),
+        Dialect::Sqlite => assert_eq!(mood, Type::Text),
+    }
+
+    let authors = &live.table("authors").unwrap().def;
+    let uniques: Vec<&str> = authors.uniques.iter().map(|k| k.name.as_str()).collect();
+    // Unique keys named by the convention are constraints everywhere; on MySQL and SQLite a
+    // unique key under another name is indistinguishable from a unique index.
+    let mut expected = vec!["uq_authors_email", "uq_authors_name_email"];
+    if d == Dialect::Postgres {
+        expected.push("authors_handle_key");
+    }
+    let mut got = uniques.clone();
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected, "{d}");
+    let books = &live.table("books").unwrap().def;
+    let pk = books.primary_key.as_ref().expect("books has a primary key");
+    assert_eq!(pk.columns, ["author_id", "seq"], "{d}");
+    let editor = books
+        .foreign_keys
+        .iter()
+        .find(|fk| fk.columns == ["editor_id"])
+        .expect("editor foreign key");
+    assert_eq!(editor.name, "fk_books_editor_id_authors", "{d}");
+    let deferrable = (d != Dialect::Mysql).then_some(Deferrable::InitiallyDeferred);
+    assert_eq!(editor.deferrable, deferrable, "{d}");
+    assert_eq!(editor.on_delete, Some(FkAction::SetNull), "{d}");
+}
+
+/// Revisions creating `count` tables that reference one another, each with keys and indexes.
+fn many_tables(d: Dialect, op: &mut Ops, from: usize, count: usize) {
+    for i in from..from + count {
+        let name = format!("t{i:02}");
+        op.create_table(&name, |t| {
+            t.column("id", Type::BigInt).primary_key().identity();
+            t.column("code", Type::String(20)).not_null().unique();
+            t.column("n", Type::Integer).default(0).index();
+            if i > 0 {
+                t.column("parent_id", Type::BigInt)
+                    .references("t00", "id")
+                    .on_delete(FkAction::Cascade);
+            }
+            t.check("n_positive", "n >= 0");
+            t.comment("numbered");
+        });
+        if d != Dialect::Mysql {
+            op.create_index(&name, ["n"])
+                .name(&format!("ix_{name}_partial"))
+                .filter("n > 0");
+        }
+    }
+}
+
+#[test]
+fn catalog_queries_do_not_grow_with_tables() {
+    block_on(async {
+        for test_db in all_databases("introspect_queries").await {
+            let d = test_db.dialect;
+            let migrator = Migrator::new(vec![
+                Revision::new("0001", &[], "one", |op| many_tables(d, op, 0, 1)),
+                Revision::new("0002", &["0001"], "many", |op| many_tables(d, op, 1, 29)),
+            ])
+            .expect("valid graph");
+            let mut db = test_db.connect().await;
+            let options = IntrospectOptions::default();
+
+            migrator.upgrade(&mut db, "0001").await.expect("upgrade");
+            let (one, one_stats) = introspect_with_stats(&mut db, &options)
+                .await
+                .expect("introspect");
+            migrator.upgrade(&mut db, "head").await.expect("upgrade");
+            let (thirty, thirty_stats) = introspect_with_stats(&mut db, &options)
+                .await
+                .expect("introspect");
+
+            assert_eq!(one.tables().count(), 1, "{d}");
+            assert_eq!(thirty.tables().count(), 30, "{d}");
+            assert_eq!(one_stats.queries, thirty_stats.queries, "{d}");
+            let expected = match d {
+                Dialect::Postgres => 5,
+                Dialect::Sqlite => 4,
+                Dialect::Mysql => 6,
+            };
+            assert_eq!(thirty_stats.queries, expected, "{d}");
+            let heads = migrator.current(&mut db).await.expect("heads");
+            let replayed = migrator.schema_at(&heads).expect("replay");
+            assert_same(&comparable(&replayed, d), &comparable(&thirty, d), d);
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}
