@@ -101,6 +101,19 @@ fn downgrade_problems_name_each_revision_without_a_derivable_downgrade() {
 }
 
 #[test]
+fn a_revision_that_does_not_replay_is_left_to_check_not_reported_as_a_downgrade_problem() {
+    let migrator = Migrator::new(vec![
+        users(),
+        Revision::new("0002_team_name", &["0001_users"], "team name", |op| {
+            op.add_column("teams", "name", Type::Text);
+        }),
+    ])
+    .expect("valid graph");
+    assert_eq!(migrator.check(&Dialect::ALL).len(), 1);
+    assert_eq!(downgrade_problems(&migrator, &Dialect::ALL), []);
+}
+
+#[test]
 fn the_blog_replays_and_downgrades_on_every_dialect() {
     schema_runtime::testing::assert_replays_on_every_dialect(&blog::MIGRATIONS);
     schema_runtime::testing::assert_every_revision_downgrades(&blog::MIGRATIONS);

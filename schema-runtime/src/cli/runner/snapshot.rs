@@ -102,14 +102,14 @@ pub fn render_snapshots(
     let mut snapshots = Vec::with_capacity(revisions.len() * dialects.len());
     for revision in revisions {
         let id = revision.id.as_str();
+        let parents: Vec<String> = migrator
+            .graph()
+            .parents(id)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
         for &dialect in dialects {
             let mut body = String::new();
-            let parents: Vec<String> = migrator
-                .graph()
-                .parents(id)
-                .into_iter()
-                .map(str::to_owned)
-                .collect();
             let upgrade = migrator.plan_upgrade(dialect, &parents, id);
             section(
                 &mut body,
@@ -400,7 +400,10 @@ pub fn check_snapshots(
         fs::create_dir_all(dir).map_err(io_error("create", dir))?;
         fs::write(&pending, snapshot.to_file()).map_err(io_error("write", &pending))?;
         let old = recorded.as_deref().map(normalize).unwrap_or_default();
-        let diff = unified_diff(&old, &current, &path, &pending);
+        // Named from the package down (`migrations/snapshots/...`), as the verb shows paths.
+        let base = dir.parent().and_then(Path::parent).unwrap_or(dir);
+        let shown = |p: &Path| p.strip_prefix(base).unwrap_or(p).display().to_string();
+        let diff = unified_diff(&old, &current, &shown(&path), &shown(&pending));
         report.mismatches.push(Mismatch {
             path,
             pending,
@@ -479,13 +482,13 @@ fn normalize(body: &str) -> String {
 }
 
 /// `--- <snap>` / `+++ <snap.new>` and the changed hunks with three lines of context.
-fn unified_diff(old: &str, new: &str, path: &Path, pending: &Path) -> String {
+fn unified_diff(old: &str, new: &str, path: &str, pending: &str) -> String {
     let (old, new) = (format!("{old}\n"), format!("{new}\n"));
     let old = if old == "\n" { String::new() } else { old };
     TextDiff::from_lines(&old, &new)
         .unified_diff()
         .context_radius(3)
-        .header(&path.display().to_string(), &pending.display().to_string())
+        .header(path, pending)
         .to_string()
 }
 
@@ -667,8 +670,8 @@ fn print_check(
     } else if !report.mismatches.is_empty() {
         output::note(
             "Review",
-            "`cargo insta review` (or `cargo insta accept`), or rewrite them all with \
-             `cargo schema snapshot`",
+            "the changes with `cargo insta review` (or accept them all with `cargo insta \
+             accept`), or rewrite every snapshot with `cargo schema snapshot`",
         );
     }
 }
