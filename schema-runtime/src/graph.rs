@@ -75,6 +75,12 @@ pub enum GraphError {
         /// Where the way splits.
         at: String,
     },
+    /// A relative move from several current heads.
+    #[error("the database is at several heads ({}); a relative move needs one: use LABEL@+N or REV+N", .heads.join(", "))]
+    AmbiguousRelative {
+        /// The current heads.
+        heads: Vec<String>,
+    },
     /// A relative target goes past the ends of the graph.
     #[error("cannot move {steps} revision(s) {direction} from {from}: only {available} available")]
     RelativeOutOfRange {
@@ -402,6 +408,10 @@ impl RevisionGraph {
         if let Some(&n) = self.index.get(spec) {
             return Ok(n);
         }
+        // A branch label names the revision that carries it, as in Alembic.
+        if let Some(&n) = self.labels.get(spec) {
+            return Ok(n);
+        }
         let matches: Vec<usize> = self
             .order
             .iter()
@@ -522,6 +532,17 @@ impl RevisionGraph {
         Ok(at)
     }
 
+    /// Where a relative move starts: the one current head, or `None` at base.
+    fn single_current(&self, current: &[String]) -> Result<Option<usize>, GraphError> {
+        match self.nodes_of(current)?.as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some(*one)),
+            _ => Err(GraphError::AmbiguousRelative {
+                heads: current.to_vec(),
+            }),
+        }
+    }
+
     /// The revisions to apply, in order, to go from `current` heads to `target`.
     pub fn upgrade_plan(&self, current: &[String], target: &str) -> Result<Vec<&str>, GraphError> {
         let applied = self.closure(&self.nodes_of(current)?);
@@ -555,7 +576,24 @@ impl RevisionGraph {
             Target::Heads => pending(&self.all_heads()),
             Target::Base => Vec::new(),
             Target::Revision(spec) => pending(&[self.resolve_node(&spec)?]),
-            Target::Relative(n) => first_n(pending(&self.all_heads()), n)?,
+            // +N walks the branch from the current revision, as Alembic does.
+            Target::Relative(n) if n >= 0 => {
+                let steps = n as usize;
+                let to = match self.single_current(current)? {
+                    Some(from) => self.walk(from, steps, true)?,
+                    None if steps == 0 => None,
+                    None => match self.bases().as_slice() {
+                        [base] => self.walk(self.index[*base], steps - 1, true)?,
+                        _ => {
+                            return Err(GraphError::AmbiguousRelative {
+                                heads: vec!["base (several bases)".into()],
+                            })
+                        }
+                    },
+                };
+                to.map(|to| pending(&[to])).unwrap_or_default()
+            }
+            Target::Relative(_) => return Err(GraphError::InvalidTarget(target.into())),
             Target::FromRevision(spec, n) => {
                 let from = self.resolve_node(&spec)?;
                 match self.walk(from, n.unsigned_abs() as usize, n >= 0)? {
@@ -601,15 +639,6 @@ impl RevisionGraph {
         target: &str,
     ) -> Result<Vec<&str>, GraphError> {
         let applied = self.closure(&self.nodes_of(current)?);
-        let above = |keep: HashSet<usize>| -> Vec<usize> {
-            self.sorted(
-                &applied
-                    .iter()
-                    .copied()
-                    .filter(|n| !keep.contains(n))
-                    .collect(),
-            )
-        };
         let last_n = |all: Vec<usize>, n: i64| -> Result<Vec<usize>, GraphError> {
             let n = n.unsigned_abs() as usize;
             if n > all.len() {
@@ -622,15 +651,20 @@ impl RevisionGraph {
             }
             Ok(all[all.len() - n..].to_vec())
         };
+        // Down to a revision: what builds on it goes, other branches and bases stay.
         let keep_revision = |n: usize| -> Result<Vec<usize>, GraphError> {
             if !applied.contains(&n) {
                 return Err(GraphError::NotApplied(self.id(n).into()));
             }
-            Ok(above(self.closure(&[n])))
+            let mut gone = self.descendants(n);
+            gone.remove(&n);
+            gone.retain(|d| applied.contains(d));
+            Ok(self.sorted(&gone))
         };
         let mut undo: Vec<usize> = match Target::parse(target)? {
             Target::Base => self.sorted(&applied),
             Target::Revision(spec) => keep_revision(self.resolve_node(&spec)?)?,
+            // -N undoes the last N applied revisions, merges and branches included, as Alembic.
             Target::Relative(n) if n <= 0 => last_n(self.sorted(&applied), n)?,
             Target::FromRevision(spec, n) => {
                 let from = self.resolve_node(&spec)?;
@@ -724,12 +758,14 @@ impl RevisionGraph {
             .collect())
     }
 
-    /// The version-table rows after applying `id` on top of `heads`.
+    /// The version-table rows after applying `id` on top of `heads`: its parents and the
+    /// revisions it depends on are no longer heads of what is applied (Alembic's bookkeeping).
     pub fn heads_after_upgrade(&self, heads: &[String], id: &str) -> Vec<String> {
         let parents = self.parents(id);
+        let deps = self.dependencies(id);
         let mut next: Vec<String> = heads
             .iter()
-            .filter(|h| !parents.contains(&h.as_str()))
+            .filter(|h| !parents.contains(&h.as_str()) && !deps.contains(&h.as_str()))
             .cloned()
             .collect();
         next.push(id.to_owned());
@@ -745,22 +781,24 @@ impl RevisionGraph {
         let remaining: Vec<String> = heads.iter().filter(|h| *h != id).cloned().collect();
         let applied = self.closure(&self.nodes_of(&remaining)?);
         let mut next = remaining;
-        for parent in self.parents(id) {
-            // A parent becomes a head again unless another applied revision still builds on it.
-            let still_built_on = self.nodes[self.index[parent]]
+        for needed in self.parents(id).into_iter().chain(self.dependencies(id)) {
+            let n = self.index[needed];
+            // It becomes a head again unless another applied revision still builds on it.
+            let built_on = self.nodes[n]
                 .children
                 .iter()
+                .chain(&self.nodes[n].dependents)
                 .any(|c| applied.contains(c));
-            if !still_built_on && !next.iter().any(|h| h == parent) {
-                next.push(parent.to_owned());
+            if !built_on && !applied.contains(&n) && !next.iter().any(|h| h == needed) {
+                next.push(needed.to_owned());
             }
         }
         Ok(next)
     }
 
-    /// Revisions in `A:B`, newest first: those `B` needs, less those `A` needs other than `A`
-    /// itself. Either end may be omitted, `current`, relative to the current revision (`-3`,
-    /// `+1`), or any target `stamp` accepts.
+    /// Revisions in `A:B`, newest first: `A` and what builds on it, up to `B` and what it
+    /// needs. Either end may be omitted, `current`, relative to the current revision (`-3`,
+    /// `+1`), `LABEL@base`, or any target `stamp` accepts.
     pub fn range(&self, range: &str, current: &[String]) -> Result<Vec<&str>, GraphError> {
         let (from, to) = range
             .split_once(':')
@@ -770,22 +808,26 @@ impl RevisionGraph {
                 return self.nodes_of(current);
             }
             if let Some(n) = parse_relative(end) {
-                let start = match self.nodes_of(current)?.as_slice() {
-                    [one] => *one,
-                    [] if n > 0 => {
+                let start = match self.single_current(current)? {
+                    Some(start) => start,
+                    None if n > 0 => {
                         return Ok(self
-                            .sorted(&self.closure(&self.all_heads()))
-                            .into_iter()
+                            .order
+                            .iter()
+                            .copied()
                             .nth(n as usize - 1)
                             .into_iter()
                             .collect())
                     }
-                    _ => return Err(GraphError::InvalidTarget(end.into())),
+                    None => return Err(GraphError::InvalidTarget(end.into())),
                 };
                 return Ok(self
                     .walk(start, n.unsigned_abs() as usize, n >= 0)?
                     .into_iter()
                     .collect());
+            }
+            if let Target::Label(label, LabelTarget::Base) = Target::parse(end)? {
+                return Ok(vec![self.label_node(&label)?]);
             }
             Ok(self
                 .resolve_targets(&[end.to_owned()])?
@@ -798,20 +840,19 @@ impl RevisionGraph {
         } else {
             self.closure(&end(to)?)
         };
-        let lower: HashSet<usize> = if from.is_empty() {
-            HashSet::new()
+        let lower: Option<HashSet<usize>> = if from.is_empty() {
+            None
         } else {
-            let from_nodes = end(from)?;
-            let mut below = self.closure(&from_nodes);
-            for n in from_nodes {
-                below.remove(&n);
+            let mut above = HashSet::new();
+            for n in end(from)? {
+                above.extend(self.descendants(n));
             }
-            below
+            Some(above)
         };
         let mut ids: Vec<usize> = self
             .sorted(&upper)
             .into_iter()
-            .filter(|n| !lower.contains(n))
+            .filter(|n| lower.as_ref().is_none_or(|l| l.contains(n)))
             .collect();
         ids.reverse();
         Ok(ids.into_iter().map(|n| self.id(n)).collect())

@@ -81,6 +81,9 @@ pub struct ModelError {
     pub source: StateError,
 }
 
+/// One registered model: its table definition and the enum types it uses.
+pub type ModelFns = (fn(&mut Ops), fn() -> Vec<EnumDef>);
+
 /// The models of an application: the schema it wants.
 ///
 /// ```
@@ -98,7 +101,7 @@ pub struct ModelError {
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct ModelSet {
-    models: &'static [(fn(&mut Ops), fn() -> Vec<EnumDef>)],
+    models: &'static [ModelFns],
     naming: &'static NamingConvention,
 }
 
@@ -106,7 +109,7 @@ static DEFAULT_NAMING: NamingConvention = NamingConvention::DEFAULT;
 
 impl ModelSet {
     /// Wraps the models that [`models!`](crate::models) lists.
-    pub const fn from_static(models: &'static [(fn(&mut Ops), fn() -> Vec<EnumDef>)]) -> Self {
+    pub const fn from_static(models: &'static [ModelFns]) -> Self {
         ModelSet {
             models,
             naming: &DEFAULT_NAMING,

@@ -406,7 +406,6 @@ fn migrators_serialise_a_non_transactional_revision_on_postgres_and_mariadb() {
 }
 
 #[test]
-#[ignore = "run.rs: on SQLite the lock is the per-step BEGIN IMMEDIATE, which a non-transactional step takes only after its statements, so waiting migrators run them too and fail (`duplicate column name: x`)"]
 fn migrators_serialise_a_non_transactional_revision_on_sqlite() {
     threads_race_through_a_non_transactional_revision(&[Dialect::Sqlite]);
 }

@@ -448,7 +448,8 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
         if column.identity {
             s.push_str(".identity()");
         }
-        if !column.nullable && !column.identity && !(in_pk && pk_inline) {
+        let implied = column.identity || (in_pk && pk_inline);
+        if !column.nullable && !implied {
             s.push_str(".not_null()");
         }
         if let Some(d) = &column.default {

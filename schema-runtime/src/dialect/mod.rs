@@ -97,6 +97,13 @@ impl Dialect {
         !matches!(self, Dialect::Mysql)
     }
 
+    /// Whether a revision runs inside a transaction here. SQLite always: its immediate
+    /// transaction is the migration lock, and CONCURRENTLY, the reason for non-transactional
+    /// revisions, does not exist there.
+    pub fn runs_in_transaction(self, transactional: bool) -> bool {
+        (transactional || self == Dialect::Sqlite) && self.transactional_ddl()
+    }
+
     /// The longest identifier the dialect keeps intact, in bytes.
     pub fn max_identifier_len(self) -> Option<usize> {
         match self {

@@ -199,7 +199,7 @@ impl Database {
                 // GET_LOCK waits itself; its lock is per connection, like the advisory lock.
                 let got = self
                     .fetch_strings(&format!(
-                        "SELECT CAST(GET_LOCK(CONCAT('cargo_schema.', DATABASE()), {}) AS CHAR)",
+                        "SELECT CAST(GET_LOCK(LEFT(CONCAT('cargo_schema.', DATABASE()), 64), {}) AS CHAR)",
                         timeout.as_secs().max(1)
                     ))
                     .await?;
@@ -217,7 +217,7 @@ impl Database {
                     .await
             }
             Dialect::Mysql => {
-                self.execute("SELECT RELEASE_LOCK(CONCAT('cargo_schema.', DATABASE()))")
+                self.execute("SELECT RELEASE_LOCK(LEFT(CONCAT('cargo_schema.', DATABASE()), 64))")
                     .await
             }
             Dialect::Sqlite => Ok(()),

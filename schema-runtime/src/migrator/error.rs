@@ -66,9 +66,10 @@ pub enum MigrateError {
         .0.iter().map(|c| c.revision.as_str()).collect::<Vec<_>>().join(" ")
     )]
     ChecksumMismatch(Vec<ChecksumChange>),
-    /// A step failed earlier on a database without transactional DDL and was not resolved.
+    /// A failed step that nothing rolled back (no transactional DDL, or a non-transactional
+    /// revision) and that nobody resolved.
     #[error(
-        "revision `{revision}` ({direction}) failed at {failed_at} and this database has no transactional DDL: {error}\n  the statements before the failing one stayed applied, while the version table still says {heads}.\n  nothing was run. Either undo those statements by hand (`cargo schema show {revision} --dialect mysql` lists them) or finish the revision by hand and `cargo schema stamp {revision}`; then clear this failure with `cargo schema repair {revision}` and run again"
+        "revision `{revision}` ({direction}) failed at {failed_at} without a rollback: {error}\n  the statements before the failing one stayed applied, while the version table still says {heads}.\n  nothing was run. Either undo those statements by hand (`cargo schema show {revision}` lists them) or finish the revision by hand and `cargo schema stamp {revision}`; then clear this failure with `cargo schema repair {revision}` and run again"
     )]
     UnresolvedFailure {
         /// Revision id.
@@ -82,6 +83,9 @@ pub enum MigrateError {
         /// The version rows now, as text.
         heads: String,
     },
+    /// The version table names revisions this build does not know.
+    #[error("the version table names {}, unknown to these migrations (applied by a newer build?); stamp with --purge to replace the rows anyway", .0.join(", "))]
+    UnknownVersion(Vec<String>),
     /// The migration lock could not be taken in time.
     #[error("another migrator has held the migration lock for more than {seconds}s; wait for it to finish or stop it, then run again")]
     LockTimeout {

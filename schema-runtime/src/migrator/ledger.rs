@@ -111,14 +111,19 @@ impl Migrator {
         current: &[String],
         log: &[LogEntry],
     ) -> Option<MigrateError> {
-        if d.transactional_ddl() {
-            return None;
-        }
         let mut latest: HashMap<&str, &LogEntry> = HashMap::new();
         for entry in log {
             latest.insert(entry.revision.as_str(), entry);
         }
-        let mut failed: Vec<&&LogEntry> = latest.values().filter(|e| !e.success).collect();
+        // A failure left something half-applied when nothing rolled it back: on a database
+        // without transactional DDL, or in a revision that runs outside a transaction.
+        let half_applied = |e: &LogEntry| {
+            !d.runs_in_transaction(self.revision(&e.revision).is_none_or(|r| r.transactional))
+        };
+        let mut failed: Vec<&&LogEntry> = latest
+            .values()
+            .filter(|e| !e.success && half_applied(e))
+            .collect();
         failed.sort_by(|a, b| a.started_at.cmp(&b.started_at));
         failed.last().map(|e| MigrateError::UnresolvedFailure {
             revision: e.revision.clone(),
@@ -172,8 +177,15 @@ impl Migrator {
             .into_iter()
             .map(String::from)
             .collect();
+        let unknown: Vec<&String> = current.iter().filter(|h| !graph.contains(h)).collect();
+        if !purge && !unknown.is_empty() {
+            return Err(MigrateError::UnknownVersion(
+                unknown.into_iter().cloned().collect(),
+            ));
+        }
         let mut wanted = resolved.clone();
-        if !purge {
+        // `stamp base` empties the table; other targets keep the rows of unrelated branches.
+        if !purge && !resolved.is_empty() {
             let related = |a: &str, b: &str| {
                 graph
                     .applied(&[a.to_owned()])

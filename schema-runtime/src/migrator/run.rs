@@ -191,6 +191,9 @@ impl Migrator {
         if steps.is_empty() {
             return Ok(Vec::new());
         }
+        if options.single_transaction {
+            Self::check_single_transaction(d, &steps)?;
+        }
         self.ensure_tables(db).await?;
         let log = self.log(db).await?;
         if let Some(failure) = self.unresolved_failure(d, &current, &log) {
@@ -283,7 +286,7 @@ impl Migrator {
         let started_at = now();
         let clock = Instant::now();
         // Where DDL is transactional the revision and its bookkeeping commit together.
-        let in_transaction = step.transactional && d.transactional_ddl();
+        let in_transaction = d.runs_in_transaction(step.transactional);
         if in_transaction {
             self.begin(db, step).await?;
         }
@@ -292,7 +295,12 @@ impl Migrator {
                 if in_transaction {
                     db.execute("ROLLBACK").await?;
                 }
-                let error = format!("statement {} of {}: {source}", i + 1, step.statements.len());
+                let error = format!(
+                    "statement {} of {} `{}`: {source}",
+                    i + 1,
+                    step.statements.len(),
+                    excerpt(statement)
+                );
                 let finished_at = now();
                 let row = log_row(
                     step,
@@ -369,6 +377,19 @@ impl Migrator {
         mut observe: impl FnMut(StepEvent<'_>),
     ) -> Result<Vec<AppliedStep>, MigrateError> {
         let d = db.dialect();
+        Self::check_single_transaction(d, steps)?;
+        let fk_off = d == Dialect::Sqlite && steps.iter().any(|s| s.foreign_keys_off);
+        if fk_off {
+            db.execute("PRAGMA foreign_keys = OFF").await?;
+        }
+        let result = self.apply_all(db, steps, &mut observe).await;
+        if fk_off {
+            db.execute("PRAGMA foreign_keys = ON").await?;
+        }
+        result
+    }
+
+    fn check_single_transaction(d: Dialect, steps: &[Step]) -> Result<(), MigrateError> {
         if !d.transactional_ddl() {
             return Err(MigrateError::SingleTransaction(format!(
                 "{d} commits DDL statement by statement, so a run cannot be one transaction; run without it"
@@ -380,15 +401,7 @@ impl Migrator {
                 step.revision
             )));
         }
-        let fk_off = d == Dialect::Sqlite && steps.iter().any(|s| s.foreign_keys_off);
-        if fk_off {
-            db.execute("PRAGMA foreign_keys = OFF").await?;
-        }
-        let result = self.apply_all(db, steps, &mut observe).await;
-        if fk_off {
-            db.execute("PRAGMA foreign_keys = ON").await?;
-        }
-        result
+        Ok(())
     }
 
     async fn apply_all(
@@ -415,8 +428,12 @@ impl Migrator {
             for (i, statement) in step.statements.iter().enumerate() {
                 if let Err(source) = db.execute(statement).await {
                     db.execute("ROLLBACK").await?;
-                    let error =
-                        format!("statement {} of {}: {source}", i + 1, step.statements.len());
+                    let error = format!(
+                        "statement {} of {} `{}`: {source}",
+                        i + 1,
+                        step.statements.len(),
+                        excerpt(statement)
+                    );
                     let finished_at = now();
                     let row = log_row(
                         step,
@@ -488,5 +505,14 @@ fn log_row<'a>(
         duration_ms: i64::try_from(duration.as_millis()).unwrap_or(i64::MAX),
         success,
         error,
+    }
+}
+
+/// One line of at most 300 characters of `sql`, for the applied-log.
+fn excerpt(sql: &str) -> String {
+    let line: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    match line.char_indices().nth(300) {
+        Some((at, _)) => format!("{}...", &line[..at]),
+        None => line,
     }
 }

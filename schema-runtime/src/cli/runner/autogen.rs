@@ -7,7 +7,6 @@ use super::{exit_codes, output, Context};
 use crate::autogen::{diff, render_ops, DiffOptions};
 use crate::cli::args::AutogenerateArgs;
 use crate::migrator::MigrateError;
-use crate::PlanError;
 
 const NO_MODELS: &str = "this package registers no models: pass them to the runner with \
 `schema_runtime::runner_main!(MIGRATIONS, models = MODELS)` in src/bin/migrate.rs, where \
@@ -35,7 +34,7 @@ pub(super) async fn autogenerate(
         .into_iter()
         .map(String::from)
         .collect();
-    let current = cx.migrator.schema_at(&heads).map_err(PlanError::from)?;
+    let current = cx.migrator.schema_at(&heads)?;
     let changes = diff(&current, &target, &DiffOptions::default());
     let body = render_ops(&changes, cx.migrator.naming());
     if cx.json {
@@ -70,7 +69,7 @@ pub(super) fn model_drift(cx: &Context<'_>) -> Result<Vec<String>, MigrateError>
         .into_iter()
         .map(String::from)
         .collect();
-    let current = cx.migrator.schema_at(&heads).map_err(PlanError::from)?;
+    let current = cx.migrator.schema_at(&heads)?;
     Ok(diff(&current, &target, &DiffOptions::default())
         .into_iter()
         .map(|c| {

@@ -92,13 +92,9 @@ pub(super) async fn current(cx: &Context<'_>, args: &CurrentArgs) -> Result<u8, 
     let mut db = Database::connect(cx.url).await?;
     let current = cx.migrator.current(&mut db).await?;
     let heads = cx.migrator.graph().heads();
-    let at_heads = {
-        let mut have: Vec<&str> = current.iter().map(String::as_str).collect();
-        have.sort();
-        let mut want = heads.clone();
-        want.sort();
-        have == want
-    };
+    // At head when every head is applied (a dependency's own row goes away, as in Alembic).
+    let applied = cx.migrator.graph().applied(&current).unwrap_or_default();
+    let at_heads = heads.iter().all(|h| applied.contains(h));
     if cx.json {
         output::data(json!({ "current": current, "at_heads": at_heads }));
     } else if current.is_empty() {

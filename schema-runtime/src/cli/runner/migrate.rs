@@ -168,7 +168,7 @@ pub fn script(table: &VersionTable, d: Dialect, steps: &[Step]) -> String {
         if fk_off {
             out.push_str("PRAGMA foreign_keys = OFF;\n");
         }
-        let transactional = step.transactional && d.transactional_ddl();
+        let transactional = d.runs_in_transaction(step.transactional);
         if transactional {
             out.push_str("BEGIN;\n");
         }
