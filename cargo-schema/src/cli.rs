@@ -81,6 +81,8 @@ pub enum Command {
     Revision(RevisionArgs),
     /// Write a merge revision that joins two or more heads into one (no compilation).
     Merge(MergeArgs),
+    /// Describe an existing database (built by another tool) as a base revision and stamp it.
+    Adopt(AdoptArgs),
     /// Verbs run by the package's compiled runner (`cargo build`, then `migrate <verb>`).
     #[command(flatten)]
     Runner(RunnerCommand),
@@ -104,6 +106,23 @@ pub struct RevisionArgs {
     #[arg(long, value_name = "REV")]
     pub head: Option<String>,
     /// The new revision's id instead of `YYYYMMDD_HHMMSS_<message>` (letters, digits, `_`).
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// Fill the revision with the ops that take the migrations' head to the models (builds the runner).
+    #[arg(long)]
+    pub autogenerate: bool,
+    /// With --autogenerate: compare the models with the live database instead of the migrations.
+    #[arg(long, requires = "autogenerate")]
+    pub from_db: bool,
+}
+
+/// `cargo schema adopt` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct AdoptArgs {
+    /// What the base revision is, one line (e.g. "schema as built by the old tool").
+    #[arg(short, long, value_name = "MSG")]
+    pub message: String,
+    /// The revision's id instead of `YYYYMMDD_HHMMSS_<message>`.
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
 }

@@ -272,6 +272,21 @@ pub enum Error {
         /// The bin name.
         runner: String,
     },
+    /// The runner failed while autogenerating (it printed why).
+    #[error("the migrations runner failed (exit code {code}); see its message above")]
+    RunnerFailed {
+        /// Its exit code.
+        code: u8,
+    },
+    /// The runner's output could not be read.
+    #[error("unexpected output from the migrations runner: {0}")]
+    RunnerOutput(String),
+    /// Adopting needs an empty migrations folder.
+    #[error("the migrations folder already has {count} revision(s); adopt describes a database as the first revision, so run it before writing any (or use `cargo schema revision --autogenerate --from-db`)")]
+    AdoptWithRevisions {
+        /// Revisions present.
+        count: usize,
+    },
     /// The runner could not be started.
     #[error("cannot run the migrations runner {}: {source}", .path.display())]
     RunnerNotRunnable {
@@ -313,7 +328,9 @@ impl Error {
             | Error::HeadWithoutRevisions(_) => exit_codes::INVALID_PLAN,
             Error::Read { .. } | Error::Write { .. } => exit_codes::MIGRATION_FAILED,
             Error::CargoNotRunnable { .. } | Error::BuildFailed { .. } => exit_codes::BUILD_FAILED,
-            Error::RunnerNotRunnable { .. } => exit_codes::MIGRATION_FAILED,
+            Error::RunnerNotRunnable { .. } | Error::RunnerOutput(_) => exit_codes::MIGRATION_FAILED,
+            Error::RunnerFailed { code } => *code,
+            Error::AdoptWithRevisions { .. } => exit_codes::USAGE,
         }
     }
 }

@@ -76,6 +76,7 @@ pub fn run(opts: &Opts, after_schema: Vec<OsString>, cwd: &Path) -> Result<u8, E
         Command::Init(args) => commands::init::run(opts, args, cwd),
         Command::Revision(args) => commands::revision::run(opts, args, cwd),
         Command::Merge(args) => commands::merge::run(opts, args, cwd),
+        Command::Adopt(args) => commands::revision::adopt(opts, args, cwd),
         Command::Runner(_) => commands::runner::run(opts, forward::runner_args(after_schema), cwd),
     }
 }

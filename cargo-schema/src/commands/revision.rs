@@ -26,7 +26,25 @@ pub fn run(opts: &Opts, args: &RevisionArgs, cwd: &Path) -> Result<u8, Error> {
     let folder = MigrationsFolder::load(opts, cwd)?;
     let parent = parent(&folder.graph, args.head.as_deref())?;
     let parents: Vec<String> = parent.iter().cloned().collect();
-    let path = folder.write(&id, &source(&id, &parents, message, Body::Example))?;
+    let body = if args.autogenerate {
+        let mut runner_args = vec!["--format", "json", "autogenerate"];
+        if args.from_db {
+            runner_args.push("--from-db");
+        }
+        let generated = Generated::parse(&super::runner::capture(opts, &runner_args, cwd)?)?;
+        if generated.changes == 0 {
+            let against = if args.from_db { "the database" } else { "the migrations" };
+            shell::note("Fresh", format!("the models match {against}: no revision written"));
+            return Ok(exit_codes::SUCCESS);
+        }
+        for note in &generated.notes {
+            shell::warning(note);
+        }
+        Body::Generated(generated.body)
+    } else {
+        Body::Example
+    };
+    let path = folder.write(&id, &source(&id, &parents, message, body))?;
     let shown = relative(&path, &folder.package_dir);
     match &parent {
         Some(parent) => shell::status("Created", format!("{shown} (revises {parent})")),
@@ -34,6 +52,47 @@ pub fn run(opts: &Opts, args: &RevisionArgs, cwd: &Path) -> Result<u8, Error> {
     }
     report_json(opts, &id, &parents, message, &path);
     Ok(exit_codes::SUCCESS)
+}
+
+/// What the runner's `autogenerate --format json` printed.
+struct Generated {
+    changes: u64,
+    body: String,
+    notes: Vec<String>,
+}
+
+impl Generated {
+    fn parse(stdout: &str) -> Result<Self, Error> {
+        let value: serde_json::Value =
+            serde_json::from_str(stdout.trim()).map_err(|e| Error::RunnerOutput(format!("{e}: {stdout}")))?;
+        let notes = value["notes"].as_array().into_iter().flatten().filter_map(|n| n.as_str().map(String::from)).collect();
+        Ok(Generated {
+            changes: value["changes"].as_u64().unwrap_or(0),
+            body: value["body"].as_str().unwrap_or_default().to_owned(),
+            notes,
+        })
+    }
+}
+
+/// Runs `cargo schema adopt`: the live database's schema as the first revision, then a stamp so
+/// that database counts as migrated.
+pub fn adopt(opts: &Opts, args: &crate::cli::AdoptArgs, cwd: &Path) -> Result<u8, Error> {
+    let (message, id) = message_and_id(&args.message, args.id.as_deref())?;
+    let folder = MigrationsFolder::load(opts, cwd)?;
+    if !folder.revisions.is_empty() {
+        return Err(Error::AdoptWithRevisions { count: folder.revisions.len() });
+    }
+    let generated = Generated::parse(&super::runner::capture(opts, &["--format", "json", "autogenerate", "--adopt"], cwd)?)?;
+    let path = folder.write(&id, &source(&id, &[], message, Body::Generated(generated.body)))?;
+    shell::status("Created", format!("{} ({} op(s) read from the database)", relative(&path, &folder.package_dir), generated.changes));
+    // The new file needs a rebuild; the stamp then records the database as at this revision.
+    let mut stamp = Vec::new();
+    if let Some(url) = &opts.global.database_url {
+        stamp.push(std::ffi::OsString::from("--database-url"));
+        stamp.push(url.into());
+    }
+    stamp.extend(["stamp".into(), id.into()]);
+    super::runner::run(opts, stamp, cwd)
 }
 
 /// The trimmed message, which must not be empty, and the new revision's id: `--id` checked
@@ -205,12 +264,14 @@ fn valid_id(id: &str) -> Result<String, Error> {
 }
 
 /// What the new file's upgrade function holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Body {
     /// An example op in a comment, for a revision to fill in.
     Example,
     /// Nothing: a merge only joins branches (ops that reconcile them can be added).
     Merge,
+    /// Ops that autogenerate wrote (indented statements).
+    Generated(String),
 }
 
 /// The new file: the attribute (`revises = "a"`, or `revises = ["a", "b"]` for a merge, none
@@ -228,6 +289,7 @@ pub(crate) fn source(id: &str, parents: &[String], message: &str, body: Body) ->
                 .join(", ")
         ),
     };
+    let generated;
     let function = match body {
         Body::Example => "fn upgrade(op: &mut Ops) {\n    \
              // Describe the change with `op`; the downgrade is derived by reversing it. For example:\n    \
@@ -236,6 +298,14 @@ pub(crate) fn source(id: &str, parents: &[String], message: &str, body: Body) ->
              //     t.column(\"email\", Type::String(255)).not_null().unique();\n    \
              // });\n\
              }\n",
+        Body::Generated(ops) => {
+            generated = format!(
+                "fn upgrade(op: &mut Ops) {{\n    \
+                 // Written by autogenerate: review it before applying (the downgrade is derived).\n\
+                 {ops}}}\n"
+            );
+            generated.as_str()
+        }
         Body::Merge => "fn upgrade(_op: &mut Ops) {\n    \
              // Joins the branches. Ops that reconcile them, if any, go here (name the argument `op`).\n\
              }\n",

@@ -152,6 +152,9 @@ pub struct HistoryArgs {
 /// `check` arguments.
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
+    /// Also compare the live database with the revision it records (drift).
+    #[arg(long)]
+    pub database: bool,
     /// Dialects to check (default: all three).
     #[arg(long, value_enum, value_delimiter = ',')]
     pub dialect: Vec<DialectArg>,
@@ -180,4 +183,11 @@ pub struct ShowArgs {
 
 /// `autogenerate` arguments (run by `cargo schema revision --autogenerate`).
 #[derive(Debug, Clone, Args)]
-pub struct AutogenerateArgs {}
+pub struct AutogenerateArgs {
+    /// Compare the models with the live database instead of the replayed migrations.
+    #[arg(long)]
+    pub from_db: bool,
+    /// Describe the live database itself as a base revision (adopting a database another tool built).
+    #[arg(long, conflicts_with = "from_db")]
+    pub adopt: bool,
+}

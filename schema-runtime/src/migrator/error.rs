@@ -103,6 +103,9 @@ pub enum MigrateError {
         /// The relative target.
         target: String,
     },
+    /// Reading the live schema failed.
+    #[error("cannot read the database's schema: {0}")]
+    Introspect(String),
     /// A bookkeeping query failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

@@ -1,52 +1,70 @@
-//! `autogenerate`: the ops that take the migrations' head schema to the models' schema, as the
-//! body of a new revision. `cargo schema revision --autogenerate` runs it and writes the file.
+//! `autogenerate`: the ops that take the migrations' head schema (or a live database) to the
+//! models' schema, as the body of a new revision; `--adopt` describes a live database as a base
+//! revision. `cargo schema revision --autogenerate` and `cargo schema adopt` run it and write
+//! the file.
 
 use serde_json::json;
 
 use super::{exit_codes, output, Context};
-use crate::autogen::{diff, render_ops, DiffOptions};
+use crate::autogen::{diff, render_ops, Change, DiffOptions};
 use crate::cli::args::AutogenerateArgs;
-use crate::migrator::MigrateError;
+use crate::introspect::{comparable, introspect, IntrospectOptions};
+use crate::migrator::{Database, MigrateError};
+use crate::Schema;
 
 const NO_MODELS: &str = "this package registers no models: pass them to the runner with \
 `schema_runtime::runner_main!(MIGRATIONS, models = MODELS)` in src/bin/migrate.rs, where \
 `static MODELS: schema_runtime::model::ModelSet = schema_runtime::models![User, Post];`";
 
-pub(super) async fn autogenerate(
-    cx: &Context<'_>,
-    _args: &AutogenerateArgs,
-) -> Result<u8, MigrateError> {
+/// The live schema, without the version tables.
+async fn live_schema(cx: &Context<'_>) -> Result<(Schema, crate::Dialect), MigrateError> {
+    let mut db = Database::connect(cx.url).await?;
+    let options = IntrospectOptions {
+        naming: cx.migrator.naming().clone(),
+        ..IntrospectOptions::excluding(cx.migrator.version_table())
+    };
+    let schema = introspect(&mut db, &options).await.map_err(|e| MigrateError::Introspect(e.to_string()))?;
+    Ok((schema, db.dialect()))
+}
+
+fn models_schema(cx: &Context<'_>) -> Result<Result<Schema, String>, u8> {
     let Some(models) = cx.models else {
         output::error(NO_MODELS);
-        return Ok(exit_codes::USAGE);
+        return Err(exit_codes::USAGE);
     };
-    let target = match models.schema() {
-        Ok(schema) => schema,
-        Err(e) => {
-            output::error(format!("the models do not form a schema: {e}"));
-            return Ok(exit_codes::CHECK_FAILED);
+    Ok(models.schema().map_err(|e| format!("the models do not form a schema: {e}")))
+}
+
+pub(super) async fn autogenerate(cx: &Context<'_>, args: &AutogenerateArgs) -> Result<u8, MigrateError> {
+    let changes: Vec<Change> = if args.adopt {
+        let (live, _) = live_schema(cx).await?;
+        diff(&Schema::default(), &live, &DiffOptions { detect_renames: false, ..DiffOptions::default() })
+    } else {
+        let target = match models_schema(cx) {
+            Err(code) => return Ok(code),
+            Ok(Err(message)) => {
+                output::error(message);
+                return Ok(exit_codes::CHECK_FAILED);
+            }
+            Ok(Ok(target)) => target,
+        };
+        if args.from_db {
+            let (live, d) = live_schema(cx).await?;
+            let options = DiffOptions { dialect: Some(d), ..DiffOptions::default() };
+            diff(&comparable(&live, d), &comparable(&target, d), &options)
+        } else {
+            let heads: Vec<String> = cx.migrator.graph().heads().into_iter().map(String::from).collect();
+            let current = cx.migrator.schema_at(&heads)?;
+            diff(&current, &target, &DiffOptions::default())
         }
     };
-    let heads: Vec<String> = cx
-        .migrator
-        .graph()
-        .heads()
-        .into_iter()
-        .map(String::from)
-        .collect();
-    let current = cx.migrator.schema_at(&heads)?;
-    let changes = diff(&current, &target, &DiffOptions::default());
     let body = render_ops(&changes, cx.migrator.naming());
     if cx.json {
         let notes: Vec<&str> = changes.iter().filter_map(|c| c.note.as_deref()).collect();
-        output::data(
-            json!({ "changes": changes.len(), "heads": heads, "body": body, "notes": notes }),
-        );
+        let heads: Vec<&str> = cx.migrator.graph().heads();
+        output::data(json!({ "changes": changes.len(), "heads": heads, "body": body, "notes": notes }));
     } else if changes.is_empty() {
-        output::note(
-            "Fresh",
-            "the models match the migrations: nothing to generate",
-        );
+        output::note("Fresh", "nothing to generate: no difference");
     } else {
         print!("{body}");
     }
@@ -55,20 +73,12 @@ pub(super) async fn autogenerate(
 
 /// Differences between the models and the migrations' head, as messages (empty when they agree).
 pub(super) fn model_drift(cx: &Context<'_>) -> Result<Vec<String>, MigrateError> {
-    let Some(models) = cx.models else {
-        return Ok(Vec::new());
-    };
+    let Some(models) = cx.models else { return Ok(Vec::new()) };
     let target = match models.schema() {
         Ok(schema) => schema,
         Err(e) => return Ok(vec![format!("the models do not form a schema: {e}")]),
     };
-    let heads: Vec<String> = cx
-        .migrator
-        .graph()
-        .heads()
-        .into_iter()
-        .map(String::from)
-        .collect();
+    let heads: Vec<String> = cx.migrator.graph().heads().into_iter().map(String::from).collect();
     let current = cx.migrator.schema_at(&heads)?;
     Ok(diff(&current, &target, &DiffOptions::default())
         .into_iter()
@@ -78,5 +88,19 @@ pub(super) fn model_drift(cx: &Context<'_>) -> Result<Vec<String>, MigrateError>
                 c.op.describe()
             )
         })
+        .collect())
+}
+
+/// Differences between the live database and the revision its version table records.
+pub(super) async fn database_drift(cx: &Context<'_>) -> Result<Vec<String>, MigrateError> {
+    let mut db = Database::connect(cx.url).await?;
+    let current = cx.migrator.current(&mut db).await?;
+    drop(db);
+    let recorded = cx.migrator.schema_at(&current)?;
+    let (live, d) = live_schema(cx).await?;
+    let at = if current.is_empty() { "base".to_owned() } else { current.join(", ") };
+    Ok(diff(&comparable(&live, d), &comparable(&recorded, d), &DiffOptions { dialect: Some(d), detect_renames: false })
+        .into_iter()
+        .map(|c| format!("the database has drifted from {at}: reaching the recorded schema would need {}", c.op.describe()))
         .collect())
 }
