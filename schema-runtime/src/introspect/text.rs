@@ -150,7 +150,17 @@ pub(super) fn expression_default(text: &str) -> ServerDefault {
 /// keyword case, quotes around plain identifiers, redundant parentheses, PostgreSQL casts
 /// (`name::text`). String literals are kept as written.
 pub(super) fn normalise_sql(expr: &str) -> String {
-    let tokens = drop_casts(sql_tokens(expr));
+    // PostgreSQL stores LIKE as its operator spelling.
+    let tokens: Vec<String> = drop_casts(sql_tokens(expr))
+        .into_iter()
+        .map(|t| match t.as_str() {
+            "~~" => "like".to_owned(),
+            "!~~" => "not like".to_owned(),
+            "~~*" => "ilike".to_owned(),
+            "!~~*" => "not ilike".to_owned(),
+            _ => t,
+        })
+        .collect();
     let tokens = drop_single_token_parens(tokens);
     let mut tokens: &[String] = &tokens;
     while tokens.len() >= 2

@@ -266,7 +266,32 @@ impl Migrator {
         }
         let mut schema = before.clone();
         let mut reversed = Vec::new();
+        // Dropping a table the revision created drops its indexes, keys and columns too;
+        // undoing those one by one first is redundant, and MySQL refuses to drop an index a
+        // foreign key of the table still needs.
+        let created: Vec<&str> = rev
+            .upgrade
+            .iter()
+            .filter_map(|op| match op {
+                Op::CreateTable {
+                    def,
+                    if_not_exists: false,
+                } => Some(def.name.as_str()),
+                _ => None,
+            })
+            .collect();
         for op in &rev.upgrade {
+            let goes_with_its_table = match op {
+                Op::CreateIndex { index, .. } => created.contains(&index.table.as_str()),
+                Op::AddConstraint { table, .. } | Op::AddColumn { table, .. } => {
+                    created.contains(&table.as_str())
+                }
+                _ => false,
+            };
+            if goes_with_its_table {
+                apply(&mut schema, &rev.id, op)?;
+                continue;
+            }
             let undo = op.reverse(&schema).map_err(|e| match e {
                 ReverseError::Irreversible { .. } => PlanError::Irreversible {
                     revision: rev.id.clone(),

@@ -23,7 +23,9 @@ async fn live_schema(cx: &Context<'_>) -> Result<(Schema, crate::Dialect), Migra
         naming: cx.migrator.naming().clone(),
         ..IntrospectOptions::excluding(cx.migrator.version_table())
     };
-    let schema = introspect(&mut db, &options).await.map_err(|e| MigrateError::Introspect(e.to_string()))?;
+    let schema = introspect(&mut db, &options)
+        .await
+        .map_err(|e| MigrateError::Introspect(e.to_string()))?;
     Ok((schema, db.dialect()))
 }
 
@@ -32,13 +34,25 @@ fn models_schema(cx: &Context<'_>) -> Result<Result<Schema, String>, u8> {
         output::error(NO_MODELS);
         return Err(exit_codes::USAGE);
     };
-    Ok(models.schema().map_err(|e| format!("the models do not form a schema: {e}")))
+    Ok(models
+        .schema()
+        .map_err(|e| format!("the models do not form a schema: {e}")))
 }
 
-pub(super) async fn autogenerate(cx: &Context<'_>, args: &AutogenerateArgs) -> Result<u8, MigrateError> {
+pub(super) async fn autogenerate(
+    cx: &Context<'_>,
+    args: &AutogenerateArgs,
+) -> Result<u8, MigrateError> {
     let changes: Vec<Change> = if args.adopt {
         let (live, _) = live_schema(cx).await?;
-        diff(&Schema::default(), &live, &DiffOptions { detect_renames: false, ..DiffOptions::default() })
+        diff(
+            &Schema::default(),
+            &live,
+            &DiffOptions {
+                detect_renames: false,
+                ..DiffOptions::default()
+            },
+        )
     } else {
         let target = match models_schema(cx) {
             Err(code) => return Ok(code),
@@ -50,10 +64,19 @@ pub(super) async fn autogenerate(cx: &Context<'_>, args: &AutogenerateArgs) -> R
         };
         if args.from_db {
             let (live, d) = live_schema(cx).await?;
-            let options = DiffOptions { dialect: Some(d), ..DiffOptions::default() };
+            let options = DiffOptions {
+                dialect: Some(d),
+                ..DiffOptions::default()
+            };
             diff(&comparable(&live, d), &comparable(&target, d), &options)
         } else {
-            let heads: Vec<String> = cx.migrator.graph().heads().into_iter().map(String::from).collect();
+            let heads: Vec<String> = cx
+                .migrator
+                .graph()
+                .heads()
+                .into_iter()
+                .map(String::from)
+                .collect();
             let current = cx.migrator.schema_at(&heads)?;
             diff(&current, &target, &DiffOptions::default())
         }
@@ -62,7 +85,9 @@ pub(super) async fn autogenerate(cx: &Context<'_>, args: &AutogenerateArgs) -> R
     if cx.json {
         let notes: Vec<&str> = changes.iter().filter_map(|c| c.note.as_deref()).collect();
         let heads: Vec<&str> = cx.migrator.graph().heads();
-        output::data(json!({ "changes": changes.len(), "heads": heads, "body": body, "notes": notes }));
+        output::data(
+            json!({ "changes": changes.len(), "heads": heads, "body": body, "notes": notes }),
+        );
     } else if changes.is_empty() {
         output::note("Fresh", "nothing to generate: no difference");
     } else {
@@ -73,12 +98,20 @@ pub(super) async fn autogenerate(cx: &Context<'_>, args: &AutogenerateArgs) -> R
 
 /// Differences between the models and the migrations' head, as messages (empty when they agree).
 pub(super) fn model_drift(cx: &Context<'_>) -> Result<Vec<String>, MigrateError> {
-    let Some(models) = cx.models else { return Ok(Vec::new()) };
+    let Some(models) = cx.models else {
+        return Ok(Vec::new());
+    };
     let target = match models.schema() {
         Ok(schema) => schema,
         Err(e) => return Ok(vec![format!("the models do not form a schema: {e}")]),
     };
-    let heads: Vec<String> = cx.migrator.graph().heads().into_iter().map(String::from).collect();
+    let heads: Vec<String> = cx
+        .migrator
+        .graph()
+        .heads()
+        .into_iter()
+        .map(String::from)
+        .collect();
     let current = cx.migrator.schema_at(&heads)?;
     Ok(diff(&current, &target, &DiffOptions::default())
         .into_iter()
@@ -98,9 +131,25 @@ pub(super) async fn database_drift(cx: &Context<'_>) -> Result<Vec<String>, Migr
     drop(db);
     let recorded = cx.migrator.schema_at(&current)?;
     let (live, d) = live_schema(cx).await?;
-    let at = if current.is_empty() { "base".to_owned() } else { current.join(", ") };
-    Ok(diff(&comparable(&live, d), &comparable(&recorded, d), &DiffOptions { dialect: Some(d), detect_renames: false })
-        .into_iter()
-        .map(|c| format!("the database has drifted from {at}: reaching the recorded schema would need {}", c.op.describe()))
-        .collect())
+    let at = if current.is_empty() {
+        "base".to_owned()
+    } else {
+        current.join(", ")
+    };
+    Ok(diff(
+        &comparable(&live, d),
+        &comparable(&recorded, d),
+        &DiffOptions {
+            dialect: Some(d),
+            detect_renames: false,
+        },
+    )
+    .into_iter()
+    .map(|c| {
+        format!(
+            "the database has drifted from {at}: reaching the recorded schema would need {}",
+            c.op.describe()
+        )
+    })
+    .collect())
 }
