@@ -67,7 +67,7 @@ fn the_shop_models_autogenerate_a_migration_that_builds_them() {
 
 use schema_runtime::introspect::{comparable, introspect, IntrospectOptions};
 use schema_runtime::prelude::*;
-use schema_runtime::{Dialect, Migrator, Revision};
+use schema_runtime::{Dialect, Migrator, Op, Revision};
 use schema_tests::{all_databases, block_on};
 
 /// The differences between a live database and `want`, as each dialect stores things.
@@ -267,6 +267,111 @@ fn scripted_model_edits_give_the_expected_ops_and_the_generated_files_apply() {
                 .unwrap_or_else(|e| panic!("{d}: {e}"));
             drop(db);
             test_db.drop_db().await;
+        }
+    });
+}
+
+/// A schema another tool built with plain SQL, per dialect.
+fn legacy_sql(d: Dialect) -> &'static [&'static str] {
+    match d {
+        Dialect::Postgres => &[
+            "CREATE TYPE plan AS ENUM ('free', 'pro')",
+            "CREATE TABLE accounts (id bigserial PRIMARY KEY, email varchar(255) NOT NULL UNIQUE, plan plan NOT NULL DEFAULT 'free', balance numeric(12,2) NOT NULL DEFAULT 0, created timestamptz NOT NULL DEFAULT now())",
+            "CREATE TABLE notes (id serial PRIMARY KEY, account_id bigint NOT NULL REFERENCES accounts(id) ON DELETE CASCADE, body text, pinned boolean NOT NULL DEFAULT false, CHECK (length(body) < 1000))",
+            "CREATE INDEX notes_by_account ON notes (account_id, pinned)",
+            "COMMENT ON TABLE notes IS 'free-form notes'",
+        ],
+        Dialect::Sqlite => &[
+            "CREATE TABLE accounts (id INTEGER PRIMARY KEY AUTOINCREMENT, email VARCHAR(255) NOT NULL, balance NUMERIC(12, 2) NOT NULL DEFAULT 0, created TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)",
+            "CREATE UNIQUE INDEX accounts_email ON accounts (email)",
+            "CREATE TABLE notes (id INTEGER PRIMARY KEY AUTOINCREMENT, account_id BIGINT NOT NULL, body TEXT, pinned BOOLEAN NOT NULL DEFAULT 0, CONSTRAINT notes_account FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE, CONSTRAINT notes_body CHECK (length(body) < 1000))",
+            "CREATE INDEX notes_by_account ON notes (account_id, pinned)",
+        ],
+        Dialect::Mysql => &[
+            "CREATE TABLE accounts (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, email VARCHAR(255) NOT NULL, plan ENUM('free', 'pro') NOT NULL DEFAULT 'free', balance DECIMAL(12, 2) NOT NULL DEFAULT 0, created DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), UNIQUE KEY accounts_email (email))",
+            "CREATE TABLE notes (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, account_id BIGINT NOT NULL, body TEXT, pinned TINYINT(1) NOT NULL DEFAULT 0, CONSTRAINT notes_account FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE, CONSTRAINT notes_body CHECK (length(body) < 1000)) COMMENT = 'free-form notes'",
+            "CREATE INDEX notes_by_account ON notes (account_id, pinned)",
+        ],
+    }
+}
+
+#[test]
+fn a_database_built_by_plain_sql_is_adopted_and_its_base_revision_rebuilds_it() {
+    block_on(async {
+        let legacy = all_databases("adopt_legacy").await;
+        let fresh = all_databases("adopt_fresh").await;
+        for (legacy_db, fresh_db) in legacy.into_iter().zip(fresh) {
+            let d = legacy_db.dialect;
+            let mut db = legacy_db.connect().await;
+            for sql in legacy_sql(d) {
+                db.execute(sql)
+                    .await
+                    .unwrap_or_else(|e| panic!("{d}: {sql}: {e}"));
+            }
+            // What `cargo schema adopt` does: the live schema as the ops of a base revision.
+            let live = introspect(&mut db, &IntrospectOptions::default())
+                .await
+                .expect("introspect");
+            let ops: Vec<Op> = diff(
+                &Schema::default(),
+                &live,
+                &DiffOptions {
+                    detect_renames: false,
+                    ..DiffOptions::default()
+                },
+            )
+            .into_iter()
+            .map(|c| c.op)
+            .collect();
+            let migrator = Migrator::new(vec![Revision::new(
+                "0001_baseline",
+                &[],
+                "baseline",
+                |op| {
+                    for o in ops {
+                        op.push(o);
+                    }
+                },
+            )])
+            .expect("one revision");
+            // The adopted database is stamped, not migrated ...
+            migrator
+                .stamp(&mut db, &["head".into()], false)
+                .await
+                .expect("stamp");
+            assert!(
+                migrator
+                    .upgrade(&mut db, "head")
+                    .await
+                    .expect("nothing to do")
+                    .is_empty(),
+                "{d}"
+            );
+            // ... and the base revision builds the same schema on an empty database.
+            let mut empty = fresh_db.connect().await;
+            migrator
+                .upgrade(&mut empty, "head")
+                .await
+                .unwrap_or_else(|e| panic!("{d}: {e}"));
+            let rebuilt = introspect(&mut empty, &IntrospectOptions::default())
+                .await
+                .expect("introspect");
+            let options = DiffOptions {
+                dialect: Some(d),
+                detect_renames: false,
+            };
+            let left: Vec<String> = diff(&comparable(&rebuilt, d), &comparable(&live, d), &options)
+                .into_iter()
+                .map(|c| c.op.describe())
+                .collect();
+            assert!(
+                left.is_empty(),
+                "{d}: the rebuilt schema differs from the adopted one: {left:#?}"
+            );
+            drop(db);
+            drop(empty);
+            legacy_db.drop_db().await;
+            fresh_db.drop_db().await;
         }
     });
 }

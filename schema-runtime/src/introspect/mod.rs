@@ -133,7 +133,42 @@ pub async fn introspect_with_stats(
     let stats = IntrospectStats {
         queries: catalog.queries,
     };
-    Ok((schema, stats))
+    Ok((named(&schema, &options.naming), stats))
+}
+
+/// Gives constraints the database keeps no name for (MySQL's primary keys, SQLite's unnamed
+/// keys and checks) the naming convention's name, so every constraint has one a later op can use.
+fn named(schema: &Schema, naming: &NamingConvention) -> Schema {
+    let mut out = Schema::default();
+    for (name, values) in schema.enums() {
+        out.insert_enum(crate::ops::EnumDef {
+            name: name.clone(),
+            values: values.clone(),
+        });
+    }
+    for table in schema.tables() {
+        let mut table = table.clone();
+        let def = &mut table.def;
+        if let Some(pk) = def.primary_key.as_mut().filter(|k| k.name.is_empty()) {
+            pk.name = naming.primary_key(&def.name);
+        }
+        for key in def.uniques.iter_mut().filter(|k| k.name.is_empty()) {
+            key.name = naming.unique(&def.name, &key.columns);
+        }
+        for fk in def.foreign_keys.iter_mut().filter(|fk| fk.name.is_empty()) {
+            fk.name = naming.foreign_key(&def.name, &fk.columns, &fk.ref_table);
+        }
+        for (i, check) in def
+            .checks
+            .iter_mut()
+            .enumerate()
+            .filter(|(_, c)| c.name.is_empty())
+        {
+            check.name = naming.check(&def.name, &(i + 1).to_string());
+        }
+        out.insert_table(table);
+    }
+    out
 }
 
 /// The connection, counting the queries sent through it.
