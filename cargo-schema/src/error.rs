@@ -328,7 +328,9 @@ impl Error {
             | Error::HeadWithoutRevisions(_) => exit_codes::INVALID_PLAN,
             Error::Read { .. } | Error::Write { .. } => exit_codes::MIGRATION_FAILED,
             Error::CargoNotRunnable { .. } | Error::BuildFailed { .. } => exit_codes::BUILD_FAILED,
-            Error::RunnerNotRunnable { .. } | Error::RunnerOutput(_) => exit_codes::MIGRATION_FAILED,
+            Error::RunnerNotRunnable { .. } | Error::RunnerOutput(_) => {
+                exit_codes::MIGRATION_FAILED
+            }
             Error::RunnerFailed { code } => *code,
             Error::AdoptWithRevisions { .. } => exit_codes::USAGE,
         }

@@ -33,8 +33,15 @@ pub fn run(opts: &Opts, args: &RevisionArgs, cwd: &Path) -> Result<u8, Error> {
         }
         let generated = Generated::parse(&super::runner::capture(opts, &runner_args, cwd)?)?;
         if generated.changes == 0 {
-            let against = if args.from_db { "the database" } else { "the migrations" };
-            shell::note("Fresh", format!("the models match {against}: no revision written"));
+            let against = if args.from_db {
+                "the database"
+            } else {
+                "the migrations"
+            };
+            shell::note(
+                "Fresh",
+                format!("the models match {against}: no revision written"),
+            );
             return Ok(exit_codes::SUCCESS);
         }
         for note in &generated.notes {
@@ -63,9 +70,14 @@ struct Generated {
 
 impl Generated {
     fn parse(stdout: &str) -> Result<Self, Error> {
-        let value: serde_json::Value =
-            serde_json::from_str(stdout.trim()).map_err(|e| Error::RunnerOutput(format!("{e}: {stdout}")))?;
-        let notes = value["notes"].as_array().into_iter().flatten().filter_map(|n| n.as_str().map(String::from)).collect();
+        let value: serde_json::Value = serde_json::from_str(stdout.trim())
+            .map_err(|e| Error::RunnerOutput(format!("{e}: {stdout}")))?;
+        let notes = value["notes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n.as_str().map(String::from))
+            .collect();
         Ok(Generated {
             changes: value["changes"].as_u64().unwrap_or(0),
             body: value["body"].as_str().unwrap_or_default().to_owned(),
@@ -80,11 +92,27 @@ pub fn adopt(opts: &Opts, args: &crate::cli::AdoptArgs, cwd: &Path) -> Result<u8
     let (message, id) = message_and_id(&args.message, args.id.as_deref())?;
     let folder = MigrationsFolder::load(opts, cwd)?;
     if !folder.revisions.is_empty() {
-        return Err(Error::AdoptWithRevisions { count: folder.revisions.len() });
+        return Err(Error::AdoptWithRevisions {
+            count: folder.revisions.len(),
+        });
     }
-    let generated = Generated::parse(&super::runner::capture(opts, &["--format", "json", "autogenerate", "--adopt"], cwd)?)?;
-    let path = folder.write(&id, &source(&id, &[], message, Body::Generated(generated.body)))?;
-    shell::status("Created", format!("{} ({} op(s) read from the database)", relative(&path, &folder.package_dir), generated.changes));
+    let generated = Generated::parse(&super::runner::capture(
+        opts,
+        &["--format", "json", "autogenerate", "--adopt"],
+        cwd,
+    )?)?;
+    let path = folder.write(
+        &id,
+        &source(&id, &[], message, Body::Generated(generated.body)),
+    )?;
+    shell::status(
+        "Created",
+        format!(
+            "{} ({} op(s) read from the database)",
+            relative(&path, &folder.package_dir),
+            generated.changes
+        ),
+    );
     // The new file needs a rebuild; the stamp then records the database as at this revision.
     let mut stamp = Vec::new();
     if let Some(url) = &opts.global.database_url {

@@ -34,17 +34,33 @@ pub(crate) fn capture(opts: &Opts, args: &[&str], cwd: &Path) -> Result<String, 
     let workspace = Workspace::load(&opts.cargo, cwd)?;
     let package = workspace.migrations_package(&opts.cargo)?;
     if !package.has_runner_bin {
-        return Err(Error::MissingRunner { package: package.name, runner: package.runner });
+        return Err(Error::MissingRunner {
+            package: package.name,
+            runner: package.runner,
+        });
     }
     let executable = build(&package, opts.cargo.color, cwd)?;
     let mut command = Command::new(&executable);
     if let Some(url) = &opts.global.database_url {
         command.args(["--database-url", url]);
     }
-    command.args(args).current_dir(&package.dir).stdin(Stdio::null()).stderr(Stdio::inherit());
-    let output = command.output().map_err(|source| Error::RunnerNotRunnable { path: executable.clone(), source })?;
+    command
+        .args(args)
+        .current_dir(&package.dir)
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit());
+    let output = command
+        .output()
+        .map_err(|source| Error::RunnerNotRunnable {
+            path: executable.clone(),
+            source,
+        })?;
     if !output.status.success() {
-        let code = output.status.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(crate::exit_codes::MIGRATION_FAILED);
+        let code = output
+            .status
+            .code()
+            .and_then(|c| u8::try_from(c).ok())
+            .unwrap_or(crate::exit_codes::MIGRATION_FAILED);
         return Err(Error::RunnerFailed { code });
     }
     String::from_utf8(output.stdout).map_err(|e| Error::RunnerOutput(e.to_string()))
