@@ -227,6 +227,35 @@ pub(crate) fn derive_model(input: &DeriveInput) -> syn::Result<TokenStream> {
                     let cols = strings_list(&meta)?;
                     table_level.push(quote!(t.unique([#(#cols),*]);));
                 }
+                "index" | "unique_index" if meta.input.peek(syn::token::Paren) => {
+                    // index(columns = [..], unique, filter = "..", expression = "..", name = "..")
+                    let mut cols = Vec::new();
+                    let mut options = Vec::new();
+                    if key == "unique_index" {
+                        options.push(quote!(.unique()));
+                    }
+                    meta.parse_nested_meta(|inner| {
+                        let option = inner.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+                        match option.as_str() {
+                            "columns" => cols = strings_list(&inner)?,
+                            "unique" => options.push(quote!(.unique())),
+                            "filter" | "expression" | "name" => {
+                                let value = inner.value()?.parse::<LitStr>()?;
+                                let method = syn::Ident::new(&option, inner.path.span());
+                                options.push(quote!(.#method(#value)));
+                            }
+                            _ => {
+                                return Err(inner.error(
+                                    "unknown index option; expected `columns = [..]`, `unique`, `filter = \"..\"`, \
+                                     `expression = \"..\"` or `name = \"..\"`",
+                                ))
+                            }
+                        }
+                        Ok(())
+                    })?;
+                    let n = cols.len();
+                    after.push(quote!(op.create_index(__table, { let columns: [&str; #n] = [#(#cols),*]; columns }) #(#options)*;));
+                }
                 "index" | "unique_index" => {
                     let cols = strings_list(&meta)?;
                     let unique = (key == "unique_index").then(|| quote!(.unique()));

@@ -6,6 +6,9 @@
 
 #![warn(missing_docs)]
 
+// Macro-generated code names `::schema_runtime`; this makes that path work inside the crate too.
+extern crate self as schema_runtime;
+
 pub mod autogen;
 #[cfg(feature = "cli-args")]
 pub mod cli;

@@ -204,3 +204,55 @@ macro_rules! models {
         ])
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::ModelSet;
+    use crate::{Model, ModelEnum};
+
+    #[derive(ModelEnum)]
+    #[allow(dead_code)]
+    enum Mood {
+        Happy,
+        #[model(rename = "so-so")]
+        SoSo,
+    }
+
+    #[derive(Model)]
+    #[allow(dead_code)]
+    #[model(
+        table = "people",
+        index(columns = ["name"], filter = "deleted IS NULL", name = "live_people"),
+        unique_index(columns = [], expression = "lower(email)")
+    )]
+    struct Person {
+        #[model(primary_key, identity)]
+        id: i64,
+        #[model(length = 100)]
+        name: String,
+        #[model(length = 255)]
+        email: String,
+        mood: Option<Mood>,
+        deleted: Option<bool>,
+    }
+
+    static MODELS: ModelSet = crate::models![Person];
+
+    #[test]
+    fn indexes_with_options_and_enum_columns() {
+        let schema = MODELS.schema().expect("a schema");
+        let live = schema.index("live_people").expect("named partial index");
+        assert_eq!(live.predicate.as_deref(), Some("deleted IS NULL"));
+        let table = schema.table("people").expect("table");
+        assert!(table
+            .indexes
+            .iter()
+            .any(|i| i.unique && i.expressions == ["lower(email)"]));
+        assert_eq!(
+            schema.enum_values("mood").expect("enum"),
+            ["happy", "so-so"]
+        );
+        let mood = table.def.column("mood").expect("column");
+        assert!(mood.nullable);
+    }
+}
