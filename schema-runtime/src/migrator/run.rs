@@ -290,38 +290,8 @@ impl Migrator {
         if in_transaction {
             self.begin(db, step).await?;
         }
-        for (i, statement) in step.statements.iter().enumerate() {
-            if let Err(source) = db.execute(statement).await {
-                if in_transaction {
-                    db.execute("ROLLBACK").await?;
-                }
-                let error = format!(
-                    "statement {} of {} `{}`: {source}",
-                    i + 1,
-                    step.statements.len(),
-                    excerpt(statement)
-                );
-                let finished_at = now();
-                let row = log_row(
-                    step,
-                    &started_at,
-                    &finished_at,
-                    clock.elapsed(),
-                    false,
-                    Some(&error),
-                );
-                db.execute(&self.version_table.log_sql(d, &row)).await?;
-                return Err(StepError::Failed(MigrateError::Statement {
-                    revision: step.revision.clone(),
-                    direction: step.direction,
-                    index: i + 1,
-                    total: step.statements.len(),
-                    statement: statement.clone(),
-                    source,
-                    rolled_back: in_transaction,
-                }));
-            }
-        }
+        self.run_statements(db, step, &started_at, clock, in_transaction)
+            .await?;
         if let Err(e) = self.check_foreign_keys(db, step).await {
             if in_transaction {
                 db.execute("ROLLBACK").await?;
@@ -332,12 +302,73 @@ impl Migrator {
             self.begin(db, step).await?;
         }
         let duration = clock.elapsed();
+        self.record_success(db, step, &started_at, duration).await?;
+        db.execute("COMMIT").await?;
+        Ok(duration)
+    }
+
+    /// Runs the step's statements; on a failure rolls back (when in a transaction), records the
+    /// failure in the applied-log and names the statement.
+    async fn run_statements(
+        &self,
+        db: &mut Database,
+        step: &Step,
+        started_at: &str,
+        clock: Instant,
+        in_transaction: bool,
+    ) -> Result<(), MigrateError> {
+        for (i, statement) in step.statements.iter().enumerate() {
+            let Err(source) = db.execute(statement).await else {
+                continue;
+            };
+            if in_transaction {
+                db.execute("ROLLBACK").await?;
+            }
+            let total = step.statements.len();
+            let error = format!(
+                "statement {} of {total} `{}`: {source}",
+                i + 1,
+                excerpt(statement)
+            );
+            let finished_at = now();
+            let row = log_row(
+                step,
+                started_at,
+                &finished_at,
+                clock.elapsed(),
+                false,
+                Some(&error),
+            );
+            db.execute(&self.version_table.log_sql(db.dialect(), &row))
+                .await?;
+            return Err(MigrateError::Statement {
+                revision: step.revision.clone(),
+                direction: step.direction,
+                index: i + 1,
+                total,
+                statement: statement.clone(),
+                source,
+                rolled_back: in_transaction,
+            });
+        }
+        Ok(())
+    }
+
+    /// The version rows and the applied-log row of a step that ran, inside its transaction.
+    async fn record_success(
+        &self,
+        db: &mut Database,
+        step: &Step,
+        started_at: &str,
+        duration: Duration,
+    ) -> Result<(), MigrateError> {
+        let d = db.dialect();
         let mut bookkeeping =
             self.version_table
                 .update_sql(d, &step.heads_before, &step.heads_after);
         bookkeeping.push(
             self.version_table
-                .log_sql(d, &log_row(step, &started_at, &now(), duration, true, None)),
+                .log_sql(d, &log_row(step, started_at, &now(), duration, true, None)),
         );
         for sql in &bookkeeping {
             if let Err(e) = db.execute(sql).await {
@@ -345,8 +376,7 @@ impl Migrator {
                 return Err(e.into());
             }
         }
-        db.execute("COMMIT").await?;
-        Ok(duration)
+        Ok(())
     }
 
     async fn check_foreign_keys(&self, db: &mut Database, step: &Step) -> Result<(), MigrateError> {
@@ -410,7 +440,6 @@ impl Migrator {
         steps: &[Step],
         observe: &mut impl FnMut(StepEvent<'_>),
     ) -> Result<Vec<AppliedStep>, MigrateError> {
-        let d = db.dialect();
         match self.begin(db, &steps[0]).await {
             Ok(()) => {}
             Err(StepError::Moved) => {
@@ -425,50 +454,10 @@ impl Migrator {
             observe(StepEvent::Started(step));
             let started_at = now();
             let clock = Instant::now();
-            for (i, statement) in step.statements.iter().enumerate() {
-                if let Err(source) = db.execute(statement).await {
-                    db.execute("ROLLBACK").await?;
-                    let error = format!(
-                        "statement {} of {} `{}`: {source}",
-                        i + 1,
-                        step.statements.len(),
-                        excerpt(statement)
-                    );
-                    let finished_at = now();
-                    let row = log_row(
-                        step,
-                        &started_at,
-                        &finished_at,
-                        clock.elapsed(),
-                        false,
-                        Some(&error),
-                    );
-                    db.execute(&self.version_table.log_sql(d, &row)).await?;
-                    return Err(MigrateError::Statement {
-                        revision: step.revision.clone(),
-                        direction: step.direction,
-                        index: i + 1,
-                        total: step.statements.len(),
-                        statement: statement.clone(),
-                        source,
-                        rolled_back: true,
-                    });
-                }
-            }
+            self.run_statements(db, step, &started_at, clock, true)
+                .await?;
             let duration = clock.elapsed();
-            let mut bookkeeping =
-                self.version_table
-                    .update_sql(d, &step.heads_before, &step.heads_after);
-            bookkeeping.push(
-                self.version_table
-                    .log_sql(d, &log_row(step, &started_at, &now(), duration, true, None)),
-            );
-            for sql in &bookkeeping {
-                if let Err(e) = db.execute(sql).await {
-                    db.execute("ROLLBACK").await?;
-                    return Err(e.into());
-                }
-            }
+            self.record_success(db, step, &started_at, duration).await?;
             observe(StepEvent::Finished(step, duration));
             done.push(AppliedStep {
                 revision: step.revision.clone(),
