@@ -3,7 +3,7 @@
 //! is what lets renderers restate a whole column (MySQL `MODIFY`) or table (SQLite rebuilds) and
 //! lets every op be reversed.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::ops::{
     AlterColumn, ColumnDef, Constraint, EnumPosition, ForeignKeyDef, IndexDef, KeyDef, Op, TableDef,
@@ -36,6 +36,11 @@ pub struct Table {
 pub struct Schema {
     tables: BTreeMap<String, Table>,
     enums: BTreeMap<String, Vec<String>>,
+    /// Every index and constraint name, with its table: names are unique across the schema,
+    /// and this keeps checking them O(1) however many tables there are.
+    names: HashMap<String, String>,
+    /// The names each table holds, to update `names` when the table changes.
+    table_names: HashMap<String, Vec<String>>,
 }
 
 /// An op that does not fit the schema it is applied to.
@@ -187,7 +192,9 @@ impl Schema {
     /// Puts `table` in the schema as it is, replacing a table of the same name; no op checks
     /// run. For schemas built from elsewhere than ops (introspection).
     pub fn insert_table(&mut self, table: Table) {
-        self.tables.insert(table.def.name.clone(), table);
+        let name = table.def.name.clone();
+        self.tables.insert(name.clone(), table);
+        self.refresh_names(&name);
     }
 
     /// Puts the enum type `def` in the schema as it is, replacing one of the same name.
@@ -207,9 +214,11 @@ impl Schema {
 
     /// The index called `name`, on whichever table.
     pub fn index(&self, name: &str) -> Option<&IndexDef> {
+        let table = self.names.get(name)?;
         self.tables
-            .values()
-            .flat_map(|t| t.indexes.iter())
+            .get(table)?
+            .indexes
+            .iter()
             .find(|i| i.name == name)
     }
 
@@ -243,9 +252,35 @@ impl Schema {
     }
 
     fn name_taken(&self, name: &str) -> bool {
-        self.tables
-            .values()
-            .any(|t| t.indexes.iter().any(|i| i.name == name) || t.def.constraint(name).is_some())
+        self.names.contains_key(name)
+    }
+
+    /// Brings the name index up to date with `table` (gone, new or changed).
+    fn refresh_names(&mut self, table: &str) {
+        for old in self.table_names.remove(table).unwrap_or_default() {
+            self.names.remove(&old);
+        }
+        let Some(t) = self.tables.get(table) else {
+            return;
+        };
+        let def = &t.def;
+        let names: Vec<String> = t
+            .indexes
+            .iter()
+            .map(|i| i.name.clone())
+            .chain(
+                def.primary_key
+                    .iter()
+                    .chain(&def.uniques)
+                    .map(|k| k.name.clone()),
+            )
+            .chain(def.foreign_keys.iter().map(|fk| fk.name.clone()))
+            .chain(def.checks.iter().map(|ck| ck.name.clone()))
+            .collect();
+        for name in &names {
+            self.names.insert(name.clone(), table.to_owned());
+        }
+        self.table_names.insert(table.to_owned(), names);
     }
 
     fn check_columns<'a>(
@@ -333,6 +368,20 @@ impl Schema {
 
     /// Applies `op`, or says why it does not fit this schema (and leaves the schema unchanged).
     pub fn apply(&mut self, op: &Op) -> Result<(), StateError> {
+        // The tables whose index and constraint names the op may change.
+        let touched: Vec<String> = match op {
+            Op::RenameTable { from, to } => vec![from.clone(), to.clone()],
+            Op::DropIndex { name, .. } => self.names.get(name).cloned().into_iter().collect(),
+            _ => op.table().map(str::to_owned).into_iter().collect(),
+        };
+        self.apply_inner(op)?;
+        for table in touched {
+            self.refresh_names(&table);
+        }
+        Ok(())
+    }
+
+    fn apply_inner(&mut self, op: &Op) -> Result<(), StateError> {
         match op {
             Op::CreateTable { def, if_not_exists } => {
                 if self.tables.contains_key(&def.name) {

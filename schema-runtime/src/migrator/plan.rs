@@ -176,6 +176,10 @@ impl Migrator {
         target: &str,
     ) -> Result<Vec<Step>, PlanError> {
         let ids = self.graph.upgrade_plan(current, target)?;
+        // Nothing to do (an application starting at head): no replay needed.
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut schema = self.schema_at(current)?;
         let mut heads = current.to_vec();
         let mut steps = Vec::with_capacity(ids.len());
@@ -209,27 +213,29 @@ impl Migrator {
         target: &str,
     ) -> Result<Vec<Step>, PlanError> {
         let undo = self.graph.downgrade_plan(current, target)?;
-        // Replay what stays first, then what goes, so the state before each reverted revision is
-        // exactly what the database had when it ran.
+        if undo.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Replay what stays first, then what goes (deriving each reverted revision's downgrade
+        // from the state just before it, as it ran), then render the downgrades from the top.
         let applied = self.graph.applied(current)?;
+        let undone: std::collections::HashSet<&str> = undo.iter().copied().collect();
         let kept: Vec<&str> = applied
             .iter()
             .copied()
-            .filter(|id| !undo.contains(id))
+            .filter(|id| !undone.contains(id))
             .collect();
         let mut schema = Schema::default();
         self.fold(&mut schema, &kept)?;
-        let mut befores = Vec::with_capacity(undo.len());
+        let mut downgrades = Vec::with_capacity(undo.len());
         for id in undo.iter().rev() {
-            befores.push(schema.clone());
-            self.fold(&mut schema, &[id])?;
+            downgrades.push(self.fold_with_downgrade(self.rev(id), &mut schema)?);
         }
-        befores.reverse();
+        downgrades.reverse();
         let mut heads = current.to_vec();
         let mut steps = Vec::with_capacity(undo.len());
-        for (id, before) in undo.iter().zip(befores) {
+        for (id, ops) in undo.iter().zip(downgrades) {
             let rev = self.rev(id);
-            let ops = self.downgrade_ops(rev, &before)?;
             check_concurrently(d, rev, &ops)?;
             let rendered = d
                 .render_ops(&ops, &mut schema)
@@ -261,10 +267,29 @@ impl Migrator {
                         .into(),
             });
         }
+        let mut schema = before.clone();
+        self.fold_with_downgrade(rev, &mut schema)
+    }
+
+    /// Applies `rev`'s upgrade to `schema` (the state before it) and returns the ops that revert
+    /// it: its explicit downgrade, or each op's reverse, computed as the op is applied.
+    fn fold_with_downgrade(
+        &self,
+        rev: &Revision,
+        schema: &mut Schema,
+    ) -> Result<Vec<Op>, PlanError> {
+        if rev.irreversible {
+            return Err(PlanError::Irreversible {
+                revision: rev.id.clone(),
+                reason:
+                    "it is declared irreversible; restore a backup or stamp the database instead"
+                        .into(),
+            });
+        }
         if let Some(down) = &rev.downgrade {
+            self.fold(schema, &[&rev.id])?;
             return Ok(down.clone());
         }
-        let mut schema = before.clone();
         let mut reversed = Vec::new();
         // Dropping a table the revision created drops its indexes, keys and columns too;
         // undoing those one by one first is redundant, and MySQL refuses to drop an index a
@@ -289,10 +314,10 @@ impl Migrator {
                 _ => false,
             };
             if goes_with_its_table {
-                apply(&mut schema, &rev.id, op)?;
+                apply(schema, &rev.id, op)?;
                 continue;
             }
-            let undo = op.reverse(&schema).map_err(|e| match e {
+            let undo = op.reverse(schema).map_err(|e| match e {
                 ReverseError::Irreversible { .. } => PlanError::Irreversible {
                     revision: rev.id.clone(),
                     reason: e.to_string(),
@@ -304,7 +329,7 @@ impl Migrator {
                 },
             })?;
             reversed.push(undo);
-            apply(&mut schema, &rev.id, op)?;
+            apply(schema, &rev.id, op)?;
         }
         Ok(reversed.into_iter().rev().flatten().collect())
     }
