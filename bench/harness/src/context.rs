@@ -19,6 +19,8 @@ use crate::{chain, BenchError};
 pub struct Options {
     /// `--quick`: one chain of 100 revisions and 3 rounds, for a smoke check.
     pub quick: bool,
+    /// `--only`, `--sizes` or `--rounds` narrowed the run.
+    pub partial: bool,
     /// The suites to run, in order.
     pub suites: Vec<Suite>,
     /// Where the report goes.
@@ -44,6 +46,7 @@ impl Options {
     pub fn parse(args: &[String]) -> Result<Options, BenchError> {
         let mut options = Options {
             quick: false,
+            partial: false,
             suites: Suite::ALL.to_vec(),
             output: bench_dir().join("RESULTS.md"),
             generate: None,
@@ -74,6 +77,7 @@ impl Options {
             match arg.as_str() {
                 "--quick" => options.quick = true,
                 "--only" => {
+                    options.partial = true;
                     let list = args
                         .next()
                         .ok_or_else(|| BenchError::new("`--only` needs a list of suites"))?;
@@ -89,6 +93,7 @@ impl Options {
                     options.output = PathBuf::from(file);
                 }
                 "--sizes" => {
+                    options.partial = true;
                     let list = args.next().ok_or_else(|| {
                         BenchError::new("`--sizes` needs chain lengths, e.g. 100,1000")
                     })?;
@@ -102,6 +107,7 @@ impl Options {
                     );
                 }
                 "--rounds" => {
+                    options.partial = true;
                     let n = args
                         .next()
                         .and_then(|n| n.parse().ok())
@@ -156,6 +162,51 @@ pub struct Forms {
     pub migrator: Migrator,
 }
 
+/// `bench/work/run.lock`: one run at a time. Two runs would drop each other's databases,
+/// rewrite each other's generated forms and, sharing two cores, time each other.
+pub struct RunLock(PathBuf);
+
+impl RunLock {
+    /// Takes the lock, or says which live process holds it; a lock left by a dead process is
+    /// taken over.
+    pub fn take(work: &Path) -> Result<RunLock, BenchError> {
+        let path = work.join("run.lock");
+        let me = std::process::id().to_string();
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut file) => {
+                    std::io::Write::write_all(&mut file, me.as_bytes())?;
+                    return Ok(RunLock(path));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = std::fs::read_to_string(&path).unwrap_or_default();
+                    let holder = holder.trim();
+                    if !holder.is_empty() && Path::new("/proc").join(holder).exists() {
+                        return Err(BenchError::new(format!(
+                            "another benchmark run (pid {holder}) is using {}; wait for it to \
+                             finish (runs sharing the machine would time each other)",
+                            work.display()
+                        )));
+                    }
+                    std::fs::remove_file(&path)?;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(BenchError::new(format!("cannot take {}", path.display())))
+    }
+}
+
+impl Drop for RunLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 /// Shared state of a run.
 pub struct Context {
     /// The command line.
@@ -173,6 +224,7 @@ pub struct Context {
     /// The report being written.
     pub report: Report,
     forms: BTreeMap<usize, Forms>,
+    _lock: RunLock,
 }
 
 impl Context {
@@ -185,6 +237,7 @@ impl Context {
             .ok_or_else(|| BenchError::new("bench/ has no parent folder"))?
             .to_owned();
         std::fs::create_dir_all(work.join("db"))?;
+        let lock = RunLock::take(&work)?;
         let env = |key: &str, default: &str| std::env::var(key).unwrap_or_else(|_| default.into());
         let servers = vec![
             Server::postgres(
@@ -203,7 +256,7 @@ impl Context {
                 PathBuf::from(env("BENCH_MARIADB", "mariadb")),
             ),
         ];
-        let mut report = Report::new(options.quick);
+        let mut report = Report::new(options.quick, options.partial);
         report.command = std::env::var("BENCH_COMMAND").unwrap_or_else(|_| "bench/run.sh".into());
         Ok(Context {
             alembic: bench.join(".venv/bin/alembic"),
@@ -214,6 +267,7 @@ impl Context {
             servers,
             report,
             forms: BTreeMap::new(),
+            _lock: lock,
         })
     }
 

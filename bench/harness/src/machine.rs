@@ -114,7 +114,7 @@ pub async fn describe(cx: &Context) -> Result<String, BenchError> {
                     .await
                     .ok()
                     .and_then(|v| v.into_iter().next())
-                    .map(|v| format!("server {v}; "))
+                    .map(|v| format!("server {}; ", v.trim()))
                     .unwrap_or_default(),
                 Err(e) => format!("server unreachable ({e}); "),
             },

@@ -29,6 +29,8 @@ pub struct Target {
 pub struct Report {
     /// Quick smoke run or full run.
     pub quick: bool,
+    /// A run narrowed by `--only`, `--sizes` or `--rounds`.
+    pub partial: bool,
     /// The one command that produced it.
     pub command: String,
     /// Machine and versions, as Markdown.
@@ -45,9 +47,10 @@ pub struct Report {
 
 impl Report {
     /// An empty report.
-    pub fn new(quick: bool) -> Report {
+    pub fn new(quick: bool, partial: bool) -> Report {
         Report {
             quick,
+            partial,
             ..Report::default()
         }
     }
@@ -81,10 +84,10 @@ impl Report {
             .and_then(|old| old.split_once(ANALYSIS_MARKER).map(|(_, a)| a.to_owned()))
             .unwrap_or_else(|| "\n\n(no analysis yet)\n".into());
         let mut out = String::new();
-        let kind = if self.quick {
-            "quick smoke run (`--quick`: chain of 100, 3 rounds) — not for comparison"
-        } else {
-            "full run"
+        let kind = match (self.quick, self.partial) {
+            (true, _) => "quick smoke run (`--quick`: chain of 100, 3 rounds) — not for comparison",
+            (false, true) => "partial run, narrowed by `--only`, `--sizes` or `--rounds`",
+            (false, false) => "full run",
         };
         let _ = writeln!(out, "# Benchmark results\n");
         let _ = writeln!(
