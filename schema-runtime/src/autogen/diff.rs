@@ -371,23 +371,25 @@ fn diff_table(
     }
 
     // Constraints and indexes are compared after the renames, as the state renames their columns.
-    let mut renamed = from.clone();
-    for (gone, new_col) in &renames {
-        let _ = renamed.apply(&Op::AlterColumn(AlterColumn {
-            table: table.clone(),
-            column: gone.name.clone(),
-            rename: Some(new_col.name.clone()),
-            ..AlterColumn::default()
-        }));
-    }
-    let mid = renamed
-        .table(&table)
-        .map(|t| t.def.clone())
-        .unwrap_or_else(|| old.clone());
-    let mid_indexes = renamed
-        .table(&table)
-        .map(|t| t.indexes.clone())
-        .unwrap_or_default();
+    // Only a rename needs a scratch copy of the schema; cloning it for every table made a
+    // diff over many tables quadratic.
+    let (mid, mid_indexes) = if renames.is_empty() {
+        (old.clone(), before.indexes.clone())
+    } else {
+        let mut renamed = from.clone();
+        for (gone, new_col) in &renames {
+            let _ = renamed.apply(&Op::AlterColumn(AlterColumn {
+                table: table.clone(),
+                column: gone.name.clone(),
+                rename: Some(new_col.name.clone()),
+                ..AlterColumn::default()
+            }));
+        }
+        match renamed.table(&table) {
+            Some(t) => (t.def.clone(), t.indexes.clone()),
+            None => (old.clone(), before.indexes.clone()),
+        }
+    };
 
     // Constraints: same name and same content stay; anything else is dropped and added.
     let old_constraints = mid.constraints();
