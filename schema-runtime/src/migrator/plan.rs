@@ -192,22 +192,17 @@ impl Migrator {
         let mut steps = Vec::with_capacity(ids.len());
         for id in ids {
             let rev = self.rev(id);
-            check_concurrently(d, rev, &rev.upgrade)?;
-            let rendered = d
-                .render_ops(&rev.upgrade, &mut schema)
-                .map_err(|e| render_error(id, e))?;
             let heads_after = self.graph.heads_after_upgrade(&heads, id);
-            steps.push(Step {
-                revision: id.to_owned(),
-                message: rev.message.clone(),
-                direction: Direction::Up,
-                checksum: checksum(&rendered.statements),
-                statements: rendered.statements,
-                transactional: rev.transactional,
-                foreign_keys_off: rendered.foreign_keys_off,
-                heads_before: std::mem::replace(&mut heads, heads_after.clone()),
+            let heads_before = std::mem::replace(&mut heads, heads_after.clone());
+            steps.push(step(
+                d,
+                rev,
+                Direction::Up,
+                &rev.upgrade,
+                &mut schema,
+                heads_before,
                 heads_after,
-            });
+            )?);
         }
         Ok(steps)
     }
@@ -243,22 +238,17 @@ impl Migrator {
         let mut steps = Vec::with_capacity(undo.len());
         for (id, ops) in undo.iter().zip(downgrades) {
             let rev = self.rev(id);
-            check_concurrently(d, rev, &ops)?;
-            let rendered = d
-                .render_ops(&ops, &mut schema)
-                .map_err(|e| render_error(id, e))?;
             let heads_after = self.graph.heads_after_downgrade(&heads, id)?;
-            steps.push(Step {
-                revision: (*id).to_owned(),
-                message: rev.message.clone(),
-                direction: Direction::Down,
-                checksum: checksum(&rendered.statements),
-                statements: rendered.statements,
-                transactional: rev.transactional,
-                foreign_keys_off: rendered.foreign_keys_off,
-                heads_before: std::mem::replace(&mut heads, heads_after.clone()),
+            let heads_before = std::mem::replace(&mut heads, heads_after.clone());
+            steps.push(step(
+                d,
+                rev,
+                Direction::Down,
+                &ops,
+                &mut schema,
+                heads_before,
                 heads_after,
-            });
+            )?);
         }
         Ok(steps)
     }
@@ -347,6 +337,33 @@ fn apply(schema: &mut Schema, id: &str, op: &Op) -> Result<(), PlanError> {
         revision: id.to_owned(),
         op: op.describe(),
         source,
+    })
+}
+
+/// Renders `ops` of `rev` (applying them to `schema`) as one step in `direction`.
+fn step(
+    d: Dialect,
+    rev: &Revision,
+    direction: Direction,
+    ops: &[Op],
+    schema: &mut Schema,
+    heads_before: Vec<String>,
+    heads_after: Vec<String>,
+) -> Result<Step, PlanError> {
+    check_concurrently(d, rev, ops)?;
+    let rendered = d
+        .render_ops(ops, schema)
+        .map_err(|e| render_error(&rev.id, e))?;
+    Ok(Step {
+        revision: rev.id.clone(),
+        message: rev.message.clone(),
+        direction,
+        checksum: checksum(&rendered.statements),
+        statements: rendered.statements,
+        transactional: rev.transactional,
+        foreign_keys_off: rendered.foreign_keys_off,
+        heads_before,
+        heads_after,
     })
 }
 
