@@ -144,7 +144,11 @@ fn init_creates_the_runner_build_script_and_manifest_entries() {
         format!(
             "[package]\nname = \"app\" # the app\nversion = \"0.1.0\"\nedition = \"2021\"\ndefault-run = \"app\"\n\n\
              [package.metadata.schema]\nmigrations = \"migrations\"\nrunner = \"migrate\"\n\n\
-             # what the app needs\n[dependencies]\nschema-runtime = {{ path = \"{}\" }}\n",
+             # what the app needs\n[dependencies]\nschema-runtime = {{ path = \"{}\" }}\n\n\
+             # Added by `cargo schema init`: SQLite is C code built inside libsqlite3-sys, and at the\n\
+             # dev profile's opt-level 0 it applies migrations (and runs every query of a debug\n\
+             # build) about 1.5x slower. Costs a few seconds once, on a clean build.\n\
+             [profile.dev.package.libsqlite3-sys]\nopt-level = 1\n",
             runtime_path()
         )
     );
@@ -398,7 +402,22 @@ fn revision_finds_the_migrations_package_from_anywhere_in_the_workspace() {
         stderr(&output)
     );
 
-    assert_exit(&cargo_schema(root, &["init", "-p", "db"]), 0);
+    let output = cargo_schema(root, &["init", "-p", "db"]);
+    assert_exit(&output, 0);
+    // Profiles count only in the workspace root: that is where init optimises SQLite.
+    assert!(
+        read(&root.join("Cargo.toml"))
+            .ends_with("[profile.dev.package.libsqlite3-sys]\nopt-level = 1\n"),
+        "{}",
+        read(&root.join("Cargo.toml"))
+    );
+    assert!(!read(&root.join("db/Cargo.toml")).contains("[profile"));
+    assert!(
+        stderr(&output)
+            .contains("Updated the workspace's Cargo.toml: [profile.dev.package.libsqlite3-sys]"),
+        "{}",
+        stderr(&output)
+    );
     assert_exit(
         &cargo_schema(
             &root.join("app/src"),

@@ -301,6 +301,61 @@ fn a_half_applied_step_blocks_the_next_run_only_where_ddl_is_not_transactional()
     });
 }
 
+/// The version rows, the applied-log row and `COMMIT` go to the database in one batch: when the
+/// commit itself fails (a deferred foreign key), the whole revision is gone, the version table
+/// still names the previous one and the connection is out of the transaction. MariaDB has no
+/// deferred constraints (InnoDB checks each statement, as the test above covers).
+#[test]
+fn a_step_whose_commit_fails_leaves_nothing_behind() {
+    let orders = |op: &mut Ops| {
+        op.create_table("orders", |t| {
+            t.column("id", Type::BigInt).primary_key();
+            t.column("user_id", Type::BigInt).not_null();
+            t.foreign_key(["user_id"], "users", ["id"])
+                .deferrable(Deferrable::InitiallyDeferred);
+        });
+        op.execute("INSERT INTO orders (id, user_id) VALUES (1, 42)");
+    };
+    let migrator = migrator(vec![
+        users(),
+        Revision::new("0002", &["0001"], "orders", orders),
+    ]);
+    block_on(async {
+        for test_db in all_databases("commit_fails").await {
+            let d = test_db.dialect;
+            if !d.transactional_ddl() {
+                test_db.drop_db().await;
+                continue;
+            }
+            let mut db = test_db.connect().await;
+            let err = migrator.upgrade(&mut db, "head").await.unwrap_err();
+            let message = err.to_string().to_lowercase();
+            assert!(message.contains("foreign key"), "{d}: {err}");
+            assert_eq!(migrator.current(&mut db).await.unwrap(), ["0001"], "{d}");
+            assert!(
+                !table_names(&mut db).await.contains(&"orders".to_owned()),
+                "{d}: the revision was rolled back"
+            );
+            let log = migrator.log(&mut db).await.unwrap();
+            assert_eq!(
+                log.iter()
+                    .map(|row| row.revision.as_str())
+                    .collect::<Vec<_>>(),
+                ["0001"],
+                "{d}: the log row went with the transaction"
+            );
+            // Nothing is left open: once the missing row exists the same revision applies.
+            db.execute("INSERT INTO users (id, email) VALUES (42, 'a@example.com')")
+                .await
+                .unwrap();
+            migrator.upgrade(&mut db, "head").await.expect("applies");
+            assert_eq!(migrator.current(&mut db).await.unwrap(), ["0002"], "{d}");
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}
+
 /// On PostgreSQL and MariaDB a non-transactional revision that fails halfway blocks the next run;
 /// SQLite runs every step in its immediate transaction (its migration lock, and CONCURRENTLY does
 /// not exist there), so the failure is rolled back and simply retried.

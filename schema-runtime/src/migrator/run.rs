@@ -298,12 +298,19 @@ impl Migrator {
             }
             return Err(StepError::Failed(e));
         }
-        if !in_transaction {
+        // A step that ran outside a transaction records itself in one: on SQLite behind the
+        // immediate lock and its check, elsewhere a `BEGIN` sent with the bookkeeping.
+        let begin = !in_transaction && d != Dialect::Sqlite;
+        if !in_transaction && !begin {
             self.begin(db, step).await?;
         }
         let duration = clock.elapsed();
-        self.record_success(db, step, &started_at, duration).await?;
-        db.execute("COMMIT").await?;
+        let record = Record {
+            begin,
+            commit: true,
+        };
+        self.record_success(db, step, &started_at, duration, record)
+            .await?;
         Ok(duration)
     }
 
@@ -354,27 +361,38 @@ impl Migrator {
         Ok(())
     }
 
-    /// The version rows and the applied-log row of a step that ran, inside its transaction.
+    /// The version rows and the applied-log row of a step that ran, inside its transaction, sent
+    /// as one batch with the `COMMIT` (one round trip instead of three per revision).
     async fn record_success(
         &self,
         db: &mut Database,
         step: &Step,
         started_at: &str,
         duration: Duration,
+        record: Record,
     ) -> Result<(), MigrateError> {
         let d = db.dialect();
-        let mut bookkeeping =
+        let mut batch = Vec::with_capacity(4);
+        if record.begin {
+            batch.push("BEGIN".to_owned());
+        }
+        batch.extend(
             self.version_table
-                .update_sql(d, &step.heads_before, &step.heads_after);
-        bookkeeping.push(
+                .update_sql(d, &step.heads_before, &step.heads_after),
+        );
+        batch.push(
             self.version_table
                 .log_sql(d, &log_row(step, started_at, &now(), duration, true, None)),
         );
-        for sql in &bookkeeping {
-            if let Err(e) = db.execute(sql).await {
-                db.execute("ROLLBACK").await?;
-                return Err(e.into());
-            }
+        if record.commit {
+            batch.push("COMMIT".to_owned());
+        }
+        if let Err(e) = db.execute(&batch.join(";\n")).await {
+            // The batch stops at its first error. The transaction may still be open (SQLite keeps
+            // it after a failed COMMIT) or already gone (PostgreSQL): roll back either way, and
+            // report the error that stopped the batch.
+            let _ = db.execute("ROLLBACK").await;
+            return Err(e.into());
         }
         Ok(())
     }
@@ -457,7 +475,12 @@ impl Migrator {
             self.run_statements(db, step, &started_at, clock, true)
                 .await?;
             let duration = clock.elapsed();
-            self.record_success(db, step, &started_at, duration).await?;
+            let record = Record {
+                begin: false,
+                commit: false,
+            };
+            self.record_success(db, step, &started_at, duration, record)
+                .await?;
             observe(StepEvent::Finished(step, duration));
             done.push(AppliedStep {
                 revision: step.revision.clone(),
@@ -475,6 +498,15 @@ impl Migrator {
         db.execute("COMMIT").await?;
         Ok(done)
     }
+}
+
+/// What [`Migrator::record_success`] sends around the bookkeeping.
+#[derive(Debug, Clone, Copy)]
+struct Record {
+    /// Open the transaction first (the step ran outside one).
+    begin: bool,
+    /// Commit after it (one transaction per revision).
+    commit: bool,
 }
 
 fn log_row<'a>(
