@@ -45,6 +45,13 @@ pub struct CargoArgs {
     /// The package that holds the migrations (default: the one with `[package.metadata.schema]`).
     #[arg(short = 'p', long, global = true, value_name = "SPEC")]
     pub package: Option<String>,
+    /// Build the runner with the release profile (applying long histories at the database's
+    /// own speed, as in CI and deployments).
+    #[arg(long, global = true, conflicts_with = "profile")]
+    pub release: bool,
+    /// Build the runner with this cargo profile.
+    #[arg(long, global = true, value_name = "PROFILE-NAME")]
+    pub profile: Option<String>,
     /// Coloring; defaults to $CARGO_TERM_COLOR, then auto.
     #[arg(long, global = true, value_enum, value_name = "WHEN")]
     pub color: Option<Color>,

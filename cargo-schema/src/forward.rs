@@ -1,12 +1,14 @@
 //! What the runner receives: the command line after `schema`, as typed, minus the options that
-//! only `cargo schema` understands (`--manifest-path`, `-p/--package`, `--color`, with their
-//! values). Forwarding the user's own words keeps the runner's parser the single authority on
+//! only `cargo schema` understands (`--manifest-path`, `-p/--package`, `--color`, `--profile`,
+//! with their values, and `--release`). Forwarding the user's own words keeps the runner's parser the single authority on
 //! its verbs, including options added to it later.
 
 use std::ffi::OsString;
 
 /// Long options of `cargo schema` that take a value and are not forwarded.
-const OWN_LONG: [&str; 3] = ["--manifest-path", "--package", "--color"];
+const OWN_LONG: [&str; 4] = ["--manifest-path", "--package", "--color", "--profile"];
+/// Flags of `cargo schema` that are not forwarded.
+const OWN_FLAGS: [&str; 1] = ["--release"];
 /// Short option of `cargo schema` that takes a value and is not forwarded.
 const OWN_SHORT: char = 'p';
 /// Runner options that take a value: their value is forwarded untouched, whatever it looks like.
@@ -40,6 +42,9 @@ where
             let name = name.split('=').next().unwrap_or(name);
             let has_inline_value = text.contains('=');
             let long = format!("--{name}");
+            if OWN_FLAGS.contains(&text) {
+                continue;
+            }
             if OWN_LONG.contains(&long.as_str()) {
                 if !has_inline_value {
                     args.next();
@@ -117,7 +122,10 @@ mod tests {
                 "--package=db",
                 "-pdb",
                 "--color",
-                "never"
+                "never",
+                "--release",
+                "--profile",
+                "ci"
             ]),
             ["upgrade"]
         );

@@ -147,8 +147,8 @@ fn init_creates_the_runner_build_script_and_manifest_entries() {
              # what the app needs\n[dependencies]\nschema-runtime = {{ path = \"{}\" }}\n\n\
              # Added by `cargo schema init`: SQLite is C code built inside libsqlite3-sys, and at the\n\
              # dev profile's opt-level 0 it applies migrations (and runs every query of a debug\n\
-             # build) about 1.5x slower. Costs a few seconds once, on a clean build.\n\
-             [profile.dev.package.libsqlite3-sys]\nopt-level = 1\n",
+             # build) about 1.5x slower. Optimising it costs ~20 s once, on a clean build.\n\
+             [profile.dev.package.libsqlite3-sys]\nopt-level = 2\n",
             runtime_path()
         )
     );
@@ -407,7 +407,7 @@ fn revision_finds_the_migrations_package_from_anywhere_in_the_workspace() {
     // Profiles count only in the workspace root: that is where init optimises SQLite.
     assert!(
         read(&root.join("Cargo.toml"))
-            .ends_with("[profile.dev.package.libsqlite3-sys]\nopt-level = 1\n"),
+            .ends_with("[profile.dev.package.libsqlite3-sys]\nopt-level = 2\n"),
         "{}",
         read(&root.join("Cargo.toml"))
     );

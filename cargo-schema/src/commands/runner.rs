@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 
 use cargo_metadata::{Message, TargetKind};
 
-use crate::cli::{Color, Opts};
+use crate::cli::{CargoArgs, Color, Opts};
 use crate::error::Error;
 use crate::workspace::{cargo_program, MigrationsPackage, Workspace};
 
@@ -24,7 +24,7 @@ pub fn run(opts: &Opts, forwarded: Vec<OsString>, cwd: &Path) -> Result<u8, Erro
             runner: package.runner,
         });
     }
-    let executable = build(&package, opts.cargo.color, cwd)?;
+    let executable = build(&package, &opts.cargo, cwd)?;
     execute(&executable, &package, forwarded, opts.cargo.color)
 }
 
@@ -39,7 +39,7 @@ pub(crate) fn capture(opts: &Opts, args: &[&str], cwd: &Path) -> Result<String, 
             runner: package.runner,
         });
     }
-    let executable = build(&package, opts.cargo.color, cwd)?;
+    let executable = build(&package, &opts.cargo, cwd)?;
     let mut command = Command::new(&executable);
     if let Some(url) = &opts.global.database_url {
         command.args(["--database-url", url]);
@@ -66,9 +66,10 @@ pub(crate) fn capture(opts: &Opts, args: &[&str], cwd: &Path) -> Result<String, 
     String::from_utf8(output.stdout).map_err(|e| Error::RunnerOutput(e.to_string()))
 }
 
-/// `cargo build -p <package> --bin <runner>`: cargo's progress and rendered diagnostics go to
-/// stderr as usual; its JSON messages on stdout tell where the executable is.
-fn build(package: &MigrationsPackage, color: Option<Color>, cwd: &Path) -> Result<PathBuf, Error> {
+/// `cargo build -p <package> --bin <runner> [--release | --profile P]`: cargo's progress and
+/// rendered diagnostics go to stderr as usual; its JSON messages on stdout tell where the
+/// executable is.
+fn build(package: &MigrationsPackage, args: &CargoArgs, cwd: &Path) -> Result<PathBuf, Error> {
     let cargo = cargo_program();
     let mut command = Command::new(&cargo);
     command
@@ -82,7 +83,13 @@ fn build(package: &MigrationsPackage, color: Option<Color>, cwd: &Path) -> Resul
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
-    if let Some(color) = color {
+    if args.release {
+        command.arg("--release");
+    }
+    if let Some(profile) = &args.profile {
+        command.args(["--profile", profile]);
+    }
+    if let Some(color) = args.color {
         command.args(["--color", color.as_str()]);
     }
     let not_runnable = |source| Error::CargoNotRunnable {

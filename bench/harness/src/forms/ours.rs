@@ -105,6 +105,10 @@ runner = "{runner}"
 
 [dependencies]
 schema-runtime = {{ path = "{}" }}
+
+# As `cargo schema init` writes it into the workspace root.
+[profile.dev.package.libsqlite3-sys]
+opt-level = 2
 "#,
         runtime.display()
     )
