@@ -4,7 +4,8 @@
 # Installs Alembic into bench/.venv (once), builds `cargo schema` and the harness into
 # bench/work/target (or $CARGO_TARGET_DIR), then measures and writes bench/RESULTS.md.
 # Needs PostgreSQL and MariaDB servers (BENCH_POSTGRES_URL, BENCH_MYSQL_URL; defaults below)
-# and the clients psql (from `pg_config --bindir`), sqlite3 and mariadb.
+# and the clients psql (from `pg_config --bindir`), sqlite3 and mariadb. Before each suite it
+# waits up to BENCH_QUIET_WAIT seconds (300) for a 1-minute load under BENCH_QUIET_LOAD (1.0).
 set -euo pipefail
 
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
