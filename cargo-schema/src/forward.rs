@@ -1,7 +1,7 @@
 //! What the runner receives: the command line after `schema`, as typed, minus the options that
 //! only `cargo schema` understands (`--manifest-path`, `-p/--package`, `--color`, `--profile`,
-//! with their values, and `--release`). Forwarding the user's own words keeps the runner's parser the single authority on
-//! its verbs, including options added to it later.
+//! with their values, and `--release`). Forwarding the user's own words keeps the runner's
+//! parser the single authority on its verbs, including options added to it later.
 
 use std::ffi::OsString;
 

@@ -301,7 +301,7 @@ impl Migrator {
         // A step that ran outside a transaction records itself in one: on SQLite behind the
         // immediate lock and its check, elsewhere a `BEGIN` sent with the bookkeeping.
         let begin = !in_transaction && d != Dialect::Sqlite;
-        if !in_transaction && !begin {
+        if !in_transaction && d == Dialect::Sqlite {
             self.begin(db, step).await?;
         }
         let duration = clock.elapsed();
