@@ -3,7 +3,7 @@
 //! their branches; branch labels name a revision and its descendants. Heads are revisions that
 //! no other revision names as a parent; bases have no parents.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 /// A graph problem, with the ids a person needs to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -135,8 +135,8 @@ struct Node {
 #[derive(Debug, Clone)]
 pub struct RevisionGraph {
     nodes: Vec<Node>,
-    index: HashMap<String, usize>,
-    labels: HashMap<String, usize>,
+    index: foldhash::HashMap<String, usize>,
+    labels: foldhash::HashMap<String, usize>,
     /// Position of each node in the topological order.
     rank: Vec<usize>,
     order: Vec<usize>,
@@ -251,7 +251,8 @@ impl RevisionGraph {
     ) -> Result<Self, GraphError> {
         let specs: Vec<NodeSpec<'a>> = specs.into_iter().collect();
         let mut nodes = Vec::with_capacity(specs.len());
-        let mut index = HashMap::with_capacity(specs.len());
+        let mut index: foldhash::HashMap<String, usize> =
+            foldhash::HashMap::with_capacity_and_hasher(specs.len(), Default::default());
         for spec in &specs {
             if index.insert(spec.id.to_owned(), nodes.len()).is_some() {
                 return Err(GraphError::DuplicateId(spec.id.to_owned()));
@@ -264,7 +265,7 @@ impl RevisionGraph {
                 dependents: Vec::new(),
             });
         }
-        let mut labels: HashMap<String, usize> = HashMap::new();
+        let mut labels: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
         for (child, spec) in specs.iter().enumerate() {
             for parent in spec.parents {
                 let &p = index.get(parent).ok_or_else(|| GraphError::UnknownParent {

@@ -3,7 +3,7 @@
 //! is what lets renderers restate a whole column (MySQL `MODIFY`) or table (SQLite rebuilds) and
 //! lets every op be reversed.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use crate::ops::{
     AlterColumn, ColumnDef, Constraint, EnumPosition, ForeignKeyDef, IndexDef, KeyDef, Op, TableDef,
@@ -38,9 +38,7 @@ pub struct Schema {
     enums: BTreeMap<String, Vec<String>>,
     /// Every index and constraint name, with its table: names are unique across the schema,
     /// and this keeps checking them O(1) however many tables there are.
-    names: HashMap<String, String>,
-    /// The names each table holds, to update `names` when the table changes.
-    table_names: HashMap<String, Vec<String>>,
+    names: foldhash::HashMap<String, String>,
 }
 
 /// An op that does not fit the schema it is applied to.
@@ -193,8 +191,9 @@ impl Schema {
     /// run. For schemas built from elsewhere than ops (introspection).
     pub fn insert_table(&mut self, table: Table) {
         let name = table.def.name.clone();
+        let before = self.names_held(&name);
         self.tables.insert(name.clone(), table);
-        self.refresh_names(&name);
+        self.reindex_names(&before, &[&name]);
     }
 
     /// Puts the enum type `def` in the schema as it is, replacing one of the same name.
@@ -255,32 +254,39 @@ impl Schema {
         self.names.contains_key(name)
     }
 
-    /// Brings the name index up to date with `table` (gone, new or changed).
-    fn refresh_names(&mut self, table: &str) {
-        for old in self.table_names.remove(table).unwrap_or_default() {
-            self.names.remove(&old);
-        }
-        let Some(t) = self.tables.get(table) else {
-            return;
-        };
-        let def = &t.def;
-        let names: Vec<String> = t
-            .indexes
-            .iter()
-            .map(|i| i.name.clone())
-            .chain(
-                def.primary_key
+    /// The index and constraint names `table` holds (none when there is no such table).
+    fn names_held(&self, table: &str) -> Vec<String> {
+        self.tables
+            .get(table)
+            .map(|t| {
+                t.indexes
                     .iter()
-                    .chain(&def.uniques)
-                    .map(|k| k.name.clone()),
-            )
-            .chain(def.foreign_keys.iter().map(|fk| fk.name.clone()))
-            .chain(def.checks.iter().map(|ck| ck.name.clone()))
-            .collect();
-        for name in &names {
-            self.names.insert(name.clone(), table.to_owned());
+                    .map(|i| i.name.as_str())
+                    .chain(t.def.constraint_names())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Brings the name index up to date after `tables` changed: drops the names they held
+    /// before (`before`, from [`names_held`](Self::names_held)) and indexes what they hold now.
+    fn reindex_names(&mut self, before: &[String], tables: &[&str]) {
+        for name in before {
+            self.names.remove(name);
         }
-        self.table_names.insert(table.to_owned(), names);
+        for &table in tables {
+            if let Some(t) = self.tables.get(table) {
+                for name in t
+                    .indexes
+                    .iter()
+                    .map(|i| &i.name[..])
+                    .chain(t.def.constraint_names())
+                {
+                    self.names.insert(name.to_owned(), table.to_owned());
+                }
+            }
+        }
     }
 
     fn check_columns<'a>(
@@ -354,7 +360,8 @@ impl Schema {
     }
 
     fn check_constraint(&self, def: &TableDef, constraint: &Constraint) -> Result<(), StateError> {
-        if self.name_taken(constraint.name()) || def.constraint(constraint.name()).is_some() {
+        let name = constraint.name();
+        if self.name_taken(name) || def.constraint_names().any(|n| n == name) {
             return Err(StateError::DuplicateName(constraint.name().to_owned()));
         }
         match constraint {
@@ -368,16 +375,20 @@ impl Schema {
 
     /// Applies `op`, or says why it does not fit this schema (and leaves the schema unchanged).
     pub fn apply(&mut self, op: &Op) -> Result<(), StateError> {
-        // The tables whose index and constraint names the op may change.
-        let touched: Vec<String> = match op {
-            Op::RenameTable { from, to } => vec![from.clone(), to.clone()],
-            Op::DropIndex { name, .. } => self.names.get(name).cloned().into_iter().collect(),
-            _ => op.table().map(str::to_owned).into_iter().collect(),
+        // The tables whose index and constraint names the op may change, and the names they
+        // hold now (none for the table a `create_table` adds: no allocation on that path).
+        let index_table;
+        let touched: Vec<&str> = match op {
+            Op::RenameTable { from, to } => vec![from, to],
+            Op::DropIndex { name, .. } => {
+                index_table = self.names.get(name).cloned();
+                index_table.as_deref().into_iter().collect()
+            }
+            _ => op.table().into_iter().collect(),
         };
+        let before: Vec<String> = touched.iter().flat_map(|t| self.names_held(t)).collect();
         self.apply_inner(op)?;
-        for table in touched {
-            self.refresh_names(&table);
-        }
+        self.reindex_names(&before, &touched);
         Ok(())
     }
 

@@ -23,8 +23,6 @@ pub use plan::{Direction, PlanError, Step};
 pub use run::{AppliedStep, RunOptions, StepEvent};
 pub use version_table::VersionTable;
 
-use std::collections::HashMap;
-
 use crate::graph::RevisionGraph;
 use crate::revision::{Migrations, Revision};
 use crate::NamingConvention;
@@ -49,7 +47,7 @@ use crate::NamingConvention;
 #[derive(Debug, Clone)]
 pub struct Migrator {
     revisions: Vec<Revision>,
-    by_id: HashMap<String, usize>,
+    by_id: foldhash::HashMap<String, usize>,
     graph: RevisionGraph,
     version_table: VersionTable,
     naming: NamingConvention,

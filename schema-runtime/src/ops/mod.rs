@@ -199,9 +199,31 @@ impl TableDef {
         all
     }
 
-    /// The constraint called `name`.
+    /// The names of every constraint, in the order [`constraints`](Self::constraints) lists them.
+    pub fn constraint_names(&self) -> impl Iterator<Item = &str> {
+        self.primary_key
+            .iter()
+            .chain(&self.uniques)
+            .map(|k| k.name.as_str())
+            .chain(self.foreign_keys.iter().map(|fk| fk.name.as_str()))
+            .chain(self.checks.iter().map(|ck| ck.name.as_str()))
+    }
+
+    /// The constraint called `name` (cloning only that one: this is on the planning path).
     pub fn constraint(&self, name: &str) -> Option<Constraint> {
-        self.constraints().into_iter().find(|c| c.name() == name)
+        if let Some(k) = self.primary_key.as_ref().filter(|k| k.name == name) {
+            return Some(Constraint::PrimaryKey(k.clone()));
+        }
+        if let Some(k) = self.uniques.iter().find(|k| k.name == name) {
+            return Some(Constraint::Unique(k.clone()));
+        }
+        if let Some(fk) = self.foreign_keys.iter().find(|fk| fk.name == name) {
+            return Some(Constraint::ForeignKey(fk.clone()));
+        }
+        self.checks
+            .iter()
+            .find(|ck| ck.name == name)
+            .map(|ck| Constraint::Check(ck.clone()))
     }
 }
 
