@@ -161,26 +161,58 @@ pub fn apply(doc: &mut DocumentMut, edits: &InitEdits<'_>) -> Result<Changes, St
     Ok(changes)
 }
 
-/// The crate that compiles SQLite's C code into the runner (through sqlx).
-pub const SQLITE_SYS: &str = "libsqlite3-sys";
+/// A dependency `init` builds optimised in the dev profile (the profile of the runner that
+/// `cargo schema` builds), and why.
+#[derive(Debug)]
+pub struct Optimised {
+    /// The package.
+    pub package: &'static str,
+    /// The opt-level it gets.
+    pub opt_level: i64,
+    /// The comment written above its table.
+    pub comment: &'static str,
+    /// Why, in the status line.
+    pub reason: &'static str,
+}
 
-/// The dev-profile opt-level `init` gives [`SQLITE_SYS`].
-pub const SQLITE_OPT_LEVEL: i64 = 2;
+/// What `init` optimises: the C code of SQLite, and the migration library's own code. Both
+/// are dependencies, compiled once; the user's migrations stay at opt-level 0, so rebuilding
+/// after a new revision costs the same.
+pub const OPTIMISED: [Optimised; 2] = [
+    Optimised {
+        package: "libsqlite3-sys",
+        opt_level: 2,
+        comment: "\n# Added by `cargo schema init`: SQLite is C code built inside libsqlite3-sys, and at the\n\
+                  # dev profile's opt-level 0 it applies migrations (and runs every query of a debug\n\
+                  # build) about 1.5x slower. Optimising it costs ~20 s once, on a clean build.\n",
+        reason: "SQLite's C code unoptimised makes debug builds apply migrations ~1.5x slower",
+    },
+    Optimised {
+        package: "schema-runtime",
+        opt_level: 2,
+        comment: "\n# Added by `cargo schema init`: the migration library's own code (revision graph, schema\n\
+                  # replay, SQL rendering) optimised starts the debug runner ~25% faster at 1,000\n\
+                  # revisions. Your migrations still build at opt-level 0: rebuilds cost the same.\n",
+        reason: "the debug runner starts ~25% faster at 1,000 revisions",
+    },
+];
 
-/// Adds `[profile.dev.package.libsqlite3-sys] opt-level = ..` to a workspace root manifest, so
-/// that the debug runner `cargo schema` builds does not run SQLite's C code unoptimised (which
-/// makes applying on SQLite ~1.5x slower). Leaves the profile alone where the user already chose
-/// an opt-level for that crate, for every dependency or for the whole dev profile; returns
-/// whether it changed anything.
-pub fn optimise_sqlite(root: &mut DocumentMut) -> Result<bool, String> {
+/// Adds `[profile.dev.package.<name>] opt-level = ..` for each of [`OPTIMISED`] to a workspace
+/// root manifest. Leaves the profile alone where the user already chose an opt-level for that
+/// crate, for every dependency or for the whole dev profile; returns what it added.
+pub fn optimise_dev_profile(root: &mut DocumentMut) -> Result<Vec<&'static Optimised>, String> {
     let dev = root.get("profile").and_then(|p| p.get("dev"));
     let chosen = |item: Option<&Item>| item.and_then(|t| t.get("opt-level")).is_some();
     let packages = dev.and_then(|d| d.get("package"));
-    if chosen(dev)
-        || chosen(packages.and_then(|p| p.get("*")))
-        || chosen(packages.and_then(|p| p.get(SQLITE_SYS)))
-    {
-        return Ok(false);
+    if chosen(dev) || chosen(packages.and_then(|p| p.get("*"))) {
+        return Ok(Vec::new());
+    }
+    let wanted: Vec<&'static Optimised> = OPTIMISED
+        .iter()
+        .filter(|o| !chosen(packages.and_then(|p| p.get(o.package))))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(wanted);
     }
     let implicit = || {
         let mut table = Table::new();
@@ -200,20 +232,19 @@ pub fn optimise_sqlite(root: &mut DocumentMut) -> Result<bool, String> {
         .or_insert_with(implicit)
         .as_table_like_mut()
         .ok_or("`profile.dev.package` is not a table")?;
-    let sqlite = packages.entry(SQLITE_SYS).or_insert_with(|| {
-        let mut table = Table::new();
-        table.decor_mut().set_prefix(
-            "\n# Added by `cargo schema init`: SQLite is C code built inside libsqlite3-sys, and at the\n\
-             # dev profile's opt-level 0 it applies migrations (and runs every query of a debug\n\
-             # build) about 1.5x slower. Optimising it costs ~20 s once, on a clean build.\n",
-        );
-        Item::Table(table)
-    });
-    sqlite
-        .as_table_like_mut()
-        .ok_or_else(|| format!("`profile.dev.package.{SQLITE_SYS}` is not a table"))?
-        .insert("opt-level", toml_edit::value(SQLITE_OPT_LEVEL));
-    Ok(true)
+    for o in &wanted {
+        packages
+            .entry(o.package)
+            .or_insert_with(|| {
+                let mut table = Table::new();
+                table.decor_mut().set_prefix(o.comment);
+                Item::Table(table)
+            })
+            .as_table_like_mut()
+            .ok_or_else(|| format!("`profile.dev.package.{}` is not a table", o.package))?
+            .insert("opt-level", toml_edit::value(o.opt_level));
+    }
+    Ok(wanted)
 }
 
 fn dependency_item(dependency: &RuntimeDependency) -> Item {
@@ -304,28 +335,30 @@ mod tests {
         );
     }
 
-    fn optimise(text: &str) -> (String, bool) {
+    fn optimise(text: &str) -> (String, Vec<&'static str>) {
         let mut doc: DocumentMut = text.parse().expect("valid toml");
-        let changed = optimise_sqlite(&mut doc).expect("edits");
-        (doc.to_string(), changed)
+        let added = optimise_dev_profile(&mut doc).expect("edits");
+        (doc.to_string(), added.iter().map(|o| o.package).collect())
     }
 
     #[test]
-    fn optimises_sqlite_once_with_its_reason() {
-        let (text, changed) = optimise("[package]\nname = \"app\"\n\n[profile.dev]\ndebug = 0\n");
-        assert!(changed);
+    fn optimises_sqlite_and_the_runtime_once_with_their_reasons() {
+        let (text, added) = optimise("[package]\nname = \"app\"\n\n[profile.dev]\ndebug = 0\n");
+        assert_eq!(added, ["libsqlite3-sys", "schema-runtime"]);
         assert_eq!(
             text,
-            format!(
-                "[package]\nname = \"app\"\n\n[profile.dev]\ndebug = 0\n\n\
-                 # Added by `cargo schema init`: SQLite is C code built inside libsqlite3-sys, and at the\n\
-                 # dev profile's opt-level 0 it applies migrations (and runs every query of a debug\n\
-                 # build) about 1.5x slower. Optimising it costs ~20 s once, on a clean build.\n\
-                 [profile.dev.package.libsqlite3-sys]\nopt-level = {SQLITE_OPT_LEVEL}\n"
-            )
+            "[package]\nname = \"app\"\n\n[profile.dev]\ndebug = 0\n\n\
+             # Added by `cargo schema init`: SQLite is C code built inside libsqlite3-sys, and at the\n\
+             # dev profile's opt-level 0 it applies migrations (and runs every query of a debug\n\
+             # build) about 1.5x slower. Optimising it costs ~20 s once, on a clean build.\n\
+             [profile.dev.package.libsqlite3-sys]\nopt-level = 2\n\n\
+             # Added by `cargo schema init`: the migration library's own code (revision graph, schema\n\
+             # replay, SQL rendering) optimised starts the debug runner ~25% faster at 1,000\n\
+             # revisions. Your migrations still build at opt-level 0: rebuilds cost the same.\n\
+             [profile.dev.package.schema-runtime]\nopt-level = 2\n"
         );
-        let (again, changed) = optimise(&text);
-        assert!(!changed);
+        let (again, added) = optimise(&text);
+        assert!(added.is_empty());
         assert_eq!(again, text);
     }
 
@@ -334,18 +367,25 @@ mod tests {
         for chosen in [
             "[profile.dev]\nopt-level = 1\n",
             "[profile.dev.package.\"*\"]\nopt-level = 3\n",
-            "[profile.dev.package.libsqlite3-sys]\nopt-level = \"s\"\n",
         ] {
-            let (text, changed) = optimise(chosen);
-            assert!(!changed, "{chosen}");
+            let (text, added) = optimise(chosen);
+            assert!(added.is_empty(), "{chosen}");
             assert_eq!(text, chosen);
         }
+        // A crate the user chose for keeps its level; the other is still added.
+        let (text, added) = optimise("[profile.dev.package.libsqlite3-sys]\nopt-level = \"s\"\n");
+        assert_eq!(added, ["schema-runtime"]);
+        assert!(text.starts_with("[profile.dev.package.libsqlite3-sys]\nopt-level = \"s\"\n"));
         // A table for the crate without an opt-level gets one.
-        let (text, changed) = optimise("[profile.dev.package.libsqlite3-sys]\ndebug = false\n");
-        assert!(changed);
+        let (text, added) = optimise(
+            "[profile.dev.package.libsqlite3-sys]\ndebug = false\n\n\
+             [profile.dev.package.schema-runtime]\nopt-level = 0\n",
+        );
+        assert_eq!(added, ["libsqlite3-sys"]);
         assert_eq!(
             text,
-            format!("[profile.dev.package.libsqlite3-sys]\ndebug = false\nopt-level = {SQLITE_OPT_LEVEL}\n")
+            "[profile.dev.package.libsqlite3-sys]\ndebug = false\nopt-level = 2\n\n\
+             [profile.dev.package.schema-runtime]\nopt-level = 0\n"
         );
     }
 

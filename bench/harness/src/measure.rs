@@ -85,15 +85,49 @@ impl fmt::Display for Human {
     }
 }
 
+/// CPU time (user + system) used so far by this process (`Who::Myself`, every thread) or by
+/// its children that have been waited for (`Who::Children`).
+#[derive(Debug, Clone, Copy)]
+pub enum Who {
+    /// This process.
+    Myself,
+    /// Its waited-for children and their descendants.
+    Children,
+}
+
+/// CPU time of `who` so far (getrusage).
+pub fn cpu_time(who: Who) -> Duration {
+    let which = match who {
+        Who::Myself => libc::RUSAGE_SELF,
+        Who::Children => libc::RUSAGE_CHILDREN,
+    };
+    // SAFETY: getrusage fills the zeroed struct it is given and has no other effect.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(which, &mut usage);
+        usage
+    };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
 /// Runs `command` to completion and returns its wall time; its output is captured (so a
 /// chatty tool pays for its pipe as it would for a terminal) and shown only when it fails.
 pub fn time_command(command: &mut Command) -> Result<Duration, BenchError> {
+    time_command_cpu(command).map(|(wall, _)| wall)
+}
+
+/// [`time_command`], also returning the CPU time (user + system) the command used: the
+/// client's own work, which the database's disk does not blur.
+pub fn time_command_cpu(command: &mut Command) -> Result<(Duration, Duration), BenchError> {
     command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let cpu_before = cpu_time(Who::Children);
     let clock = Instant::now();
     let output = command
         .output()
         .map_err(|e| BenchError::new(format!("cannot run {command:?}: {e}")))?;
     let elapsed = clock.elapsed();
+    let cpu = cpu_time(Who::Children).saturating_sub(cpu_before);
     if !output.status.success() {
         return Err(BenchError::new(format!(
             "{command:?} failed ({}):\n{}\n{}",
@@ -102,7 +136,7 @@ pub fn time_command(command: &mut Command) -> Result<Duration, BenchError> {
             tail(&String::from_utf8_lossy(&output.stderr)),
         )));
     }
-    Ok(elapsed)
+    Ok((elapsed, cpu))
 }
 
 /// Runs `command` untimed and returns its stdout; fails with its stderr.

@@ -75,7 +75,7 @@ pub fn run(opts: &Opts, args: &InitArgs, cwd: &Path) -> Result<u8, Error> {
         problem,
     };
     let optimised =
-        manifest::optimise_sqlite(root.as_mut().unwrap_or(&mut doc)).map_err(root_problem)?;
+        manifest::optimise_dev_profile(root.as_mut().unwrap_or(&mut doc)).map_err(root_problem)?;
 
     let mut report = Report::default();
     scaffold_migrations_folder(&dir, &migrations, &runner, &mut report)?;
@@ -85,15 +85,18 @@ pub fn run(opts: &Opts, args: &InitArgs, cwd: &Path) -> Result<u8, Error> {
         write_manifest(&manifest_path, &doc)?;
         report.updated_manifest(&package.name, &changes, &edits);
     }
-    if optimised {
+    if !optimised.is_empty() {
         if let Some(root) = &root {
             write_manifest(&root_manifest, root)?;
         }
-        report.optimised_sqlite(if package_is_root {
+        let manifest = if package_is_root {
             format!("Cargo.toml of `{}`", package.name)
         } else {
             "the workspace's Cargo.toml".to_owned()
-        });
+        };
+        for o in optimised {
+            report.optimised(&manifest, o);
+        }
     }
 
     if opts.global.format == Format::Json {
@@ -251,14 +254,12 @@ impl Report {
         self.changed = true;
     }
 
-    fn optimised_sqlite(&mut self, manifest: String) {
+    fn optimised(&mut self, manifest: &str, optimised: &manifest::Optimised) {
         shell::status(
             "Updated",
             format!(
-                "{manifest}: [profile.dev.package.{}] opt-level = {} (SQLite's C code \
-                 unoptimised makes debug builds apply migrations ~1.5x slower)",
-                manifest::SQLITE_SYS,
-                manifest::SQLITE_OPT_LEVEL
+                "{manifest}: [profile.dev.package.{}] opt-level = {} ({})",
+                optimised.package, optimised.opt_level, optimised.reason
             ),
         );
         self.changed = true;

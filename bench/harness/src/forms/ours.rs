@@ -109,6 +109,9 @@ schema-runtime = {{ path = "{}" }}
 # As `cargo schema init` writes it into the workspace root.
 [profile.dev.package.libsqlite3-sys]
 opt-level = 2
+
+[profile.dev.package.schema-runtime]
+opt-level = 2
 "#,
         runtime.display()
     )

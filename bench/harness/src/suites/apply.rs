@@ -11,7 +11,7 @@ use schema_runtime::Dialect;
 use crate::chain;
 use crate::context::{Context, Forms};
 use crate::databases::{RunDatabase, Server};
-use crate::measure::{time_command, Human, Samples};
+use crate::measure::{cpu_time, time_command_cpu, Human, Samples, Who};
 use crate::BenchError;
 
 /// The ways a chain is applied.
@@ -61,16 +61,18 @@ impl Applier {
 const DB: &str = "bench_apply";
 
 /// Applies the chain of `forms` to `db` with `applier`, timed; checks it reached the head.
+/// Returns the wall time and the CPU time (user + system) of the applying process (of this
+/// process, every thread, for the library call).
 pub async fn apply_once(
     cx: &Context,
     server: &Server,
     forms: &Forms,
     applier: Applier,
     db: &RunDatabase,
-) -> Result<std::time::Duration, BenchError> {
+) -> Result<(std::time::Duration, std::time::Duration), BenchError> {
     let n = forms.package.revisions;
-    let elapsed = match applier {
-        Applier::OursCli | Applier::OursCliRelease => time_command(
+    let timing = match applier {
+        Applier::OursCli | Applier::OursCliRelease => time_command_cpu(
             std::process::Command::new(if applier == Applier::OursCli {
                 &forms.runner
             } else {
@@ -81,29 +83,31 @@ pub async fn apply_once(
         )?,
         Applier::OursLibrary => {
             let mut conn = db.connect().await?;
+            let cpu = cpu_time(Who::Myself);
             let clock = Instant::now();
             forms.migrator.upgrade(&mut conn, "head").await?;
             let elapsed = clock.elapsed();
+            let cpu = cpu_time(Who::Myself).saturating_sub(cpu);
             drop(conn);
-            elapsed
+            (elapsed, cpu)
         }
-        Applier::Alembic => time_command(
+        Applier::Alembic => time_command_cpu(
             cx.alembic(&forms.alembic, &db.sqlalchemy_url)
                 .args(["upgrade", "head"]),
         )?,
         Applier::Plain => {
-            time_command(&mut server.script_command(db, &forms.scripts[&server.dialect]))?
+            time_command_cpu(&mut server.script_command(db, &forms.scripts[&server.dialect]))?
         }
-        Applier::PlainWithLog => {
-            time_command(&mut server.script_command(db, &forms.scripts_with_log[&server.dialect]))?
-        }
+        Applier::PlainWithLog => time_command_cpu(
+            &mut server.script_command(db, &forms.scripts_with_log[&server.dialect]),
+        )?,
     };
     let (table, extra) = match applier {
         Applier::Alembic => ("alembic_version", 1),
         _ => ("schema_version", 2),
     };
     db.verify(table, &chain::revision_id(n), n + extra).await?;
-    Ok(elapsed)
+    Ok(timing)
 }
 
 /// Runs the suite and adds its section and targets to the report.
@@ -118,7 +122,11 @@ pub async fn run(cx: &mut Context) -> Result<(), BenchError> {
          the \"+ schema_log\" script adds that row to the plain script, so runner / plain+log is \
          the tool's own overhead. Alembic runs with `transaction_per_migration=True` (on SQLite the \
          pysqlite driver still commits each DDL statement on its own). Process rows include \
-         process start and connecting; the library row excludes the connection.\n",
+         process start and connecting; the library row excludes the connection. The CPU column is the \
+         applying process's user + system time (getrusage; this whole process for the library \
+         call): on PostgreSQL and MariaDB the client's own work, the server's not counted; on \
+         SQLite the engine's too, as it runs inside the client. Unlike wall time it does not \
+         move with the disk's fsync latency.\n",
     );
     let sizes = cx.options.sizes.clone();
     for n in sizes {
@@ -126,11 +134,13 @@ pub async fn run(cx: &mut Context) -> Result<(), BenchError> {
         for server in cx.servers.clone() {
             let rounds = cx.options.rounds;
             let mut samples: Vec<Samples> = vec![Samples::default(); ORDER.len()];
+            let mut cpu: Vec<Samples> = vec![Samples::default(); ORDER.len()];
             for round in 1..=rounds {
                 for (i, applier) in ORDER.iter().enumerate() {
                     let db = server.fresh(DB).await?;
-                    let elapsed = apply_once(cx, &server, &forms, *applier, &db).await?;
+                    let (elapsed, used) = apply_once(cx, &server, &forms, *applier, &db).await?;
                     samples[i].push(elapsed);
+                    cpu[i].push(used);
                 }
                 eprintln!(
                     "   apply {n} on {}: round {round}/{rounds}: {}",
@@ -146,16 +156,17 @@ pub async fn run(cx: &mut Context) -> Result<(), BenchError> {
             let floor = &samples[4];
             let _ = writeln!(
                 body,
-                "\n### {n} revisions on {}\n\n| applier | time | vs plain SQL |\n| --- | --- | --- |",
+                "\n### {n} revisions on {}\n\n| applier | time | vs plain SQL | CPU of the applying process (median) |\n| --- | --- | --- | --- |",
                 server.label()
             );
             for (i, applier) in ORDER.iter().enumerate() {
                 let _ = writeln!(
                     body,
-                    "| {} | {} | {} |",
+                    "| {} | {} | {} | {} |",
                     applier.label(),
                     samples[i].summary(),
-                    samples[i].ratio_to(floor)
+                    samples[i].ratio_to(floor),
+                    Human(cpu[i].median()),
                 );
             }
             let _ = writeln!(
