@@ -19,6 +19,16 @@ pub struct Table {
     pub indexes: Vec<IndexDef>,
 }
 
+impl Table {
+    /// The names of its indexes and constraints (unique across a schema).
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.indexes
+            .iter()
+            .map(|i| i.name.as_str())
+            .chain(self.def.constraint_names())
+    }
+}
+
 /// The schema at one revision.
 ///
 /// ```
@@ -258,14 +268,7 @@ impl Schema {
     fn names_held(&self, table: &str) -> Vec<String> {
         self.tables
             .get(table)
-            .map(|t| {
-                t.indexes
-                    .iter()
-                    .map(|i| i.name.as_str())
-                    .chain(t.def.constraint_names())
-                    .map(str::to_owned)
-                    .collect()
-            })
+            .map(|t| t.names().map(str::to_owned).collect())
             .unwrap_or_default()
     }
 
@@ -277,12 +280,7 @@ impl Schema {
         }
         for &table in tables {
             if let Some(t) = self.tables.get(table) {
-                for name in t
-                    .indexes
-                    .iter()
-                    .map(|i| &i.name[..])
-                    .chain(t.def.constraint_names())
-                {
+                for name in t.names() {
                     self.names.insert(name.to_owned(), table.to_owned());
                 }
             }
