@@ -90,8 +90,18 @@ impl Ops {
         name: &str,
         build: impl FnOnce(&mut TableBuilder),
     ) -> CreateTableOptions<'_> {
-        let mut table = TableBuilder::new(name, self.naming.clone());
+        // Generic over every migration's closure, so kept to three calls: the body below is
+        // compiled once here rather than once per `create_table` in the user's crate.
+        let mut table = self.table_builder(name);
         build(&mut table);
+        self.push_table(table)
+    }
+
+    fn table_builder(&self, name: &str) -> TableBuilder {
+        TableBuilder::new(name, self.naming.clone())
+    }
+
+    fn push_table(&mut self, table: TableBuilder) -> CreateTableOptions<'_> {
         let (def, indexes) = table.finish();
         self.ops.push(Op::CreateTable {
             def,
