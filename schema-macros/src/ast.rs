@@ -12,7 +12,8 @@ use crate::{attr, valid};
 
 /// A revision as one migration file declares it.
 pub(crate) struct Migration<'a> {
-    /// The user's function, borrowed so that it is emitted unchanged.
+    /// The user's function as parsed, for its checks and its name (the attribute emits the
+    /// function's own tokens, unchanged).
     pub func: &'a ItemFn,
     pub id: LitStr,
     pub parents: Vec<LitStr>,

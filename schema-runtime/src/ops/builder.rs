@@ -90,15 +90,12 @@ impl Ops {
         name: &str,
         build: impl FnOnce(&mut TableBuilder),
     ) -> CreateTableOptions<'_> {
-        // Generic over every migration's closure, so kept to three calls: the body below is
-        // compiled once here rather than once per `create_table` in the user's crate.
-        let mut table = self.table_builder(name);
+        // Generic over every migration's closure, so kept to three calls: the body of
+        // `push_table` is compiled once here rather than once per `create_table` in the user's
+        // crate.
+        let mut table = TableBuilder::new(name, self.naming.clone());
         build(&mut table);
         self.push_table(table)
-    }
-
-    fn table_builder(&self, name: &str) -> TableBuilder {
-        TableBuilder::new(name, self.naming.clone())
     }
 
     fn push_table(&mut self, table: TableBuilder) -> CreateTableOptions<'_> {
