@@ -63,8 +63,11 @@ pub fn temp_dir(test: &str) -> TempDir {
 pub fn server_url(dialect: Dialect) -> Option<String> {
     let var = match dialect {
         Dialect::Postgres => "SCHEMA_TEST_POSTGRES_URL",
-        Dialect::Mysql => "SCHEMA_TEST_MYSQL_URL",
+        // The MariaDB server CI runs; a MySQL 8 server, where one is available, apart.
+        Dialect::Mariadb => "SCHEMA_TEST_MYSQL_URL",
+        Dialect::Mysql => "SCHEMA_TEST_MYSQL8_URL",
         Dialect::Sqlite => return Some("sqlite:".into()),
+        other => panic!("no test server is configured for {other}"),
     };
     match std::env::var(var) {
         Ok(url) if !url.is_empty() => Some(url),
@@ -110,7 +113,15 @@ impl TestDb {
                 let mut admin = Database::connect(&server)
                     .await
                     .unwrap_or_else(|e| panic!("{dialect} server: {e}"));
+                // The flavour comes from the server's version, whatever the URL says.
+                assert_eq!(
+                    admin.dialect(),
+                    dialect,
+                    "the server for {dialect} reports itself as {}: point SCHEMA_TEST_MYSQL_URL at MariaDB and SCHEMA_TEST_MYSQL8_URL at MySQL 8",
+                    admin.dialect()
+                );
                 admin
+                    .raw()
                     .execute(&format!("CREATE DATABASE {}", dialect.quote(&name)))
                     .await
                     .expect("create database");
@@ -144,6 +155,7 @@ impl TestDb {
                 ""
             };
             admin
+                .raw()
                 .execute(&format!(
                     "DROP DATABASE {}{force}",
                     self.dialect.quote(&self.name)
@@ -334,7 +346,8 @@ fn squeeze(text: &str) -> String {
 }
 
 async fn rows(db: &mut Database, what: &str, sql: &str, columns: usize) -> Vec<Vec<String>> {
-    db.fetch_rows(sql, columns)
+    db.raw()
+        .fetch_rows(sql, columns)
         .await
         .unwrap_or_else(|e| panic!("reading {what} from the catalogs: {e}\n{sql}"))
 }
@@ -547,7 +560,8 @@ pub async fn dump_schema(db: &mut Database) -> String {
     let facts = match db.dialect() {
         Dialect::Postgres => postgres_facts(db).await,
         Dialect::Sqlite => sqlite_facts(db).await,
-        Dialect::Mysql => mysql_facts(db).await,
+        Dialect::Mysql | Dialect::Mariadb => mysql_facts(db).await,
+        other => panic!("no catalog dump for {other}"),
     };
     facts.render()
 }
@@ -556,7 +570,7 @@ pub async fn dump_schema(db: &mut Database) -> String {
 /// column, every value read as text so that one query serves every dialect.
 pub async fn dump_rows(db: &mut Database, table: &str, columns: &[&str]) -> String {
     let d = db.dialect();
-    let text = if d == Dialect::Mysql { "CHAR" } else { "TEXT" };
+    let text = if d.is_mysql_family() { "CHAR" } else { "TEXT" };
     let list = columns
         .iter()
         .map(|c| format!("COALESCE(CAST({} AS {text}), 'NULL')", d.quote(c)))

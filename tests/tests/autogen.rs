@@ -287,11 +287,12 @@ fn legacy_sql(d: Dialect) -> &'static [&'static str] {
             "CREATE TABLE notes (id INTEGER PRIMARY KEY AUTOINCREMENT, account_id BIGINT NOT NULL, body TEXT, pinned BOOLEAN NOT NULL DEFAULT 0, CONSTRAINT notes_account FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE, CONSTRAINT notes_body CHECK (length(body) < 1000))",
             "CREATE INDEX notes_by_account ON notes (account_id, pinned)",
         ],
-        Dialect::Mysql => &[
+        Dialect::Mysql | Dialect::Mariadb => &[
             "CREATE TABLE accounts (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, email VARCHAR(255) NOT NULL, plan ENUM('free', 'pro') NOT NULL DEFAULT 'free', balance DECIMAL(12, 2) NOT NULL DEFAULT 0, created DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), UNIQUE KEY accounts_email (email))",
             "CREATE TABLE notes (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, account_id BIGINT NOT NULL, body TEXT, pinned TINYINT(1) NOT NULL DEFAULT 0, CONSTRAINT notes_account FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE, CONSTRAINT notes_body CHECK (length(body) < 1000)) COMMENT = 'free-form notes'",
             "CREATE INDEX notes_by_account ON notes (account_id, pinned)",
         ],
+        other => panic!("no plain-SQL schema for {other}"),
     }
 }
 
@@ -304,7 +305,8 @@ fn a_database_built_by_plain_sql_is_adopted_and_its_base_revision_rebuilds_it() 
             let d = legacy_db.dialect;
             let mut db = legacy_db.connect().await;
             for sql in legacy_sql(d) {
-                db.execute(sql)
+                db.raw()
+                    .execute(sql)
                     .await
                     .unwrap_or_else(|e| panic!("{d}: {sql}: {e}"));
             }

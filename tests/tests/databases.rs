@@ -332,6 +332,7 @@ fn library() -> Vec<Revision> {
 
 async fn count(db: &mut schema_runtime::Database, table: &str) -> i64 {
     let rows = db
+        .raw()
         .fetch_rows(
             &format!("SELECT CAST(COUNT(*) AS CHAR(20)) FROM {table}"),
             1,
@@ -386,11 +387,13 @@ fn altering_a_table_with_10000_rows_and_foreign_keys_keeps_every_row_and_index()
             );
             if d == Dialect::Sqlite {
                 let fks = db
+                    .raw()
                     .fetch_rows("SELECT \"table\" FROM pragma_foreign_key_list('books')", 1)
                     .await
                     .unwrap();
                 assert_eq!(fks, [["authors".to_string()]], "the foreign key was added");
                 let incoming = db
+                    .raw()
                     .fetch_rows(
                         "SELECT \"table\" FROM pragma_foreign_key_list('reviews')",
                         1,
@@ -403,6 +406,7 @@ fn altering_a_table_with_10000_rows_and_foreign_keys_keeps_every_row_and_index()
                     "reviews still point at books"
                 );
                 let on = db
+                    .raw()
                     .fetch_rows(
                         "SELECT CAST(foreign_keys AS TEXT) FROM pragma_foreign_keys",
                         1,
@@ -414,13 +418,14 @@ fn altering_a_table_with_10000_rows_and_foreign_keys_keeps_every_row_and_index()
                     [["1".to_string()]],
                     "foreign keys are enforced again after the rebuild"
                 );
-                let types = db.fetch_rows("SELECT type || ' ' || \"notnull\" FROM pragma_table_info('books') WHERE name IN ('price', 'title') ORDER BY name", 1).await.unwrap();
+                let types = db.raw().fetch_rows("SELECT type || ' ' || \"notnull\" FROM pragma_table_info('books') WHERE name IN ('price', 'title') ORDER BY name", 1).await.unwrap();
                 assert_eq!(
                     types,
                     [["DOUBLE 0".to_string()], ["VARCHAR(200) 1".to_string()]]
                 );
                 // Enforcement works on the rebuilt table: a book of a missing author is refused.
                 let orphan = db
+                    .raw()
                     .execute(
                         "INSERT INTO books (author_id, title, isbn) VALUES (999, 'x', 'orphan')",
                     )

@@ -78,7 +78,7 @@ fn keys(d: Dialect, op: &mut Ops) {
         let fk = t
             .foreign_key(["editor_id"], "authors", ["id"])
             .on_delete(FkAction::SetNull);
-        if d != Dialect::Mysql {
+        if !d.is_mysql_family() {
             fk.deferrable(Deferrable::InitiallyDeferred);
         }
     });
@@ -88,7 +88,7 @@ fn keys(d: Dialect, op: &mut Ops) {
     });
     op.create_index("books", ["author_id", "title"]).unique();
     op.create_index("books", ["score"]).include(["karma"]);
-    if d != Dialect::Mysql {
+    if !d.is_mysql_family() {
         op.create_index("books", ["karma"]).filter("karma > 0");
         op.create_index("authors", ["email"])
             .name("ix_authors_lower_name")
@@ -197,11 +197,12 @@ fn introspected_schema_equals_the_replayed_one() {
 
             // Drift made behind the migrations' back shows.
             let drop_index = match d {
-                Dialect::Mysql => "DROP INDEX `ix_books_title` ON `books`",
+                Dialect::Mysql | Dialect::Mariadb => "DROP INDEX `ix_books_title` ON `books`",
                 _ => "DROP INDEX \"ix_books_title\"",
             };
-            db.execute(drop_index).await.expect("drop index");
-            db.execute("ALTER TABLE tags ADD COLUMN drift INTEGER")
+            db.raw().execute(drop_index).await.expect("drop index");
+            db.raw()
+                .execute("ALTER TABLE tags ADD COLUMN drift INTEGER")
                 .await
                 .expect("add column");
             let drifted = comparable(
@@ -242,7 +243,7 @@ fn check_raw_facts(d: Dialect, live: &Schema) {
     };
     assert_eq!(id.ty, expected_id, "{d}");
     let created_at = column("everything", "created_at");
-    let tz = if d == Dialect::Mysql {
+    let tz = if d.is_mysql_family() {
         Type::Timestamp
     } else {
         Type::TimestampTz
@@ -276,8 +277,11 @@ fn check_raw_facts(d: Dialect, live: &Schema) {
             assert_eq!(mood, Type::enumeration("mood"));
             assert_eq!(live.enum_values("mood").unwrap(), ["happy", "sad", "meh"]);
         }
-        Dialect::Mysql => assert_eq!(mood, Type::custom("enum('happy','sad','meh')")),
+        Dialect::Mysql | Dialect::Mariadb => {
+            assert_eq!(mood, Type::custom("enum('happy','sad','meh')"))
+        }
         Dialect::Sqlite => assert_eq!(mood, Type::Text),
+        other => panic!("no expectation for {other}"),
     }
 
     let authors = &live.table("authors").unwrap().def;
@@ -301,7 +305,7 @@ fn check_raw_facts(d: Dialect, live: &Schema) {
         .find(|fk| fk.columns == ["editor_id"])
         .expect("editor foreign key");
     assert_eq!(editor.name, "fk_books_editor_id_authors", "{d}");
-    let deferrable = (d != Dialect::Mysql).then_some(Deferrable::InitiallyDeferred);
+    let deferrable = (!d.is_mysql_family()).then_some(Deferrable::InitiallyDeferred);
     assert_eq!(editor.deferrable, deferrable, "{d}");
     assert_eq!(editor.on_delete, Some(FkAction::SetNull), "{d}");
 }
@@ -322,7 +326,7 @@ fn many_tables(d: Dialect, op: &mut Ops, from: usize, count: usize) {
             t.check("n_positive", "n >= 0");
             t.comment("numbered");
         });
-        if d != Dialect::Mysql {
+        if !d.is_mysql_family() {
             op.create_index(&name, ["n"])
                 .name(&format!("ix_{name}_partial"))
                 .filter("n > 0");
@@ -358,7 +362,8 @@ fn catalog_queries_do_not_grow_with_tables() {
             let expected = match d {
                 Dialect::Postgres => 5,
                 Dialect::Sqlite => 4,
-                Dialect::Mysql => 6,
+                Dialect::Mysql | Dialect::Mariadb => 6,
+                other => panic!("no expectation for {other}"),
             };
             assert_eq!(thirty_stats.queries, expected, "{d}");
             let heads = migrator.current(&mut db).await.expect("heads");

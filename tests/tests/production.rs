@@ -228,7 +228,8 @@ fn a_half_applied_step_blocks_the_next_run_only_where_ddl_is_not_transactional()
                     ),
                     "{d}: {again}"
                 );
-                db.execute("CREATE TABLE missing (id INTEGER)")
+                db.raw()
+                    .execute("CREATE TABLE missing (id INTEGER)")
                     .await
                     .unwrap();
                 migrator.upgrade(&mut db, "head").await.expect("retry");
@@ -240,7 +241,8 @@ fn a_half_applied_step_blocks_the_next_run_only_where_ddl_is_not_transactional()
 
             // MariaDB kept `audit` and `nickname`. The next run refuses before running anything,
             // even once the cause is gone, until someone has looked.
-            db.execute("CREATE TABLE missing (id INTEGER)")
+            db.raw()
+                .execute("CREATE TABLE missing (id INTEGER)")
                 .await
                 .unwrap();
             let log = migrator.log(&mut db).await.unwrap();
@@ -279,8 +281,9 @@ fn a_half_applied_step_blocks_the_next_run_only_where_ddl_is_not_transactional()
             assert_eq!(migrator.current(&mut db).await.unwrap(), ["0001"]);
 
             // Undo by hand what stayed applied, clear the failure, run again.
-            db.execute("DROP TABLE audit").await.unwrap();
-            db.execute("ALTER TABLE users DROP COLUMN nickname")
+            db.raw().execute("DROP TABLE audit").await.unwrap();
+            db.raw()
+                .execute("ALTER TABLE users DROP COLUMN nickname")
                 .await
                 .unwrap();
             assert_eq!(
@@ -345,7 +348,8 @@ fn a_step_whose_commit_fails_leaves_nothing_behind() {
                 "{d}: the log row went with the transaction"
             );
             // Nothing is left open: once the missing row exists the same revision applies.
-            db.execute("INSERT INTO users (id, email) VALUES (42, 'a@example.com')")
+            db.raw()
+                .execute("INSERT INTO users (id, email) VALUES (42, 'a@example.com')")
                 .await
                 .unwrap();
             migrator.upgrade(&mut db, "head").await.expect("applies");
@@ -530,7 +534,8 @@ fn stamp_keeps_unrelated_branches_unless_purged() {
             let rows = migrator.stamp(&mut db, &["b2".into()], true).await.unwrap();
             assert_eq!(rows, ["b2"], "{d}: --purge replaces every row");
             // A row this build does not know (written by a newer deployment) goes with --purge.
-            db.execute("INSERT INTO schema_version (version_num) VALUES ('ffff')")
+            db.raw()
+                .execute("INSERT INTO schema_version (version_num) VALUES ('ffff')")
                 .await
                 .unwrap();
             let rows = migrator.stamp(&mut db, &["a".into()], true).await.unwrap();
@@ -564,7 +569,7 @@ fn a_single_transaction_run_is_all_or_nothing_where_ddl_is_transactional() {
             if !d.transactional_ddl() {
                 assert_eq!(
                     err.to_string(),
-                    "--single-transaction: MySQL/MariaDB commits DDL statement by statement, so a run cannot be one transaction; run without it"
+                    format!("--single-transaction: {d} commits DDL statement by statement, so a run cannot be one transaction; run without it")
                 );
                 assert!(failing.current(&mut db).await.unwrap().is_empty());
                 assert!(!table_names(&mut db).await.contains(&"users".to_owned()));
@@ -653,7 +658,7 @@ fn run_client(test_db: &TestDb, script: &str) -> Option<std::process::Output> {
             c.args(["-bail", url.trim_start_matches("sqlite:")]);
             c
         }
-        Dialect::Mysql => {
+        Dialect::Mysql | Dialect::Mariadb => {
             // mysql://user[:password]@host[:port]/database
             let rest = url.split_once("://").map_or(url, |(_, r)| r);
             let (userinfo, location) = rest.rsplit_once('@').unwrap_or(("root", rest));
@@ -675,6 +680,7 @@ fn run_client(test_db: &TestDb, script: &str) -> Option<std::process::Output> {
             }
             c
         }
+        other => panic!("no command-line client known for {other}"),
     };
     let mut child = match command
         .stdin(Stdio::piped())

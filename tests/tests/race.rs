@@ -150,19 +150,31 @@ const POSTGRES_LOCK_KEY: i64 = 0x6367_7363_6865_6d61;
 async fn hold_migration_lock(db: &mut Database) {
     let sql = match db.dialect() {
         Dialect::Postgres => format!("SELECT pg_advisory_lock({POSTGRES_LOCK_KEY})"),
-        Dialect::Mysql => "SELECT GET_LOCK(CONCAT('cargo_schema.', DATABASE()), 10)".into(),
+        Dialect::Mysql | Dialect::Mariadb => {
+            "SELECT GET_LOCK(CONCAT('cargo_schema.', DATABASE()), 10)".into()
+        }
         Dialect::Sqlite => "BEGIN IMMEDIATE".into(),
+        other => panic!("no lock known for {other}"),
     };
-    db.execute(&sql).await.expect("take the migration lock");
+    db.raw()
+        .execute(&sql)
+        .await
+        .expect("take the migration lock");
 }
 
 async fn release_migration_lock(db: &mut Database) {
     let sql = match db.dialect() {
         Dialect::Postgres => format!("SELECT pg_advisory_unlock({POSTGRES_LOCK_KEY})"),
-        Dialect::Mysql => "SELECT RELEASE_LOCK(CONCAT('cargo_schema.', DATABASE()))".into(),
+        Dialect::Mysql | Dialect::Mariadb => {
+            "SELECT RELEASE_LOCK(CONCAT('cargo_schema.', DATABASE()))".into()
+        }
         Dialect::Sqlite => "COMMIT".into(),
+        other => panic!("no lock known for {other}"),
     };
-    db.execute(&sql).await.expect("release the migration lock");
+    db.raw()
+        .execute(&sql)
+        .await
+        .expect("release the migration lock");
 }
 
 /// Waits until every runner is connected and waiting for the lock: MariaDB shows them in
@@ -171,8 +183,8 @@ async fn release_migration_lock(db: &mut Database) {
 async fn wait_until_queued(db: &mut Database) {
     let sql = match db.dialect() {
         Dialect::Postgres => "SELECT CAST(COUNT(*) AS TEXT) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
-        Dialect::Mysql => "SELECT CAST(COUNT(*) AS CHAR) FROM information_schema.processlist WHERE db = DATABASE() AND state = 'User lock'",
-        Dialect::Sqlite => {
+        Dialect::Mysql | Dialect::Mariadb => "SELECT CAST(COUNT(*) AS CHAR) FROM information_schema.processlist WHERE db = DATABASE() AND state = 'User lock'",
+        _ => {
             tokio::time::sleep(Duration::from_secs(1)).await;
             return;
         }
@@ -180,6 +192,7 @@ async fn wait_until_queued(db: &mut Database) {
     let clock = Instant::now();
     loop {
         let waiting: usize = db
+            .raw()
             .fetch_strings(sql)
             .await
             .expect("count the waiting runners")[0]
@@ -402,7 +415,11 @@ fn threads_race_through_a_non_transactional_revision(dialects: &[Dialect]) {
 #[test]
 fn migrators_serialise_a_non_transactional_revision_on_postgres_and_mariadb() {
     // The whole run holds the session lock, so a revision outside a transaction is covered too.
-    threads_race_through_a_non_transactional_revision(&[Dialect::Postgres, Dialect::Mysql]);
+    threads_race_through_a_non_transactional_revision(&[
+        Dialect::Postgres,
+        Dialect::Mysql,
+        Dialect::Mariadb,
+    ]);
 }
 
 #[test]

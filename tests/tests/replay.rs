@@ -199,13 +199,13 @@ fn changing_an_op_changes_its_snapshots_and_check_fails_until_accepted() {
     let dir = &temp.0;
     let report =
         write_snapshots(dir, &blog_snapshots(blog_revisions()), &Dialect::ALL).expect("write");
-    assert_eq!(report.created.len(), 15);
+    assert_eq!(report.created.len(), 20);
 
     // Unchanged migrations: every snapshot is current.
     let before = blog_snapshots(blog_revisions());
     let report = check_snapshots(dir, &before, &Dialect::ALL).expect("check");
     assert!(report.is_current(), "{report}");
-    assert_eq!(report.current, 15);
+    assert_eq!(report.current, 20);
 
     // One op changes: `users.bio` becomes VARCHAR(500) instead of TEXT.
     let mut revisions = blog_revisions();
@@ -230,6 +230,7 @@ fn changing_an_op_changes_its_snapshots_and_check_fails_until_accepted() {
             "20250104_120000_user_bio_and_post_slug@postgres.snap",
             "20250104_120000_user_bio_and_post_slug@sqlite.snap",
             "20250104_120000_user_bio_and_post_slug@mysql.snap",
+            "20250104_120000_user_bio_and_post_slug@mariadb.snap",
         ]
     );
 
@@ -237,8 +238,8 @@ fn changing_an_op_changes_its_snapshots_and_check_fails_until_accepted() {
     for _ in 0..2 {
         let report = check_snapshots(dir, &after, &Dialect::ALL).expect("check");
         assert!(!report.is_current());
-        assert_eq!(report.current, 12);
-        assert_eq!(report.mismatches.len(), 3);
+        assert_eq!(report.current, 16);
+        assert_eq!(report.mismatches.len(), 4);
         let postgres = &report.mismatches[0];
         assert!(!postgres.missing);
         assert_eq!(
@@ -319,8 +320,8 @@ fn missing_and_stale_snapshots_fail_the_check_and_writing_fixes_both() {
 
     let snapshots = blog_snapshots(revisions);
     let written = write_snapshots(dir, &snapshots, &Dialect::ALL).expect("write");
-    assert_eq!(written.created.len(), 3);
-    assert_eq!(written.removed.len(), 3);
+    assert_eq!(written.created.len(), 4);
+    assert_eq!(written.removed.len(), 4);
     assert!(!pending(&missing.path).exists());
     assert!(check_snapshots(dir, &snapshots, &Dialect::ALL)
         .expect("check")

@@ -281,6 +281,7 @@ fn render_op(op: &Op, naming: &NamingConvention) -> String {
                     field("postgres", &t.postgres),
                     field("sqlite", &t.sqlite),
                     field("mysql", &t.mysql),
+                    field("mariadb", &t.mariadb),
                 ]
                 .into_iter()
                 .flatten()

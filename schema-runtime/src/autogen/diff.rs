@@ -50,9 +50,14 @@ fn same_type(a: &Type, b: &Type, options: &DiffOptions, from: &Schema, to: &Sche
     match options.dialect {
         None => false,
         Some(d) => {
-            let render = |ty: &Type, schema: &Schema| match (d, ty) {
-                (Dialect::Mysql, Type::Enum(name)) => format!("ENUM{:?}", schema.enum_values(name)),
-                _ => d.render_type(ty).to_ascii_uppercase().replace(' ', ""),
+            let sql = d.sql();
+            // Enum values keep their case; type names do not matter.
+            let render = |ty: &Type, schema: &Schema| match ty {
+                Type::Enum(_) => sql.type_sql(ty, schema),
+                _ => sql
+                    .render_type(ty, None)
+                    .to_ascii_uppercase()
+                    .replace(' ', ""),
             };
             render(a, from) == render(b, to)
         }
@@ -69,7 +74,10 @@ fn same_default(
         return true;
     }
     match (options.dialect, a, b) {
-        (Some(d), Some(a), Some(b)) => d.render_default(a, ty) == d.render_default(b, ty),
+        (Some(d), Some(a), Some(b)) => {
+            let sql = d.sql();
+            sql.render_default(a, ty) == sql.render_default(b, ty)
+        }
         _ => false,
     }
 }
@@ -413,7 +421,9 @@ fn diff_table(
             .iter()
             .any(|i| i.name == index.name && index_key(i) == index_key(index));
         // MySQL keeps an index named after each foreign key; it is the key's, not a user index.
-        let implicit = options.dialect == Some(Dialect::Mysql)
+        let implicit = options
+            .dialect
+            .is_some_and(|d| d.sql().implicit_foreign_key_indexes())
             && new.foreign_keys.iter().any(|fk| fk.name == index.name);
         if !same && !implicit {
             drops_early.push(plain(Op::DropIndex {

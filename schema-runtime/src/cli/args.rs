@@ -31,8 +31,10 @@ pub enum DialectArg {
     Postgres,
     /// SQLite.
     Sqlite,
-    /// MySQL / MariaDB.
+    /// MySQL 8 (8.0, 8.4).
     Mysql,
+    /// MariaDB (10.6+, 11.x).
+    Mariadb,
 }
 
 impl From<DialectArg> for Dialect {
@@ -41,6 +43,7 @@ impl From<DialectArg> for Dialect {
             DialectArg::Postgres => Dialect::Postgres,
             DialectArg::Sqlite => Dialect::Sqlite,
             DialectArg::Mysql => Dialect::Mysql,
+            DialectArg::Mariadb => Dialect::Mariadb,
         }
     }
 }

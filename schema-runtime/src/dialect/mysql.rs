@@ -1,192 +1,495 @@
-//! MySQL / MariaDB: no transactional DDL; `MODIFY` / `CHANGE` restate the whole column, which the
+//! The MySQL family: MySQL 8 (8.0, 8.4 LTS) and MariaDB (10.6+, 11.x), one implementation with
+//! a flavour, the differences kept beside each other (as Alembic's `MySQLImpl` with its
+//! `is_mariadb`). No transactional DDL; `MODIFY` / `CHANGE` restate the whole column, which the
 //! schema state provides, so no migration ever spells out the existing type.
+//!
+//! Where the flavours differ (MySQL 8.4 and MariaDB reference manuals):
+//! - `CREATE INDEX IF NOT EXISTS` / `DROP INDEX IF EXISTS`: MariaDB only.
+//! - Functional key parts (`CREATE INDEX .. ((lower(email)))`): MySQL >= 8.0.13 only.
+//! - A unique key over `TEXT` / `BLOB` without a prefix length: MariaDB >= 10.4 only (a hidden
+//!   hash column enforces it).
+//! - Dropping a check: `DROP CHECK` on MySQL (`DROP CONSTRAINT` needs 8.0.19, and MySQL keeps
+//!   checks in their own namespace), `DROP CONSTRAINT` on MariaDB (which has no `DROP CHECK`).
+//! - A pure rename: `RENAME COLUMN` on MySQL (no restated definition to go stale); MariaDB keeps
+//!   `CHANGE COLUMN`, which it has always had, so SQL of revisions already applied there is
+//!   unchanged.
 
+use std::time::Duration;
+
+use super::bookkeeping::Bookkeeping;
+use super::sql::{schema_after, ColumnLookup, SqlDialect};
 use super::{Dialect, RenderError};
-use crate::ops::{AlterColumn, ColumnDef, Constraint, Op};
+use crate::ops::{AlterColumn, ColumnDef, Constraint, EnumPosition, IndexDef, Op, TableDef};
 use crate::state::{Schema, Table};
 use crate::types::{ServerDefault, Type};
 
-pub(super) fn render_type(ty: &Type, enum_values: Option<&[String]>) -> String {
-    match ty {
-        Type::SmallInt => "SMALLINT".into(),
-        Type::Integer => "INT".into(),
-        Type::BigInt => "BIGINT".into(),
-        Type::Boolean => "TINYINT(1)".into(),
-        Type::Real => "FLOAT".into(),
-        Type::Double => "DOUBLE".into(),
-        Type::Numeric(p, s) => format!("DECIMAL({p}, {s})"),
-        Type::String(n) => format!("VARCHAR({n})"),
-        Type::Text => "TEXT".into(),
-        Type::Bytes => "BLOB".into(),
-        Type::Date => "DATE".into(),
-        // Microsecond precision, as PostgreSQL has by default.
-        Type::Time => "TIME(6)".into(),
-        Type::Timestamp | Type::TimestampTz => "DATETIME(6)".into(),
-        Type::Uuid => "CHAR(36)".into(),
-        Type::Json => "JSON".into(),
-        Type::Enum(_) => format!(
-            "ENUM({})",
-            enum_values
-                .unwrap_or_default()
-                .iter()
-                .map(|v| Dialect::Mysql.literal(v))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Type::Custom(s) => s.clone(),
-    }
+/// Which server of the family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flavour {
+    /// MySQL 8.0 / 8.4.
+    Mysql,
+    /// MariaDB 10.6+ / 11.x.
+    Mariadb,
 }
 
-pub(super) fn render_default(default: &ServerDefault, ty: &Type) -> String {
-    let d = Dialect::Mysql;
-    match default {
-        // The precision of CURRENT_TIMESTAMP must match the column's.
-        ServerDefault::Now if matches!(ty, Type::Timestamp | Type::TimestampTz | Type::Time) => {
-            "CURRENT_TIMESTAMP(6)".into()
+/// A server of the MySQL family.
+pub(crate) struct MySql {
+    flavour: Flavour,
+}
+
+/// MySQL 8.
+pub(crate) static MYSQL: MySql = MySql {
+    flavour: Flavour::Mysql,
+};
+/// MariaDB.
+pub(crate) static MARIADB: MySql = MySql {
+    flavour: Flavour::Mariadb,
+};
+
+impl SqlDialect for MySql {
+    fn dialect(&self) -> Dialect {
+        match self.flavour {
+            Flavour::Mysql => Dialect::Mysql,
+            Flavour::Mariadb => Dialect::Mariadb,
         }
-        ServerDefault::Now => "CURRENT_TIMESTAMP".into(),
-        // MySQL 8 accepts defaults on TEXT, BLOB and JSON only as parenthesised expressions.
-        ServerDefault::Value(v) if matches!(ty, Type::Text | Type::Bytes | Type::Json) => {
-            format!("({})", d.render_value(v))
+    }
+    fn name(&self) -> &'static str {
+        match self.flavour {
+            Flavour::Mysql => "mysql",
+            Flavour::Mariadb => "mariadb",
         }
-        ServerDefault::Value(v) => d.render_value(v),
-        ServerDefault::Expr(e) => format!("({e})"),
     }
-}
+    fn title(&self) -> &'static str {
+        match self.flavour {
+            Flavour::Mysql => "MySQL",
+            Flavour::Mariadb => "MariaDB",
+        }
+    }
+    fn aliases(&self) -> &'static [&'static str] {
+        match self.flavour {
+            Flavour::Mysql => &["mysql8"],
+            Flavour::Mariadb => &[],
+        }
+    }
+    fn url_schemes(&self) -> &'static [&'static str] {
+        match self.flavour {
+            // The server's version string decides the flavour online.
+            Flavour::Mysql => &["mysql"],
+            Flavour::Mariadb => &["mariadb"],
+        }
+    }
+    fn transactional_ddl(&self) -> bool {
+        false
+    }
+    fn max_identifier_len(&self) -> Option<usize> {
+        Some(64)
+    }
+    fn partial_indexes(&self) -> bool {
+        false
+    }
+    fn deferrable_constraints(&self) -> bool {
+        false
+    }
+    fn implicit_foreign_key_indexes(&self) -> bool {
+        true
+    }
 
-pub(super) fn alter_column(
-    d: Dialect,
-    alter: &AlterColumn,
-    current: &ColumnDef,
-    schema: &Schema,
-) -> Vec<String> {
-    let table = d.quote(&alter.table);
-    let new = alter.applied_to(current);
-    if alter.rename.is_some() {
-        return vec![format!(
-            "ALTER TABLE {table} CHANGE COLUMN {} {}",
-            d.quote(&alter.column),
-            d.column_sql(&new, schema)
-        )];
+    fn quote_char(&self) -> char {
+        '`'
     }
-    if alter.ty.is_some()
-        || alter.nullable.is_some()
-        || alter.comment.is_some()
-        || alter.identity.is_some()
-    {
-        return vec![format!(
-            "ALTER TABLE {table} MODIFY COLUMN {}",
-            d.column_sql(&new, schema)
-        )];
-    }
-    let column = d.quote(&alter.column);
-    match &new.default {
-        Some(default) => vec![format!(
-            "ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {}",
-            render_default(default, &new.ty)
-        )],
-        None => vec![format!(
-            "ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT"
-        )],
-    }
-}
 
-pub(super) fn drop_constraint(d: Dialect, t: &Table, constraint: &Constraint) -> Vec<String> {
-    let table = d.quote(&t.def.name);
-    match constraint {
-        Constraint::PrimaryKey(_) => vec![format!("ALTER TABLE {table} DROP PRIMARY KEY")],
-        Constraint::Unique(k) => vec![format!(
-            "ALTER TABLE {table} DROP INDEX {}",
-            d.quote(&k.name)
-        )],
-        Constraint::Check(ck) => vec![format!(
-            "ALTER TABLE {table} DROP CONSTRAINT {}",
-            d.quote(&ck.name)
-        )],
-        Constraint::ForeignKey(fk) => {
-            let mut sql = vec![format!(
-                "ALTER TABLE {table} DROP FOREIGN KEY {}",
-                d.quote(&fk.name)
-            )];
-            // MySQL creates an index named after the foreign key when no index starts with its
-            // columns; it outlives the foreign key unless dropped too.
-            let covers = |cols: &[String]| {
-                cols.len() >= fk.columns.len() && cols[..fk.columns.len()] == fk.columns[..]
-            };
-            let covered = t.indexes.iter().any(|i| covers(&i.columns))
-                || t.def
-                    .uniques
+    fn literal(&self, value: &str) -> String {
+        // MySQL treats backslash as an escape inside literals unless NO_BACKSLASH_ESCAPES is set.
+        format!("'{}'", value.replace('\'', "''").replace('\\', "\\\\"))
+    }
+
+    fn render_type(&self, ty: &Type, enum_values: Option<&[String]>) -> String {
+        match ty {
+            Type::SmallInt => "SMALLINT".into(),
+            Type::Integer => "INT".into(),
+            Type::BigInt => "BIGINT".into(),
+            Type::Boolean => "TINYINT(1)".into(),
+            Type::Real => "FLOAT".into(),
+            Type::Double => "DOUBLE".into(),
+            Type::Numeric(p, s) => format!("DECIMAL({p}, {s})"),
+            Type::String(n) => format!("VARCHAR({n})"),
+            Type::Text => "TEXT".into(),
+            Type::Bytes => "BLOB".into(),
+            Type::Date => "DATE".into(),
+            // Microsecond precision, as PostgreSQL has by default.
+            Type::Time => "TIME(6)".into(),
+            Type::Timestamp | Type::TimestampTz => "DATETIME(6)".into(),
+            // MariaDB's native UUID type needs 10.7; CHAR(36) reads the same on both flavours.
+            Type::Uuid => "CHAR(36)".into(),
+            Type::Json => "JSON".into(),
+            Type::Enum(_) => format!(
+                "ENUM({})",
+                enum_values
+                    .unwrap_or_default()
                     .iter()
-                    .chain(&t.def.primary_key)
-                    .any(|k| covers(&k.columns));
-            if !covered {
-                sql.push(format!(
-                    "ALTER TABLE {table} DROP INDEX {}",
-                    d.quote(&fk.name)
-                ));
-            }
-            sql
+                    .map(|v| self.literal(v))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Type::Custom(s) => s.clone(),
         }
+    }
+
+    fn render_default(&self, default: &ServerDefault, ty: &Type) -> String {
+        match default {
+            // The precision of CURRENT_TIMESTAMP must match the column's.
+            ServerDefault::Now
+                if matches!(ty, Type::Timestamp | Type::TimestampTz | Type::Time) =>
+            {
+                "CURRENT_TIMESTAMP(6)".into()
+            }
+            ServerDefault::Now => "CURRENT_TIMESTAMP".into(),
+            // MySQL 8 accepts defaults on TEXT, BLOB and JSON only as parenthesised expressions
+            // (MariaDB takes them either way).
+            ServerDefault::Value(v) if matches!(ty, Type::Text | Type::Bytes | Type::Json) => {
+                format!("({})", self.render_value(v))
+            }
+            ServerDefault::Value(v) => self.render_value(v),
+            ServerDefault::Expr(e) => format!("({e})"),
+        }
+    }
+
+    fn identity_after_null(&self) -> &'static str {
+        " AUTO_INCREMENT"
+    }
+
+    fn inline_column_comment(&self, comment: &str) -> Option<String> {
+        Some(format!(" COMMENT {}", self.literal(comment)))
+    }
+
+    fn table_options(&self, def: &TableDef) -> String {
+        match &def.comment {
+            Some(comment) => format!(" COMMENT = {}", self.literal(comment)),
+            None => String::new(),
+        }
+    }
+
+    fn set_table_comment(&self, table: &str, comment: Option<&str>) -> Vec<String> {
+        vec![format!(
+            "ALTER TABLE {} COMMENT = {}",
+            self.quote(table),
+            self.literal(comment.unwrap_or(""))
+        )]
+    }
+
+    /// Keys and indexes over unbounded text or blobs need a prefix length, except a unique key
+    /// on MariaDB, which enforces it through a hidden hash.
+    fn check_key_columns(
+        &self,
+        op: &Op,
+        table: &str,
+        columns: &[String],
+        unique: bool,
+        lookup: ColumnLookup<'_>,
+    ) -> Result<(), RenderError> {
+        if unique && self.flavour == Flavour::Mariadb {
+            return Ok(());
+        }
+        for name in columns {
+            let Some(column) = lookup(name) else { continue };
+            if matches!(column.ty, Type::Text | Type::Bytes | Type::Json) {
+                let hint = match self.flavour {
+                    Flavour::Mysql => format!(
+                        "column `{table}.{name}` has type {} and MySQL cannot index it without a prefix length; use String(n) for indexed text",
+                        column.ty
+                    ),
+                    Flavour::Mariadb => format!(
+                        "column `{table}.{name}` has type {} and MariaDB can index it without a prefix length only in a unique key; use String(n) for indexed text, or make the index unique",
+                        column.ty
+                    ),
+                };
+                return Err(self.unsupported(op, hint));
+            }
+        }
+        Ok(())
+    }
+
+    fn alter_column(
+        &self,
+        op: &Op,
+        alter: &AlterColumn,
+        current: &ColumnDef,
+        schema: &Schema,
+    ) -> Result<Vec<String>, RenderError> {
+        if alter.using.is_some() {
+            return Err(self.unsupported(
+                op,
+                format!(
+                    "{} has no USING clause: MODIFY converts values implicitly; drop the cast expression, \
+                     or convert the values with op.execute before the type change",
+                    self.title()
+                ),
+            ));
+        }
+        let table = self.quote(&alter.table);
+        let new = alter.applied_to(current);
+        let restates = alter.ty.is_some()
+            || alter.nullable.is_some()
+            || alter.comment.is_some()
+            || alter.identity.is_some();
+        if let Some(to) = &alter.rename {
+            if self.flavour == Flavour::Mysql && !restates && alter.default.is_none() {
+                return Ok(vec![format!(
+                    "ALTER TABLE {table} RENAME COLUMN {} TO {}",
+                    self.quote(&alter.column),
+                    self.quote(to)
+                )]);
+            }
+            return Ok(vec![format!(
+                "ALTER TABLE {table} CHANGE COLUMN {} {}",
+                self.quote(&alter.column),
+                self.column_sql(&new, schema)
+            )]);
+        }
+        if restates {
+            return Ok(vec![format!(
+                "ALTER TABLE {table} MODIFY COLUMN {}",
+                self.column_sql(&new, schema)
+            )]);
+        }
+        let column = self.quote(&alter.column);
+        Ok(vec![match &new.default {
+            Some(default) => format!(
+                "ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {}",
+                self.render_default(default, &new.ty)
+            ),
+            None => format!("ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT"),
+        }])
+    }
+
+    fn check_index(
+        &self,
+        op: &Op,
+        index: &IndexDef,
+        if_not_exists: bool,
+    ) -> Result<(), RenderError> {
+        if index.predicate.is_some() {
+            return Err(self.unsupported(
+                op,
+                format!(
+                    "{} has no partial indexes; drop .filter(..), or index a generated column that is NULL outside the filter",
+                    self.title()
+                ),
+            ));
+        }
+        match self.flavour {
+            Flavour::Mysql if if_not_exists => Err(self.unsupported(
+                op,
+                "MySQL has no CREATE INDEX IF NOT EXISTS (MariaDB has); drop .if_not_exists(): the replayed schema already knows whether the index exists".into(),
+            )),
+            Flavour::Mariadb if !index.expressions.is_empty() => Err(self.unsupported(
+                op,
+                "MariaDB cannot index an expression (MySQL 8.0.13+ can); add a generated column with op.execute and index that column".into(),
+            )),
+            Flavour::Mysql | Flavour::Mariadb => Ok(()),
+        }
+    }
+
+    /// MySQL needs the table, which an unknown index does not tell: nothing to drop then.
+    fn drop_index(
+        &self,
+        op: &Op,
+        name: &str,
+        index: Option<&IndexDef>,
+        _concurrently: bool,
+        if_exists: bool,
+    ) -> Result<Vec<String>, RenderError> {
+        if if_exists && self.flavour == Flavour::Mysql {
+            return Err(self.unsupported(
+                op,
+                "MySQL has no DROP INDEX IF EXISTS (MariaDB has); drop .if_exists(): the replayed schema already knows whether the index exists".into(),
+            ));
+        }
+        let Some(index) = index else {
+            return Ok(Vec::new());
+        };
+        Ok(vec![format!(
+            "DROP INDEX {}{} ON {}",
+            if if_exists { "IF EXISTS " } else { "" },
+            self.quote(name),
+            self.quote(&index.table)
+        )])
+    }
+
+    fn add_constraint(
+        &self,
+        op: &Op,
+        table: &str,
+        constraint: &Constraint,
+    ) -> Result<Vec<String>, RenderError> {
+        Ok(vec![match constraint {
+            // The primary key is always called PRIMARY here.
+            Constraint::PrimaryKey(k) => format!(
+                "ALTER TABLE {} ADD PRIMARY KEY ({})",
+                self.quote(table),
+                self.quote_list(&k.columns)
+            ),
+            Constraint::Unique(_) | Constraint::ForeignKey(_) | Constraint::Check(_) => format!(
+                "ALTER TABLE {} ADD {}",
+                self.quote(table),
+                self.constraint_sql(op, constraint)?
+            ),
+        }])
+    }
+
+    fn drop_constraint(
+        &self,
+        _op: &Op,
+        t: &Table,
+        constraint: &Constraint,
+    ) -> Result<Vec<String>, RenderError> {
+        let table = self.quote(&t.def.name);
+        Ok(match constraint {
+            Constraint::PrimaryKey(_) => vec![format!("ALTER TABLE {table} DROP PRIMARY KEY")],
+            Constraint::Unique(k) => vec![format!(
+                "ALTER TABLE {table} DROP INDEX {}",
+                self.quote(&k.name)
+            )],
+            Constraint::Check(ck) => vec![format!(
+                "ALTER TABLE {table} DROP {} {}",
+                match self.flavour {
+                    Flavour::Mysql => "CHECK",
+                    Flavour::Mariadb => "CONSTRAINT",
+                },
+                self.quote(&ck.name)
+            )],
+            Constraint::ForeignKey(fk) => {
+                let mut sql = vec![format!(
+                    "ALTER TABLE {table} DROP FOREIGN KEY {}",
+                    self.quote(&fk.name)
+                )];
+                // MySQL creates an index named after the foreign key when no index starts with its
+                // columns; it outlives the foreign key unless dropped too.
+                let covers = |cols: &[String]| {
+                    cols.len() >= fk.columns.len() && cols[..fk.columns.len()] == fk.columns[..]
+                };
+                let covered = t.indexes.iter().any(|i| covers(&i.columns))
+                    || t.def
+                        .uniques
+                        .iter()
+                        .chain(&t.def.primary_key)
+                        .any(|k| covers(&k.columns));
+                if !covered {
+                    sql.push(format!(
+                        "ALTER TABLE {table} DROP INDEX {}",
+                        self.quote(&fk.name)
+                    ));
+                }
+                sql
+            }
+        })
+    }
+
+    /// Enums live on columns: after a change of the value list, restate each column using it.
+    fn add_enum_value(
+        &self,
+        op: &Op,
+        name: &str,
+        _value: &str,
+        _position: Option<&EnumPosition>,
+        before: &Schema,
+    ) -> Result<Vec<String>, RenderError> {
+        Ok(self.modify_enum_columns(name, &schema_after(op, before)?))
+    }
+
+    /// Renaming a value: allow both, move the rows, then keep only the new one.
+    fn rename_enum_value(
+        &self,
+        op: &Op,
+        name: &str,
+        from: &str,
+        to: &str,
+        before: &Schema,
+    ) -> Result<Vec<String>, RenderError> {
+        let add = Op::AddEnumValue {
+            name: name.to_owned(),
+            value: to.to_owned(),
+            position: Some(EnumPosition::After(from.to_owned())),
+        };
+        let both = schema_after(&add, before).map_err(|e| match e {
+            RenderError::State { source, .. } => RenderError::State {
+                op: op.describe(),
+                source,
+            },
+            other => other,
+        })?;
+        let after = schema_after(op, before)?;
+        let mut sql = self.modify_enum_columns(name, &both);
+        sql.extend(self.update_enum_rows(name, from, to, before));
+        sql.extend(self.modify_enum_columns(name, &after));
+        Ok(sql)
+    }
+
+    fn sql_text_fields(&self) -> String {
+        match self.flavour {
+            Flavour::Mysql => "a `mysql` variant".into(),
+            Flavour::Mariadb => "a `mariadb` (or `mysql`) variant".into(),
+        }
+    }
+
+    fn drop_enum_value(
+        &self,
+        op: &Op,
+        name: &str,
+        before: &Schema,
+    ) -> Result<Vec<String>, RenderError> {
+        Ok(self.modify_enum_columns(name, &schema_after(op, before)?))
     }
 }
 
-/// MySQL enums live on columns: after a change of the value list, restate each column using it.
-pub(super) fn modify_enum_columns(
-    d: Dialect,
-    op: &Op,
-    name: &str,
-    before: &Schema,
-) -> Result<Vec<String>, RenderError> {
-    let mut after = before.clone();
-    after.apply(op).map_err(|source| RenderError::State {
-        op: op.describe(),
-        source,
-    })?;
-    Ok(modify_columns(d, name, &after))
+impl Bookkeeping for MySql {
+    fn table_exists_sql(&self, table: &str) -> String {
+        format!(
+            "SELECT CAST(table_name AS CHAR) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = {}",
+            self.literal(table)
+        )
+    }
+
+    /// GET_LOCK waits itself; its lock is per connection, like PostgreSQL's advisory lock.
+    fn try_lock_sql(&self, timeout: Duration) -> Option<String> {
+        Some(format!(
+            "SELECT CAST(GET_LOCK(LEFT(CONCAT('cargo_schema.', DATABASE()), 64), {}) AS CHAR)",
+            timeout.as_secs().max(1)
+        ))
+    }
+
+    fn unlock_sql(&self) -> Option<String> {
+        Some("SELECT RELEASE_LOCK(LEFT(CONCAT('cargo_schema.', DATABASE()), 64))".into())
+    }
+
+    fn log_id_column(&self) -> &'static str {
+        "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY"
+    }
+
+    fn log_timestamp_type(&self) -> &'static str {
+        "DATETIME(6)"
+    }
+
+    fn text_cast(&self) -> &'static str {
+        "CHAR"
+    }
 }
 
-fn modify_columns(d: Dialect, name: &str, schema: &Schema) -> Vec<String> {
-    schema
-        .enum_columns(name)
-        .iter()
-        .filter_map(|tc| tc.split_once('.'))
-        .filter_map(|(t, c)| schema.column(t, c).ok().map(|col| (t, col)))
-        .map(|(t, col)| {
-            format!(
-                "ALTER TABLE {} MODIFY COLUMN {}",
-                d.quote(t),
-                d.column_sql(col, schema)
-            )
-        })
-        .collect()
-}
-
-/// Renaming a value: allow both, move the rows, then keep only the new one.
-pub(super) fn rename_enum_value(
-    d: Dialect,
-    op: &Op,
-    name: &str,
-    from: &str,
-    to: &str,
-    before: &Schema,
-) -> Result<Vec<String>, RenderError> {
-    let mut both = before.clone();
-    let add = Op::AddEnumValue {
-        name: name.to_owned(),
-        value: to.to_owned(),
-        position: Some(crate::ops::EnumPosition::After(from.to_owned())),
-    };
-    both.apply(&add).map_err(|source| RenderError::State {
-        op: op.describe(),
-        source,
-    })?;
-    let mut after = before.clone();
-    after.apply(op).map_err(|source| RenderError::State {
-        op: op.describe(),
-        source,
-    })?;
-    let mut sql = modify_columns(d, name, &both);
-    sql.extend(d.update_enum_rows(name, from, to, before));
-    sql.extend(modify_columns(d, name, &after));
-    Ok(sql)
+impl MySql {
+    /// `MODIFY COLUMN` of every column of enum `name`, as `schema` defines them.
+    fn modify_enum_columns(&self, name: &str, schema: &Schema) -> Vec<String> {
+        schema
+            .enum_columns(name)
+            .iter()
+            .filter_map(|tc| tc.split_once('.'))
+            .filter_map(|(t, c)| schema.column(t, c).ok().map(|col| (t, col)))
+            .map(|(t, col)| {
+                format!(
+                    "ALTER TABLE {} MODIFY COLUMN {}",
+                    self.quote(t),
+                    self.column_sql(col, schema)
+                )
+            })
+            .collect()
+    }
 }

@@ -3,49 +3,254 @@
 //! chosen automatically from the schema state, with consecutive changes of one table sharing
 //! one rebuild.
 
+use super::bookkeeping::{Bookkeeping, RebuildGuard};
+use super::sql::{render_and_apply, SqlDialect};
 use super::{Dialect, RenderError, Rendered};
-use crate::ops::{AlterColumn, ColumnDef, Constraint, ForeignKeyDef, KeyDef, Op};
-use crate::state::Schema;
+use crate::ops::{AlterColumn, ColumnDef, Constraint, ForeignKeyDef, KeyDef, Op, TableDef};
+use crate::state::{Schema, Table};
 use crate::types::{ServerDefault, Type, Value};
 
-pub(super) fn render_type(ty: &Type) -> String {
-    match ty {
-        Type::SmallInt => "SMALLINT".into(),
-        Type::Integer => "INTEGER".into(),
-        Type::BigInt => "BIGINT".into(),
-        Type::Boolean => "BOOLEAN".into(),
-        Type::Real => "REAL".into(),
-        Type::Double => "DOUBLE".into(),
-        Type::Numeric(p, s) => format!("NUMERIC({p}, {s})"),
-        Type::String(n) => format!("VARCHAR({n})"),
-        Type::Text | Type::Enum(_) => "TEXT".into(),
-        Type::Bytes => "BLOB".into(),
-        Type::Date => "DATE".into(),
-        Type::Time => "TIME".into(),
-        Type::Timestamp => "TIMESTAMP".into(),
-        Type::TimestampTz => "TIMESTAMPTZ".into(),
-        Type::Uuid => "UUID".into(),
-        Type::Json => "JSON".into(),
-        Type::Custom(s) => s.clone(),
+/// SQLite.
+pub(crate) struct Sqlite;
+
+impl SqlDialect for Sqlite {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+    fn name(&self) -> &'static str {
+        "sqlite"
+    }
+    fn title(&self) -> &'static str {
+        "SQLite"
+    }
+    fn url_schemes(&self) -> &'static [&'static str] {
+        &["sqlite"]
+    }
+    fn always_transactional(&self) -> bool {
+        true
+    }
+    fn comments(&self) -> bool {
+        false
+    }
+
+    fn render_type(&self, ty: &Type, _enum_values: Option<&[String]>) -> String {
+        match ty {
+            Type::SmallInt => "SMALLINT".into(),
+            Type::Integer => "INTEGER".into(),
+            Type::BigInt => "BIGINT".into(),
+            Type::Boolean => "BOOLEAN".into(),
+            Type::Real => "REAL".into(),
+            Type::Double => "DOUBLE".into(),
+            Type::Numeric(p, s) => format!("NUMERIC({p}, {s})"),
+            Type::String(n) => format!("VARCHAR({n})"),
+            Type::Text | Type::Enum(_) => "TEXT".into(),
+            Type::Bytes => "BLOB".into(),
+            Type::Date => "DATE".into(),
+            Type::Time => "TIME".into(),
+            Type::Timestamp => "TIMESTAMP".into(),
+            Type::TimestampTz => "TIMESTAMPTZ".into(),
+            Type::Uuid => "UUID".into(),
+            Type::Json => "JSON".into(),
+            Type::Custom(s) => s.clone(),
+        }
+    }
+
+    fn render_default(&self, default: &ServerDefault, _ty: &Type) -> String {
+        match default {
+            ServerDefault::Value(v) => self.render_value(v),
+            ServerDefault::Now => "CURRENT_TIMESTAMP".into(),
+            // SQLite accepts an expression default only in parentheses.
+            ServerDefault::Expr(e) => format!("({e})"),
+        }
+    }
+
+    fn table_column_sql(
+        &self,
+        op: &Op,
+        def: &TableDef,
+        column: &ColumnDef,
+        schema: &Schema,
+    ) -> Result<(String, bool), RenderError> {
+        if !column.identity {
+            return Ok((self.column_sql(column, schema), false));
+        }
+        self.check_identity(op, def, column)?;
+        // SQLite's AUTOINCREMENT exists only on an INTEGER PRIMARY KEY declared inline.
+        Ok((
+            format!(
+                "{} INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT",
+                self.quote(&column.name)
+            ),
+            true,
+        ))
+    }
+
+    /// A unique index is SQLite's unique constraint, and unlike an inline one it can be dropped.
+    fn unique_as_index(&self, table: &str, key: &KeyDef) -> Option<String> {
+        Some(format!(
+            "CREATE UNIQUE INDEX {} ON {} ({})",
+            self.quote(&key.name),
+            self.quote(table),
+            self.quote_list(&key.columns)
+        ))
+    }
+
+    fn add_column(
+        &self,
+        op: &Op,
+        table: &str,
+        column: &ColumnDef,
+        unique: Option<&str>,
+        foreign_key: Option<&ForeignKeyDef>,
+        before: &Schema,
+    ) -> Result<Vec<String>, RenderError> {
+        let mut def = self.column_sql(column, before);
+        if let Some(fk) = foreign_key {
+            // The table-level form is not allowed in ADD COLUMN; the column-level one is.
+            def.push_str(" CONSTRAINT ");
+            def.push_str(&self.quote(&fk.name));
+            def.push(' ');
+            def.push_str(&self.references_sql(op, fk)?);
+        }
+        let mut sql = vec![format!(
+            "ALTER TABLE {} ADD COLUMN {def}",
+            self.quote(table)
+        )];
+        if let Some(name) = unique {
+            let key = KeyDef {
+                name: name.to_owned(),
+                columns: vec![column.name.clone()],
+            };
+            sql.extend(self.unique_as_index(table, &key));
+        }
+        Ok(sql)
+    }
+
+    fn drop_column(&self, table: &str, column: &str, before: &Schema) -> Vec<String> {
+        let Some(t) = before.table(table) else {
+            return Vec::new();
+        };
+        // SQLite refuses to drop an indexed column: drop its indexes and unique keys first (every
+        // unique key is a named unique index on SQLite).
+        let mut sql: Vec<String> = t
+            .indexes
+            .iter()
+            .map(|i| (&i.name, &i.columns))
+            .chain(t.def.uniques.iter().map(|k| (&k.name, &k.columns)))
+            .filter(|(_, cols)| cols.iter().any(|c| c == column))
+            .map(|(name, _)| format!("DROP INDEX {}", self.quote(name)))
+            .collect();
+        sql.push(format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            self.quote(table),
+            self.quote(column)
+        ));
+        sql
+    }
+
+    /// The in-place part of an alter: a rename. Type, nullability, default and identity
+    /// changes are rebuilds (see [`Sqlite::render_ops`]); comments do not exist on SQLite.
+    fn alter_column(
+        &self,
+        _op: &Op,
+        alter: &AlterColumn,
+        _current: &ColumnDef,
+        _before: &Schema,
+    ) -> Result<Vec<String>, RenderError> {
+        Ok(alter
+            .rename
+            .iter()
+            .map(|new| {
+                format!(
+                    "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                    self.quote(&alter.table),
+                    self.quote(&alter.column),
+                    self.quote(new)
+                )
+            })
+            .collect())
+    }
+
+    fn add_constraint(
+        &self,
+        op: &Op,
+        table: &str,
+        constraint: &Constraint,
+    ) -> Result<Vec<String>, RenderError> {
+        match constraint {
+            Constraint::Unique(k) => Ok(self.unique_as_index(table, k).into_iter().collect()),
+            // Other constraints of an existing table are rebuilds; this is a table the schema
+            // does not know, which the state reports.
+            _ => Ok(vec![format!(
+                "ALTER TABLE {} ADD {}",
+                self.quote(table),
+                self.constraint_sql(op, constraint)?
+            )]),
+        }
+    }
+
+    /// Only unique keys get here (as the unique indexes they are); other constraints are rebuilds.
+    fn drop_constraint(
+        &self,
+        _op: &Op,
+        _t: &Table,
+        constraint: &Constraint,
+    ) -> Result<Vec<String>, RenderError> {
+        Ok(vec![format!(
+            "DROP INDEX {}",
+            self.quote(constraint.name())
+        )])
+    }
+
+    /// Consecutive changes to one table that need a rebuild share one rebuild.
+    fn render_ops(&self, ops: &[Op], schema: &mut Schema) -> Result<Rendered, RenderError> {
+        let mut out = Rendered::default();
+        let mut i = 0;
+        while i < ops.len() {
+            if let Some(consumed) = rebuild_run(self, &ops[i..], schema, &mut out)? {
+                i += consumed;
+                continue;
+            }
+            rebuild_enum_defaults(self, &ops[i], schema, &mut out)?;
+            render_and_apply(self, &ops[i], schema, &mut out)?;
+            i += 1;
+        }
+        Ok(out)
     }
 }
 
-pub(super) fn render_default(default: &ServerDefault) -> String {
-    match default {
-        ServerDefault::Value(v) => Dialect::Sqlite.render_value(v),
-        ServerDefault::Now => "CURRENT_TIMESTAMP".into(),
-        // SQLite accepts an expression default only in parentheses.
-        ServerDefault::Expr(e) => format!("({e})"),
+impl Bookkeeping for Sqlite {
+    fn table_exists_sql(&self, table: &str) -> String {
+        format!(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = {}",
+            self.literal(table)
+        )
     }
-}
 
-pub(super) fn unique_index(d: Dialect, table: &str, key: &KeyDef) -> String {
-    format!(
-        "CREATE UNIQUE INDEX {} ON {} ({})",
-        d.quote(&key.name),
-        d.quote(table),
-        d.quote_list(&key.columns)
-    )
+    /// The immediate transaction is SQLite's lock: it waits for any other writer.
+    fn begin_sql(&self) -> &'static str {
+        "BEGIN IMMEDIATE"
+    }
+
+    fn transaction_is_lock(&self) -> bool {
+        true
+    }
+
+    /// Rebuilds copy rows between tables: foreign keys must not fire (an implicit DELETE of the
+    /// old table would cascade), and the pragma only works outside a transaction.
+    fn rebuild_guard(&self) -> Option<RebuildGuard> {
+        Some(RebuildGuard {
+            off: "PRAGMA foreign_keys = OFF",
+            on: "PRAGMA foreign_keys = ON",
+            check: "PRAGMA foreign_key_check",
+        })
+    }
+
+    /// The rowid: rows are never deleted, so max + 1 keeps ids in order without
+    /// AUTOINCREMENT's extra write to `sqlite_sequence` on every insert.
+    fn log_id_column(&self) -> &'static str {
+        "INTEGER PRIMARY KEY"
+    }
 }
 
 /// Whether `ALTER TABLE ADD COLUMN` can add this column (else the table is rebuilt).
@@ -58,80 +263,6 @@ fn can_add_in_place(column: &ColumnDef, foreign_key: Option<&ForeignKeyDef>) -> 
     let has_value_when_not_null = column.nullable
         || matches!(&column.default, Some(ServerDefault::Value(v)) if *v != Value::Null);
     !column.identity && constant_default && has_value_when_not_null
-}
-
-pub(super) fn add_column(
-    d: Dialect,
-    op: &Op,
-    table: &str,
-    column: &ColumnDef,
-    unique: Option<&str>,
-    foreign_key: Option<&ForeignKeyDef>,
-    before: &Schema,
-) -> Result<Vec<String>, RenderError> {
-    let mut def = d.column_sql(column, before);
-    if let Some(fk) = foreign_key {
-        // The table-level form is not allowed in ADD COLUMN; the column-level one is.
-        let full = d.foreign_key_sql(op, fk)?;
-        let references = full
-            .split_once(" REFERENCES ")
-            .map(|(_, rest)| rest)
-            .unwrap_or_default();
-        def.push_str(&format!(
-            " CONSTRAINT {} REFERENCES {references}",
-            d.quote(&fk.name)
-        ));
-    }
-    let mut sql = vec![format!("ALTER TABLE {} ADD COLUMN {def}", d.quote(table))];
-    if let Some(name) = unique {
-        sql.push(unique_index(
-            d,
-            table,
-            &KeyDef {
-                name: name.to_owned(),
-                columns: vec![column.name.clone()],
-            },
-        ));
-    }
-    Ok(sql)
-}
-
-pub(super) fn drop_column(d: Dialect, table: &str, column: &str, before: &Schema) -> Vec<String> {
-    let Some(t) = before.table(table) else {
-        return Vec::new();
-    };
-    // SQLite refuses to drop an indexed column: drop its indexes and unique keys first (every
-    // unique key is a named unique index on SQLite).
-    let mut sql: Vec<String> = t
-        .indexes
-        .iter()
-        .map(|i| (&i.name, &i.columns))
-        .chain(t.def.uniques.iter().map(|k| (&k.name, &k.columns)))
-        .filter(|(_, cols)| cols.iter().any(|c| c == column))
-        .map(|(name, _)| format!("DROP INDEX {}", d.quote(name)))
-        .collect();
-    sql.push(format!(
-        "ALTER TABLE {} DROP COLUMN {}",
-        d.quote(table),
-        d.quote(column)
-    ));
-    sql
-}
-
-/// The in-place part of an alter: a rename (comments do not exist on SQLite).
-pub(super) fn alter_column(d: Dialect, alter: &AlterColumn) -> Vec<String> {
-    alter
-        .rename
-        .iter()
-        .map(|new| {
-            format!(
-                "ALTER TABLE {} RENAME COLUMN {} TO {}",
-                d.quote(&alter.table),
-                d.quote(&alter.column),
-                d.quote(new)
-            )
-        })
-        .collect()
 }
 
 /// The table `op` must rebuild on SQLite, if any.
@@ -171,9 +302,26 @@ fn rebuilds<'a>(op: &'a Op, schema: &Schema) -> Option<&'a str> {
         .then_some(table.as_str()),
         Op::DropConstraint { table, name } => match schema.table(table)?.def.constraint(name)? {
             Constraint::Unique(_) => None,
-            _ => Some(table.as_str()),
+            Constraint::PrimaryKey(_) | Constraint::ForeignKey(_) | Constraint::Check(_) => {
+                Some(table.as_str())
+            }
         },
-        _ => None,
+        // SQLite does these in place (or they are not table changes).
+        Op::CreateTable { .. }
+        | Op::DropTable { .. }
+        | Op::RenameTable { .. }
+        | Op::SetTableComment { .. }
+        | Op::CreateIndex { .. }
+        | Op::DropIndex { .. }
+        | Op::CreateEnum(_)
+        | Op::DropEnum { .. }
+        | Op::AddEnumValue { .. }
+        | Op::RenameEnumValue { .. }
+        | Op::DropEnumValue { .. }
+        | Op::BulkInsert { .. }
+        | Op::DeleteRows { .. }
+        | Op::Update { .. }
+        | Op::Sql(_) => None,
     }
 }
 
@@ -191,8 +339,8 @@ fn joins_rebuild(op: &Op, table: &str) -> bool {
 
 /// If `ops[0]` needs a rebuild, renders one rebuild for it and the changes to the same table
 /// that follow it, applies them to `schema`, and returns how many ops it consumed.
-pub(super) fn rebuild_run(
-    d: Dialect,
+fn rebuild_run(
+    d: &Sqlite,
     ops: &[Op],
     schema: &mut Schema,
     out: &mut Rendered,
@@ -284,8 +432,8 @@ pub(super) fn rebuild_run(
 
 /// Renaming an enum value that a column has as default: SQLite cannot change a default in
 /// place, so each such table is rebuilt with the new default (the rows are updated by the op).
-pub(super) fn rebuild_enum_defaults(
-    d: Dialect,
+fn rebuild_enum_defaults(
+    d: &Sqlite,
     op: &Op,
     schema: &Schema,
     out: &mut Rendered,

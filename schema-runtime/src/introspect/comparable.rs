@@ -2,7 +2,7 @@
 //! the schema introspected from an up-to-date database compare equal.
 
 use super::text::{expression_default, literal_value, normalise_sql};
-use super::{mysql, postgres, sqlite};
+use super::Introspector;
 use crate::ops::{ColumnDef, EnumDef, FkAction, ForeignKeyDef, IndexDef};
 use crate::state::{Schema, Table};
 use crate::types::{ServerDefault, Type, Value};
@@ -58,8 +58,9 @@ use crate::Dialect;
 /// assert_eq!(sqlite.column("events", "id").unwrap().ty, Type::Integer);
 /// ```
 pub fn comparable(schema: &Schema, dialect: Dialect) -> Schema {
+    let d = dialect.introspector();
     let mut out = Schema::default();
-    if dialect == Dialect::Postgres {
+    if d.enum_types() {
         for (name, values) in schema.enums() {
             out.insert_enum(EnumDef {
                 name: name.clone(),
@@ -68,12 +69,12 @@ pub fn comparable(schema: &Schema, dialect: Dialect) -> Schema {
         }
     }
     for table in schema.tables() {
-        out.insert_table(comparable_table(table, schema, dialect));
+        out.insert_table(comparable_table(table, schema, d));
     }
     out
 }
 
-fn comparable_table(table: &Table, schema: &Schema, d: Dialect) -> Table {
+fn comparable_table(table: &Table, schema: &Schema, d: &dyn Introspector) -> Table {
     let mut def = table.def.clone();
     let sole_identity_key = def.primary_key.as_ref().is_some_and(
         |pk| matches!(pk.columns.as_slice(), [c] if def.column(c).is_some_and(|col| col.identity)),
@@ -84,7 +85,7 @@ fn comparable_table(table: &Table, schema: &Schema, d: Dialect) -> Table {
         .map(|c| comparable_column(c, schema, d))
         .collect();
     if let Some(pk) = &mut def.primary_key {
-        if d == Dialect::Mysql || (d == Dialect::Sqlite && sole_identity_key) {
+        if !d.names_primary_keys() || (d.inline_identity_key() && sole_identity_key) {
             pk.name.clear();
         }
     }
@@ -93,7 +94,7 @@ fn comparable_table(table: &Table, schema: &Schema, d: Dialect) -> Table {
         .iter()
         .map(|i| comparable_index(i, d))
         .collect();
-    if d != Dialect::Postgres {
+    if d.uniques_are_indexes() {
         for key in def.uniques.drain(..) {
             indexes.push(IndexDef {
                 name: key.name,
@@ -107,11 +108,11 @@ fn comparable_table(table: &Table, schema: &Schema, d: Dialect) -> Table {
     for fk in &mut def.foreign_keys {
         fk.on_delete = comparable_action(fk.on_delete, d);
         fk.on_update = comparable_action(fk.on_update, d);
-        if d == Dialect::Mysql {
+        if !d.deferrable_constraints() {
             fk.deferrable = None;
         }
     }
-    if d == Dialect::Mysql {
+    if d.implicit_foreign_key_indexes() {
         indexes.retain(|i| !is_foreign_key_index(i, &def.foreign_keys));
     }
     for check in &mut def.checks {
@@ -128,11 +129,11 @@ fn comparable_table(table: &Table, schema: &Schema, d: Dialect) -> Table {
     Table { def, indexes }
 }
 
-fn comparable_column(column: &ColumnDef, schema: &Schema, d: Dialect) -> ColumnDef {
+fn comparable_column(column: &ColumnDef, schema: &Schema, d: &dyn Introspector) -> ColumnDef {
     let mut c = column.clone();
-    c.ty = canonical_type(&c.ty, schema, d);
+    c.ty = d.canonical_type(&c.ty, schema);
     if c.identity {
-        if d == Dialect::Sqlite {
+        if d.inline_identity_key() {
             c.ty = Type::Integer;
         }
         c.nullable = false;
@@ -141,20 +142,6 @@ fn comparable_column(column: &ColumnDef, schema: &Schema, d: Dialect) -> ColumnD
     c.default = c.default.take().and_then(|v| comparable_default(v, &c.ty));
     c.comment = comparable_comment(c.comment.take(), d);
     c
-}
-
-/// The type as the dialect reads it back after rendering it.
-fn canonical_type(ty: &Type, schema: &Schema, d: Dialect) -> Type {
-    match (d, ty) {
-        (Dialect::Postgres, Type::Enum(_)) => ty.clone(),
-        (Dialect::Postgres, _) => postgres::parse_type(&d.render_type(ty)),
-        (Dialect::Mysql, Type::Enum(name)) => match schema.enum_values(name) {
-            Some(values) => Type::Custom(mysql::enum_type(values)),
-            None => ty.clone(),
-        },
-        (Dialect::Mysql, _) => mysql::parse_type(&d.render_type(ty)),
-        (Dialect::Sqlite, _) => sqlite::parse_type(&d.render_type(ty)),
-    }
 }
 
 fn comparable_default(default: ServerDefault, ty: &Type) -> Option<ServerDefault> {
@@ -180,28 +167,29 @@ fn comparable_default(default: ServerDefault, ty: &Type) -> Option<ServerDefault
     })
 }
 
-fn comparable_index(index: &IndexDef, d: Dialect) -> IndexDef {
+fn comparable_index(index: &IndexDef, d: &dyn Introspector) -> IndexDef {
     let mut i = index.clone();
     i.expressions = i.expressions.iter().map(|e| normalise_sql(e)).collect();
     i.predicate = i.predicate.map(|p| normalise_sql(&p));
-    if d != Dialect::Postgres {
+    if !d.index_include() {
         i.include.clear();
     }
     i
 }
 
-fn comparable_action(action: Option<FkAction>, d: Dialect) -> Option<FkAction> {
-    match (action, d) {
-        (Some(FkAction::NoAction), _) | (Some(FkAction::Restrict), Dialect::Mysql) => None,
-        (action, _) => action,
+fn comparable_action(action: Option<FkAction>, d: &dyn Introspector) -> Option<FkAction> {
+    match action {
+        Some(FkAction::NoAction) => None,
+        Some(FkAction::Restrict) if d.restrict_is_default() => None,
+        action => action,
     }
 }
 
-fn comparable_comment(comment: Option<String>, d: Dialect) -> Option<String> {
-    comment.filter(|c| !c.is_empty() && d != Dialect::Sqlite)
+fn comparable_comment(comment: Option<String>, d: &dyn Introspector) -> Option<String> {
+    comment.filter(|c| !c.is_empty() && d.comments())
 }
 
-/// The index MySQL makes for a foreign key no index covers: named as the key, over its columns.
+/// The index InnoDB makes for a foreign key no index covers: named as the key, over its columns.
 fn is_foreign_key_index(index: &IndexDef, fks: &[ForeignKeyDef]) -> bool {
     !index.unique
         && index.expressions.is_empty()

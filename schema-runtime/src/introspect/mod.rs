@@ -20,11 +20,14 @@ mod text;
 pub use comparable::comparable;
 
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
 
 use crate::migrator::{Database, VersionTable};
 use crate::naming::NamingConvention;
 use crate::ops::{IndexDef, KeyDef};
 use crate::state::{Schema, Table};
+use crate::types::Type;
 use crate::Dialect;
 
 /// What [`introspect`] reads.
@@ -101,7 +104,7 @@ pub struct IntrospectStats {
 /// use schema_runtime::{Database, Type};
 ///
 /// let mut db = Database::connect("sqlite::memory:").await?;
-/// db.execute("CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, email VARCHAR(255) NOT NULL)").await?;
+/// db.raw().execute("CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, email VARCHAR(255) NOT NULL)").await?;
 /// let schema = introspect(&mut db, &IntrospectOptions::default()).await?;
 /// let email = schema.column("users", "email")?;
 /// assert_eq!(email.ty, Type::String(255));
@@ -124,16 +127,77 @@ pub async fn introspect_with_stats(
     db: &mut Database,
     options: &IntrospectOptions,
 ) -> Result<(Schema, IntrospectStats), IntrospectError> {
+    let dialect = db
+        .detect_flavour()
+        .await
+        .map_err(|source| IntrospectError::Query {
+            what: "the server version",
+            dialect: db.dialect(),
+            source,
+        })?;
     let mut catalog = Catalog { db, queries: 0 };
-    let schema = match catalog.db.dialect() {
-        Dialect::Postgres => postgres::read(&mut catalog, options).await?,
-        Dialect::Sqlite => sqlite::read(&mut catalog, options).await?,
-        Dialect::Mysql => mysql::read(&mut catalog, options).await?,
-    };
+    let schema = dialect.introspector().read(&mut catalog, options).await?;
     let stats = IntrospectStats {
         queries: catalog.queries,
     };
     Ok((named(&schema, &options.naming), stats))
+}
+
+/// Reading a dialect's catalogs, and what it can tell apart ([`comparable`]): each dialect
+/// implements this beside its catalog queries (`postgres.rs`, `sqlite.rs`, `mysql.rs`).
+pub(crate) trait Introspector: crate::dialect::SqlDialect {
+    /// Reads the schema through `catalog`.
+    fn read<'a>(
+        &'a self,
+        catalog: &'a mut Catalog<'_>,
+        options: &'a IntrospectOptions,
+    ) -> Pin<Box<dyn Future<Output = Result<Schema, IntrospectError>> + Send + 'a>>;
+
+    /// The portable type of a type as the catalogs (or a migration) spell it.
+    fn parse_type(&self, spelling: &str) -> Type;
+
+    /// The type as the dialect reads it back after rendering it; `schema` knows enum values.
+    fn canonical_type(&self, ty: &Type, _schema: &Schema) -> Type {
+        self.parse_type(&self.render_type(ty, None))
+    }
+
+    /// The database keeps the primary key's name (MySQL calls every one `PRIMARY`).
+    fn names_primary_keys(&self) -> bool {
+        true
+    }
+
+    /// A sole identity column is declared inline, with no constraint name (SQLite), and reads
+    /// back as `INTEGER`.
+    fn inline_identity_key(&self) -> bool {
+        false
+    }
+
+    /// Unique constraints are kept as unique indexes (MySQL, SQLite).
+    fn uniques_are_indexes(&self) -> bool {
+        false
+    }
+
+    /// `RESTRICT` reads as the unspecified action (MySQL, where it is the default).
+    fn restrict_is_default(&self) -> bool {
+        false
+    }
+
+    /// `INCLUDE` columns of an index exist.
+    fn index_include(&self) -> bool {
+        false
+    }
+}
+
+impl Dialect {
+    /// How this dialect's catalogs are read.
+    pub(crate) fn introspector(self) -> &'static dyn Introspector {
+        match self {
+            Dialect::Postgres => &crate::dialect::postgres::Postgres,
+            Dialect::Sqlite => &crate::dialect::sqlite::Sqlite,
+            Dialect::Mysql => &crate::dialect::mysql::MYSQL,
+            Dialect::Mariadb => &crate::dialect::mysql::MARIADB,
+        }
+    }
 }
 
 /// Gives constraints the database keeps no name for (MySQL's primary keys, SQLite's unnamed
@@ -172,7 +236,7 @@ fn named(schema: &Schema, naming: &NamingConvention) -> Schema {
 }
 
 /// The connection, counting the queries sent through it.
-struct Catalog<'a> {
+pub(crate) struct Catalog<'a> {
     db: &'a mut Database,
     queries: usize,
 }

@@ -3,6 +3,12 @@
 //! keeps `JSON` as `LONGTEXT` with a `json_valid` check; MySQL 8 has a real `JSON` type and
 //! unquoted defaults. Every index is reported, including the ones MySQL adds for a foreign key.
 
+use std::future::Future;
+use std::pin::Pin;
+
+use super::Introspector;
+use crate::dialect::mysql::MySql;
+use crate::dialect::SqlDialect;
 use std::collections::BTreeMap;
 
 use super::text::{
@@ -309,6 +315,43 @@ pub(super) fn parse_default(
         Some(value) if !matches!(ty, Type::String(_) | Type::Text | Type::Custom(_)) => value,
         _ => Value::Str(raw.to_owned()),
     }))
+}
+
+impl Introspector for MySql {
+    fn read<'a>(
+        &'a self,
+        catalog: &'a mut Catalog<'_>,
+        options: &'a IntrospectOptions,
+    ) -> Pin<Box<dyn Future<Output = Result<Schema, IntrospectError>> + Send + 'a>> {
+        Box::pin(read(catalog, options))
+    }
+
+    fn parse_type(&self, spelling: &str) -> Type {
+        parse_type(spelling)
+    }
+
+    /// An enum column reads back as its inline `enum('a','b')` type.
+    fn canonical_type(&self, ty: &Type, schema: &Schema) -> Type {
+        match ty {
+            Type::Enum(name) => match schema.enum_values(name) {
+                Some(values) => Type::Custom(enum_type(values)),
+                None => ty.clone(),
+            },
+            _ => parse_type(&self.render_type(ty, None)),
+        }
+    }
+
+    fn names_primary_keys(&self) -> bool {
+        false
+    }
+
+    fn uniques_are_indexes(&self) -> bool {
+        true
+    }
+
+    fn restrict_is_default(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

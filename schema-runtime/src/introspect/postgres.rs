@@ -2,6 +2,12 @@
 //! keys). Types come from `format_type`, defaults from `pg_get_expr` (casts stripped),
 //! expressions from the server's own deparser.
 
+use std::future::Future;
+use std::pin::Pin;
+
+use super::Introspector;
+use crate::dialect::postgres::Postgres;
+use crate::dialect::SqlDialect;
 use std::collections::BTreeMap;
 
 use super::text::{bare_value, expression_default, literal_value, split_literal};
@@ -304,6 +310,32 @@ fn strip_cast(text: &str) -> &str {
         }
     }
     text
+}
+
+impl Introspector for Postgres {
+    fn read<'a>(
+        &'a self,
+        catalog: &'a mut Catalog<'_>,
+        options: &'a IntrospectOptions,
+    ) -> Pin<Box<dyn Future<Output = Result<Schema, IntrospectError>> + Send + 'a>> {
+        Box::pin(read(catalog, options))
+    }
+
+    fn parse_type(&self, spelling: &str) -> Type {
+        parse_type(spelling)
+    }
+
+    /// Enum types are types here: a column keeps the type's name.
+    fn canonical_type(&self, ty: &Type, _schema: &Schema) -> Type {
+        match ty {
+            Type::Enum(_) => ty.clone(),
+            _ => parse_type(&self.render_type(ty, None)),
+        }
+    }
+
+    fn index_include(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

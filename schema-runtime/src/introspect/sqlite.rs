@@ -3,6 +3,11 @@
 //! Declared types come back verbatim; constraint names, checks, `DEFERRABLE`, `AUTOINCREMENT`
 //! and index expressions are read from the stored `CREATE` text, which no pragma reports.
 
+use std::future::Future;
+use std::pin::Pin;
+
+use super::Introspector;
+use crate::dialect::sqlite::Sqlite;
 use std::collections::BTreeMap;
 
 use super::sqlite_ddl::{self, TableConstraint};
@@ -296,6 +301,28 @@ pub(super) fn parse_default(text: &str, ty: &Type) -> Option<ServerDefault> {
         return Some(ServerDefault::Value(value));
     }
     Some(expression_default(text))
+}
+
+impl Introspector for Sqlite {
+    fn read<'a>(
+        &'a self,
+        catalog: &'a mut Catalog<'_>,
+        options: &'a IntrospectOptions,
+    ) -> Pin<Box<dyn Future<Output = Result<Schema, IntrospectError>> + Send + 'a>> {
+        Box::pin(read(catalog, options))
+    }
+
+    fn parse_type(&self, spelling: &str) -> Type {
+        parse_type(spelling)
+    }
+
+    fn inline_identity_key(&self) -> bool {
+        true
+    }
+
+    fn uniques_are_indexes(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

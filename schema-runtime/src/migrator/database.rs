@@ -11,16 +11,25 @@ use crate::Dialect;
 /// A database connection that the migrator drives.
 ///
 /// Open one from a URL with [`Database::connect`], or wrap a connection from the application's
-/// own pool: `Database::from(pool.acquire().await?)`.
+/// own pool: `Database::from(pool.acquire().await?)`. The type is the same whichever drivers
+/// the crate was built with; a MySQL-protocol connection learns whether the server is MySQL or
+/// MariaDB from its version, when connecting or, for a wrapped connection, on first use by the
+/// migrator ([`Database::detect_flavour`]).
 #[derive(Debug)]
-pub enum Database {
-    /// PostgreSQL.
+pub struct Database {
+    conn: Conn,
+    dialect: Dialect,
+    /// The MySQL-family flavour was read from the server (always true elsewhere).
+    flavour_known: bool,
+}
+
+/// The driver connection.
+#[derive(Debug)]
+enum Conn {
     #[cfg(feature = "postgres")]
     Postgres(PoolConnection<sqlx::Postgres>),
-    /// SQLite.
     #[cfg(feature = "sqlite")]
     Sqlite(PoolConnection<sqlx::Sqlite>),
-    /// MySQL / MariaDB.
     #[cfg(feature = "mysql")]
     Mysql(PoolConnection<sqlx::MySql>),
 }
@@ -28,13 +37,13 @@ pub enum Database {
 /// Runs `$body` with `$c` bound to the concrete connection, whatever the database.
 macro_rules! with_conn {
     ($db:expr, $c:ident => $body:expr) => {
-        match $db {
+        match &mut $db.conn {
             #[cfg(feature = "postgres")]
-            Database::Postgres($c) => $body,
+            Conn::Postgres($c) => $body,
             #[cfg(feature = "sqlite")]
-            Database::Sqlite($c) => $body,
+            Conn::Sqlite($c) => $body,
             #[cfg(feature = "mysql")]
-            Database::Mysql($c) => $body,
+            Conn::Mysql($c) => $body,
         }
     };
 }
@@ -42,19 +51,21 @@ macro_rules! with_conn {
 #[cfg(feature = "postgres")]
 impl From<PoolConnection<sqlx::Postgres>> for Database {
     fn from(c: PoolConnection<sqlx::Postgres>) -> Self {
-        Database::Postgres(c)
+        Database::new(Conn::Postgres(c), Dialect::Postgres, true)
     }
 }
 #[cfg(feature = "sqlite")]
 impl From<PoolConnection<sqlx::Sqlite>> for Database {
     fn from(c: PoolConnection<sqlx::Sqlite>) -> Self {
-        Database::Sqlite(c)
+        Database::new(Conn::Sqlite(c), Dialect::Sqlite, true)
     }
 }
 #[cfg(feature = "mysql")]
 impl From<PoolConnection<sqlx::MySql>> for Database {
+    /// MySQL until [`Database::detect_flavour`] (which every migrator call makes) reads the
+    /// server's version.
     fn from(c: PoolConnection<sqlx::MySql>) -> Self {
-        Database::Mysql(c)
+        Database::new(Conn::Mysql(c), Dialect::Mysql, false)
     }
 }
 
@@ -82,8 +93,17 @@ pub fn redact(url: &str) -> String {
 }
 
 impl Database {
+    fn new(conn: Conn, dialect: Dialect, flavour_known: bool) -> Database {
+        Database {
+            conn,
+            dialect,
+            flavour_known,
+        }
+    }
+
     /// Connects to `url` (`postgres://`, `sqlite:`, `mysql://` or `mariadb://`); a SQLite file
-    /// is created when missing.
+    /// is created when missing. On a MySQL-protocol server the flavour (MySQL or MariaDB)
+    /// comes from the server's version, whatever the URL's scheme says.
     pub async fn connect(url: &str) -> Result<Database, MigrateError> {
         let dialect =
             Dialect::from_url(url).ok_or_else(|| MigrateError::UnsupportedUrl(redact(url)))?;
@@ -91,14 +111,12 @@ impl Database {
             url: redact(url),
             source,
         };
-        match dialect {
+        let conn = match dialect {
             #[cfg(feature = "postgres")]
             Dialect::Postgres => {
                 let pool: sqlx::PgPool =
                     one_connection().connect(url).await.map_err(connect_err)?;
-                Ok(Database::Postgres(
-                    pool.acquire().await.map_err(connect_err)?,
-                ))
+                Conn::Postgres(pool.acquire().await.map_err(connect_err)?)
             }
             #[cfg(feature = "sqlite")]
             Dialect::Sqlite => {
@@ -111,48 +129,63 @@ impl Database {
                     .connect_with(options)
                     .await
                     .map_err(connect_err)?;
-                Ok(Database::Sqlite(pool.acquire().await.map_err(connect_err)?))
+                Conn::Sqlite(pool.acquire().await.map_err(connect_err)?)
             }
             #[cfg(feature = "mysql")]
-            Dialect::Mysql => {
+            Dialect::Mysql | Dialect::Mariadb => {
                 let url = url.replacen("mariadb://", "mysql://", 1);
                 let pool: sqlx::MySqlPool =
                     one_connection().connect(&url).await.map_err(connect_err)?;
-                Ok(Database::Mysql(pool.acquire().await.map_err(connect_err)?))
+                Conn::Mysql(pool.acquire().await.map_err(connect_err)?)
             }
             #[allow(unreachable_patterns)]
-            other => Err(MigrateError::UnsupportedUrl(format!(
-                "{} (schema-runtime was built without the `{}` feature)",
-                redact(url),
-                other.name()
-            ))),
+            other => {
+                return Err(MigrateError::UnsupportedUrl(format!(
+                    "{} (schema-runtime was built without the `{}` feature)",
+                    redact(url),
+                    if other.is_mysql_family() {
+                        "mysql"
+                    } else {
+                        other.name()
+                    }
+                )))
+            }
+        };
+        let mut db = Database::new(conn, dialect, !dialect.is_mysql_family());
+        db.detect_flavour().await.map_err(connect_err)?;
+        Ok(db)
+    }
+
+    /// Reads the server's version to tell MySQL from MariaDB (a no-op elsewhere, and after the
+    /// first call).
+    pub async fn detect_flavour(&mut self) -> Result<Dialect, sqlx::Error> {
+        if !self.flavour_known {
+            let version = self.fetch_strings("SELECT CAST(VERSION() AS CHAR)").await?;
+            if let Some(version) = version.first() {
+                self.dialect = self.dialect.with_server_version(version);
+            }
+            self.flavour_known = true;
         }
+        Ok(self.dialect)
     }
 
     /// The dialect of this connection.
     pub fn dialect(&self) -> Dialect {
-        match self {
-            #[cfg(feature = "postgres")]
-            Database::Postgres(_) => Dialect::Postgres,
-            #[cfg(feature = "sqlite")]
-            Database::Sqlite(_) => Dialect::Sqlite,
-            #[cfg(feature = "mysql")]
-            Database::Mysql(_) => Dialect::Mysql,
-        }
+        self.dialect
     }
 
     /// Runs one statement (simple protocol, no parameters).
-    pub async fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
+    pub(crate) async fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
         with_conn!(self, c => sqlx::raw_sql(sql).execute(&mut **c).await.map(|_| ()))
     }
 
     /// Runs a query whose rows are one text column each.
-    pub async fn fetch_strings(&mut self, sql: &str) -> Result<Vec<String>, sqlx::Error> {
+    pub(crate) async fn fetch_strings(&mut self, sql: &str) -> Result<Vec<String>, sqlx::Error> {
         with_conn!(self, c => sqlx::query_scalar::<_, String>(sql).fetch_all(&mut **c).await)
     }
 
     /// Runs a query whose first `columns` columns are text.
-    pub async fn fetch_rows(
+    pub(crate) async fn fetch_rows(
         &mut self,
         sql: &str,
         columns: usize,
@@ -164,20 +197,25 @@ impl Database {
         })
     }
 
+    /// Statements and queries outside any migration, for tests and tooling: nothing sent
+    /// through [`Raw`] is recorded in the version table or the log.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+    /// let mut db = schema_runtime::Database::connect("sqlite::memory:").await?;
+    /// db.raw().execute("CREATE TABLE t (id INTEGER)").await?;
+    /// assert_eq!(db.raw().fetch_strings("SELECT name FROM sqlite_master").await?, ["t"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) })?;
+    /// # Ok(()) }
+    /// ```
+    pub fn raw(&mut self) -> Raw<'_> {
+        Raw { db: self }
+    }
+
     /// Whether a table exists in the current schema / database.
     pub async fn table_exists(&mut self, table: &str) -> Result<bool, sqlx::Error> {
-        let d = self.dialect();
-        let sql = match d {
-            Dialect::Postgres => format!(
-                "SELECT CAST(tablename AS TEXT) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = {}",
-                d.literal(table)
-            ),
-            Dialect::Sqlite => format!("SELECT name FROM sqlite_master WHERE type = 'table' AND name = {}", d.literal(table)),
-            Dialect::Mysql => format!(
-                "SELECT CAST(table_name AS CHAR) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = {}",
-                d.literal(table)
-            ),
-        };
+        let sql = self.dialect.bookkeeping().table_exists_sql(table);
         Ok(!self.fetch_strings(&sql).await?.is_empty())
     }
 
@@ -186,42 +224,48 @@ impl Database {
         &mut self,
         timeout: std::time::Duration,
     ) -> Result<bool, sqlx::Error> {
-        match self.dialect() {
-            Dialect::Postgres => {
-                let got = self
-                    .fetch_strings(&format!(
-                        "SELECT CAST(pg_try_advisory_lock({LOCK_KEY}) AS TEXT)"
-                    ))
-                    .await?;
-                Ok(got.first().is_some_and(|v| v == "true"))
-            }
-            Dialect::Mysql => {
-                // GET_LOCK waits itself; its lock is per connection, like the advisory lock.
-                let got = self
-                    .fetch_strings(&format!(
-                        "SELECT CAST(GET_LOCK(LEFT(CONCAT('cargo_schema.', DATABASE()), 64), {}) AS CHAR)",
-                        timeout.as_secs().max(1)
-                    ))
-                    .await?;
-                Ok(got.first().is_some_and(|v| v == "1"))
-            }
-            Dialect::Sqlite => Ok(true),
-        }
+        let bookkeeping = self.dialect.bookkeeping();
+        let Some(sql) = bookkeeping.try_lock_sql(timeout) else {
+            return Ok(true);
+        };
+        let got = self.fetch_strings(&sql).await?;
+        Ok(got.first().is_some_and(|v| bookkeeping.lock_granted(v)))
     }
 
     /// Releases the migration lock.
     pub(crate) async fn unlock(&mut self) -> Result<(), sqlx::Error> {
-        match self.dialect() {
-            Dialect::Postgres => {
-                self.execute(&format!("SELECT pg_advisory_unlock({LOCK_KEY})"))
-                    .await
-            }
-            Dialect::Mysql => {
-                self.execute("SELECT RELEASE_LOCK(LEFT(CONCAT('cargo_schema.', DATABASE()), 64))")
-                    .await
-            }
-            Dialect::Sqlite => Ok(()),
+        match self.dialect.bookkeeping().unlock_sql() {
+            Some(sql) => self.execute(&sql).await,
+            None => Ok(()),
         }
+    }
+}
+
+/// Raw access to a [`Database`]: see [`Database::raw`].
+#[derive(Debug)]
+pub struct Raw<'a> {
+    db: &'a mut Database,
+}
+
+impl Raw<'_> {
+    /// Runs SQL (simple protocol, no parameters; several statements allowed where the driver
+    /// takes them).
+    pub async fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
+        self.db.execute(sql).await
+    }
+
+    /// Runs a query whose rows are one text column each.
+    pub async fn fetch_strings(&mut self, sql: &str) -> Result<Vec<String>, sqlx::Error> {
+        self.db.fetch_strings(sql).await
+    }
+
+    /// Runs a query whose first `columns` columns are text.
+    pub async fn fetch_rows(
+        &mut self,
+        sql: &str,
+        columns: usize,
+    ) -> Result<Vec<Vec<String>>, sqlx::Error> {
+        self.db.fetch_rows(sql, columns).await
     }
 }
 
@@ -231,6 +275,3 @@ fn one_connection<DB: sqlx::Database>() -> sqlx::pool::PoolOptions<DB> {
         .max_connections(1)
         .min_connections(0)
 }
-
-/// The advisory-lock key: the bytes of "cgschema" as a big-endian i64.
-const LOCK_KEY: i64 = 0x6367_7363_6865_6d61;

@@ -48,7 +48,7 @@ impl Migrator {
             return Ok(Vec::new());
         }
         let d = db.dialect();
-        let text = if d == Dialect::Mysql { "CHAR" } else { "TEXT" };
+        let text = d.bookkeeping().text_cast();
         let sql = format!(
             "SELECT revision, direction, checksum, CAST(started_at AS {text}), CAST(success AS {text}), COALESCE(error, '') FROM {} ORDER BY id",
             d.quote(&self.version_table.log),

@@ -13,7 +13,7 @@ mod run;
 mod version_table;
 
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
-pub use database::{redact as redact_url, Database};
+pub use database::{redact as redact_url, Database, Raw};
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use error::{ChecksumChange, MigrateError};
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]

@@ -10,6 +10,7 @@ use super::ledger::now;
 use super::plan::{Direction, Step};
 use super::version_table::LogRow;
 use super::{Database, Migrator};
+use crate::dialect::bookkeeping::RebuildGuard;
 use crate::graph::Target;
 use crate::Dialect;
 
@@ -131,6 +132,8 @@ impl Migrator {
     }
 
     async fn lock_with(&self, db: &mut Database, timeout: Duration) -> Result<(), MigrateError> {
+        // A wrapped MySQL-protocol connection learns its flavour before anything is planned.
+        db.detect_flavour().await?;
         let clock = Instant::now();
         loop {
             if db.try_lock(timeout).await? {
@@ -244,28 +247,27 @@ impl Migrator {
     }
 
     async fn apply_step(&self, db: &mut Database, step: &Step) -> Result<Duration, StepError> {
-        let d = db.dialect();
-        // SQLite rebuilds copy rows between tables: foreign keys must not fire (an implicit
-        // DELETE of the old table would cascade), and the pragma only works outside a transaction.
-        let fk_off = step.foreign_keys_off && d == Dialect::Sqlite;
-        if fk_off {
-            db.execute("PRAGMA foreign_keys = OFF").await?;
+        // Table rebuilds copy rows between tables: foreign keys must not fire (an implicit
+        // DELETE of the old table would cascade), and the switch only works outside a transaction.
+        let guard = rebuild_guard(db.dialect(), std::slice::from_ref(step));
+        if let Some(guard) = guard {
+            db.execute(guard.off).await?;
         }
         let result = self.apply_statements(db, step).await;
-        if fk_off {
-            db.execute("PRAGMA foreign_keys = ON").await?;
+        if let Some(guard) = guard {
+            db.execute(guard.on).await?;
         }
         result
     }
 
-    /// `BEGIN`, and on SQLite the check that nobody moved the version rows since the plan.
+    /// `BEGIN`, and where the transaction is the lock (SQLite) the check that nobody moved the
+    /// version rows since the plan.
     async fn begin(&self, db: &mut Database, step: &Step) -> Result<(), StepError> {
-        if db.dialect() != Dialect::Sqlite {
-            db.execute("BEGIN").await?;
+        let bookkeeping = db.dialect().bookkeeping();
+        db.execute(bookkeeping.begin_sql()).await?;
+        if !bookkeeping.transaction_is_lock() {
             return Ok(());
         }
-        // The immediate transaction is SQLite's lock: it waits for any other writer.
-        db.execute("BEGIN IMMEDIATE").await?;
         let mut now = self.current(db).await?;
         let mut expected = step.heads_before.clone();
         now.sort();
@@ -298,10 +300,11 @@ impl Migrator {
             }
             return Err(StepError::Failed(e));
         }
-        // A step that ran outside a transaction records itself in one: on SQLite behind the
-        // immediate lock and its check, elsewhere a `BEGIN` sent with the bookkeeping.
-        let begin = !in_transaction && d != Dialect::Sqlite;
-        if !in_transaction && d == Dialect::Sqlite {
+        // A step that ran outside a transaction records itself in one: where the transaction
+        // is the lock, behind it and its check, elsewhere a `BEGIN` sent with the bookkeeping.
+        let transaction_is_lock = d.bookkeeping().transaction_is_lock();
+        let begin = !in_transaction && !transaction_is_lock;
+        if !in_transaction && transaction_is_lock {
             self.begin(db, step).await?;
         }
         let duration = clock.elapsed();
@@ -398,11 +401,11 @@ impl Migrator {
     }
 
     async fn check_foreign_keys(&self, db: &mut Database, step: &Step) -> Result<(), MigrateError> {
-        if !(step.foreign_keys_off && db.dialect() == Dialect::Sqlite) {
+        let Some(guard) = rebuild_guard(db.dialect(), std::slice::from_ref(step)) else {
             return Ok(());
-        }
+        };
         let mut tables: Vec<String> = db
-            .fetch_rows("PRAGMA foreign_key_check", 1)
+            .fetch_rows(guard.check, 1)
             .await?
             .into_iter()
             .flatten()
@@ -426,13 +429,13 @@ impl Migrator {
     ) -> Result<Vec<AppliedStep>, MigrateError> {
         let d = db.dialect();
         Self::check_single_transaction(d, steps)?;
-        let fk_off = d == Dialect::Sqlite && steps.iter().any(|s| s.foreign_keys_off);
-        if fk_off {
-            db.execute("PRAGMA foreign_keys = OFF").await?;
+        let guard = rebuild_guard(d, steps);
+        if let Some(guard) = guard {
+            db.execute(guard.off).await?;
         }
         let result = self.apply_all(db, steps, &mut observe).await;
-        if fk_off {
-            db.execute("PRAGMA foreign_keys = ON").await?;
+        if let Some(guard) = guard {
+            db.execute(guard.on).await?;
         }
         result
     }
@@ -497,6 +500,15 @@ impl Migrator {
         }
         db.execute("COMMIT").await?;
         Ok(done)
+    }
+}
+
+/// The guard around table rebuilds, when any of `steps` rebuilds a table on a dialect that needs one.
+fn rebuild_guard(d: Dialect, steps: &[Step]) -> Option<RebuildGuard> {
+    if steps.iter().any(|s| s.foreign_keys_off) {
+        d.bookkeeping().rebuild_guard()
+    } else {
+        None
     }
 }
 

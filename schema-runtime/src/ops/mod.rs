@@ -344,8 +344,10 @@ pub struct SqlText {
     pub postgres: Option<String>,
     /// SQLite variant.
     pub sqlite: Option<String>,
-    /// MySQL / MariaDB variant.
+    /// MySQL variant; also MariaDB's when no `mariadb` variant is given.
     pub mysql: Option<String>,
+    /// MariaDB variant.
+    pub mariadb: Option<String>,
 }
 
 impl SqlText {
@@ -360,11 +362,12 @@ impl SqlText {
     /// The text for `dialect`, if one was given.
     pub fn for_dialect(&self, dialect: Dialect) -> Option<&str> {
         let specific = match dialect {
-            Dialect::Postgres => &self.postgres,
-            Dialect::Sqlite => &self.sqlite,
-            Dialect::Mysql => &self.mysql,
+            Dialect::Postgres => self.postgres.as_deref(),
+            Dialect::Sqlite => self.sqlite.as_deref(),
+            Dialect::Mysql => self.mysql.as_deref(),
+            Dialect::Mariadb => self.mariadb.as_deref().or(self.mysql.as_deref()),
         };
-        specific.as_deref().or(self.portable.as_deref())
+        specific.or(self.portable.as_deref())
     }
 }
 

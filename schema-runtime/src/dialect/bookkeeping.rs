@@ -1,0 +1,75 @@
+//! How a dialect runs a migration, as SQL the migrator sends: the per-database lock, how a
+//! revision's transaction begins, the guard around SQLite table rebuilds, and the column types
+//! of the version and log tables. The migrator (`migrator/run.rs`) holds the algorithm once;
+//! each dialect implements [`Bookkeeping`] beside its renderer, overriding what differs.
+
+use std::time::Duration;
+
+use super::SqlDialect;
+
+/// The advisory-lock key of PostgreSQL: the bytes of "cgschema" as a big-endian i64.
+pub(crate) const LOCK_KEY: i64 = 0x6367_7363_6865_6d61;
+
+/// Execution and bookkeeping SQL of one dialect.
+pub(crate) trait Bookkeeping: SqlDialect {
+    /// A query whose rows are the names of the tables called `table` in the current schema.
+    fn table_exists_sql(&self, table: &str) -> String;
+
+    /// A query that tries to take the migration lock, returning one text value that
+    /// [`lock_granted`](Self::lock_granted) reads; `None` where the lock is the transaction
+    /// itself (SQLite).
+    fn try_lock_sql(&self, _timeout: Duration) -> Option<String> {
+        None
+    }
+
+    /// Whether the value [`try_lock_sql`](Self::try_lock_sql) returned means the lock is held.
+    fn lock_granted(&self, value: &str) -> bool {
+        value == "1" || value == "true"
+    }
+
+    /// The statement that releases the migration lock.
+    fn unlock_sql(&self) -> Option<String> {
+        None
+    }
+
+    /// The statement that opens a revision's transaction.
+    fn begin_sql(&self) -> &'static str {
+        "BEGIN"
+    }
+
+    /// The transaction is the lock (SQLite): after `BEGIN`, the version rows must be checked
+    /// again, since another migrator may have moved them since the plan.
+    fn transaction_is_lock(&self) -> bool {
+        false
+    }
+
+    /// Statements that switch foreign key enforcement off and on around a table rebuild, and
+    /// the query whose rows name the tables with violations afterwards (SQLite).
+    fn rebuild_guard(&self) -> Option<RebuildGuard> {
+        None
+    }
+
+    /// The id column of the log table.
+    fn log_id_column(&self) -> &'static str;
+
+    /// The type of the log table's timestamps.
+    fn log_timestamp_type(&self) -> &'static str {
+        "TIMESTAMP"
+    }
+
+    /// The type to `CAST` a value to, to read it as text.
+    fn text_cast(&self) -> &'static str {
+        "TEXT"
+    }
+}
+
+/// What guards a table rebuild: see [`Bookkeeping::rebuild_guard`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RebuildGuard {
+    /// Switches enforcement off (outside a transaction).
+    pub off: &'static str,
+    /// Switches it back on.
+    pub on: &'static str,
+    /// Lists violations: the first column of each row names a table.
+    pub check: &'static str,
+}

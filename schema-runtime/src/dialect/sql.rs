@@ -1,0 +1,1006 @@
+//! The generic SQL every dialect starts from: [`SqlDialect`] holds it in default methods, and
+//! each dialect (`postgres.rs`, `sqlite.rs`, `mysql.rs`) overrides only what differs, as
+//! Alembic's `DefaultImpl` and sea-query's backend traits do. Capabilities are data
+//! (`transactional_ddl`, `partial_indexes`, ...), so shared code asks a question instead of
+//! naming a dialect.
+//!
+//! [`render_op`] is the one place that matches on [`Op`], exhaustively: a new op fails to
+//! compile here until it has a method, and every dialect then inherits the generic SQL or says
+//! why it cannot.
+
+use super::{Dialect, RenderError, Rendered};
+use crate::ops::{
+    AlterColumn, ColumnDef, Constraint, Deferrable, EnumDef, EnumPosition, ForeignKeyDef, IndexDef,
+    KeyDef, Op, RawSql, SetValue, TableDef,
+};
+use crate::state::{Schema, StateError, Table};
+use crate::types::{ServerDefault, Type, Value};
+
+/// Looks up a column of the table a key is declared on.
+pub(crate) type ColumnLookup<'a> = &'a dyn Fn(&str) -> Option<&'a ColumnDef>;
+
+/// Rendering of ops to SQL for one dialect.
+pub(crate) trait SqlDialect: Sync {
+    /// The dialect this implements.
+    fn dialect(&self) -> Dialect;
+    /// `postgres`, `sqlite`, `mysql`, `mariadb`: snapshot suffixes, `--dialect` values.
+    fn name(&self) -> &'static str;
+    /// `PostgreSQL`, `SQLite`, `MySQL`, `MariaDB`: how messages name the dialect.
+    fn title(&self) -> &'static str;
+    /// Other spellings `--dialect` accepts.
+    fn aliases(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// URL schemes that name this dialect.
+    fn url_schemes(&self) -> &'static [&'static str];
+
+    // ---- Capabilities, as data.
+
+    /// DDL takes part in transactions (false on MySQL, where each DDL statement commits).
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+    /// A revision runs in a transaction even when it asks not to (SQLite: its immediate
+    /// transaction is the migration lock, and CONCURRENTLY does not exist there).
+    fn always_transactional(&self) -> bool {
+        false
+    }
+    /// The longest identifier the dialect keeps intact, in bytes.
+    fn max_identifier_len(&self) -> Option<usize> {
+        None
+    }
+    /// `WHERE` on `CREATE INDEX`.
+    fn partial_indexes(&self) -> bool {
+        true
+    }
+    /// `DEFERRABLE` foreign keys.
+    fn deferrable_constraints(&self) -> bool {
+        true
+    }
+    /// Enum types that exist apart from columns (PostgreSQL's `CREATE TYPE`).
+    fn enum_types(&self) -> bool {
+        false
+    }
+    /// The database keeps comments.
+    fn comments(&self) -> bool {
+        true
+    }
+    /// The database adds an index named after each foreign key that no index covers
+    /// (InnoDB); it belongs to the key, not to the user.
+    fn implicit_foreign_key_indexes(&self) -> bool {
+        false
+    }
+    /// An identity column need not be the table's sole primary key.
+    fn identity_anywhere(&self) -> bool {
+        false
+    }
+
+    // ---- Identifiers and literals.
+
+    /// The character that quotes identifiers.
+    fn quote_char(&self) -> char {
+        '"'
+    }
+
+    /// Quotes an identifier, doubling the quote character inside it.
+    fn quote(&self, ident: &str) -> String {
+        let q = self.quote_char();
+        // One allocation (this runs for every identifier of every planned statement).
+        let mut out = String::with_capacity(ident.len() + 2);
+        out.push(q);
+        for c in ident.chars() {
+            if c == q {
+                out.push(q);
+            }
+            out.push(c);
+        }
+        out.push(q);
+        out
+    }
+
+    /// Quoted identifiers separated by commas.
+    fn quote_list(&self, columns: &[String]) -> String {
+        let mut out = String::new();
+        for (i, c) in columns.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&self.quote(c));
+        }
+        out
+    }
+
+    /// A string literal.
+    fn literal(&self, value: &str) -> String {
+        format!("'{}'", value.replace('\'', "''"))
+    }
+
+    /// `TRUE` / `FALSE` as the dialect spells them.
+    fn boolean(&self, value: bool) -> &'static str {
+        if value {
+            "1"
+        } else {
+            "0"
+        }
+    }
+
+    /// A literal value.
+    fn render_value(&self, value: &Value) -> String {
+        match value {
+            Value::Null => "NULL".into(),
+            Value::Bool(b) => self.boolean(*b).to_owned(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => {
+                let s = f.to_string();
+                if s.contains(['.', 'e', 'E']) || !f.is_finite() {
+                    s
+                } else {
+                    format!("{s}.0")
+                }
+            }
+            Value::Str(s) => self.literal(s),
+        }
+    }
+
+    // ---- Types, defaults and columns.
+
+    /// The native spelling of a portable type; `enum_values` are the values of an enum type
+    /// for dialects that spell them on the column.
+    fn render_type(&self, ty: &Type, enum_values: Option<&[String]>) -> String;
+
+    /// The type of a column, with the enum values the schema knows.
+    fn type_sql(&self, ty: &Type, schema: &Schema) -> String {
+        let values = match ty {
+            Type::Enum(name) => schema.enum_values(name),
+            _ => None,
+        };
+        self.render_type(ty, values)
+    }
+
+    /// A server default.
+    fn render_default(&self, default: &ServerDefault, _ty: &Type) -> String {
+        match default {
+            ServerDefault::Value(v) => self.render_value(v),
+            ServerDefault::Now => "CURRENT_TIMESTAMP".into(),
+            ServerDefault::Expr(e) => e.clone(),
+        }
+    }
+
+    /// What follows the type of an identity column, before `NOT NULL`.
+    fn identity_before_null(&self) -> &'static str {
+        ""
+    }
+
+    /// What follows `NOT NULL` on an identity column.
+    fn identity_after_null(&self) -> &'static str {
+        ""
+    }
+
+    /// A column comment inside its definition (MySQL), if the dialect puts it there.
+    fn inline_column_comment(&self, _comment: &str) -> Option<String> {
+        None
+    }
+
+    /// `"name" TYPE [NOT NULL] [DEFAULT ...]`, with the dialect's identity and comment syntax.
+    fn column_sql(&self, column: &ColumnDef, schema: &Schema) -> String {
+        let mut sql = self.quote(&column.name);
+        sql.push(' ');
+        sql.push_str(&self.type_sql(&column.ty, schema));
+        if column.identity {
+            sql.push_str(self.identity_before_null());
+        }
+        if !column.nullable {
+            sql.push_str(" NOT NULL");
+        }
+        if column.identity {
+            sql.push_str(self.identity_after_null());
+        }
+        if let Some(default) = &column.default {
+            sql.push_str(" DEFAULT ");
+            sql.push_str(&self.render_default(default, &column.ty));
+        }
+        if let Some(comment) = column
+            .comment
+            .as_deref()
+            .and_then(|c| self.inline_column_comment(c))
+        {
+            sql.push_str(&comment);
+        }
+        sql
+    }
+
+    // ---- Errors and checks shared by every op.
+
+    /// The typed "not supported here" error, with what to do instead.
+    fn unsupported(&self, op: &Op, hint: String) -> RenderError {
+        RenderError::Unsupported {
+            op: op.describe(),
+            dialect: self.dialect(),
+            hint,
+        }
+    }
+
+    /// Identifiers longer than the dialect keeps.
+    fn check_identifiers(&self, op: &Op) -> Result<(), RenderError> {
+        let Some(max) = self.max_identifier_len() else {
+            return Ok(());
+        };
+        let mut names: Vec<&str> = Vec::new();
+        match op {
+            Op::CreateTable { def, .. } => {
+                names.push(&def.name);
+                names.extend(def.columns.iter().map(|c| c.name.as_str()));
+                names.extend(def.constraint_names());
+            }
+            Op::RenameTable { to, .. } => names.push(to),
+            Op::AddColumn {
+                column,
+                unique,
+                foreign_key,
+                ..
+            } => {
+                names.push(&column.name);
+                names.extend(unique.as_deref());
+                names.extend(foreign_key.as_ref().map(|fk| fk.name.as_str()));
+            }
+            Op::AlterColumn(a) => names.extend(a.rename.as_deref()),
+            Op::CreateIndex { index, .. } => names.push(&index.name),
+            Op::AddConstraint { constraint, .. } => names.push(constraint.name()),
+            Op::CreateEnum(e) => names.push(&e.name),
+            // These name nothing new.
+            Op::DropTable { .. }
+            | Op::SetTableComment { .. }
+            | Op::DropColumn { .. }
+            | Op::DropIndex { .. }
+            | Op::DropConstraint { .. }
+            | Op::DropEnum { .. }
+            | Op::AddEnumValue { .. }
+            | Op::RenameEnumValue { .. }
+            | Op::DropEnumValue { .. }
+            | Op::BulkInsert { .. }
+            | Op::DeleteRows { .. }
+            | Op::Update { .. }
+            | Op::Sql(_) => {}
+        }
+        match names.into_iter().find(|n| n.len() > max) {
+            Some(name) => Err(self.unsupported(
+                op,
+                format!(
+                    "identifier `{name}` is {} bytes and {} allows {max}; choose a shorter name (generated names are shortened automatically)",
+                    name.len(),
+                    self.title()
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Columns a key or index can cover here (MySQL needs a prefix length on text).
+    fn check_key_columns(
+        &self,
+        _op: &Op,
+        _table: &str,
+        _columns: &[String],
+        _unique: bool,
+        _lookup: ColumnLookup<'_>,
+    ) -> Result<(), RenderError> {
+        Ok(())
+    }
+
+    // ---- Constraints.
+
+    /// `CONSTRAINT name FOREIGN KEY (...) REFERENCES t (...) [ON ...] [DEFERRABLE ...]`.
+    fn foreign_key_sql(&self, op: &Op, fk: &ForeignKeyDef) -> Result<String, RenderError> {
+        Ok(format!(
+            "CONSTRAINT {} FOREIGN KEY ({}) {}",
+            self.quote(&fk.name),
+            self.quote_list(&fk.columns),
+            self.references_sql(op, fk)?
+        ))
+    }
+
+    /// `REFERENCES t (...) [ON DELETE ..] [ON UPDATE ..] [DEFERRABLE ..]`: the part a column
+    /// definition and a table constraint share.
+    fn references_sql(&self, op: &Op, fk: &ForeignKeyDef) -> Result<String, RenderError> {
+        let mut sql = format!(
+            "REFERENCES {} ({})",
+            self.quote(&fk.ref_table),
+            self.quote_list(&fk.ref_columns)
+        );
+        if let Some(action) = fk.on_delete {
+            sql.push_str(" ON DELETE ");
+            sql.push_str(action.sql());
+        }
+        if let Some(action) = fk.on_update {
+            sql.push_str(" ON UPDATE ");
+            sql.push_str(action.sql());
+        }
+        if let Some(when) = fk.deferrable {
+            if !self.deferrable_constraints() {
+                return Err(self.unsupported(
+                    op,
+                    format!(
+                        "{} checks foreign keys immediately; drop .deferrable(..) from `{}`",
+                        self.title(),
+                        fk.name
+                    ),
+                ));
+            }
+            sql.push_str(match when {
+                Deferrable::InitiallyImmediate => " DEFERRABLE INITIALLY IMMEDIATE",
+                Deferrable::InitiallyDeferred => " DEFERRABLE INITIALLY DEFERRED",
+            });
+        }
+        Ok(sql)
+    }
+
+    /// The constraint as it appears inside `CREATE TABLE` or after `ADD`.
+    fn constraint_sql(&self, op: &Op, constraint: &Constraint) -> Result<String, RenderError> {
+        Ok(match constraint {
+            Constraint::PrimaryKey(k) => format!(
+                "CONSTRAINT {} PRIMARY KEY ({})",
+                self.quote(&k.name),
+                self.quote_list(&k.columns)
+            ),
+            Constraint::Unique(k) => format!(
+                "CONSTRAINT {} UNIQUE ({})",
+                self.quote(&k.name),
+                self.quote_list(&k.columns)
+            ),
+            Constraint::ForeignKey(fk) => self.foreign_key_sql(op, fk)?,
+            Constraint::Check(ck) => {
+                format!("CONSTRAINT {} CHECK ({})", self.quote(&ck.name), ck.expr)
+            }
+        })
+    }
+
+    /// A unique constraint kept as a unique index (SQLite), if the dialect does so.
+    fn unique_as_index(&self, _table: &str, _key: &KeyDef) -> Option<String> {
+        None
+    }
+
+    // ---- Tables.
+
+    /// The definition line of one column inside `CREATE TABLE`, and whether it declares the
+    /// table's primary key inline.
+    fn table_column_sql(
+        &self,
+        op: &Op,
+        def: &TableDef,
+        column: &ColumnDef,
+        schema: &Schema,
+    ) -> Result<(String, bool), RenderError> {
+        if column.identity {
+            self.check_identity(op, def, column)?;
+        }
+        Ok((self.column_sql(column, schema), false))
+    }
+
+    /// Whether `column` can be an identity column of `def` here.
+    fn check_identity(
+        &self,
+        op: &Op,
+        def: &TableDef,
+        column: &ColumnDef,
+    ) -> Result<(), RenderError> {
+        if !column.ty.is_integer() {
+            return Err(self.unsupported(
+                op,
+                format!(
+                    "identity column `{}` has type {}; use SmallInt, Integer or BigInt",
+                    column.name, column.ty
+                ),
+            ));
+        }
+        let sole_pk = def
+            .primary_key
+            .as_ref()
+            .is_some_and(|pk| pk.columns == [column.name.clone()]);
+        if !sole_pk && !self.identity_anywhere() {
+            return Err(self.unsupported(
+                op,
+                format!(
+                    "identity column `{}` must be the table's only primary key column here; mark it .primary_key() or drop .identity()",
+                    column.name
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Table options after the closing parenthesis (MySQL's `COMMENT = ...`).
+    fn table_options(&self, _def: &TableDef) -> String {
+        String::new()
+    }
+
+    /// Statements after `CREATE TABLE` that set comments (PostgreSQL's `COMMENT ON`).
+    fn comments_after_create(&self, _name: &str, _def: &TableDef) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// `CREATE TABLE` (named `as_name` when not empty, for SQLite rebuilds) and what must follow it.
+    fn create_table(
+        &self,
+        op: &Op,
+        def: &TableDef,
+        before: &Schema,
+        if_not_exists: bool,
+        as_name: &str,
+    ) -> Result<Vec<String>, RenderError> {
+        let name = if as_name.is_empty() {
+            def.name.as_str()
+        } else {
+            as_name
+        };
+        let mut lines: Vec<String> = Vec::with_capacity(def.columns.len() + 2);
+        let mut inline_pk = false;
+        for column in &def.columns {
+            let (line, pk) = self.table_column_sql(op, def, column, before)?;
+            inline_pk |= pk;
+            lines.push(line);
+        }
+        let mut after = Vec::new();
+        for constraint in def.constraints() {
+            if let Constraint::PrimaryKey(k) | Constraint::Unique(k) = &constraint {
+                if matches!(constraint, Constraint::PrimaryKey(_)) && inline_pk {
+                    continue;
+                }
+                let unique = matches!(constraint, Constraint::Unique(_));
+                self.check_key_columns(op, &def.name, &k.columns, unique, &|c| def.column(c))?;
+            }
+            match &constraint {
+                Constraint::Unique(k) => match self.unique_as_index(&def.name, k) {
+                    Some(index) => after.push(index),
+                    None => lines.push(self.constraint_sql(op, &constraint)?),
+                },
+                _ => lines.push(self.constraint_sql(op, &constraint)?),
+            }
+        }
+        // One buffer for the statement (this runs for every table of every planned revision).
+        let quoted = self.quote(name);
+        let mut create = String::with_capacity(
+            32 + quoted.len() + lines.iter().map(|l| l.len() + 6).sum::<usize>(),
+        );
+        create.push_str("CREATE TABLE ");
+        if if_not_exists {
+            create.push_str("IF NOT EXISTS ");
+        }
+        create.push_str(&quoted);
+        create.push_str(" (\n");
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 {
+                create.push_str(",\n");
+            }
+            create.push_str("    ");
+            create.push_str(line);
+        }
+        create.push_str("\n)");
+        create.push_str(&self.table_options(def));
+        let mut sql = vec![create];
+        sql.extend(after);
+        sql.extend(self.comments_after_create(name, def));
+        Ok(sql)
+    }
+
+    /// `DROP TABLE`.
+    fn drop_table(&self, table: &str, if_exists: bool) -> Vec<String> {
+        vec![format!(
+            "DROP TABLE {}{}",
+            if if_exists { "IF EXISTS " } else { "" },
+            self.quote(table)
+        )]
+    }
+
+    /// `ALTER TABLE ... RENAME TO`.
+    fn rename_table(&self, from: &str, to: &str) -> Vec<String> {
+        vec![format!(
+            "ALTER TABLE {} RENAME TO {}",
+            self.quote(from),
+            self.quote(to)
+        )]
+    }
+
+    /// Sets or drops a table comment; nothing where the database keeps no comments.
+    fn set_table_comment(&self, _table: &str, _comment: Option<&str>) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Statements that set a column's comment apart from its definition (PostgreSQL).
+    fn column_comment(&self, _table: &str, _column: &str, _comment: Option<&str>) -> Vec<String> {
+        Vec::new()
+    }
+
+    // ---- Columns.
+
+    /// `ALTER TABLE ... ADD COLUMN`, then its unique constraint and foreign key.
+    fn add_column(
+        &self,
+        op: &Op,
+        table: &str,
+        column: &ColumnDef,
+        unique: Option<&str>,
+        foreign_key: Option<&ForeignKeyDef>,
+        before: &Schema,
+    ) -> Result<Vec<String>, RenderError> {
+        let q = |ident: &str| self.quote(ident);
+        let mut sql = vec![format!(
+            "ALTER TABLE {} ADD COLUMN {}",
+            q(table),
+            self.column_sql(column, before)
+        )];
+        if let Some(name) = unique {
+            sql.push(format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
+                q(table),
+                q(name),
+                q(&column.name)
+            ));
+        }
+        if let Some(fk) = foreign_key {
+            sql.push(format!(
+                "ALTER TABLE {} ADD {}",
+                q(table),
+                self.foreign_key_sql(op, fk)?
+            ));
+        }
+        if let Some(comment) = &column.comment {
+            sql.extend(self.column_comment(table, &column.name, Some(comment)));
+        }
+        Ok(sql)
+    }
+
+    /// `ALTER TABLE ... DROP COLUMN`.
+    fn drop_column(&self, table: &str, column: &str, _before: &Schema) -> Vec<String> {
+        vec![format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            self.quote(table),
+            self.quote(column)
+        )]
+    }
+
+    /// The statements of an `alter_column`, given the column before it.
+    fn alter_column(
+        &self,
+        op: &Op,
+        alter: &AlterColumn,
+        current: &ColumnDef,
+        before: &Schema,
+    ) -> Result<Vec<String>, RenderError>;
+
+    // ---- Indexes.
+
+    /// What this dialect cannot build of `index` (a partial or expression index, ...).
+    fn check_index(
+        &self,
+        op: &Op,
+        index: &IndexDef,
+        _if_not_exists: bool,
+    ) -> Result<(), RenderError> {
+        if index.predicate.is_some() && !self.partial_indexes() {
+            return Err(self.unsupported(
+                op,
+                format!(
+                    "{} has no partial indexes; drop .filter(..), or index a generated column that is NULL outside the filter",
+                    self.title()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `CONCURRENTLY ` where the dialect has it.
+    fn concurrently_keyword(&self, _concurrently: bool) -> &'static str {
+        ""
+    }
+
+    /// `INCLUDE (...)` where the dialect has it.
+    fn include_clause(&self, _index: &IndexDef) -> String {
+        String::new()
+    }
+
+    /// `CREATE [UNIQUE] INDEX ...`.
+    fn create_index(
+        &self,
+        op: &Op,
+        index: &IndexDef,
+        concurrently: bool,
+        if_not_exists: bool,
+    ) -> Result<String, RenderError> {
+        self.check_index(op, index, if_not_exists)?;
+        let mut keys = String::new();
+        for (i, key) in index
+            .columns
+            .iter()
+            .map(|c| self.quote(c))
+            .chain(index.expressions.iter().map(|e| format!("({e})")))
+            .enumerate()
+        {
+            if i > 0 {
+                keys.push_str(", ");
+            }
+            keys.push_str(&key);
+        }
+        let mut sql = format!(
+            "CREATE {}INDEX {}{}{} ON {} ({keys})",
+            if index.unique { "UNIQUE " } else { "" },
+            self.concurrently_keyword(concurrently),
+            if if_not_exists { "IF NOT EXISTS " } else { "" },
+            self.quote(&index.name),
+            self.quote(&index.table),
+        );
+        sql.push_str(&self.include_clause(index));
+        if let Some(predicate) = &index.predicate {
+            sql.push_str(" WHERE ");
+            sql.push_str(predicate);
+        }
+        Ok(sql)
+    }
+
+    /// `DROP INDEX`; `index` is the index the schema knows by that name, if any.
+    fn drop_index(
+        &self,
+        _op: &Op,
+        name: &str,
+        index: Option<&IndexDef>,
+        concurrently: bool,
+        if_exists: bool,
+    ) -> Result<Vec<String>, RenderError> {
+        let _ = index;
+        Ok(vec![format!(
+            "DROP INDEX {}{}{}",
+            self.concurrently_keyword(concurrently),
+            if if_exists { "IF EXISTS " } else { "" },
+            self.quote(name)
+        )])
+    }
+
+    // ---- Constraints on existing tables.
+
+    /// `ALTER TABLE ... ADD <constraint>`.
+    fn add_constraint(
+        &self,
+        op: &Op,
+        table: &str,
+        constraint: &Constraint,
+    ) -> Result<Vec<String>, RenderError> {
+        Ok(vec![format!(
+            "ALTER TABLE {} ADD {}",
+            self.quote(table),
+            self.constraint_sql(op, constraint)?
+        )])
+    }
+
+    /// Drops `constraint` of the table `t`.
+    fn drop_constraint(
+        &self,
+        _op: &Op,
+        t: &Table,
+        constraint: &Constraint,
+    ) -> Result<Vec<String>, RenderError> {
+        Ok(vec![format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            self.quote(&t.def.name),
+            self.quote(constraint.name())
+        )])
+    }
+
+    // ---- Enum types. The defaults are for dialects without enum types, where the state
+    // keeps the values and columns carry them.
+
+    /// `CREATE TYPE ... AS ENUM`.
+    fn create_enum(&self, _e: &EnumDef) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// `DROP TYPE`.
+    fn drop_enum(&self, _name: &str) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Adds a value to an enum type.
+    fn add_enum_value(
+        &self,
+        _op: &Op,
+        _name: &str,
+        _value: &str,
+        _position: Option<&EnumPosition>,
+        _before: &Schema,
+    ) -> Result<Vec<String>, RenderError> {
+        Ok(Vec::new())
+    }
+
+    /// Renames a value of an enum type: where values are plain text, the rows move.
+    fn rename_enum_value(
+        &self,
+        _op: &Op,
+        name: &str,
+        from: &str,
+        to: &str,
+        before: &Schema,
+    ) -> Result<Vec<String>, RenderError> {
+        Ok(self.update_enum_rows(name, from, to, before))
+    }
+
+    /// Removes a value from an enum type.
+    fn drop_enum_value(
+        &self,
+        _op: &Op,
+        _name: &str,
+        _before: &Schema,
+    ) -> Result<Vec<String>, RenderError> {
+        Ok(Vec::new())
+    }
+
+    /// `UPDATE` of every column of enum `name` from one value to another.
+    fn update_enum_rows(&self, name: &str, from: &str, to: &str, before: &Schema) -> Vec<String> {
+        before
+            .enum_columns(name)
+            .iter()
+            .filter_map(|tc| tc.split_once('.'))
+            .map(|(t, c)| {
+                format!(
+                    "UPDATE {} SET {} = {} WHERE {} = {}",
+                    self.quote(t),
+                    self.quote(c),
+                    self.literal(to),
+                    self.quote(c),
+                    self.literal(from)
+                )
+            })
+            .collect()
+    }
+
+    // ---- Data.
+
+    /// `INSERT INTO ... VALUES`, 500 rows a statement.
+    fn bulk_insert(&self, table: &str, columns: &[String], rows: &[Vec<Value>]) -> Vec<String> {
+        rows.chunks(500)
+            .map(|chunk| {
+                let values: Vec<String> = chunk
+                    .iter()
+                    .map(|row| {
+                        format!(
+                            "({})",
+                            row.iter()
+                                .map(|v| self.render_value(v))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    })
+                    .collect();
+                format!(
+                    "INSERT INTO {} ({}) VALUES\n    {}",
+                    self.quote(table),
+                    self.quote_list(columns),
+                    values.join(",\n    ")
+                )
+            })
+            .collect()
+    }
+
+    /// `DELETE FROM ... WHERE` the rows equal to these, 500 rows a statement.
+    fn delete_rows(&self, table: &str, columns: &[String], rows: &[Vec<Value>]) -> Vec<String> {
+        rows.chunks(500)
+            .map(|chunk| {
+                let conditions: Vec<String> = chunk
+                    .iter()
+                    .map(|row| {
+                        let parts: Vec<String> = columns
+                            .iter()
+                            .zip(row)
+                            .map(|(c, v)| match v {
+                                Value::Null => format!("{} IS NULL", self.quote(c)),
+                                v => format!("{} = {}", self.quote(c), self.render_value(v)),
+                            })
+                            .collect();
+                        format!("({})", parts.join(" AND "))
+                    })
+                    .collect();
+                format!(
+                    "DELETE FROM {} WHERE\n    {}",
+                    self.quote(table),
+                    conditions.join("\n    OR ")
+                )
+            })
+            .collect()
+    }
+
+    /// `UPDATE ... SET ... [WHERE ...]`.
+    fn update(
+        &self,
+        op: &Op,
+        table: &str,
+        set: &[(String, SetValue)],
+        predicate: Option<&str>,
+    ) -> Result<Vec<String>, RenderError> {
+        if set.is_empty() {
+            return Err(self.unsupported(op, "an update needs at least one `.set(..)`".into()));
+        }
+        let assignments: Vec<String> = set
+            .iter()
+            .map(|(c, v)| match v {
+                SetValue::Value(v) => format!("{} = {}", self.quote(c), self.render_value(v)),
+                SetValue::Expr(e) => format!("{} = {e}", self.quote(c)),
+            })
+            .collect();
+        let filter = predicate.map(|p| format!(" WHERE {p}")).unwrap_or_default();
+        Ok(vec![format!(
+            "UPDATE {} SET {}{filter}",
+            self.quote(table),
+            assignments.join(", ")
+        )])
+    }
+
+    /// Raw SQL: the text given for this dialect.
+    fn raw_sql(&self, op: &Op, raw: &RawSql) -> Result<Vec<String>, RenderError> {
+        match raw.up.for_dialect(self.dialect()) {
+            Some(sql) => Ok(vec![sql.to_owned()]),
+            None => Err(self.unsupported(
+                op,
+                format!(
+                    "no SQL was given for {}; add {} or a portable one",
+                    self.title(),
+                    self.sql_text_fields()
+                ),
+            )),
+        }
+    }
+
+    /// The `SqlText` fields this dialect reads, for messages.
+    fn sql_text_fields(&self) -> String {
+        format!("a `{}` variant", self.name())
+    }
+
+    // ---- Runs of ops.
+
+    /// Renders a run of ops, applying each to `schema` as it goes.
+    fn render_ops(&self, ops: &[Op], schema: &mut Schema) -> Result<Rendered, RenderError> {
+        let mut out = Rendered::default();
+        for op in ops {
+            render_and_apply(self, op, schema, &mut out)?;
+        }
+        Ok(out)
+    }
+}
+
+/// Renders `op` against `schema`, applies it, and appends its statements to `out`.
+pub(crate) fn render_and_apply<D: SqlDialect + ?Sized>(
+    d: &D,
+    op: &Op,
+    schema: &mut Schema,
+    out: &mut Rendered,
+) -> Result<(), RenderError> {
+    let rendered = render_op(d, op, schema);
+    // A state error wins over a render error: it is what the user must fix first.
+    schema.apply(op).map_err(|source| RenderError::State {
+        op: op.describe(),
+        source,
+    })?;
+    out.statements.extend(rendered?);
+    Ok(())
+}
+
+/// The statements of one op, given the schema `before` it: the one exhaustive match over
+/// [`Op`], dispatching to the dialect's method for each.
+pub(crate) fn render_op<D: SqlDialect + ?Sized>(
+    d: &D,
+    op: &Op,
+    before: &Schema,
+) -> Result<Vec<String>, RenderError> {
+    d.check_identifiers(op)?;
+    let state = |source| RenderError::State {
+        op: op.describe(),
+        source,
+    };
+    Ok(match op {
+        Op::CreateTable { def, if_not_exists } => {
+            d.create_table(op, def, before, *if_not_exists, "")?
+        }
+        Op::DropTable { table, if_exists } => d.drop_table(table, *if_exists),
+        Op::RenameTable { from, to } => d.rename_table(from, to),
+        Op::SetTableComment { table, comment } => d.set_table_comment(table, comment.as_deref()),
+        Op::AddColumn {
+            table,
+            column,
+            unique,
+            foreign_key,
+        } => {
+            if unique.is_some() || foreign_key.is_some() {
+                d.check_key_columns(
+                    op,
+                    table,
+                    std::slice::from_ref(&column.name),
+                    unique.is_some(),
+                    &|_| Some(column),
+                )?;
+            }
+            d.add_column(
+                op,
+                table,
+                column,
+                unique.as_deref(),
+                foreign_key.as_ref(),
+                before,
+            )?
+        }
+        Op::DropColumn { table, column } => d.drop_column(table, column, before),
+        Op::AlterColumn(alter) => {
+            let current = before.column(&alter.table, &alter.column).map_err(state)?;
+            d.alter_column(op, alter, current, before)?
+        }
+        Op::CreateIndex {
+            index,
+            concurrently,
+            if_not_exists,
+        } => {
+            d.check_key_columns(op, &index.table, &index.columns, index.unique, &|c| {
+                before.column(&index.table, c).ok()
+            })?;
+            vec![d.create_index(op, index, *concurrently, *if_not_exists)?]
+        }
+        Op::DropIndex {
+            name,
+            concurrently,
+            if_exists,
+        } => d.drop_index(op, name, before.index(name), *concurrently, *if_exists)?,
+        Op::AddConstraint { table, constraint } => {
+            if let Constraint::PrimaryKey(k) | Constraint::Unique(k) = constraint {
+                let unique = matches!(constraint, Constraint::Unique(_));
+                d.check_key_columns(op, table, &k.columns, unique, &|c| {
+                    before.column(table, c).ok()
+                })?;
+            }
+            d.add_constraint(op, table, constraint)?
+        }
+        Op::DropConstraint { table, name } => {
+            let t = before
+                .table(table)
+                .ok_or_else(|| state(StateError::MissingTable(table.clone())))?;
+            let constraint = t.def.constraint(name).ok_or_else(|| {
+                state(StateError::MissingConstraint {
+                    table: table.clone(),
+                    name: name.clone(),
+                })
+            })?;
+            d.drop_constraint(op, t, &constraint)?
+        }
+        Op::CreateEnum(e) => d.create_enum(e),
+        Op::DropEnum { name } => d.drop_enum(name),
+        Op::AddEnumValue {
+            name,
+            value,
+            position,
+        } => d.add_enum_value(op, name, value, position.as_ref(), before)?,
+        Op::RenameEnumValue { name, from, to } => {
+            d.rename_enum_value(op, name, from, to, before)?
+        }
+        Op::DropEnumValue { name, .. } => d.drop_enum_value(op, name, before)?,
+        Op::BulkInsert {
+            table,
+            columns,
+            rows,
+        } => d.bulk_insert(table, columns, rows),
+        Op::DeleteRows {
+            table,
+            columns,
+            rows,
+        } => d.delete_rows(table, columns, rows),
+        Op::Update {
+            table,
+            set,
+            predicate,
+        } => d.update(op, table, set, predicate.as_deref())?,
+        Op::Sql(raw) => d.raw_sql(op, raw)?,
+    })
+}
+
+/// The schema after `op`, for renderers that restate what an op leaves (MySQL's enum columns,
+/// PostgreSQL's recreated enum type).
+pub(crate) fn schema_after(op: &Op, before: &Schema) -> Result<Schema, RenderError> {
+    let mut after = before.clone();
+    after.apply(op).map_err(|source| RenderError::State {
+        op: op.describe(),
+        source,
+    })?;
+    Ok(after)
+}
