@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashSet};
 
 /// A graph problem, with the ids a person needs to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum GraphError {
     /// Two revisions share an id.
     #[error("revision id `{0}` is used by two revisions; give one of them a new id")]

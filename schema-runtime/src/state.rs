@@ -53,6 +53,7 @@ pub struct Schema {
 
 /// An op that does not fit the schema it is applied to.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum StateError {
     /// The table does not exist.
     #[error("table `{0}` does not exist")]
@@ -199,7 +200,7 @@ impl Schema {
 
     /// Puts `table` in the schema as it is, replacing a table of the same name; no op checks
     /// run. For schemas built from elsewhere than ops (introspection).
-    pub fn insert_table(&mut self, table: Table) {
+    pub(crate) fn insert_table(&mut self, table: Table) {
         let name = table.def.name.clone();
         let before = self.names_held(&name);
         self.tables.insert(name.clone(), table);
@@ -207,7 +208,7 @@ impl Schema {
     }
 
     /// Puts the enum type `def` in the schema as it is, replacing one of the same name.
-    pub fn insert_enum(&mut self, def: crate::ops::EnumDef) {
+    pub(crate) fn insert_enum(&mut self, def: crate::ops::EnumDef) {
         self.enums.insert(def.name, def.values);
     }
 

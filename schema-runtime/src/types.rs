@@ -14,6 +14,7 @@ use std::fmt;
 /// assert_eq!(Dialect::Mysql.render_type(&Type::Boolean), "TINYINT(1)");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Type {
     /// 16-bit signed integer.
     SmallInt,
@@ -84,6 +85,7 @@ impl fmt::Display for Type {
 
 /// A literal value, used by server defaults.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Value {
     /// `NULL`.
     Null,
@@ -150,6 +152,7 @@ impl From<String> for Value {
 
 /// A column's server default: what the database fills in when an insert omits the column.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ServerDefault {
     /// A literal value.
     Value(Value),

@@ -76,10 +76,9 @@ async fn live_differences(db: &mut schema_runtime::Database, want: &Schema) -> V
     let live = introspect(db, &IntrospectOptions::default())
         .await
         .expect("introspect");
-    let options = DiffOptions {
-        dialect: Some(d),
-        detect_renames: false,
-    };
+    let options = DiffOptions::default()
+        .with_dialect(Some(d))
+        .with_renames(false);
     diff(&comparable(&live, d), &comparable(want, d), &options)
         .into_iter()
         .map(|c| c.op.describe())
@@ -317,10 +316,7 @@ fn a_database_built_by_plain_sql_is_adopted_and_its_base_revision_rebuilds_it() 
             let ops: Vec<Op> = diff(
                 &Schema::default(),
                 &live,
-                &DiffOptions {
-                    detect_renames: false,
-                    ..DiffOptions::default()
-                },
+                &DiffOptions::default().with_renames(false),
             )
             .into_iter()
             .map(|c| c.op)
@@ -358,10 +354,9 @@ fn a_database_built_by_plain_sql_is_adopted_and_its_base_revision_rebuilds_it() 
             let rebuilt = introspect(&mut empty, &IntrospectOptions::default())
                 .await
                 .expect("introspect");
-            let options = DiffOptions {
-                dialect: Some(d),
-                detect_renames: false,
-            };
+            let options = DiffOptions::default()
+                .with_dialect(Some(d))
+                .with_renames(false);
             let left: Vec<String> = diff(&comparable(&rebuilt, d), &comparable(&live, d), &options)
                 .into_iter()
                 .map(|c| c.op.describe())

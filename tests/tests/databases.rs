@@ -482,3 +482,59 @@ fn a_rebuild_that_breaks_a_foreign_key_is_rolled_back() {
         }
     });
 }
+
+/// The flavour of a MySQL-protocol server comes from its version, whatever the URL's scheme:
+/// `mysql://` and `mariadb://` to the MariaDB server are both MariaDB, and so is a connection
+/// the application wraps from its own pool, once the migrator has used it; the SQL planned for
+/// it is then MariaDB's (an index `IF NOT EXISTS`, which MySQL 8 has not).
+#[test]
+fn the_mysql_flavour_is_read_from_the_server() {
+    block_on(async {
+        let Some(test_db) = schema_tests::TestDb::create(Dialect::Mariadb, "flavour").await else {
+            return;
+        };
+        let as_mysql = test_db.url.replacen("mariadb://", "mysql://", 1);
+        let as_mariadb = as_mysql.replacen("mysql://", "mariadb://", 1);
+        for url in [&as_mysql, &as_mariadb] {
+            let db = schema_runtime::Database::connect(url)
+                .await
+                .expect("connect");
+            assert_eq!(db.dialect(), Dialect::Mariadb, "{url}");
+        }
+
+        let pool = sqlx::MySqlPool::connect(&as_mysql).await.expect("pool");
+        let mut wrapped = schema_runtime::Database::from(pool.acquire().await.expect("acquire"));
+        // Before anything asks the server, a wrapped connection assumes MySQL.
+        assert_eq!(wrapped.dialect(), Dialect::Mysql);
+        let migrator = Migrator::new(vec![
+            Revision::new("0001", &[], "users", |op| {
+                op.create_table("users", |t| {
+                    t.column("id", Type::BigInt).primary_key().identity();
+                    t.column("email", Type::String(255)).not_null();
+                });
+            }),
+            Revision::new("0002", &["0001"], "index", |op| {
+                op.create_index("users", ["email"]).if_not_exists();
+            }),
+        ])
+        .expect("graph");
+        migrator
+            .upgrade(&mut wrapped, "head")
+            .await
+            .expect("MariaDB has CREATE INDEX IF NOT EXISTS");
+        assert_eq!(wrapped.dialect(), Dialect::Mariadb);
+        // The same revision refused for MySQL 8, offline, before any statement.
+        let refused = migrator
+            .plan_upgrade(Dialect::Mysql, &[], "head")
+            .unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .contains("MySQL has no CREATE INDEX IF NOT EXISTS"),
+            "{refused}"
+        );
+        drop(wrapped);
+        pool.close().await;
+        test_db.drop_db().await;
+    });
+}

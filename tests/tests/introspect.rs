@@ -180,18 +180,12 @@ fn introspected_schema_equals_the_replayed_one() {
 
             let tables: Vec<&str> = live.tables().map(|t| t.def.name.as_str()).collect();
             assert_eq!(tables, ["authors", "books", "everything", "tags"], "{d}");
-            let everything = IntrospectOptions {
-                exclude_tables: Vec::new(),
-                ..IntrospectOptions::default()
-            };
+            let everything = IntrospectOptions::default().with_excluded_tables(Vec::new());
             let all = introspect(&mut db, &everything).await.expect("introspect");
             assert!(all.table("schema_version").is_some(), "{d}");
             assert!(all.table("schema_log").is_some(), "{d}");
             if d == Dialect::Postgres {
-                let public = IntrospectOptions {
-                    schema: Some("public".into()),
-                    ..IntrospectOptions::default()
-                };
+                let public = IntrospectOptions::default().with_schema(Some("public".into()));
                 assert_eq!(introspect(&mut db, &public).await.unwrap(), live);
             }
 

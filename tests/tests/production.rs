@@ -554,10 +554,7 @@ fn a_single_transaction_run_is_all_or_nothing_where_ddl_is_transactional() {
         op.execute("INSERT INTO missing VALUES (1)");
     }));
     let failing = migrator(revisions);
-    let single = RunOptions {
-        single_transaction: true,
-        ..RunOptions::default()
-    };
+    let single = RunOptions::default().with_single_transaction(true);
     block_on(async {
         for test_db in all_databases("single_transaction").await {
             let d = test_db.dialect;

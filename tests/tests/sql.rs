@@ -288,3 +288,89 @@ fn irreversible_sql_without_reverse_stops_the_downgrade() {
         "revision `0002` cannot be downgraded: execute(raw SQL) cannot be reversed automatically; give it `.reverse(\"...\")` or write an explicit downgrade"
     );
 }
+
+/// Every SQL line of the committed snapshots of one flavour (`@mysql*.snap` or `@mariadb.snap`),
+/// as `(file, line)`: the test suites' and the blog example's. Lines of refusals (`error: ...`,
+/// `revision ...: ... is not supported`) quote grammar instead of using it, and are left out.
+fn snapshot_sql_lines(flavour: &str) -> Vec<(String, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut lines = Vec::new();
+    for dir in [
+        "tests/tests/snapshots",
+        "examples/blog/migrations/snapshots",
+    ] {
+        let entries = std::fs::read_dir(root.join(dir)).expect("snapshot folder");
+        for entry in entries {
+            let path = entry.expect("entry").path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let suffix = name.rsplit_once('@').map(|(_, s)| s).unwrap_or_default();
+            if !suffix.starts_with(flavour) || !name.ends_with(".snap") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("read snapshot");
+            // The body follows the second `---` of insta's header.
+            let body = text.splitn(3, "---\n").nth(2).unwrap_or_default();
+            for line in body.lines() {
+                let refusal = line.starts_with("error:")
+                    || line.starts_with("revision `")
+                    || line.contains("is not supported on");
+                if !refusal {
+                    lines.push((name.clone(), line.to_owned()));
+                }
+            }
+        }
+    }
+    lines
+}
+
+#[test]
+fn mysql_snapshots_hold_no_mariadb_only_grammar_and_mariadb_none_of_mysql_only() {
+    // MariaDB grammar that MySQL 8.4 rejects (MySQL 8.4 reference manual: CREATE INDEX, DROP
+    // INDEX, ALTER TABLE), and MySQL grammar MariaDB rejects (MariaDB: no DROP CHECK, no
+    // functional key parts).
+    let mariadb_only = [
+        "CREATE INDEX IF NOT EXISTS",
+        "CREATE UNIQUE INDEX IF NOT EXISTS",
+        "DROP INDEX IF EXISTS",
+        "ADD COLUMN IF NOT EXISTS",
+        "DROP COLUMN IF EXISTS",
+        "CREATE OR REPLACE",
+        "DROP CONSTRAINT",
+        " UUID",
+        " INET6",
+    ];
+    let mysql_only = ["DROP CHECK", "((", " ARRAY)"];
+    let mysql = snapshot_sql_lines("mysql");
+    let mariadb = snapshot_sql_lines("mariadb");
+    assert!(
+        mysql.len() > 400,
+        "too few MySQL snapshot lines: {}",
+        mysql.len()
+    );
+    assert!(
+        mariadb.len() > 400,
+        "too few MariaDB snapshot lines: {}",
+        mariadb.len()
+    );
+    let found = |lines: &[(String, String)], grammar: &[&str]| -> Vec<String> {
+        lines
+            .iter()
+            .filter(|(_, line)| {
+                let upper = line.to_ascii_uppercase();
+                // `((` inside a CREATE INDEX key list is a functional key part.
+                grammar
+                    .iter()
+                    .any(|g| upper.contains(g) && (*g != "((" || upper.starts_with("CREATE")))
+            })
+            .map(|(file, line)| format!("{file}: {line}"))
+            .collect()
+    };
+    assert_eq!(found(&mysql, &mariadb_only), Vec::<String>::new());
+    assert_eq!(found(&mariadb, &mysql_only), Vec::<String>::new());
+    // And each flavour shows its own grammar where it has it.
+    assert!(mysql.iter().any(|(_, l)| l.contains("DROP CHECK")));
+    assert!(mysql.iter().any(|(_, l)| l.contains("((lower(email)))")));
+    assert!(mariadb
+        .iter()
+        .any(|(_, l)| l.contains("CREATE INDEX IF NOT EXISTS")));
+}

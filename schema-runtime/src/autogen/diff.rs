@@ -22,6 +22,7 @@ pub struct Change {
 
 /// How to compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DiffOptions {
     /// Compare types and defaults as this dialect stores them, so synonyms (MySQL's one
     /// DATETIME(6) for Timestamp and TimestampTz, SQLite's TEXT enums) are no change.
@@ -36,6 +37,20 @@ impl Default for DiffOptions {
             dialect: None,
             detect_renames: true,
         }
+    }
+}
+
+impl DiffOptions {
+    /// Compares as `dialect` stores types and defaults (`None`: exactly).
+    pub fn with_dialect(mut self, dialect: Option<Dialect>) -> Self {
+        self.dialect = dialect;
+        self
+    }
+
+    /// Whether a dropped and an added column of one type are offered as a rename.
+    pub fn with_renames(mut self, detect: bool) -> Self {
+        self.detect_renames = detect;
+        self
     }
 }
 

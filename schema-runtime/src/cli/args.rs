@@ -24,30 +24,6 @@ pub enum Format {
     Json,
 }
 
-/// A dialect name on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DialectArg {
-    /// PostgreSQL.
-    Postgres,
-    /// SQLite.
-    Sqlite,
-    /// MySQL 8 (8.0, 8.4).
-    Mysql,
-    /// MariaDB (10.6+, 11.x).
-    Mariadb,
-}
-
-impl From<DialectArg> for Dialect {
-    fn from(d: DialectArg) -> Self {
-        match d {
-            DialectArg::Postgres => Dialect::Postgres,
-            DialectArg::Sqlite => Dialect::Sqlite,
-            DialectArg::Mysql => Dialect::Mysql,
-            DialectArg::Mariadb => Dialect::Mariadb,
-        }
-    }
-}
-
 /// The verbs that need the compiled migrations.
 #[derive(Debug, Clone, Subcommand)]
 pub enum RunnerCommand {
@@ -103,7 +79,7 @@ pub struct StampArgs {
     pub sql: bool,
     /// Dialect of the printed SQL.
     #[arg(long, value_enum)]
-    pub dialect: Option<DialectArg>,
+    pub dialect: Option<Dialect>,
 }
 
 /// `repair` arguments.
@@ -124,7 +100,7 @@ pub struct MoveArgs {
     pub sql: bool,
     /// Dialect of the printed SQL (default: the database URL's).
     #[arg(long, value_enum)]
-    pub dialect: Option<DialectArg>,
+    pub dialect: Option<Dialect>,
     /// Run every migration of this run in one transaction (all or nothing where DDL is transactional).
     #[arg(long)]
     pub single_transaction: bool,
@@ -160,7 +136,7 @@ pub struct CheckArgs {
     pub database: bool,
     /// Dialects to check (default: all three).
     #[arg(long, value_enum, value_delimiter = ',')]
-    pub dialect: Vec<DialectArg>,
+    pub dialect: Vec<Dialect>,
 }
 
 /// `snapshot` arguments.
@@ -171,7 +147,7 @@ pub struct SnapshotArgs {
     pub check: bool,
     /// Dialects to snapshot (default: all three).
     #[arg(long, value_enum, value_delimiter = ',')]
-    pub dialect: Vec<DialectArg>,
+    pub dialect: Vec<Dialect>,
 }
 
 /// `show` arguments.
@@ -181,7 +157,7 @@ pub struct ShowArgs {
     pub revision: String,
     /// Dialect of the SQL shown.
     #[arg(long, value_enum, default_value = "sqlite")]
-    pub dialect: DialectArg,
+    pub dialect: Dialect,
 }
 
 /// `autogenerate` arguments (run by `cargo schema revision --autogenerate`).

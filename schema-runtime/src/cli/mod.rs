@@ -11,7 +11,7 @@ mod runner;
     feature = "cli",
     any(feature = "postgres", feature = "sqlite", feature = "mysql")
 ))]
-pub use runner::*;
+pub use runner::{database_url, main, main_with_models, script, snapshot, Project};
 
 /// Documented exit codes of the runner and of `cargo schema`.
 pub mod exit_codes {

@@ -40,6 +40,7 @@ pub enum Dialect {
 
 /// An op that a dialect cannot render.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RenderError {
     /// The dialect has no way to express the op.
     #[error("{op} is not supported on {dialect}: {hint}")]
@@ -215,6 +216,22 @@ impl Dialect {
     /// changes to one table that need a rebuild share one rebuild.
     pub fn render_ops(self, ops: &[Op], schema: &mut Schema) -> Result<Rendered, RenderError> {
         self.sql().render_ops(ops, schema)
+    }
+}
+
+/// `--dialect NAME` on the command line: the names and aliases of [`Dialect::ALL`].
+#[cfg(feature = "cli-args")]
+impl clap::ValueEnum for Dialect {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Dialect::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(
+            clap::builder::PossibleValue::new(self.name())
+                .aliases(self.sql().aliases().iter().copied())
+                .help(self.sql().title()),
+        )
     }
 }
 

@@ -35,6 +35,9 @@ impl SqlDialect for Postgres {
     fn enum_types(&self) -> bool {
         true
     }
+    fn concurrent_index_builds(&self) -> bool {
+        true
+    }
     fn identity_anywhere(&self) -> bool {
         true
     }

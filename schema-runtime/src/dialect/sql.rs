@@ -53,6 +53,10 @@ pub(crate) trait SqlDialect: Sync {
     fn partial_indexes(&self) -> bool {
         true
     }
+    /// `CREATE INDEX CONCURRENTLY`, which cannot run inside a transaction.
+    fn concurrent_index_builds(&self) -> bool {
+        false
+    }
     /// `DEFERRABLE` foreign keys.
     fn deferrable_constraints(&self) -> bool {
         true
@@ -1003,4 +1007,168 @@ pub(crate) fn schema_after(op: &Op, before: &Schema) -> Result<Schema, RenderErr
         source,
     })?;
     Ok(after)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::Ops;
+    use crate::row;
+
+    /// How many variants [`Op`] has; [`variant`] maps each to one index below it.
+    const VARIANTS: usize = 20;
+
+    /// The index of `op`'s variant. Exhaustive: a new op fails to compile here, and then the
+    /// test below fails until [`samples`] has one of it.
+    fn variant(op: &Op) -> usize {
+        match op {
+            Op::CreateTable { .. } => 0,
+            Op::DropTable { .. } => 1,
+            Op::RenameTable { .. } => 2,
+            Op::SetTableComment { .. } => 3,
+            Op::AddColumn { .. } => 4,
+            Op::DropColumn { .. } => 5,
+            Op::AlterColumn(_) => 6,
+            Op::CreateIndex { .. } => 7,
+            Op::DropIndex { .. } => 8,
+            Op::AddConstraint { .. } => 9,
+            Op::DropConstraint { .. } => 10,
+            Op::CreateEnum(_) => 11,
+            Op::DropEnum { .. } => 12,
+            Op::AddEnumValue { .. } => 13,
+            Op::RenameEnumValue { .. } => 14,
+            Op::DropEnumValue { .. } => 15,
+            Op::BulkInsert { .. } => 16,
+            Op::DeleteRows { .. } => 17,
+            Op::Update { .. } => 18,
+            Op::Sql(_) => 19,
+        }
+    }
+
+    fn base() -> Schema {
+        let mut op = Ops::new();
+        op.create_enum("mood", ["happy", "sad"]);
+        op.create_enum("unused", ["x"]);
+        op.create_table("users", |t| {
+            t.column("id", Type::BigInt).primary_key().identity();
+            t.column("email", Type::String(255)).not_null().unique();
+            t.column("bio", Type::Text);
+            t.column("mood", Type::enumeration("mood")).default("happy");
+            t.check("bio_short", "length(bio) < 500");
+        });
+        op.create_table("posts", |t| {
+            t.column("id", Type::BigInt).primary_key();
+            t.column("author_id", Type::BigInt)
+                .not_null()
+                .references("users", "id");
+            t.column("title", Type::String(200)).index();
+        });
+        op.create_table("tags_without_key", |t| {
+            t.column("code", Type::String(20)).not_null();
+        });
+        let mut schema = Schema::default();
+        for o in op.ops() {
+            schema.apply(o).expect("base applies");
+        }
+        schema
+    }
+
+    /// Several ops of every variant, plain and with options a dialect may refuse.
+    fn samples() -> Vec<Op> {
+        let mut op = Ops::new();
+        op.create_table("tags", |t| {
+            t.column("id", Type::Integer).primary_key().identity();
+            t.column("name", Type::String(50)).not_null().unique();
+            t.comment("tags");
+        });
+        op.create_table("users", |_| {}).if_not_exists();
+        op.drop_table("posts");
+        op.drop_table("nowhere").if_exists();
+        op.rename_table("posts", "articles");
+        op.set_table_comment("users", Some("people"));
+        op.add_column("users", "karma", Type::Integer)
+            .not_null()
+            .default(0);
+        op.add_column("posts", "editor_id", Type::BigInt)
+            .references("users", "id");
+        op.drop_column("users", "bio");
+        op.alter_column("users", "email").set_type(Type::Text);
+        op.alter_column("users", "bio")
+            .set_type_using(Type::String(10), "substr(bio, 1, 10)");
+        op.alter_column("users", "email").rename_to("mail");
+        op.alter_column("users", "bio").set_nullable();
+        op.create_index("users", ["email"]).unique();
+        op.create_index("users", ["bio"]).unique();
+        op.create_index("posts", ["title"])
+            .name("ix_posts_titled")
+            .filter("title <> ''");
+        op.create_index("posts", Vec::<String>::new())
+            .name("ix_lower_title")
+            .expression("lower(title)");
+        op.create_index("posts", ["author_id"]).if_not_exists();
+        op.create_index("posts", ["author_id"])
+            .name("ix_posts_concurrent")
+            .concurrently();
+        op.drop_index("ix_posts_title");
+        op.drop_index("ix_posts_title").if_exists();
+        op.create_unique("posts", ["title"]);
+        op.create_primary_key("tags_without_key", ["code"]);
+        op.create_check("posts", "title_set", "title <> ''");
+        op.create_foreign_key("posts", ["author_id"], "users", ["id"])
+            .name("fk_posts_author_deferred")
+            .deferrable(crate::ops::Deferrable::InitiallyDeferred);
+        op.drop_constraint("users", "ck_users_bio_short");
+        op.drop_constraint("users", "uq_users_email");
+        op.drop_constraint("users", "pk_users");
+        op.create_enum("color", ["red"]);
+        op.drop_enum("unused");
+        op.add_enum_value("mood", "meh");
+        op.rename_enum_value("mood", "sad", "blue");
+        op.drop_enum_value("mood", "sad");
+        op.bulk_insert("users", ["id", "email"], [row![1, "a@example.com"]]);
+        op.delete_rows("users", ["id"], [row![1]]);
+        op.update("users").set("bio", "x");
+        op.execute("SELECT 1");
+        op.sql(crate::ops::SqlText {
+            postgres: Some("SELECT 1".into()),
+            ..Default::default()
+        });
+        op.into_ops()
+    }
+
+    #[test]
+    fn every_op_renders_on_every_dialect_or_is_refused_with_a_hint() {
+        let samples = samples();
+        let mut seen = [false; VARIANTS];
+        for op in &samples {
+            seen[variant(op)] = true;
+        }
+        let missing: Vec<usize> = (0..VARIANTS).filter(|&i| !seen[i]).collect();
+        assert!(missing.is_empty(), "no sample of op variants {missing:?}");
+        for d in Dialect::ALL {
+            for op in &samples {
+                match d.render(op, &base()) {
+                    Ok(statements) => assert!(
+                        statements.iter().all(|s| !s.trim().is_empty()),
+                        "{d}: {} rendered an empty statement",
+                        op.describe()
+                    ),
+                    Err(RenderError::Unsupported { dialect, hint, .. }) => {
+                        assert_eq!(dialect, d);
+                        assert!(
+                            !hint.trim().is_empty(),
+                            "{d}: {} without a hint",
+                            op.describe()
+                        );
+                    }
+                    Err(e @ RenderError::State { .. }) => {
+                        panic!(
+                            "{d}: the sample {} does not fit the base schema: {e}",
+                            op.describe()
+                        )
+                    }
+                }
+            }
+        }
+    }
 }

@@ -32,6 +32,7 @@ use crate::Dialect;
 
 /// What [`introspect`] reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct IntrospectOptions {
     /// Tables left out (the migrator's version and log tables by default).
     pub exclude_tables: Vec<String>,
@@ -67,6 +68,24 @@ impl IntrospectOptions {
         }
     }
 
+    /// Leaves out these tables instead.
+    pub fn with_excluded_tables(mut self, tables: Vec<String>) -> Self {
+        self.exclude_tables = tables;
+        self
+    }
+
+    /// Reads this PostgreSQL schema instead of `current_schema()`.
+    pub fn with_schema(mut self, schema: Option<String>) -> Self {
+        self.schema = schema;
+        self
+    }
+
+    /// The naming convention the migrations use.
+    pub fn with_naming(mut self, naming: NamingConvention) -> Self {
+        self.naming = naming;
+        self
+    }
+
     fn includes(&self, table: &str) -> bool {
         !self.exclude_tables.iter().any(|t| t == table)
     }
@@ -74,6 +93,7 @@ impl IntrospectOptions {
 
 /// A catalog query that failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum IntrospectError {
     /// The server refused or failed a catalog query.
     #[error("reading {what} from the {dialect} catalogs failed: {source}; check that the user may read the catalogs (information_schema, pg_catalog, sqlite_master)")]

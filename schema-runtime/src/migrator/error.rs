@@ -4,6 +4,7 @@ use super::plan::{Direction, PlanError};
 
 /// What went wrong while migrating.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum MigrateError {
     /// The URL names no supported database.
     #[error("unsupported database URL `{0}`; use postgres://, sqlite: or mysql:// (mariadb://)")]

@@ -55,6 +55,7 @@ pub struct Step {
 
 /// A plan that cannot be made, naming the revision and the op.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PlanError {
     /// A graph problem (unknown target, several heads, ...).
     #[error(transparent)]
@@ -387,7 +388,7 @@ fn check_concurrently(d: Dialect, rev: &Revision, ops: &[Op]) -> Result<(), Plan
         )
     });
     match concurrent {
-        Some(op) if d == Dialect::Postgres && rev.transactional => Err(PlanError::Render {
+        Some(op) if d.sql().concurrent_index_builds() && rev.transactional => Err(PlanError::Render {
             revision: rev.id.clone(),
             source: RenderError::Unsupported {
                 op: op.describe(),

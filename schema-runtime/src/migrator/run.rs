@@ -29,6 +29,7 @@ pub struct AppliedStep {
 
 /// What the observer of a run hears about each step.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum StepEvent<'a> {
     /// The step is about to run.
     Started(&'a Step),
@@ -38,6 +39,7 @@ pub enum StepEvent<'a> {
 
 /// How a run applies its steps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RunOptions {
     /// One transaction for the whole run instead of one per revision.
     pub single_transaction: bool,
@@ -51,6 +53,20 @@ impl Default for RunOptions {
             single_transaction: false,
             lock_timeout: Duration::from_secs(600),
         }
+    }
+}
+
+impl RunOptions {
+    /// One transaction for the whole run instead of one per revision.
+    pub fn with_single_transaction(mut self, single: bool) -> Self {
+        self.single_transaction = single;
+        self
+    }
+
+    /// How long to wait for another migrator's lock.
+    pub fn with_lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
     }
 }
 

@@ -382,6 +382,7 @@ pub struct RawSql {
 
 /// One schema change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Op {
     /// `CREATE TABLE`.
     CreateTable {

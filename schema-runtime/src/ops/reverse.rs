@@ -5,6 +5,7 @@ use crate::state::{Schema, StateError};
 
 /// Why an op has no automatic inverse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReverseError {
     /// The op cannot be undone automatically.
     #[error("{op} cannot be reversed automatically; {hint}")]

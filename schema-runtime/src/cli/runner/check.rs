@@ -9,7 +9,7 @@ pub(super) async fn check(cx: &Context<'_>, args: &CheckArgs) -> Result<u8, Migr
     let dialects: Vec<Dialect> = if args.dialect.is_empty() {
         Dialect::ALL.to_vec()
     } else {
-        args.dialect.iter().map(|&d| d.into()).collect()
+        args.dialect.clone()
     };
     let mut errors: Vec<String> = cx
         .migrator

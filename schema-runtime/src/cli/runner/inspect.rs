@@ -224,7 +224,7 @@ pub(super) fn show(cx: &Context<'_>, args: &ShowArgs) -> Result<u8, MigrateError
         .map_err(PlanError::from)?
         .to_owned();
     let rev = cx.migrator.revision(&id).expect("resolved ids exist");
-    let dialect: Dialect = args.dialect.into();
+    let dialect: Dialect = args.dialect;
     let before = cx
         .migrator
         .graph()

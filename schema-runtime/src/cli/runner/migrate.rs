@@ -11,12 +11,9 @@ use crate::migrator::{
 };
 use crate::{Dialect, PlanError, Step};
 
-fn dialect_of(
-    cx: &Context<'_>,
-    explicit: Option<crate::cli::args::DialectArg>,
-) -> Result<Dialect, MigrateError> {
+fn dialect_of(cx: &Context<'_>, explicit: Option<Dialect>) -> Result<Dialect, MigrateError> {
     match explicit {
-        Some(d) => Ok(d.into()),
+        Some(d) => Ok(d),
         None => {
             Dialect::from_url(cx.url).ok_or_else(|| MigrateError::UnsupportedUrl(cx.url.into()))
         }
@@ -164,9 +161,13 @@ pub fn script(table: &VersionTable, d: Dialect, steps: &[Step]) -> String {
             step.revision,
             step.message
         ));
-        let fk_off = step.foreign_keys_off && d == Dialect::Sqlite;
-        if fk_off {
-            out.push_str("PRAGMA foreign_keys = OFF;\n");
+        let guard = step
+            .foreign_keys_off
+            .then(|| d.bookkeeping().rebuild_guard())
+            .flatten();
+        if let Some(guard) = guard {
+            out.push_str(guard.off);
+            out.push_str(";\n");
         }
         let transactional = d.runs_in_transaction(step.transactional);
         if transactional {
@@ -177,14 +178,16 @@ pub fn script(table: &VersionTable, d: Dialect, steps: &[Step]) -> String {
             out.push_str(sql);
             out.push_str(";\n");
         }
-        if fk_off {
-            out.push_str("PRAGMA foreign_key_check;\n");
+        if let Some(guard) = guard {
+            out.push_str(guard.check);
+            out.push_str(";\n");
         }
         if transactional {
             out.push_str("COMMIT;\n");
         }
-        if fk_off {
-            out.push_str("PRAGMA foreign_keys = ON;\n");
+        if let Some(guard) = guard {
+            out.push_str(guard.on);
+            out.push_str(";\n");
         }
         out.push('\n');
     }

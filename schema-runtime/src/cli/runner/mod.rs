@@ -7,7 +7,7 @@ mod autogen;
 mod check;
 mod inspect;
 mod migrate;
-pub mod output;
+mod output;
 pub mod snapshot;
 
 use std::path::{Path, PathBuf};

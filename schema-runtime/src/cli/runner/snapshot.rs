@@ -542,7 +542,7 @@ pub(super) fn snapshot(cx: &Context<'_>, args: &SnapshotArgs) -> Result<u8, Migr
     let dialects: Vec<Dialect> = if args.dialect.is_empty() {
         Dialect::ALL.to_vec()
     } else {
-        args.dialect.iter().map(|&d| d.into()).collect()
+        args.dialect.clone()
     };
     let package_dir = Path::new(cx.project.dir);
     let (dir, snapshots) = migrations_snapshots(cx.migrator, cx.migrations, package_dir, &dialects);
