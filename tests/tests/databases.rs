@@ -49,7 +49,7 @@ fn blog_upgrades_downgrades_to_base_and_upgrades_again() {
             assert_eq!(reverted.len(), 5, "{d}");
             assert_eq!(
                 table_names(&mut db).await,
-                ["schema_log", "schema_version"],
+                ["schema_log", "schema_progress", "schema_version"],
                 "{d}: only the version tables remain"
             );
             assert!(migrator.current(&mut db).await.unwrap().is_empty(), "{d}");
@@ -117,7 +117,7 @@ fn relative_and_revision_targets() {
                 .expect("downgrade to revision");
             assert_eq!(
                 table_names(&mut db).await,
-                ["schema_log", "schema_version", "users"],
+                ["schema_log", "schema_progress", "schema_version", "users"],
                 "{d}"
             );
             let err = migrator.downgrade(&mut db, "20250103").await.unwrap_err();
@@ -191,14 +191,47 @@ fn a_migration_failing_halfway_leaves_no_trace_where_ddl_is_transactional() {
                 assert!(*rolled_back, "{d}");
                 assert_eq!(
                     tables,
-                    ["schema_log", "schema_version", "users"],
+                    ["schema_log", "schema_progress", "schema_version", "users"],
                     "{d}: nothing of 0002 is left"
                 );
                 assert!(!dump_schema(&mut db).await.contains("nickname"), "{d}");
             } else {
-                // MySQL commits DDL as it goes: the error says so, and the version row stays at 0001.
+                // MySQL commits DDL as it goes: the error says so, the version row stays at
+                // 0001, and the progress of 0002 is recorded.
                 assert!(!*rolled_back, "{d}");
-                assert!(message.contains("no transactional DDL"), "{d}: {message}");
+                assert!(
+                    message.contains("resumes at this statement"),
+                    "{d}: {message}"
+                );
+                let part_way = migrator.part_way(&mut db).await.unwrap();
+                assert_eq!(part_way.len(), 1, "{d}");
+                assert_eq!(
+                    (
+                        part_way[0].revision.as_str(),
+                        part_way[0].done,
+                        part_way[0].total
+                    ),
+                    ("0002", 2, 3),
+                    "{d}"
+                );
+                // Once the cause is fixed, the next run resumes at the failed statement: the
+                // table and the column are not made twice.
+                db.raw()
+                    .execute("CREATE TABLE no_such_table (id INTEGER)")
+                    .await
+                    .unwrap();
+                migrator
+                    .upgrade(&mut db, "head")
+                    .await
+                    .expect("resumes at statement 3");
+                assert_eq!(migrator.current(&mut db).await.unwrap(), ["0002"], "{d}");
+                assert!(migrator.part_way(&mut db).await.unwrap().is_empty(), "{d}");
+                let rows = db
+                    .raw()
+                    .fetch_strings("SELECT CAST(COUNT(*) AS CHAR) FROM no_such_table")
+                    .await
+                    .unwrap();
+                assert_eq!(rows, ["1"], "{d}: the insert ran once");
             }
             drop(db);
             test_db.drop_db().await;

@@ -204,7 +204,7 @@ fn failing_chain() -> Vec<Revision> {
 }
 
 #[test]
-fn a_half_applied_step_blocks_the_next_run_only_where_ddl_is_not_transactional() {
+fn a_half_applied_step_resumes_at_the_failed_statement_where_ddl_is_not_transactional() {
     let migrator = migrator(failing_chain());
     block_on(async {
         for test_db in all_databases("half_applied").await {
@@ -239,12 +239,8 @@ fn a_half_applied_step_blocks_the_next_run_only_where_ddl_is_not_transactional()
                 continue;
             }
 
-            // MariaDB kept `audit` and `nickname`. The next run refuses before running anything,
-            // even once the cause is gone, until someone has looked.
-            db.raw()
-                .execute("CREATE TABLE missing (id INTEGER)")
-                .await
-                .unwrap();
+            // MariaDB kept `audit` and `nickname`, and recorded them: the progress row says two
+            // of three statements ran, and the failure is logged.
             let log = migrator.log(&mut db).await.unwrap();
             let failure = log.last().expect("the failure is logged").clone();
             assert_eq!(
@@ -257,47 +253,58 @@ fn a_half_applied_step_blocks_the_next_run_only_where_ddl_is_not_transactional()
                     && recorded.contains("missing"),
                 "{recorded}"
             );
-            let err = migrator.upgrade(&mut db, "head").await.unwrap_err();
+            let part_way = migrator.part_way(&mut db).await.unwrap();
+            assert_eq!(
+                (part_way[0].done, part_way[0].total, part_way[0].failed),
+                (2, 3, true)
+            );
+            // Run again with the cause still there: it resumes at statement 3, not at 1 (which
+            // would fail on the table `audit` that exists), and fails there again.
+            let again = migrator.upgrade(&mut db, "head").await.unwrap_err();
             assert!(
-                matches!(&err, MigrateError::UnresolvedFailure { revision, .. } if revision == "0002"),
-                "{err}"
-            );
-            assert_eq!(
-                err.to_string(),
-                format!(
-                    "revision `0002` (up) failed at {} without a rollback: {recorded}\n  \
-                     the statements before the failing one stayed applied, while the version table still says 0001.\n  \
-                     nothing was run. Either undo those statements by hand (`cargo schema show 0002` lists them) \
-                     or finish the revision by hand and `cargo schema stamp 0002`; then clear this failure with \
-                     `cargo schema repair 0002` and run again",
-                    failure.started_at
-                )
-            );
-            assert_eq!(
-                migrator.log(&mut db).await.unwrap().len(),
-                log.len(),
-                "nothing logged"
+                matches!(
+                    &again,
+                    MigrateError::Statement {
+                        index: 3,
+                        rolled_back: false,
+                        ..
+                    }
+                ),
+                "{again}"
             );
             assert_eq!(migrator.current(&mut db).await.unwrap(), ["0001"]);
 
-            // Undo by hand what stayed applied, clear the failure, run again.
+            // Undone by hand instead of fixed forward: `repair --progress 0` records that none of
+            // the revision's statements stands any more, and the next run starts it over.
             db.raw().execute("DROP TABLE audit").await.unwrap();
             db.raw()
                 .execute("ALTER TABLE users DROP COLUMN nickname")
                 .await
                 .unwrap();
-            assert_eq!(
-                migrator.repair(&mut db, &["0002".into()]).await.unwrap(),
-                ["0002"]
-            );
-            let applied = migrator.upgrade(&mut db, "head").await.expect("continues");
+            let p = migrator.record_progress(&mut db, "0002", 0).await.unwrap();
+            assert_eq!((p.done, p.total), (0, 3));
+            db.raw()
+                .execute("CREATE TABLE missing (id INTEGER)")
+                .await
+                .unwrap();
+            let applied = migrator
+                .upgrade(&mut db, "head")
+                .await
+                .expect("from the start");
             assert_eq!(applied.len(), 1);
             assert_eq!(migrator.current(&mut db).await.unwrap(), ["0002"]);
+            assert!(migrator.part_way(&mut db).await.unwrap().is_empty());
             let schema = dump_schema(&mut db).await;
             assert!(
                 schema.contains("table audit") && schema.contains("nickname"),
                 "{schema}"
             );
+            let rows = db
+                .raw()
+                .fetch_strings("SELECT CAST(COUNT(*) AS CHAR) FROM missing")
+                .await
+                .unwrap();
+            assert_eq!(rows, ["1"], "the insert ran once");
             drop(db);
             test_db.drop_db().await;
         }
@@ -360,11 +367,12 @@ fn a_step_whose_commit_fails_leaves_nothing_behind() {
     });
 }
 
-/// On PostgreSQL and MariaDB a non-transactional revision that fails halfway blocks the next run;
-/// SQLite runs every step in its immediate transaction (its migration lock, and CONCURRENTLY does
-/// not exist there), so the failure is rolled back and simply retried.
+/// On PostgreSQL and MariaDB a non-transactional revision that fails halfway resumes at the
+/// failed statement on the next run; SQLite runs every step in its immediate transaction (its
+/// migration lock, and CONCURRENTLY does not exist there), so the failure is rolled back and
+/// simply retried.
 #[test]
-fn a_half_applied_non_transactional_step_blocks_the_next_run_everywhere() {
+fn a_half_applied_non_transactional_step_resumes_everywhere() {
     let mut revisions = failing_chain();
     let half = revisions.pop().expect("0002").non_transactional();
     revisions.push(half);
@@ -411,7 +419,7 @@ fn a_half_applied_non_transactional_step_blocks_the_next_run_everywhere() {
                 "{d}: {first}"
             );
             assert!(
-                matches!(&again, MigrateError::UnresolvedFailure { revision, .. } if revision == "0002"),
+                matches!(&again, MigrateError::Statement { revision, index: 3, rolled_back: false, .. } if revision == "0002"),
                 "{d}: {again}"
             );
         }
@@ -432,7 +440,7 @@ fn stamp_records_revisions_without_running_them() {
             assert_eq!(rows, [BLOG_HEAD], "{d}");
             assert_eq!(
                 table_names(&mut db).await,
-                ["schema_log", "schema_version"],
+                ["schema_log", "schema_progress", "schema_version"],
                 "{d}: version rows, no tables"
             );
             // Each revision taken as applied is logged with its checksum, so later edits show.
@@ -472,7 +480,7 @@ fn stamp_records_revisions_without_running_them() {
             assert!(rows.is_empty(), "{d}: {rows:?}");
             assert_eq!(
                 table_names(&mut db).await,
-                ["schema_log", "schema_version"],
+                ["schema_log", "schema_progress", "schema_version"],
                 "{d}"
             );
             assert_eq!(
@@ -582,7 +590,7 @@ fn a_single_transaction_run_is_all_or_nothing_where_ddl_is_transactional() {
             assert!(failing.current(&mut db).await.unwrap().is_empty(), "{d}");
             assert_eq!(
                 table_names(&mut db).await,
-                ["schema_log", "schema_version"],
+                ["schema_log", "schema_progress", "schema_version"],
                 "{d}: nothing of 0001..0003 is left"
             );
             let log = failing.log(&mut db).await.unwrap();

@@ -49,6 +49,16 @@ pub(crate) trait Bookkeeping: SqlDialect {
         None
     }
 
+    /// A query listing the indexes an interrupted concurrent build left invalid (PostgreSQL).
+    fn invalid_indexes_sql(&self) -> Option<String> {
+        None
+    }
+
+    /// Drops an invalid index left by an interrupted concurrent build.
+    fn drop_invalid_index_sql(&self, name: &str) -> String {
+        format!("DROP INDEX IF EXISTS {}", self.quote(name))
+    }
+
     /// The id column of the log table.
     fn log_id_column(&self) -> &'static str;
 

@@ -425,6 +425,66 @@ impl SqlDialect for MySql {
         Ok(sql)
     }
 
+    /// `add_column` with a unique key or foreign key is three statements, each an op of its
+    /// own; dropping a foreign key no index covers drops InnoDB's index for it second.
+    fn statement_states(&self, op: &Op, before: &Schema, statements: usize) -> Option<Vec<Schema>> {
+        let after = schema_after(op, before).ok()?;
+        if statements == 1 {
+            return Some(vec![after]);
+        }
+        match op {
+            Op::AddColumn {
+                table,
+                column,
+                unique,
+                foreign_key,
+            } => {
+                let mut parts = vec![Op::AddColumn {
+                    table: table.clone(),
+                    column: column.clone(),
+                    unique: None,
+                    foreign_key: None,
+                }];
+                parts.extend(unique.iter().map(|name| Op::AddConstraint {
+                    table: table.clone(),
+                    constraint: Constraint::Unique(crate::ops::KeyDef {
+                        name: name.clone(),
+                        columns: vec![column.name.clone()],
+                    }),
+                }));
+                parts.extend(foreign_key.iter().map(|fk| Op::AddConstraint {
+                    table: table.clone(),
+                    constraint: Constraint::ForeignKey(fk.clone()),
+                }));
+                let mut schema = before.clone();
+                let mut states = Vec::with_capacity(parts.len());
+                for part in &parts {
+                    schema.apply(part).ok()?;
+                    states.push(schema.clone());
+                }
+                (states.len() == statements).then_some(states)
+            }
+            Op::DropConstraint { table, name } if statements == 2 => {
+                let Some(Constraint::ForeignKey(fk)) = before.table(table)?.def.constraint(name)
+                else {
+                    return None;
+                };
+                // Between the two: the key is gone, its index is still there.
+                let mut middle = after.clone();
+                let mut t = after.table(table)?.clone();
+                t.indexes.push(crate::ops::IndexDef {
+                    name: fk.name.clone(),
+                    table: table.clone(),
+                    columns: fk.columns.clone(),
+                    ..Default::default()
+                });
+                middle.insert_table(t);
+                Some(vec![middle, after])
+            }
+            _ => None,
+        }
+    }
+
     fn sql_text_fields(&self) -> String {
         match self.flavour {
             Flavour::Mysql => "a `mysql` variant".into(),

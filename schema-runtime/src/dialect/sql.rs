@@ -855,6 +855,16 @@ pub(crate) trait SqlDialect: Sync {
         format!("a `{}` variant", self.name())
     }
 
+    /// The schema after each of the `statements` statements `op` renders to, starting from
+    /// `before`, so that a run cut off between two of them can tell from the catalog where it
+    /// stopped; `None` where the intermediate states are not known.
+    fn statement_states(&self, op: &Op, before: &Schema, statements: usize) -> Option<Vec<Schema>> {
+        match statements {
+            1 => Some(vec![schema_after(op, before).ok()?]),
+            _ => None,
+        }
+    }
+
     // ---- Runs of ops.
 
     /// Renders a run of ops, applying each to `schema` as it goes.

@@ -52,17 +52,21 @@ impl Default for IntrospectOptions {
 }
 
 impl IntrospectOptions {
-    /// Reads every table but the version and log tables `version_table` names.
+    /// Reads every table but the bookkeeping tables `version_table` names.
     ///
     /// ```
     /// use schema_runtime::introspect::IntrospectOptions;
     /// use schema_runtime::VersionTable;
     /// let options = IntrospectOptions::excluding(&VersionTable::default());
-    /// assert_eq!(options.exclude_tables, ["schema_version", "schema_log"]);
+    /// assert_eq!(options.exclude_tables, ["schema_version", "schema_log", "schema_progress"]);
     /// ```
     pub fn excluding(version_table: &VersionTable) -> Self {
         IntrospectOptions {
-            exclude_tables: vec![version_table.version.clone(), version_table.log.clone()],
+            exclude_tables: vec![
+                version_table.version.clone(),
+                version_table.log.clone(),
+                version_table.progress.clone(),
+            ],
             schema: None,
             naming: NamingConvention::default(),
         }

@@ -28,7 +28,7 @@ pub enum MigrateError {
         state = if *rolled_back {
             "the revision was rolled back; the database and the version table are as they were before it"
         } else {
-            "this database has no transactional DDL: the statements before it stay applied and the version table still names the previous revision; repair by hand, then run again"
+            "this revision runs outside a transaction: the statements before it stay applied and are recorded, and the version table still names the previous revision; fix the cause, then run again: the run resumes at this statement"
         }
     )]
     Statement {
@@ -84,6 +84,54 @@ pub enum MigrateError {
         /// The version rows now, as text.
         heads: String,
     },
+    /// A step that ran outside a transaction was cut off or failed part-way, and the run asked
+    /// for something else first.
+    #[error(
+        "revision `{revision}` ({direction}) is part-way: {done} of its {total} statements ran and are recorded; finish it first with `cargo schema {verb} {target}`, then run again",
+        verb = if direction == "down" { "downgrade" } else { "upgrade" },
+        target = if direction == "down" { format!("{revision}-1") } else { revision.clone() }
+    )]
+    PartWay {
+        /// Revision id.
+        revision: String,
+        /// `up` or `down`.
+        direction: String,
+        /// Statements that ran.
+        done: usize,
+        /// Statements of the step.
+        total: usize,
+    },
+    /// A revision changed in statements that already ran while its step is part-way.
+    #[error(
+        "revision `{revision}` changed in its first {done} statements, which already ran on this database (its step is part-way); revert the edit, finish the step, and put the change in a new revision"
+    )]
+    EditedPartWay {
+        /// Revision id.
+        revision: String,
+        /// Statements that ran.
+        done: usize,
+    },
+    /// A run was cut off right after a statement the catalog cannot tell ran or not.
+    #[error(
+        "revision `{revision}` ({direction}) was cut off at statement {index} of {total}, and the catalog cannot tell whether it ran:\n    {statement}\n  check the database; if the statement took effect run `cargo schema repair {revision} --progress {index}`, if it did not run `cargo schema repair {revision} --progress {before}`; then run again, which resumes after the statements recorded",
+        direction = direction.as_str(),
+        before = index - 1
+    )]
+    CannotTell {
+        /// Revision id.
+        revision: String,
+        /// Up or down.
+        direction: Direction,
+        /// 1-based statement number.
+        index: usize,
+        /// Statements in the step.
+        total: usize,
+        /// The statement in doubt.
+        statement: String,
+    },
+    /// `repair --progress` named a revision that is not part-way.
+    #[error("revision `{0}` is not part-way; nothing to record")]
+    NotPartWay(String),
     /// The version table names revisions this build does not know.
     #[error("the version table names {}, unknown to these migrations (applied by a newer build?); stamp with --purge to replace the rows anyway", .0.join(", "))]
     UnknownVersion(Vec<String>),

@@ -9,6 +9,8 @@ mod error;
 mod ledger;
 mod plan;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+mod progress;
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 mod run;
 mod version_table;
 
@@ -21,7 +23,7 @@ pub use ledger::LogEntry;
 pub use plan::{Direction, PlanError, Step};
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use run::{AppliedStep, RunOptions, StepEvent};
-pub use version_table::VersionTable;
+pub use version_table::{Progress, VersionTable};
 
 use crate::graph::RevisionGraph;
 use crate::revision::{Migrations, Revision};

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use super::error::MigrateError;
 use super::ledger::now;
 use super::plan::{Direction, Step};
+use super::progress::{failpoint, Recorded};
 use super::version_table::LogRow;
 use super::{Database, Migrator};
 use crate::dialect::bookkeeping::RebuildGuard;
@@ -215,8 +216,11 @@ impl Migrator {
         }
         self.ensure_tables(db).await?;
         let log = self.log(db).await?;
-        if let Some(failure) = self.unresolved_failure(d, &current, &log) {
-            return Err(failure);
+        let mut resume = self.resume_point(db, &steps).await?;
+        if resume.is_none() {
+            if let Some(failure) = self.unresolved_failure(d, &current, &log) {
+                return Err(failure);
+            }
         }
         let changed = self.changed_checksums(d, &current, &log)?;
         if !changed.is_empty() {
@@ -234,7 +238,7 @@ impl Migrator {
         while i < steps.len() {
             let step = &steps[i];
             observe(StepEvent::Started(step));
-            match self.apply_step(db, step).await {
+            match self.apply_step(db, step, resume.take()).await {
                 Ok(duration) => {
                     observe(StepEvent::Finished(step, duration));
                     done.push(AppliedStep {
@@ -262,14 +266,19 @@ impl Migrator {
         Ok(done)
     }
 
-    async fn apply_step(&self, db: &mut Database, step: &Step) -> Result<Duration, StepError> {
+    async fn apply_step(
+        &self,
+        db: &mut Database,
+        step: &Step,
+        resume: Option<usize>,
+    ) -> Result<Duration, StepError> {
         // Table rebuilds copy rows between tables: foreign keys must not fire (an implicit
         // DELETE of the old table would cascade), and the switch only works outside a transaction.
         let guard = rebuild_guard(db.dialect(), std::slice::from_ref(step));
         if let Some(guard) = guard {
             db.execute(guard.off).await?;
         }
-        let result = self.apply_statements(db, step).await;
+        let result = self.apply_statements(db, step, resume).await;
         if let Some(guard) = guard {
             db.execute(guard.on).await?;
         }
@@ -299,22 +308,24 @@ impl Migrator {
         &self,
         db: &mut Database,
         step: &Step,
+        resume: Option<usize>,
     ) -> Result<Duration, StepError> {
         let d = db.dialect();
         let started_at = now();
         let clock = Instant::now();
-        // Where DDL is transactional the revision and its bookkeeping commit together.
+        // Where DDL is transactional the revision and its bookkeeping commit together;
+        // elsewhere each statement's progress is recorded as it runs.
         let in_transaction = d.runs_in_transaction(step.transactional);
         if in_transaction {
             self.begin(db, step).await?;
-        }
-        self.run_statements(db, step, &started_at, clock, in_transaction)
-            .await?;
-        if let Err(e) = self.check_foreign_keys(db, step).await {
-            if in_transaction {
+            self.run_statements(db, step, &started_at, clock).await?;
+            if let Err(e) = self.check_foreign_keys(db, step).await {
                 db.execute("ROLLBACK").await?;
+                return Err(StepError::Failed(e));
             }
-            return Err(StepError::Failed(e));
+        } else {
+            self.run_tracked(db, step, resume, &started_at, clock)
+                .await?;
         }
         // A step that ran outside a transaction records itself in one: where the transaction
         // is the lock, behind it and its check, elsewhere a `BEGIN` sent with the bookkeeping.
@@ -327,13 +338,14 @@ impl Migrator {
         let record = Record {
             begin,
             commit: true,
+            progress: !in_transaction,
         };
         self.record_success(db, step, &started_at, duration, record)
             .await?;
         Ok(duration)
     }
 
-    /// Runs the step's statements; on a failure rolls back (when in a transaction), records the
+    /// Runs the step's statements inside its transaction; on a failure rolls back, records the
     /// failure in the applied-log and names the statement.
     async fn run_statements(
         &self,
@@ -341,43 +353,59 @@ impl Migrator {
         step: &Step,
         started_at: &str,
         clock: Instant,
-        in_transaction: bool,
     ) -> Result<(), MigrateError> {
         for (i, statement) in step.statements.iter().enumerate() {
+            failpoint("before a statement");
             let Err(source) = db.execute(statement).await else {
                 continue;
             };
-            if in_transaction {
-                db.execute("ROLLBACK").await?;
-            }
-            let total = step.statements.len();
-            let error = format!(
-                "statement {} of {total} `{}`: {source}",
-                i + 1,
-                excerpt(statement)
-            );
-            let finished_at = now();
-            let row = log_row(
-                step,
-                started_at,
-                &finished_at,
-                clock.elapsed(),
-                false,
-                Some(&error),
-            );
-            db.execute(&self.version_table.log_sql(db.dialect(), &row))
-                .await?;
-            return Err(MigrateError::Statement {
-                revision: step.revision.clone(),
-                direction: step.direction,
-                index: i + 1,
-                total,
-                statement: statement.clone(),
-                source,
-                rolled_back: in_transaction,
-            });
+            db.execute("ROLLBACK").await?;
+            return Err(self
+                .record_failure(db, step, i, &source, started_at, clock, true)
+                .await?
+                .into_error(source));
         }
         Ok(())
+    }
+
+    /// Writes the applied-log row of statement `i` of `step` failing with `source`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn record_failure(
+        &self,
+        db: &mut Database,
+        step: &Step,
+        i: usize,
+        source: &sqlx::Error,
+        started_at: &str,
+        clock: Instant,
+        rolled_back: bool,
+    ) -> Result<Recorded, MigrateError> {
+        let total = step.statements.len();
+        let statement = &step.statements[i];
+        let error = format!(
+            "statement {} of {total} `{}`: {source}",
+            i + 1,
+            excerpt(statement)
+        );
+        let finished_at = now();
+        let row = log_row(
+            step,
+            started_at,
+            &finished_at,
+            clock.elapsed(),
+            false,
+            Some(&error),
+        );
+        db.execute(&self.version_table.log_sql(db.dialect(), &row))
+            .await?;
+        Ok(Recorded {
+            revision: step.revision.clone(),
+            direction: step.direction,
+            index: i + 1,
+            total,
+            statement: statement.clone(),
+            rolled_back,
+        })
     }
 
     /// The version rows and the applied-log row of a step that ran, inside its transaction, sent
@@ -403,10 +431,16 @@ impl Migrator {
             self.version_table
                 .log_sql(d, &log_row(step, started_at, &now(), duration, true, None)),
         );
+        if record.progress {
+            batch.push(self.version_table.progress_delete_sql(d, &step.revision));
+        }
         if record.commit {
             batch.push("COMMIT".to_owned());
         }
-        if let Err(e) = db.execute(&batch.join(";\n")).await {
+        failpoint("before the bookkeeping of a step");
+        let sent = db.execute(&batch.join(";\n")).await;
+        failpoint("after the bookkeeping of a step");
+        if let Err(e) = sent {
             // The batch stops at its first error. The transaction may still be open (SQLite keeps
             // it after a failed COMMIT) or already gone (PostgreSQL): roll back either way, and
             // report the error that stopped the batch.
@@ -491,12 +525,12 @@ impl Migrator {
             observe(StepEvent::Started(step));
             let started_at = now();
             let clock = Instant::now();
-            self.run_statements(db, step, &started_at, clock, true)
-                .await?;
+            self.run_statements(db, step, &started_at, clock).await?;
             let duration = clock.elapsed();
             let record = Record {
                 begin: false,
                 commit: false,
+                progress: false,
             };
             self.record_success(db, step, &started_at, duration, record)
                 .await?;
@@ -535,6 +569,8 @@ struct Record {
     begin: bool,
     /// Commit after it (one transaction per revision).
     commit: bool,
+    /// Remove the step's progress row (it ran outside a transaction).
+    progress: bool,
 }
 
 fn log_row<'a>(

@@ -4,20 +4,43 @@ use crate::Dialect;
 
 /// Names of the bookkeeping tables.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct VersionTable {
     /// One row per current head.
     pub version: String,
     /// One row per applied or failed step.
     pub log: String,
+    /// One row per step under way outside a transaction: how many of its statements have run,
+    /// so that a run cut off part-way resumes at the next statement.
+    pub progress: String,
 }
 
 impl Default for VersionTable {
     fn default() -> Self {
-        VersionTable {
-            version: "schema_version".into(),
-            log: "schema_log".into(),
-        }
+        VersionTable::named("schema_version", "schema_log", "schema_progress")
     }
+}
+
+/// A step under way outside a transaction, as its progress row records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    /// Revision id.
+    pub revision: String,
+    /// `up` or `down`.
+    pub direction: String,
+    /// Checksum of the step's whole SQL when it started.
+    pub checksum: String,
+    /// How many of its statements have run (and are recorded as run).
+    pub done: usize,
+    /// Checksum of those statements, so an edit of what already ran is noticed.
+    pub done_checksum: String,
+    /// How many statements the step has.
+    pub total: usize,
+    /// Statement `done + 1` failed (and so did not run); otherwise the step was cut off, and
+    /// statement `done + 1` may or may not have run.
+    pub failed: bool,
+    /// UTC start time.
+    pub started_at: String,
 }
 
 /// One row of the applied-log, as SQL literals are made from it.
@@ -37,7 +60,16 @@ pub(crate) struct LogRow<'a> {
 }
 
 impl VersionTable {
-    /// `CREATE TABLE IF NOT EXISTS` for both tables.
+    /// Bookkeeping tables with these names.
+    pub fn named(version: &str, log: &str, progress: &str) -> Self {
+        VersionTable {
+            version: version.into(),
+            log: log.into(),
+            progress: progress.into(),
+        }
+    }
+
+    /// `CREATE TABLE IF NOT EXISTS` for the three tables.
     pub fn create_sql(&self, d: Dialect) -> Vec<String> {
         let id = d.bookkeeping().log_id_column();
         let ts = d.bookkeeping().log_timestamp_type();
@@ -52,7 +84,65 @@ impl VersionTable {
                 "CREATE TABLE IF NOT EXISTS {} (\n    id {id},\n    revision VARCHAR(128) NOT NULL,\n    direction VARCHAR(8) NOT NULL,\n    checksum CHAR(64) NOT NULL,\n    started_at {ts} NOT NULL,\n    finished_at {ts} NOT NULL,\n    duration_ms BIGINT NOT NULL,\n    success {boolean} NOT NULL,\n    error TEXT\n)",
                 d.quote(&self.log),
             ),
+            format!(
+                "CREATE TABLE IF NOT EXISTS {} (\n    revision VARCHAR(128) NOT NULL,\n    direction VARCHAR(8) NOT NULL,\n    checksum CHAR(64) NOT NULL,\n    done INTEGER NOT NULL,\n    done_checksum CHAR(64) NOT NULL,\n    total INTEGER NOT NULL,\n    state VARCHAR(8) NOT NULL,\n    started_at {ts} NOT NULL,\n    CONSTRAINT {} PRIMARY KEY (revision)\n)",
+                d.quote(&self.progress),
+                d.quote(&format!("{}_pkc", self.progress)),
+            ),
         ]
+    }
+
+    /// The progress row of a step that starts outside a transaction.
+    pub(crate) fn progress_insert_sql(&self, d: Dialect, p: &Progress) -> String {
+        format!(
+            "INSERT INTO {} (revision, direction, checksum, done, done_checksum, total, state, started_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
+            d.quote(&self.progress),
+            d.literal(&p.revision),
+            d.literal(&p.direction),
+            d.literal(&p.checksum),
+            p.done,
+            d.literal(&p.done_checksum),
+            p.total,
+            d.literal(if p.failed { "failed" } else { "running" }),
+            d.literal(&p.started_at),
+        )
+    }
+
+    /// Records that the first `done` statements of `revision`'s step have run, and whether
+    /// the next one failed.
+    pub(crate) fn progress_update_sql(
+        &self,
+        d: Dialect,
+        revision: &str,
+        done: usize,
+        done_checksum: &str,
+        failed: bool,
+    ) -> String {
+        format!(
+            "UPDATE {} SET done = {done}, done_checksum = {}, state = {} WHERE revision = {}",
+            d.quote(&self.progress),
+            d.literal(done_checksum),
+            d.literal(if failed { "failed" } else { "running" }),
+            d.literal(revision),
+        )
+    }
+
+    /// Removes the progress row of a step that finished (sent with its bookkeeping).
+    pub(crate) fn progress_delete_sql(&self, d: Dialect, revision: &str) -> String {
+        format!(
+            "DELETE FROM {} WHERE revision = {}",
+            d.quote(&self.progress),
+            d.literal(revision),
+        )
+    }
+
+    /// `SELECT` of every progress row, as text.
+    pub(crate) fn progress_select_sql(&self, d: Dialect) -> String {
+        let text = d.bookkeeping().text_cast();
+        format!(
+            "SELECT revision, direction, checksum, CAST(done AS {text}), done_checksum, CAST(total AS {text}), state, CAST(started_at AS {text}) FROM {} ORDER BY started_at",
+            d.quote(&self.progress),
+        )
     }
 
     /// `SELECT` of the current heads.
