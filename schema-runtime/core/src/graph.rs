@@ -100,7 +100,6 @@ pub enum Link {
 
 /// What can be wrong with a set of revisions.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum GraphCheckError {
     /// Several revisions declare the same id.
     DuplicateId {

@@ -42,6 +42,10 @@ use crate::names::{
     check_branch_label, check_revision_id, BranchLabelProblem, IdRole, RevisionIdProblem,
 };
 
+/// How the arguments are written, for messages about an argument list that does not parse.
+pub const SYNTAX_HINT: &str = "write the arguments as `key = value` pairs separated by commas, \
+                               e.g. `#[migration(id = \"...\", message = \"...\")]`";
+
 /// A key `#[migration]` understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Key {

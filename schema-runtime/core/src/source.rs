@@ -87,10 +87,7 @@ impl fmt::Display for SyntaxProblem {
                 "expected `#[migration(key = value, ...)]`; write the arguments in parentheses",
             ),
             SyntaxProblem::ExpectedKey => f.write_str("expected a key such as `id`"),
-            SyntaxProblem::ExpectedComma => f.write_str(
-                "expected `,`; write the arguments as `key = value` pairs separated by commas, \
-                 e.g. `#[migration(id = \"...\", message = \"...\")]`",
-            ),
+            SyntaxProblem::ExpectedComma => write!(f, "expected `,`; {}", crate::header::SYNTAX_HINT),
             SyntaxProblem::ExpectedValue => f.write_str("expected a value after `=`"),
         }
     }
@@ -161,7 +158,6 @@ pub struct SourceRevision {
 
 /// Why a file declares no readable revision.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum ReadError {
     /// The text is not a sequence of Rust tokens.
     Tokens(SyntaxError),
