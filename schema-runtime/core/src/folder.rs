@@ -35,7 +35,6 @@ pub struct Skipped {
 
 /// Why an entry of the folder is not a migration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum SkipReason {
     /// A file whose name does not end in `.rs` (a README, a `.sql` file, `x.rs.bak`).
     NotRust,

@@ -15,8 +15,6 @@
 //! assert!(check_identifier(&"x".repeat(64)).is_err());
 //! ```
 
-use std::fmt;
-
 /// The longest revision id: ids end up in a `VARCHAR(100)` column of the version table.
 pub const MAX_REVISION_ID_LEN: usize = 100;
 
@@ -222,30 +220,6 @@ fn describe_char(c: char) -> String {
         ' ' => "a space".to_owned(),
         '\t' | '\n' | '\r' => format!("{c:?}"),
         c => format!("`{c}`"),
-    }
-}
-
-impl fmt::Display for RevisionIdProblem {
-    /// The reason alone, for callers that name the id themselves.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RevisionIdProblem::Empty => f.write_str("it is empty"),
-            RevisionIdProblem::Character {
-                character,
-                position,
-            } => write!(
-                f,
-                "it contains {} at position {position}; use only ASCII letters, digits and `_`",
-                describe_char(*character)
-            ),
-            RevisionIdProblem::LeadingUnderscore => {
-                f.write_str("it starts with `_`; start it with a letter or digit")
-            }
-            RevisionIdProblem::TooLong { len } => write!(
-                f,
-                "it is {len} characters long; the limit is {MAX_REVISION_ID_LEN}"
-            ),
-        }
     }
 }
 

@@ -87,7 +87,9 @@ impl fmt::Display for SyntaxProblem {
                 "expected `#[migration(key = value, ...)]`; write the arguments in parentheses",
             ),
             SyntaxProblem::ExpectedKey => f.write_str("expected a key such as `id`"),
-            SyntaxProblem::ExpectedComma => write!(f, "expected `,`; {}", crate::header::SYNTAX_HINT),
+            SyntaxProblem::ExpectedComma => {
+                write!(f, "expected `,`; {}", crate::header::SYNTAX_HINT)
+            }
             SyntaxProblem::ExpectedValue => f.write_str("expected a value after `=`"),
         }
     }
@@ -192,9 +194,14 @@ impl fmt::Display for ReadError {
                 attributes.len()
             ),
             ReadError::Syntax(error) => write!(f, "cannot read `#[migration(...)]`: {error}"),
-            ReadError::Invalid { errors } => match errors.first() {
-                Some((_, error)) => error.fmt(f),
-                None => f.write_str("invalid `#[migration(...)]`"),
+            ReadError::Invalid { errors } => match errors.as_slice() {
+                [] => f.write_str("invalid `#[migration(...)]`"),
+                [(_, only)] => only.fmt(f),
+                [(_, first), rest @ ..] => write!(
+                    f,
+                    "{first} (and {} more problem(s) in this header; `cargo build` lists them)",
+                    rest.len()
+                ),
             },
         }
     }
