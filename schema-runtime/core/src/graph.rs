@@ -470,24 +470,26 @@ mod tests {
         }
     }
 
-    fn run(specs: &[Spec], complete: bool, allow_branches: bool) -> Vec<GraphCheckError> {
-        let nodes: Vec<Node<'_>> = specs
+    /// The specs as nodes, declared in their files or (without `files`) in code.
+    fn nodes(specs: &[Spec], files: bool) -> Vec<Node<'_>> {
+        specs
             .iter()
             .map(|s| Node {
                 id: &s.id,
                 parents: &s.parents,
                 depends_on: &s.depends_on,
                 branch_labels: &s.labels,
-                file: Some(&s.file),
+                file: files.then_some(s.file.as_str()),
             })
-            .collect();
-        check(
-            &nodes,
-            Checks {
-                complete,
-                allow_branches,
-            },
-        )
+            .collect()
+    }
+
+    fn run(specs: &[Spec], complete: bool, allow_branches: bool) -> Vec<GraphCheckError> {
+        let checks = Checks {
+            complete,
+            allow_branches,
+        };
+        check(&nodes(specs, true), checks)
     }
 
     fn declared(id: &str, index: usize) -> Declared {
@@ -661,16 +663,7 @@ mod tests {
     #[test]
     fn revisions_without_files_are_named_by_id() {
         let specs = [node("a", &[]), node("a", &[])];
-        let nodes: Vec<Node<'_>> = specs
-            .iter()
-            .map(|s| Node {
-                id: &s.id,
-                parents: &s.parents,
-                depends_on: &s.depends_on,
-                branch_labels: &s.labels,
-                file: None,
-            })
-            .collect();
+        let nodes = nodes(&specs, false);
         assert_eq!(
             check(&nodes, Checks::default())[0].to_string(),
             "revision id `a` is declared by 2 revisions: a, a; give each revision its own id"

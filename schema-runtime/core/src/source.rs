@@ -405,31 +405,16 @@ fn entries(
     tokens: &[Token],
     inside: Range<usize>,
 ) -> Result<Vec<SourceEntry>, SyntaxError> {
-    let mut out = Vec::new();
-    let parts = split_commas(tokens);
-    let count = parts.len();
-    for (index, part) in parts.into_iter().enumerate() {
-        if part.is_empty() {
-            // Only after the last comma (a trailing comma) or in an empty list.
-            if index + 1 == count {
-                break;
-            }
-            let at = tokens
-                .iter()
-                .find(|t| t.kind == Kind::Punct(','))
-                .map_or(inside.clone(), |t| t.range.clone());
-            return Err(SyntaxError {
-                range: at,
-                problem: SyntaxProblem::ExpectedKey,
-            });
-        }
-        out.push(entry(source, part)?);
-    }
-    Ok(out)
+    let parts = split_commas(tokens).map_err(|comma| SyntaxError {
+        range: comma.map_or(inside, |t| t.range.clone()),
+        problem: SyntaxProblem::ExpectedKey,
+    })?;
+    parts.into_iter().map(|part| entry(source, part)).collect()
 }
 
-/// Splits at the commas that are not inside a group or turbofish generics.
-fn split_commas(tokens: &[Token]) -> Vec<&[Token]> {
+/// Splits at the commas that are not inside a group or turbofish generics. A trailing comma
+/// ends the list; an empty part before another comma is an error at that comma.
+fn split_commas(tokens: &[Token]) -> Result<Vec<&[Token]>, Option<&Token>> {
     let mut parts = Vec::new();
     let mut from = 0;
     let mut angle = 0usize;
@@ -442,17 +427,19 @@ fn split_commas(tokens: &[Token]) -> Vec<&[Token]> {
             Kind::Punct('<') if i >= 2 && is_path_sep(tokens, i - 2) => angle += 1,
             Kind::Punct('>') if angle > 0 && !is_arrow(tokens, i) => angle -= 1,
             Kind::Punct(',') if angle == 0 => {
+                if from == i {
+                    return Err(Some(token));
+                }
                 parts.push(&tokens[from..i]);
                 from = i + 1;
             }
             _ => {}
         }
     }
-    parts.push(&tokens[from..]);
-    if tokens.is_empty() {
-        parts.clear();
+    if from < tokens.len() {
+        parts.push(&tokens[from..]);
     }
-    parts
+    Ok(parts)
 }
 
 fn is_path_sep(tokens: &[Token], at: usize) -> bool {
@@ -578,24 +565,15 @@ fn classify(source: &str, tokens: &[Token]) -> Result<(Value, Vec<Range<usize>>)
             _ => Value::Other,
         },
         [open, inner @ .., close] if is_group(tokens, b'[') => {
-            let mut items = Vec::new();
-            let mut ranges = Vec::new();
-            let parts = split_commas(inner);
-            let count = parts.len();
-            for (index, part) in parts.into_iter().enumerate() {
-                if part.is_empty() {
-                    if index + 1 == count {
-                        break;
-                    }
-                    return Err(SyntaxError {
-                        range: open.range.start..close.range.end,
-                        problem: SyntaxProblem::ExpectedValue,
-                    });
-                }
+            let parts = split_commas(inner).map_err(|comma| SyntaxError {
+                range: comma.map_or(open.range.start..close.range.end, |t| t.range.clone()),
+                problem: SyntaxProblem::ExpectedValue,
+            })?;
+            let mut items = Vec::with_capacity(parts.len());
+            for part in &parts {
                 items.push(classify(source, part)?.0);
-                ranges.push(span(part));
             }
-            return Ok((Value::List(items), ranges));
+            return Ok((Value::List(items), parts.iter().map(|p| span(p)).collect()));
         }
         _ => {
             let len = path_len(tokens);
