@@ -84,13 +84,14 @@ impl Options {
         })
     }
 
-    /// Whose `--name` is, and whether it takes a value.
-    fn long(&self, name: &str) -> (Owner, bool) {
+    /// Whose the option `named` picks out is, and whether it takes a value; an option neither
+    /// parser knows is the runner's to judge.
+    fn lookup(&self, named: impl Fn(&Spelling) -> bool) -> (Owner, bool) {
         let find = |options: &[Spelling]| {
             options
                 .iter()
-                .find(|o| o.long.iter().any(|l| l == name))
-                .map(|o| o.takes_value)
+                .find(|option| named(option))
+                .map(|option| option.takes_value)
         };
         match find(&self.own) {
             Some(takes_value) => (Owner::Own, takes_value),
@@ -98,18 +99,14 @@ impl Options {
         }
     }
 
+    /// Whose `--name` is, and whether it takes a value.
+    fn long(&self, name: &str) -> (Owner, bool) {
+        self.lookup(|option| option.long.iter().any(|long| long == name))
+    }
+
     /// Whose `-c` is, and whether it takes a value.
     fn short(&self, c: char) -> (Owner, bool) {
-        let find = |options: &[Spelling]| {
-            options
-                .iter()
-                .find(|o| o.short.contains(&c))
-                .map(|o| o.takes_value)
-        };
-        match find(&self.own) {
-            Some(takes_value) => (Owner::Own, takes_value),
-            None => (Owner::Runner, find(&self.runner).unwrap_or(false)),
-        }
+        self.lookup(|option| option.short.contains(&c))
     }
 }
 
