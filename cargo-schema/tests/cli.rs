@@ -347,6 +347,53 @@ fn revision_with_two_heads_names_both_and_head_picks_one() {
 }
 
 #[test]
+fn revision_reads_headers_as_the_collector_does() {
+    let temp = temp_crate("app");
+    let dir = temp.path();
+    assert_exit(&cargo_schema(dir, &["init"]), 0);
+    write(
+        &dir.join("migrations/0001_base.rs"),
+        &migration("0001_base", None),
+    );
+    // `depends_on` is part of the graph: an unknown dependency is refused, naming the file.
+    write(
+        &dir.join("migrations/0002_billing.rs"),
+        "use schema_runtime::prelude::*;\n\n\
+         #[migration(id = \"0002_billing\", revises = \"0001_base\", depends_on = \"0001_bsae\", message = \"b\")]\n\
+         fn upgrade(op: &mut Ops) {}\n",
+    );
+    // Not a migration: the collector skips it, so `cargo schema` says so.
+    write(&dir.join("migrations/0003_orphan.sql"), "SELECT 1;\n");
+
+    let output = cargo_schema(dir, &["revision", "-m", "next"]);
+    assert_exit(&output, 4);
+    let messages = stderr(&output);
+    assert!(
+        messages.contains("0002_billing.rs` (revision `0002_billing`) depends on `0001_bsae`"),
+        "{messages}"
+    );
+    assert!(
+        messages.contains("0003_orphan.sql is not a migration"),
+        "{messages}"
+    );
+    assert!(!messages.contains("README.md"), "{messages}");
+
+    write(
+        &dir.join("migrations/0002_billing.rs"),
+        "use schema_runtime::prelude::*;\n\n\
+         #[migration(id = \"0002_billing\", revises = \"0001_base\", message = \"\")]\n\
+         fn upgrade(op: &mut Ops) {}\n",
+    );
+    let output = cargo_schema(dir, &["revision", "-m", "next"]);
+    assert_exit(&output, 4);
+    assert!(
+        stderr(&output).contains("0002_billing.rs:3:67: `message` is empty"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn revision_names_a_file_it_cannot_read() {
     let temp = temp_crate("app");
     let dir = temp.path();
