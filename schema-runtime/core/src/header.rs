@@ -393,11 +393,13 @@ impl fmt::Display for HeaderProblem {
                 "missing `id = \"...\"`; use the timestamped id that `cargo schema revision` \
                  generates, e.g. `id = \"20250102_143000_create_users\"`",
             ),
-            HeaderProblem::Missing { key } => write!(
-                f,
-                "missing `{key} = \"...\"`; describe the revision in one line, \
-                 e.g. `message = \"create users\"`"
+            HeaderProblem::Missing { key: Key::Message } => f.write_str(
+                "missing `message = \"...\"`; describe the revision in one line, \
+                 e.g. `message = \"create users\"`",
             ),
+            HeaderProblem::Missing { key } => {
+                write!(f, "missing `{key}`; write {}", key.expected())
+            }
             HeaderProblem::InvalidId { role, id, problem } => {
                 f.write_str(&problem.message(*role, id))
             }
