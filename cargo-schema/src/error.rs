@@ -4,6 +4,8 @@
 use std::io;
 use std::path::PathBuf;
 
+use schema_core::graph::GraphCheckError;
+use schema_core::names::{IdRole, RevisionIdProblem};
 use schema_runtime::graph::GraphError;
 
 use crate::exit_codes;
@@ -140,26 +142,16 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
-    /// Two files declare the same id.
-    #[error(
-        "revision id `{id}` is declared by both {} and {}; give one of them a new id",
-        .first.display(), .second.display()
-    )]
-    DuplicateId {
-        /// The id.
-        id: String,
-        /// The first file.
-        first: PathBuf,
-        /// The second file.
-        second: PathBuf,
-    },
-    /// The revisions do not form a valid graph.
-    #[error("{source}{}", .file.as_ref().map(|f| format!(" (in {})", f.display())).unwrap_or_default())]
+    /// The revision files do not form a revision graph (an id declared twice, an unknown
+    /// parent or dependency, a label on two revisions, a cycle): schema-core's check, naming
+    /// the files.
+    #[error("{0}")]
+    RevisionGraph(GraphCheckError),
+    /// A revision or target the graph cannot resolve.
+    #[error("{source}")]
     Graph {
         /// The graph's complaint.
         source: GraphError,
-        /// The file to look at, when one is to blame.
-        file: Option<PathBuf>,
     },
     /// `revision` without `--head` while there are several heads.
     #[error(
@@ -221,12 +213,12 @@ pub enum Error {
     #[error("`--head {0}` names a revision, but the migrations folder has none yet; omit `--head` to write the first revision")]
     HeadWithoutRevisions(String),
     /// A revision id that the `#[migration]` attribute would reject.
-    #[error("`{id}` is not a valid revision id: {reason}")]
+    #[error("{}", .problem.message(IdRole::Revision, .id))]
     InvalidId {
         /// The id.
         id: String,
-        /// Why, and what to write instead.
-        reason: String,
+        /// What is wrong with it (schema-core's id rule, which the attribute checks).
+        problem: RevisionIdProblem,
     },
     /// `-m` empty.
     #[error("the message is empty; describe the revision in one line, e.g. `-m \"create users\"`")]
@@ -318,7 +310,7 @@ impl Error {
             | Error::RevisionFileExists { .. } => exit_codes::USAGE,
             Error::MigrationFile { .. }
             | Error::NoMigrationAttribute { .. }
-            | Error::DuplicateId { .. }
+            | Error::RevisionGraph(_)
             | Error::Graph { .. }
             | Error::MultipleHeads { .. }
             | Error::NotAHead { .. }

@@ -1,16 +1,18 @@
-//! Reading the revisions of a migrations folder without compiling it: each `*.rs` file is
-//! parsed with syn and its `#[migration(id = ..., revises = ...)]` attribute read, so
-//! `revision` answers instantly and agrees with the collector on which files count.
+//! Reading the revisions of a migrations folder without compiling it. The folder is listed and
+//! each file's `#[migration(...)]` header read and checked with schema-core, the code the
+//! `migrations!` collector runs, so `revision` answers instantly and agrees with the compiler
+//! on which files count and what each declares (`depends_on` and `branch_labels` included).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use schema_runtime::graph::{GraphError, RevisionGraph};
-use syn::punctuated::Punctuated;
-use syn::spanned::Spanned;
-use syn::{Expr, ExprLit, Item, Lit, Meta, Token};
+use schema_core::folder::{Listing, SkipReason};
+use schema_core::graph::{check, Checks, Node};
+use schema_core::source::{line_column, read_revision, ReadError};
+use schema_runtime::graph::{NodeSpec, RevisionGraph};
 
 use crate::error::Error;
+use crate::shell;
 
 /// One revision as its file declares it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,36 +23,52 @@ pub struct RevisionFile {
     pub id: String,
     /// `revises = "..."` or `revises = [...]`; empty for a base.
     pub parents: Vec<String>,
+    /// `depends_on`: applied first, without merging.
+    pub depends_on: Vec<String>,
+    /// `branch_labels`.
+    pub branch_labels: Vec<String>,
 }
 
-/// The migration files of `dir` in file-name order: `*.rs`, skipping editors' hidden files
-/// (the collector's rule). A missing folder has no revisions.
-pub fn list(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+/// What `dir` holds, by schema-core's rule (`*.rs`, not hidden, in file name order). A
+/// missing folder has no revisions.
+pub fn list(dir: &Path) -> Result<Listing, Error> {
     if !dir.exists() {
-        return Ok(Vec::new());
+        return Ok(Listing::default());
     }
-    let read_error = |source| Error::Read {
+    schema_core::folder::list(dir).map_err(|source| Error::Read {
         path: dir.to_path_buf(),
         source,
-    };
-    let mut files = Vec::new();
-    for entry in fs::read_dir(dir).map_err(read_error)? {
-        let path = entry.map_err(read_error)?.path();
-        let is_source = path.extension().is_some_and(|ext| ext == "rs")
-            && path
-                .file_name()
-                .is_some_and(|name| !name.to_string_lossy().starts_with('.'));
-        if is_source && path.is_file() {
-            files.push(path);
+    })
+}
+
+/// Warns about the files of a listing that look meant as migrations but do not count (`x.sql`,
+/// `x.rs.bak`): the compiler skips them silently. Folders (`snapshots/`), hidden files and
+/// Markdown notes (`README.md`, which `init` writes) are expected there.
+pub fn warn_skipped(listing: &Listing) {
+    for skipped in &listing.skipped {
+        let notes = skipped
+            .path
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("md"));
+        match skipped.reason {
+            SkipReason::NotRust if !notes => shell::warning(format!(
+                "{} is not a migration ({}); `migrations!` skips it",
+                skipped.path.display(),
+                skipped.reason
+            )),
+            SkipReason::NotRust | SkipReason::Hidden | SkipReason::NotAFile => {}
         }
     }
-    files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
-    Ok(files)
 }
 
 /// Reads every revision of `dir`.
 pub fn read_folder(dir: &Path) -> Result<Vec<RevisionFile>, Error> {
-    list(dir)?.iter().map(|path| read_file(path)).collect()
+    read_files(&list(dir)?.migrations)
+}
+
+/// Reads the revision of each file, in order.
+pub fn read_files(paths: &[PathBuf]) -> Result<Vec<RevisionFile>, Error> {
+    paths.iter().map(|path| read_file(path)).collect()
 }
 
 /// Reads the revision one file declares.
@@ -62,118 +80,75 @@ pub fn read_file(path: &Path) -> Result<RevisionFile, Error> {
     parse(path, &source)
 }
 
-/// Parses the source of a migration file (`path` is for messages).
+/// Parses the source of a migration file (`path` is for messages): its one top-level
+/// `#[migration(...)]`, which must be valid as the attribute checks it.
 pub fn parse(path: &Path, source: &str) -> Result<RevisionFile, Error> {
-    let at = |span: proc_macro2::Span, message: String| {
-        let start = span.start();
-        Error::MigrationFile {
-            path: path.to_path_buf(),
-            line: start.line,
-            column: start.column + 1,
-            message,
-        }
-    };
-    let file = syn::parse_file(source).map_err(|e| at(e.span(), format!("not valid Rust: {e}")))?;
-    let mut found = None;
-    for item in &file.items {
-        let Item::Fn(func) = item else { continue };
-        let migration_attrs = func.attrs.iter().filter(|attr| is_migration_attr(attr));
-        for attr in migration_attrs {
-            if found.is_some() {
-                return Err(at(
-                    attr.span(),
-                    "a second `#[migration]` function; put each revision in its own file (`cargo schema revision` writes one)"
-                        .into(),
-                ));
-            }
-            found = Some(attr);
-        }
-    }
-    let attr = found.ok_or_else(|| Error::NoMigrationAttribute {
-        path: path.to_path_buf(),
-    })?;
-    let metas = attr
-        .parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
-        .map_err(|e| at(e.span(), format!("cannot read `#[migration(...)]`: {e}")))?;
-
-    let mut id = None;
-    let mut parents = Vec::new();
-    for meta in &metas {
-        let Meta::NameValue(pair) = meta else {
-            continue;
-        };
-        if pair.path.is_ident("id") {
-            id = Some(
-                string(&pair.value)
-                    .ok_or_else(|| at(pair.value.span(), "expected `id = \"<id>\"`".into()))?,
-            );
-        } else if pair.path.is_ident("revises") {
-            parents = revises(&pair.value).ok_or_else(|| {
-                at(
-                    pair.value.span(),
-                    "expected `revises = \"<id>\"` or `revises = [\"a\", \"b\"]`".into(),
-                )
-            })?;
-        }
-    }
-    let id = id.ok_or_else(|| {
-        at(
-            attr.span(),
-            "missing `id = \"...\"`, e.g. `id = \"20250102_143000_create_users\"`".into(),
-        )
-    })?;
-    Ok(RevisionFile {
-        path: path.to_path_buf(),
-        id,
-        parents,
-    })
-}
-
-/// `#[migration(...)]`, also spelled `#[schema_runtime::migration(...)]`.
-fn is_migration_attr(attr: &syn::Attribute) -> bool {
-    attr.path()
-        .segments
-        .last()
-        .is_some_and(|s| s.ident == "migration")
-}
-
-fn string(expr: &Expr) -> Option<String> {
-    match expr {
-        Expr::Lit(ExprLit {
-            lit: Lit::Str(s), ..
-        }) => Some(s.value()),
-        _ => None,
-    }
-}
-
-fn revises(expr: &Expr) -> Option<Vec<String>> {
-    match expr {
-        Expr::Array(array) => array.elems.iter().map(string).collect(),
-        other => string(other).map(|s| vec![s]),
-    }
-}
-
-/// The revision graph of the files, with errors that name the file to fix.
-pub fn graph(revisions: &[RevisionFile]) -> Result<RevisionGraph, Error> {
-    for (i, a) in revisions.iter().enumerate() {
-        if let Some(b) = revisions[..i].iter().find(|b| b.id == a.id) {
-            return Err(Error::DuplicateId {
-                id: a.id.clone(),
-                first: b.path.clone(),
-                second: a.path.clone(),
+    let error = match read_revision(source) {
+        Ok(revision) => {
+            let header = revision.header;
+            return Ok(RevisionFile {
+                path: path.to_path_buf(),
+                id: header.id,
+                parents: header.revises,
+                depends_on: header.depends_on,
+                branch_labels: header.branch_labels,
             });
         }
+        Err(error) => error,
+    };
+    match error {
+        ReadError::NoHeader => Err(Error::NoMigrationAttribute {
+            path: path.to_path_buf(),
+        }),
+        ReadError::Tokens(_)
+        | ReadError::SeveralHeaders { .. }
+        | ReadError::Syntax(_)
+        | ReadError::Invalid { .. } => {
+            let offset = error.range().map_or(0, |range| range.start);
+            let (line, column) = line_column(source, offset);
+            Err(Error::MigrationFile {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: error.to_string(),
+            })
+        }
     }
-    RevisionGraph::new(revisions.iter().map(|r| (&r.id, &r.parents))).map_err(|source| {
-        let file = match &source {
-            GraphError::UnknownParent { id, .. } => revisions
-                .iter()
-                .find(|r| &r.id == id)
-                .map(|r| r.path.clone()),
-            _ => None,
-        };
-        Error::Graph { source, file }
-    })
+}
+
+/// The revision graph of the files, after schema-core's checks, with errors that name the
+/// files to fix.
+pub fn graph(revisions: &[RevisionFile]) -> Result<RevisionGraph, Error> {
+    let files: Vec<String> = revisions
+        .iter()
+        .map(|r| r.path.display().to_string())
+        .collect();
+    let nodes: Vec<Node<'_>> = revisions
+        .iter()
+        .zip(&files)
+        .map(|(r, file)| Node {
+            id: &r.id,
+            parents: &r.parents,
+            depends_on: &r.depends_on,
+            branch_labels: &r.branch_labels,
+            file: Some(file),
+        })
+        .collect();
+    let checks = Checks {
+        complete: true,
+        // Several heads are a state to resolve with `--head` or `merge`, not an error here.
+        allow_branches: true,
+    };
+    if let Some(error) = check(&nodes, checks).into_iter().next() {
+        return Err(Error::RevisionGraph(error));
+    }
+    RevisionGraph::from_specs(revisions.iter().map(|r| NodeSpec {
+        id: &r.id,
+        parents: &r.parents,
+        depends_on: &r.depends_on,
+        branch_labels: &r.branch_labels,
+    }))
+    .map_err(|source| Error::Graph { source })
 }
 
 #[cfg(test)]
@@ -237,11 +212,94 @@ mod tests {
             path: path.into(),
             id: "a".into(),
             parents: vec![],
+            depends_on: vec![],
+            branch_labels: vec![],
         };
         let err = graph(&[rev("one.rs"), rev("two.rs")]).unwrap_err();
         assert!(
             err.to_string().contains("one.rs") && err.to_string().contains("two.rs"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn reads_dependencies_and_labels_and_checks_them_in_the_graph() {
+        let base = parse_ok(
+            r#"#[migration(id = "a", message = "base", branch_labels = ["core", "v-2"])] fn up(op: &mut Ops) {}"#,
+        );
+        assert_eq!(base.branch_labels, ["core", "v-2"]);
+        let other = parse_ok(r#"#[migration(id = "b", message = "b")] fn up(op: &mut Ops) {}"#);
+        let dependent = parse_ok(
+            r#"#[migration(id = "c", revises = "a", depends_on = ["b"], message = "c")] fn up(op: &mut Ops) {}"#,
+        );
+        assert_eq!(dependent.depends_on, ["b"]);
+        let checked = graph(&[base.clone(), other.clone(), dependent.clone()]).expect("a graph");
+        assert_eq!(checked.dependencies("c"), ["b"]);
+        assert_eq!(checked.labels(), [("core", "a"), ("v-2", "a")]);
+
+        // What the collector refuses, `cargo schema` refuses too.
+        let unknown = RevisionFile {
+            depends_on: vec!["zz".into()],
+            ..dependent
+        };
+        let err = graph(&[base.clone(), other, unknown]).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("`m.rs` (revision `c`) depends on `zz`, which no file"),
+            "{err}"
+        );
+        let relabelled = RevisionFile {
+            id: "d".into(),
+            ..base.clone()
+        };
+        let err = graph(&[base, relabelled]).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("branch label `core` is declared by"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_invalid_header_is_reported_where_the_attribute_would_report_it() {
+        let source = "use x;\n#[migration(id = \"a\", revises = \"2025-01\", message = \"m\")]\nfn up() {}\n";
+        let err = parse(Path::new("x.rs"), source).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "x.rs:2:33: parent id `2025-01` contains `-` at position 5; ids may contain only ASCII \
+             letters, digits and `_`, e.g. `20250102_143000_create_users`"
+        );
+        let err = parse(
+            Path::new("x.rs"),
+            "#[migration(id = \"a\")] fn a() {}\n#[migration(id = \"b\")] fn b() {}",
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::MigrationFile {
+                    line: 2,
+                    column: 1,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn headers_in_comments_strings_and_nested_items_do_not_count() {
+        let rev = parse_ok(
+            r##"// #[migration(id = "comment", message = "m")]
+            mod helpers {
+                #[migration(id = "nested", message = "m")]
+                fn f() {}
+            }
+            #[migration(id = "real", message = "m")]
+            fn up(op: &mut Ops) {
+                op.execute(r#"#[migration(id = "raw", message = "m")]"#);
+            }"##,
+        );
+        assert_eq!(rev.id, "real");
     }
 }

@@ -117,6 +117,17 @@ fn migration(id: &str, revises: Option<&str>) -> String {
     )
 }
 
+/// An initialised crate whose migrations folder holds one base revision, `0001_base`.
+fn initialised_with_base() -> TempDir {
+    let temp = temp_crate("app");
+    assert_exit(&cargo_schema(temp.path(), &["init"]), 0);
+    write(
+        &temp.path().join("migrations/0001_base.rs"),
+        &migration("0001_base", None),
+    );
+    temp
+}
+
 #[test]
 fn init_creates_the_runner_build_script_and_manifest_entries() {
     let temp = temp_crate("app");
@@ -301,13 +312,8 @@ fn revision_writes_a_base_then_a_revision_of_it() {
 
 #[test]
 fn revision_with_two_heads_names_both_and_head_picks_one() {
-    let temp = temp_crate("app");
+    let temp = initialised_with_base();
     let dir = temp.path();
-    assert_exit(&cargo_schema(dir, &["init"]), 0);
-    write(
-        &dir.join("migrations/0001_base.rs"),
-        &migration("0001_base", None),
-    );
     write(
         &dir.join("migrations/0002_left.rs"),
         &migration("0002_left", Some("0001_base")),
@@ -347,14 +353,51 @@ fn revision_with_two_heads_names_both_and_head_picks_one() {
 }
 
 #[test]
-fn revision_names_a_file_it_cannot_read() {
-    let temp = temp_crate("app");
+fn revision_reads_headers_as_the_collector_does() {
+    let temp = initialised_with_base();
     let dir = temp.path();
-    assert_exit(&cargo_schema(dir, &["init"]), 0);
+    // `depends_on` is part of the graph: an unknown dependency is refused, naming the file.
     write(
-        &dir.join("migrations/0001_base.rs"),
-        &migration("0001_base", None),
+        &dir.join("migrations/0002_billing.rs"),
+        "use schema_runtime::prelude::*;\n\n\
+         #[migration(id = \"0002_billing\", revises = \"0001_base\", depends_on = \"0001_bsae\", message = \"b\")]\n\
+         fn upgrade(op: &mut Ops) {}\n",
     );
+    // Not a migration: the collector skips it, so `cargo schema` says so.
+    write(&dir.join("migrations/0003_orphan.sql"), "SELECT 1;\n");
+
+    let output = cargo_schema(dir, &["revision", "-m", "next"]);
+    assert_exit(&output, 4);
+    let messages = stderr(&output);
+    assert!(
+        messages.contains("0002_billing.rs` (revision `0002_billing`) depends on `0001_bsae`"),
+        "{messages}"
+    );
+    assert!(
+        messages.contains("0003_orphan.sql is not a migration"),
+        "{messages}"
+    );
+    assert!(!messages.contains("README.md"), "{messages}");
+
+    write(
+        &dir.join("migrations/0002_billing.rs"),
+        "use schema_runtime::prelude::*;\n\n\
+         #[migration(id = \"0002_billing\", revises = \"0001_base\", message = \"\")]\n\
+         fn upgrade(op: &mut Ops) {}\n",
+    );
+    let output = cargo_schema(dir, &["revision", "-m", "next"]);
+    assert_exit(&output, 4);
+    assert!(
+        stderr(&output).contains("0002_billing.rs:3:67: `message` is empty"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn revision_names_a_file_it_cannot_read() {
+    let temp = initialised_with_base();
+    let dir = temp.path();
     write(
         &dir.join("migrations/0002_broken.rs"),
         "fn upgrade(op: &mut Ops) {\n",
@@ -461,13 +504,8 @@ fn revision_finds_the_migrations_package_from_anywhere_in_the_workspace() {
 
 /// A package with `0001_base` branching into `0002_left` and `0002_right`.
 fn two_heads() -> TempDir {
-    let temp = temp_crate("app");
+    let temp = initialised_with_base();
     let dir = temp.path();
-    assert_exit(&cargo_schema(dir, &["init"]), 0);
-    write(
-        &dir.join("migrations/0001_base.rs"),
-        &migration("0001_base", None),
-    );
     write(
         &dir.join("migrations/0002_left.rs"),
         &migration("0002_left", Some("0001_base")),

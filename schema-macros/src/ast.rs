@@ -1,10 +1,12 @@
 //! A migration function with its validated `#[migration(...)]` arguments.
 //!
-//! Both macros build it the same way: the attribute from its own input, the collector from
-//! each file of the migrations folder, so the two never disagree about what is valid.
+//! The arguments' rules are `schema_core::header`, which the `migrations!` collector applies
+//! to each file's text as well, so the two never disagree about what is valid.
 
 use proc_macro2::{Span, TokenStream};
 use syn::{ItemFn, LitStr};
+
+use schema_core::header::Key;
 
 use crate::body::{self, Reversal};
 use crate::errors::Errors;
@@ -34,15 +36,33 @@ impl<'a> Migration<'a> {
         let mut errors = Errors::default();
         // Attribute, signature, then body: errors come out in source order.
         let attr = attr::parse(args, &mut errors);
-        let reversal = match &attr {
-            Some(attr) if attr.derives_downgrade() => Reversal::Derived,
+        let header = attr.as_ref().map(|attr| attr.check(&mut errors));
+        let reversal = match &header {
+            Some(checked) if checked.derives_downgrade => Reversal::Derived,
             _ => Reversal::NotDerived,
         };
-        let migration = attr.and_then(|attr| valid::attr(attr, func, &mut errors));
         valid::signature(&func.sig, &mut errors);
         body::check(func, reversal, &mut errors);
         errors.finish()?;
-        // `valid::attr` yields `None` only after recording an error, so this is not reached.
-        migration.ok_or_else(|| syn::Error::new(Span::call_site(), "invalid #[migration]"))
+        // Without errors the attribute parsed and its header is valid, so this is reached.
+        let (Some(attr), Some(header)) = (attr, header.and_then(|checked| checked.header)) else {
+            return Err(syn::Error::new(Span::call_site(), "invalid #[migration]"));
+        };
+        let id = attr.literals(Key::Id).pop();
+        let message = attr.literals(Key::Message).pop();
+        let (Some(id), Some(message)) = (id, message) else {
+            return Err(syn::Error::new(Span::call_site(), "invalid #[migration]"));
+        };
+        Ok(Migration {
+            func,
+            id,
+            parents: attr.literals(Key::Revises),
+            depends_on: attr.literals(Key::DependsOn),
+            branch_labels: attr.literals(Key::BranchLabels),
+            message: LitStr::new(&header.message, message.span()),
+            downgrade: attr.downgrade(),
+            irreversible: header.irreversible,
+            transactional: header.transactional,
+        })
     }
 }

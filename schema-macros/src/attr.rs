@@ -1,291 +1,176 @@
-//! Parsing of the `#[migration(...)]` arguments: the syntax of each key and the kind of its
-//! value. What the values mean (id format, contradictions) is checked in `valid.rs`.
+//! Reading the `#[migration(...)]` arguments with syn into schema-core's header model. The
+//! grammar itself (keys, value shapes, rules across keys, messages) is
+//! `schema_core::header`, shared with the `migrations!` collector and `cargo schema`; this
+//! module only keeps the user's tokens so that each error points at them.
 
 use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
+use schema_core::header::{self, Entry, HeaderCheck, Key, Location, Value, SYNTAX_HINT};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
-use syn::{Expr, ExprLit, Lit, LitBool, LitStr, Meta, MetaNameValue, Token};
+use syn::{Expr, ExprLit, Lit, LitStr, Meta, Token};
 
 use crate::errors::Errors;
 
-/// The keys `#[migration]` understands, in the order the docs list them.
-const KEYS: &str = "`id`, `revises`, `depends_on`, `branch_labels`, `message`, `downgrade`, \
-                    `irreversible`, `transactional`";
-
-/// The arguments as written, each value still carrying the user's tokens for later errors.
-#[derive(Default)]
+/// The arguments as written: schema-core's entries, and the syn nodes they were read from.
 pub(crate) struct MigrationAttr {
-    pub id: Option<LitStr>,
-    pub revises: Option<StringList>,
-    pub depends_on: Option<StringList>,
-    pub branch_labels: Option<StringList>,
-    pub message: Option<LitStr>,
-    pub downgrade: Option<syn::Path>,
-    pub irreversible: Option<Flag>,
-    pub transactional: Option<Flag>,
-    /// Keys written, well-formed or not, so that a bad value is not also reported as missing.
-    seen: Vec<&'static str>,
+    entries: Vec<Entry>,
+    metas: Vec<Meta>,
 }
 
-impl MigrationAttr {
-    /// Whether `key` was written at all.
-    pub fn has(&self, key: &str) -> bool {
-        self.seen.contains(&key)
-    }
-
-    /// Whether the downgrade is derived by reversing the upgrade: no `downgrade`, and
-    /// `irreversible` absent or `= false`. A malformed value counts as not derived, so that
-    /// its own error is not followed by guesses.
-    pub fn derives_downgrade(&self) -> bool {
-        let reversible =
-            !self.has("irreversible") || self.irreversible.as_ref().is_some_and(|flag| !flag.value);
-        !self.has("downgrade") && reversible
-    }
-}
-
-/// `key = "a"` or `key = ["a", "b"]`: `revises`, `depends_on`, `branch_labels`.
-pub(crate) struct StringList {
-    pub items: Vec<LitStr>,
-    /// The brackets of the list form when it is written empty, for the empty-list error.
-    pub empty_brackets: Option<Span>,
-}
-
-/// A boolean key: `irreversible`, `irreversible = true`, `transactional = false`.
-pub(crate) struct Flag {
-    /// The key, for errors about the flag as a whole.
-    pub key: syn::Path,
-    pub value: bool,
-}
-
-/// Parses the attribute arguments. Syntax errors that stop the parse yield `None`; errors in
-/// single values are recorded and the other keys are still read.
+/// Parses the attribute arguments. A syntax error that stops the parse is recorded and yields
+/// `None`.
 pub(crate) fn parse(args: TokenStream, errors: &mut Errors) -> Option<MigrationAttr> {
     let metas = match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(args) {
         Ok(metas) => metas,
         Err(error) => {
-            errors.error_at(
-                error.span(),
-                format!(
-                    "{error}; write the arguments as `key = value` pairs separated by commas, \
-                     e.g. `#[migration(id = \"...\", message = \"...\")]`"
-                ),
-            );
+            errors.error_at(error.span(), format!("{error}; {SYNTAX_HINT}"));
             return None;
         }
     };
-    let mut attr = MigrationAttr::default();
-    for meta in metas {
-        parse_key(&mut attr, meta, errors);
-    }
-    Some(attr)
+    let metas: Vec<Meta> = metas.into_iter().collect();
+    let entries = metas.iter().map(entry).collect();
+    Some(MigrationAttr { entries, metas })
 }
 
-fn parse_key(attr: &mut MigrationAttr, meta: Meta, errors: &mut Errors) {
-    let key = match meta.path().get_ident().map(ToString::to_string) {
-        Some(key) => key,
-        None => {
-            errors.error_spanned_by(meta.path(), format!("unknown key; expected one of {KEYS}"));
-            return;
-        }
+/// The entry schema-core checks for one `key = value`.
+fn entry(meta: &Meta) -> Entry {
+    let key = meta.path().to_token_stream().to_string().replace(' ', "");
+    let value = match meta {
+        Meta::Path(_) => Value::Flag,
+        Meta::List(_) => Value::Delimited,
+        Meta::NameValue(name_value) => value(&name_value.value),
     };
-    let known = match key.as_str() {
-        "id" => "id",
-        "revises" => "revises",
-        "depends_on" => "depends_on",
-        "branch_labels" => "branch_labels",
-        "message" => "message",
-        "downgrade" => "downgrade",
-        "irreversible" => "irreversible",
-        "transactional" => "transactional",
-        _ => {
-            let hint = match key.as_str() {
-                "parent" | "parents" | "down_revision" | "revision" => " (did you mean `revises`?)",
-                "depends" | "dependencies" | "depends_on_revisions" | "requires" | "after" => {
-                    " (did you mean `depends_on`?)"
-                }
-                "branch" | "branches" | "label" | "labels" | "branch_label" => {
-                    " (did you mean `branch_labels`?)"
-                }
-                "msg" | "name" | "description" | "doc" => " (did you mean `message`?)",
-                "down" | "downgrade_fn" | "reverse" => " (did you mean `downgrade`?)",
-                "transaction" | "atomic" => " (did you mean `transactional`?)",
-                _ => "",
-            };
-            errors.error_spanned_by(
-                meta.path(),
-                format!("unknown key `{key}`{hint}; expected one of {KEYS}"),
-            );
-            return;
-        }
-    };
-    if attr.has(known) {
-        errors.error_spanned_by(
-            meta.path(),
-            format!("duplicate key `{known}`; write each key once"),
-        );
-        return;
-    }
-    attr.seen.push(known);
-
-    match known {
-        "id" => {
-            let example = "`id = \"20250102_143000_create_users\"`";
-            attr.id = string_value(&meta, example, errors);
-        }
-        "message" => {
-            attr.message = string_value(&meta, "`message = \"create users\"`", errors);
-        }
-        "revises" => {
-            let expected = "`revises = \"<id>\"` or `revises = [\"a\", \"b\"]`";
-            let item = "a parent id as a string literal, e.g. `\"20250101_090000_init\"`";
-            attr.revises = string_list_value(&meta, expected, item, errors);
-        }
-        "depends_on" => {
-            let expected = "`depends_on = \"<id>\"` or `depends_on = [\"a\", \"b\"]`";
-            let item = "a revision id as a string literal, e.g. `\"20250101_090000_init\"`";
-            attr.depends_on = string_list_value(&meta, expected, item, errors);
-        }
-        "branch_labels" => {
-            let expected = "`branch_labels = \"<label>\"` or `branch_labels = [\"a\", \"b\"]`";
-            let item = "a branch label as a string literal, e.g. `\"billing\"`";
-            attr.branch_labels = string_list_value(&meta, expected, item, errors);
-        }
-        "downgrade" => attr.downgrade = downgrade_value(&meta, errors),
-        "irreversible" => {
-            attr.irreversible = match &meta {
-                Meta::Path(path) => Some(Flag {
-                    key: path.clone(),
-                    value: true,
-                }),
-                _ => bool_value(&meta, "`irreversible` or `irreversible = true`", errors),
-            }
-        }
-        _ => {
-            let expected = "`transactional = false` or `transactional = true` (the default)";
-            attr.transactional = bool_value(&meta, expected, errors);
-        }
-    }
+    Entry::new(key, value)
 }
 
-/// The value of `key = value`, or an error saying how to write it.
-fn name_value<'a>(
-    meta: &'a Meta,
-    expected: &str,
-    errors: &mut Errors,
-) -> Option<&'a MetaNameValue> {
-    match meta {
-        Meta::NameValue(name_value) => Some(name_value),
-        Meta::Path(_) | Meta::List(_) => {
-            errors.error_spanned_by(meta, format!("expected {expected}"));
-            None
-        }
-    }
-}
-
-fn string_value(meta: &Meta, expected: &str, errors: &mut Errors) -> Option<LitStr> {
-    let name_value = name_value(meta, expected, errors)?;
-    match &name_value.value {
+fn value(expr: &Expr) -> Value {
+    match expr {
         Expr::Lit(ExprLit {
             lit: Lit::Str(lit), ..
-        }) => Some(lit.clone()),
-        value => {
-            errors.error_spanned_by(
-                value,
-                format!(
-                    "expected a string literal: {expected}; \
-                     constants and macros are not evaluated here"
-                ),
-            );
-            None
-        }
-    }
-}
-
-/// `key = "a"` or `key = ["a", "b"]`; `item` says how to write one element.
-fn string_list_value(
-    meta: &Meta,
-    expected: &str,
-    item: &str,
-    errors: &mut Errors,
-) -> Option<StringList> {
-    let name_value = name_value(meta, expected, errors)?;
-    match &name_value.value {
+        }) => Value::Str(lit.value()),
         Expr::Lit(ExprLit {
-            lit: Lit::Str(lit), ..
-        }) => Some(StringList {
-            items: vec![lit.clone()],
-            empty_brackets: None,
-        }),
-        Expr::Array(array) => {
-            let mut items = Vec::new();
-            for elem in &array.elems {
-                match elem {
-                    Expr::Lit(ExprLit {
-                        lit: Lit::Str(lit), ..
-                    }) => items.push(lit.clone()),
-                    other => {
-                        let hint = if matches!(other, Expr::Path(_) | Expr::Macro(_)) {
-                            "; constants and macros are not evaluated here"
-                        } else {
-                            ""
-                        };
-                        errors.error_spanned_by(other, format!("expected {item}{hint}"));
-                    }
-                }
-            }
-            // A list of malformed items is not also reported as empty.
-            let empty = array.elems.is_empty();
-            Some(StringList {
-                items,
-                empty_brackets: empty.then(|| array.bracket_token.span.join()),
-            })
-        }
-        value => {
-            errors.error_spanned_by(value, format!("expected {expected}"));
-            None
-        }
-    }
-}
-
-fn downgrade_value(meta: &Meta, errors: &mut Errors) -> Option<syn::Path> {
-    let expected = "the path of a fn in this file: `downgrade = downgrade`";
-    let name_value = name_value(meta, expected, errors)?;
-    match &name_value.value {
-        Expr::Path(expr) if expr.qself.is_none() && expr.attrs.is_empty() => {
-            Some(expr.path.clone())
-        }
-        Expr::Lit(ExprLit {
-            lit: Lit::Str(lit), ..
-        }) => {
-            errors.error_spanned_by(
-                lit,
-                format!(
-                    "expected the path of a fn, not a string; remove the quotes: `downgrade = {}`",
-                    lit.value()
-                ),
-            );
-            None
-        }
-        value => {
-            errors.error_spanned_by(value, format!("expected {expected}"));
-            None
-        }
-    }
-}
-
-fn bool_value(meta: &Meta, expected: &str, errors: &mut Errors) -> Option<Flag> {
-    let name_value = name_value(meta, expected, errors)?;
-    match &name_value.value {
-        Expr::Lit(ExprLit {
-            lit: Lit::Bool(LitBool { value, .. }),
+            lit: Lit::Bool(lit),
             ..
-        }) => Some(Flag {
-            key: name_value.path.clone(),
-            value: *value,
-        }),
-        value => {
-            errors.error_spanned_by(value, format!("expected {expected}"));
-            None
+        }) => Value::Bool(lit.value),
+        Expr::Path(path) if path.qself.is_none() && path.attrs.is_empty() => {
+            Value::Path(path.path.to_token_stream().to_string().replace(' ', ""))
+        }
+        Expr::Macro(_) => Value::Macro,
+        Expr::Array(array) => Value::List(array.elems.iter().map(value).collect()),
+        _ => Value::Other,
+    }
+}
+
+impl MigrationAttr {
+    /// Checks the arguments against the header grammar, recording each error at the user's
+    /// tokens.
+    pub fn check(&self, errors: &mut Errors) -> HeaderCheck {
+        let checked = header::check(&self.entries);
+        for error in &checked.errors {
+            match self.tokens(error.location) {
+                Some(tokens) => errors.error_spanned_by(tokens, error),
+                None => errors.error_at(Span::call_site(), error),
+            }
+        }
+        checked
+    }
+
+    /// The tokens at `location`; `None` for the attribute as a whole.
+    fn tokens(&self, location: Location) -> Option<TokenStream> {
+        let value_of = |entry: usize| match self.metas.get(entry)? {
+            Meta::NameValue(name_value) => Some(&name_value.value),
+            Meta::Path(_) | Meta::List(_) => None,
+        };
+        match location {
+            Location::Attribute => None,
+            Location::Key { entry } => Some(self.metas.get(entry)?.path().to_token_stream()),
+            Location::Entry { entry } => Some(self.metas.get(entry)?.to_token_stream()),
+            Location::Value { entry } => Some(value_of(entry)?.to_token_stream()),
+            Location::Item { entry, index } => match value_of(entry)? {
+                Expr::Array(array) => Some(array.elems.get(index)?.to_token_stream()),
+                other => Some(other.to_token_stream()),
+            },
+        }
+    }
+
+    /// The first entry written with `key`.
+    fn meta(&self, key: Key) -> Option<&Meta> {
+        self.metas
+            .iter()
+            .find(|meta| meta.path().is_ident(key.name()))
+    }
+
+    /// The string literals of `key`'s value, as written (one for `key = "a"`, each item of a
+    /// list), so that the revision constant carries the user's spans.
+    pub fn literals(&self, key: Key) -> Vec<LitStr> {
+        let string = |expr: &Expr| match expr {
+            Expr::Lit(ExprLit {
+                lit: Lit::Str(lit), ..
+            }) => Some(lit.clone()),
+            _ => None,
+        };
+        match self.meta(key) {
+            Some(Meta::NameValue(name_value)) => match &name_value.value {
+                Expr::Array(array) => array.elems.iter().filter_map(string).collect(),
+                other => string(other).into_iter().collect(),
+            },
+            _ => Vec::new(),
+        }
+    }
+
+    /// The path of `downgrade = path`.
+    pub fn downgrade(&self) -> Option<syn::Path> {
+        match self.meta(Key::Downgrade)? {
+            Meta::NameValue(name_value) => match &name_value.value {
+                Expr::Path(expr) => Some(expr.path.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use schema_core::source::find_headers;
+
+    use super::*;
+
+    /// The attribute reads its arguments with syn, the `migrations!` collector with
+    /// schema-core's text reader: both must see the same entries, or a file would be a valid
+    /// revision to one and not to the other.
+    #[test]
+    fn syn_and_the_text_reader_read_the_same_entries() {
+        let cases = [
+            r#"id = "20250102_143000_users", message = "create users""#,
+            r##"id = r"raw\n", message = r#"say "hi""#, revises = "a""##,
+            r#"message = "esc \"q\" \t \u{e9} \x41 \
+                continued", revises = ["a", r"b", B, m!(), 1, [], ["x"], true,]"#,
+            r#"depends_on = ("a"), branch_labels("x"), revises["a"], message{}"#,
+            "downgrade = self::down::<fn() -> u8, u8>, irreversible, transactional = false",
+            "downgrade = ::a::b, irreversible = true, transactional = 0",
+            "downgrade = <T as X>::f, a::b = 1 + 2, other = b\"bytes\", c = 'c', d = -1",
+            "m = concat!(\"a\", \"b\"), n = a::m![1], o = f(x), p = a.b, q = (1), r = { \"a\" }",
+            "r#id = \"a\", r#type = 1.5, revises = [\"a\"] + x,",
+            "",
+        ];
+        for args in cases {
+            let tokens: TokenStream = args.parse().expect("tokens");
+            let mut errors = Errors::default();
+            let via_syn = parse(tokens, &mut errors).expect("syn parses").entries;
+            let text = format!("#[migration({args})]\nfn upgrade() {{}}\n");
+            let headers = find_headers(&text).expect("the text reader reads tokens");
+            let via_text: Vec<Entry> = headers
+                .into_iter()
+                .next()
+                .expect("one header")
+                .args
+                .expect("the text reader parses")
+                .into_iter()
+                .map(|entry| entry.entry)
+                .collect();
+            assert_eq!(via_syn, via_text, "{args}");
         }
     }
 }

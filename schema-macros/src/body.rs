@@ -8,16 +8,13 @@
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
+use schema_core::names::check_identifier;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
 use syn::{Expr, ExprLit, ExprMethodCall, FnArg, Ident, ItemFn, Lit, LitStr, Pat, Stmt, Token};
 
 use crate::errors::Errors;
-
-/// PostgreSQL keeps the first 63 bytes of a name (NAMEDATALEN - 1) and drops the rest
-/// silently; MySQL rejects more than 64 characters.
-const MAX_IDENTIFIER_LEN: usize = 63;
 
 /// How the migration is reverted, as its attribute says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -516,22 +513,13 @@ impl Walker<'_> {
         }
     }
 
+    /// Judges a literal name by schema-core's identifier rule (not empty, at most
+    /// `MAX_IDENTIFIER_LEN` bytes, the limit the runtime truncates generated names to).
     fn literal_name(&mut self, lit: &LitStr, what: Name) {
-        let noun = what.noun();
         let value = lit.value();
-        if value.is_empty() {
+        if let Err(problem) = check_identifier(&value) {
             self.errors
-                .error_spanned_by(lit, format!("{noun} name is empty; give the {noun} a name"));
-        } else if value.len() > MAX_IDENTIFIER_LEN {
-            self.errors.error_spanned_by(
-                lit,
-                format!(
-                    "{noun} name `{value}` is {} bytes long; PostgreSQL keeps only the first \
-                     {MAX_IDENTIFIER_LEN} bytes of a name, so shorten it to \
-                     {MAX_IDENTIFIER_LEN} bytes or fewer",
-                    value.len()
-                ),
-            );
+                .error_spanned_by(lit, problem.message(what.noun(), &value));
         }
     }
 

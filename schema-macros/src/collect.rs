@@ -4,15 +4,16 @@
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
-use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
+use schema_core::graph::{self, Checks, GraphCheckError, Node};
+use schema_core::header::RevisionHeader;
+use schema_core::source::{self, ReadError};
 use syn::parse::{Parse, ParseStream};
-use syn::{Ident, ItemFn, LitStr, Token};
+use syn::{Ident, LitStr, Token};
 
 use crate::errors::Errors;
 use crate::expand::REVISION_CONST;
-use crate::graph::{self, Node};
-use crate::{attr, valid};
 
 /// Folder used when the invocation names none.
 const DEFAULT_FOLDER: &str = "migrations";
@@ -66,8 +67,10 @@ impl Parse for Input {
 /// One `*.rs` file of the folder.
 struct MigrationFile {
     path: String,
-    /// The revision it declares, when its `#[migration]` function is valid.
-    node: Option<Node>,
+    /// The file name, for messages.
+    name: String,
+    /// The revision it declares, when its `#[migration]` header is valid.
+    header: Option<RevisionHeader>,
 }
 
 /// Entry point of the collector: read the folder, check the graph, expand. Errors are emitted
@@ -81,29 +84,45 @@ pub(crate) fn migrations(input: &Input) -> TokenStream {
     let mut errors = Errors::default();
     let files = errors.take(folder_files(input, span)).unwrap_or_default();
 
-    let placeholder: ItemFn = syn::parse_quote!(
-        fn upgrade() {}
-    );
-    let mut migration_files = Vec::new();
-    let mut complete = true;
-    for path in files {
-        let file = read_migration(&path, span, &placeholder, &mut errors);
-        complete &= file.node.is_some();
-        migration_files.push(file);
-    }
-
-    let nodes: Vec<Node> = migration_files
+    let migration_files: Vec<MigrationFile> = files
         .iter()
-        .filter_map(|f| f.node.clone())
+        .map(|path| read_migration(path, span, &mut errors))
         .collect();
-    for error in graph::check(&nodes, complete, input.allow_branches) {
-        errors.error_at(span, error);
+    let complete = migration_files.iter().all(|file| file.header.is_some());
+    let nodes: Vec<Node<'_>> = migration_files
+        .iter()
+        .filter_map(|file| {
+            let header = file.header.as_ref()?;
+            Some(Node {
+                id: &header.id,
+                parents: &header.revises,
+                depends_on: &header.depends_on,
+                branch_labels: &header.branch_labels,
+                file: Some(&file.name),
+            })
+        })
+        .collect();
+    let checks = Checks {
+        complete,
+        allow_branches: input.allow_branches,
+    };
+    for error in graph::check(&nodes, checks) {
+        match error {
+            GraphCheckError::MultipleHeads { .. } => {
+                errors.error_at(span, format!("{error} or pass allow_branches"));
+            }
+            GraphCheckError::DuplicateId { .. }
+            | GraphCheckError::UnknownParent { .. }
+            | GraphCheckError::UnknownDependency { .. }
+            | GraphCheckError::DuplicateLabel { .. }
+            | GraphCheckError::Cycle { .. } => errors.error_at(span, error),
+        }
     }
 
     expand(&migration_files, errors.finish().err())
 }
 
-/// The `*.rs` files of the folder, sorted by file name.
+/// The migration files of the folder (schema-core's rule: `*.rs`, not hidden, by file name).
 fn folder_files(input: &Input, span: Span) -> syn::Result<Vec<PathBuf>> {
     let folder = input
         .folder
@@ -125,24 +144,15 @@ fn folder_files(input: &Input, span: Span) -> syn::Result<Vec<PathBuf>> {
             ),
         ));
     }
-    let read_error = |error: std::io::Error| {
+    // A proc-macro cannot warn on stable Rust, so the files it skips are not mentioned here;
+    // `cargo schema revision` names them.
+    let listing = schema_core::folder::list(&dir).map_err(|error| {
         syn::Error::new(
             span,
             format!("cannot read migrations folder `{}`: {error}", dir.display()),
         )
-    };
-    let mut files = Vec::new();
-    for entry in fs::read_dir(&dir).map_err(read_error)? {
-        let path = entry.map_err(read_error)?.path();
-        let is_source = path.extension().is_some_and(|ext| ext == "rs")
-            // Editors' lock and backup files (`.#name.rs`) are not migrations.
-            && path.file_name().is_some_and(|name| !name.to_string_lossy().starts_with('.'));
-        if is_source && path.is_file() {
-            files.push(path);
-        }
-    }
-    files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
-    Ok(files)
+    })?;
+    Ok(listing.migrations)
 }
 
 /// A relative folder is relative to the manifest directory of the crate being compiled.
@@ -163,16 +173,12 @@ fn resolve(folder: &str, span: Span) -> syn::Result<PathBuf> {
     }
 }
 
-/// Reads the revision a file declares. A file that does not parse, or whose `#[migration]` is
-/// invalid, yields no node: rustc and the attribute report those errors when the module is
-/// compiled.
-/// `placeholder` stands in for the file's function, which is not parsed here.
-fn read_migration(
-    path: &Path,
-    span: Span,
-    placeholder: &ItemFn,
-    errors: &mut Errors,
-) -> MigrationFile {
+/// Reads the revision a file declares from its `#[migration(...)]` header with schema-core's
+/// reader (a whole-file `syn::parse_file` of every file was 0.5 s of each rebuild at 1,000
+/// revisions). A file whose text or header is invalid yields no revision and no error here:
+/// the module this macro emits makes the compiler parse the file, and its `#[migration]`
+/// reports the problem at the user's tokens.
+fn read_migration(path: &Path, span: Span, errors: &mut Errors) -> MigrationFile {
     let name = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
@@ -186,115 +192,48 @@ fn read_migration(
         );
         return MigrationFile {
             path: String::new(),
-            node: None,
+            name,
+            header: None,
         };
     };
     let mut file = MigrationFile {
         path: path_str.to_owned(),
-        node: None,
+        name,
+        header: None,
     };
-
-    let source = match fs::read_to_string(path) {
-        Ok(source) => source,
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
         Err(error) => {
             errors.error_at(
                 span,
-                format!("cannot read migration file `{name}`: {error}"),
+                format!("cannot read migration file `{}`: {error}", file.name),
             );
             return file;
         }
     };
-    // Only the `#[migration(...)]` header is read here: the module this macro emits makes the
-    // compiler parse the file, and its `#[migration]` checks the function and reports problems
-    // at their tokens. (A whole-file `syn::parse_file` of every file was 0.5 s of each rebuild
-    // at 1,000 revisions.)
-    let Ok(tokens) = source.parse::<TokenStream>() else {
-        return file;
-    };
-    match migration_headers(tokens).as_slice() {
-        [] => errors.error_at(
+    match source::read_revision(&text) {
+        Ok(revision) => file.header = Some(revision.header),
+        Err(ReadError::NoHeader) => errors.error_at(
             span,
             format!(
-                "`{name}` has no #[migration] function; put \
+                "`{}` has no #[migration] function; put \
                  `#[migration(id = \"...\", message = \"...\")]` on its upgrade fn, \
-                 or move the file out of the migrations folder"
+                 or move the file out of the migrations folder",
+                file.name
             ),
         ),
-        [header] => {
-            let Some(args) = header else {
-                return file;
-            };
-            let mut ignored = Errors::default();
-            let migration = attr::parse(args.clone(), &mut ignored)
-                .and_then(|attr| valid::attr(attr, placeholder, &mut ignored));
-            if let (Some(migration), Ok(())) = (migration, ignored.finish()) {
-                file.node = Some(Node {
-                    id: migration.id.value(),
-                    parents: migration.parents.iter().map(LitStr::value).collect(),
-                    depends_on: migration.depends_on.iter().map(LitStr::value).collect(),
-                    branch_labels: migration.branch_labels.iter().map(LitStr::value).collect(),
-                    file: name,
-                });
-            }
-        }
-        several => errors.error_at(
+        Err(ReadError::SeveralHeaders { attributes }) => errors.error_at(
             span,
             format!(
-                "`{name}` has {} #[migration] functions; a migration file declares one \
+                "`{}` has {} #[migration] functions; a migration file declares one \
                  revision: move the others into files of their own",
-                several.len()
+                file.name,
+                attributes.len()
             ),
         ),
+        Err(ReadError::Tokens(_) | ReadError::Syntax(_) | ReadError::Invalid { .. }) => {}
     }
     file
-}
-
-/// The arguments of each outer `#[migration(...)]` (or `#[path::to::migration]`) attribute at
-/// the top level of a file: `Some(args)` (empty for the bare path), `None` for the
-/// `#[migration = ..]` form, which the attribute itself rejects.
-fn migration_headers(file: TokenStream) -> Vec<Option<TokenStream>> {
-    let mut headers = Vec::new();
-    let mut trees = file.into_iter().peekable();
-    while let Some(tree) = trees.next() {
-        let TokenTree::Punct(hash) = &tree else {
-            continue;
-        };
-        if hash.as_char() != '#' {
-            continue;
-        }
-        let Some(TokenTree::Group(group)) = trees.peek() else {
-            continue;
-        };
-        if group.delimiter() != Delimiter::Bracket {
-            continue;
-        }
-        let mut inner = group.stream().into_iter();
-        let mut last_ident = None;
-        let mut after_path = None;
-        for token in inner.by_ref() {
-            match token {
-                TokenTree::Ident(ident) => last_ident = Some(ident.to_string()),
-                TokenTree::Punct(p) if p.as_char() == ':' => {}
-                other => {
-                    after_path = Some(other);
-                    break;
-                }
-            }
-        }
-        if last_ident.as_deref() != Some("migration") {
-            continue;
-        }
-        headers.push(match after_path {
-            None => Some(TokenStream::new()),
-            Some(TokenTree::Group(args))
-                if args.delimiter() == Delimiter::Parenthesis && inner.next().is_none() =>
-            {
-                Some(args.stream())
-            }
-            Some(_) => None,
-        });
-    }
-    headers
 }
 
 /// A block with one module per file and the `Migrations` of the valid ones, in file order.
@@ -316,7 +255,7 @@ fn expand(files: &[MigrationFile], errors: Option<syn::Error>) -> TokenStream {
     let revisions = files
         .iter()
         .enumerate()
-        .filter(|(_, f)| f.node.is_some())
+        .filter(|(_, f)| f.header.is_some())
         .map(|(i, _)| {
             let module = format_ident!("__schema_m{}", i);
             quote!(#module::#revision_const)
@@ -327,46 +266,5 @@ fn expand(files: &[MigrationFile], errors: Option<syn::Error>) -> TokenStream {
             #(#modules)*
             ::schema_runtime::__private::Migrations::from_static(&[#(#revisions),*])
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn headers(source: &str) -> Vec<Option<String>> {
-        migration_headers(source.parse().expect("tokens"))
-            .into_iter()
-            .map(|h| h.map(|args| args.to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn reads_only_the_migration_headers() {
-        let file = r##"
-            //! A migration.
-            #![allow(unused)]
-            use schema_runtime::prelude::*;
-            #[doc = "not this"]
-            #[migration(id = "a", message = "m (with parens)")]
-            #[allow(dead_code)]
-            fn upgrade(op: &mut Ops) { op.execute("#[migration(id = \"b\")]"); }
-        "##;
-        assert_eq!(
-            headers(file),
-            [Some(r#"id = "a" , message = "m (with parens)""#.to_owned())]
-        );
-    }
-
-    #[test]
-    fn knows_the_path_forms_and_counts_every_header() {
-        assert_eq!(
-            headers("#[schema_runtime::migration] fn a() {} #[migration = \"x\"] fn b() {}"),
-            [Some(String::new()), None]
-        );
-        assert_eq!(
-            headers("#[my_migration(id = \"a\")] fn a() {} #[migrations(id = \"b\")] fn b() {}"),
-            Vec::<Option<String>>::new()
-        );
     }
 }

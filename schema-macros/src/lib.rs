@@ -1,10 +1,12 @@
 //! Proc-macros of cargo-schema. Use them through `schema_runtime`, which re-exports them.
 //!
 //! Each macro is parse -> validate -> expand: `attr.rs` reads the `#[migration(...)]`
-//! arguments, `valid.rs` checks them and the function's signature, `body.rs` the op builder
-//! calls of its body, `expand.rs` emits the revision constant; `collect.rs` embeds a folder of
-//! migrations and `graph.rs` checks the revision graph they form. Every problem of one call is
-//! reported in the same build.
+//! arguments and checks them against the header grammar of `schema_core::header`, `valid.rs`
+//! checks the function's signature, `body.rs` the op builder calls of its body, `expand.rs`
+//! emits the revision constant; `collect.rs` embeds a folder of migrations, reading each
+//! file's header with `schema_core::source` and checking the graph they form with
+//! `schema_core::graph` (the rules the runtime and `cargo schema` apply too). Every problem of
+//! one call is reported in the same build.
 
 mod ast;
 mod attr;
@@ -13,7 +15,6 @@ mod collect;
 mod errors;
 mod expand;
 mod fallback;
-mod graph;
 mod model;
 mod valid;
 

@@ -2,8 +2,14 @@
 //! parents (several for a merge); `depends_on` orders a revision after others without merging
 //! their branches; branch labels name a revision and its descendants. Heads are revisions that
 //! no other revision names as a parent; bases have no parents.
+//!
+//! What makes a set of revisions a graph (unique ids, known links, one carrier per label, no
+//! cycle) is checked by `schema_core::graph`, the code the `migrations!` collector and
+//! `cargo schema` run too; this module plans on the checked graph.
 
 use std::collections::{BTreeSet, HashSet};
+
+use schema_core::graph::{self as checks, GraphCheckError};
 
 /// A graph problem, with the ids a person needs to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -40,10 +46,11 @@ pub enum GraphError {
         /// The other.
         second: String,
     },
-    /// The parents form a cycle.
+    /// The parents or dependencies form a cycle.
     #[error("revisions form a cycle: {}", .ids.join(" -> "))]
     Cycle {
-        /// The revisions in the cycle.
+        /// The revisions in the cycle, each revising or depending on the next, the first
+        /// repeated at the end.
         ids: Vec<String>,
     },
     /// No revision matches.
@@ -100,6 +107,42 @@ pub enum GraphError {
     /// A downgrade target that is not applied.
     #[error("`{0}` is not applied to this database, so it cannot be a downgrade target")]
     NotApplied(String),
+}
+
+impl From<GraphCheckError> for GraphError {
+    /// The planner's form of schema-core's check errors (which also name files, for the
+    /// collector and `cargo schema`); a cycle closes on its first id.
+    fn from(error: GraphCheckError) -> Self {
+        match error {
+            GraphCheckError::DuplicateId { id, .. } => GraphError::DuplicateId(id),
+            GraphCheckError::UnknownParent { revision, parent } => GraphError::UnknownParent {
+                id: revision.id,
+                parent,
+            },
+            GraphCheckError::UnknownDependency {
+                revision,
+                dependency,
+            } => GraphError::UnknownDependency {
+                id: revision.id,
+                dependency,
+            },
+            GraphCheckError::DuplicateLabel { label, carriers } => {
+                let mut ids = carriers.into_iter().map(|carrier| carrier.id);
+                GraphError::DuplicateLabel {
+                    label,
+                    first: ids.next().unwrap_or_default(),
+                    second: ids.next().unwrap_or_default(),
+                }
+            }
+            GraphCheckError::Cycle { mut ids, .. } => {
+                if let Some(first) = ids.first().cloned() {
+                    ids.push(first);
+                }
+                GraphError::Cycle { ids }
+            }
+            GraphCheckError::MultipleHeads { heads } => GraphError::MultipleHeads { heads },
+        }
+    }
 }
 
 /// One revision as the graph sees it.
@@ -246,18 +289,37 @@ impl RevisionGraph {
         }))
     }
 
-    /// Builds the graph with dependencies and branch labels.
+    /// Builds the graph with dependencies and branch labels, after schema-core's checks
+    /// (duplicate ids, unknown parents and dependencies, duplicate labels, cycles); the first
+    /// problem found is the error.
     pub fn from_specs<'a>(
         specs: impl IntoIterator<Item = NodeSpec<'a>>,
     ) -> Result<Self, GraphError> {
         let specs: Vec<NodeSpec<'a>> = specs.into_iter().collect();
+        let checked: Vec<checks::Node<'_>> = specs
+            .iter()
+            .map(|spec| checks::Node {
+                id: spec.id,
+                parents: spec.parents,
+                depends_on: spec.depends_on,
+                branch_labels: spec.branch_labels,
+                file: None,
+            })
+            .collect();
+        let all = checks::Checks {
+            complete: true,
+            // Planning handles several heads (`heads`, `LABEL@head`); `head` asks for one.
+            allow_branches: true,
+        };
+        if let Some(error) = checks::check(&checked, all).into_iter().next() {
+            return Err(error.into());
+        }
+
         let mut nodes = Vec::with_capacity(specs.len());
         let mut index: foldhash::HashMap<String, usize> =
             foldhash::HashMap::with_capacity_and_hasher(specs.len(), Default::default());
         for spec in &specs {
-            if index.insert(spec.id.to_owned(), nodes.len()).is_some() {
-                return Err(GraphError::DuplicateId(spec.id.to_owned()));
-            }
+            index.insert(spec.id.to_owned(), nodes.len());
             nodes.push(Node {
                 id: spec.id.to_owned(),
                 parents: Vec::new(),
@@ -266,38 +328,22 @@ impl RevisionGraph {
                 dependents: Vec::new(),
             });
         }
+        // Every link resolves: the checks above found no unknown id.
         let mut labels: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
         for (child, spec) in specs.iter().enumerate() {
-            for parent in spec.parents {
-                let &p = index.get(parent).ok_or_else(|| GraphError::UnknownParent {
-                    id: spec.id.to_owned(),
-                    parent: parent.clone(),
-                })?;
+            for &p in spec.parents.iter().filter_map(|parent| index.get(parent)) {
                 if !nodes[child].parents.contains(&p) {
                     nodes[child].parents.push(p);
                     nodes[p].children.push(child);
                 }
             }
-            for dep in spec.depends_on {
-                let &d = index
-                    .get(dep)
-                    .ok_or_else(|| GraphError::UnknownDependency {
-                        id: spec.id.to_owned(),
-                        dependency: dep.clone(),
-                    })?;
+            for &d in spec.depends_on.iter().filter_map(|dep| index.get(dep)) {
                 if !nodes[child].deps.contains(&d) {
                     nodes[child].deps.push(d);
                     nodes[d].dependents.push(child);
                 }
             }
             for label in spec.branch_labels {
-                if let Some(&other) = labels.get(label) {
-                    return Err(GraphError::DuplicateLabel {
-                        label: label.clone(),
-                        first: nodes[other].id.clone(),
-                        second: spec.id.to_owned(),
-                    });
-                }
                 labels.insert(label.clone(), child);
             }
         }
@@ -870,7 +916,8 @@ impl RevisionGraph {
 }
 
 /// Kahn's algorithm over parent and dependency links; ties broken by declaration order so the
-/// order is stable.
+/// order is stable. The graph was checked for cycles first; should one remain, its members
+/// are the error.
 fn topological_order(nodes: &[Node]) -> Result<Vec<usize>, GraphError> {
     let mut missing: Vec<usize> = nodes
         .iter()
@@ -888,32 +935,11 @@ fn topological_order(nodes: &[Node]) -> Result<Vec<usize>, GraphError> {
         }
     }
     if order.len() < nodes.len() {
-        let placed: HashSet<usize> = order.iter().copied().collect();
-        // Walk links from an unplaced node until one repeats: that walk is a cycle.
-        let start = (0..nodes.len())
-            .find(|n| !placed.contains(n))
-            .expect("some node is unplaced");
-        let mut path = vec![start];
-        let mut current = start;
-        loop {
-            let next = *nodes[current]
-                .parents
-                .iter()
-                .chain(&nodes[current].deps)
-                .find(|p| !placed.contains(p))
-                .expect("an unplaced node has an unplaced parent");
-            if let Some(pos) = path.iter().position(|&n| n == next) {
-                let mut ids: Vec<String> = path[pos..]
-                    .iter()
-                    .rev()
-                    .map(|&n| nodes[n].id.clone())
-                    .collect();
-                ids.push(ids[0].clone());
-                return Err(GraphError::Cycle { ids });
-            }
-            path.push(next);
-            current = next;
-        }
+        let ids = (0..nodes.len())
+            .filter(|&n| missing[n] > 0)
+            .map(|n| nodes[n].id.clone())
+            .collect();
+        return Err(GraphError::Cycle { ids });
     }
     Ok(order)
 }

@@ -6,8 +6,9 @@ use std::borrow::Cow;
 use sha2::{Digest, Sha256};
 
 /// The longest identifier every supported dialect accepts (PostgreSQL truncates at 63 bytes,
-/// MySQL rejects more than 64 characters).
-pub const MAX_IDENTIFIER_LEN: usize = 63;
+/// MySQL rejects more than 64 characters): schema-core's limit, which `#[migration]` checks
+/// literal names against.
+pub use schema_core::names::MAX_IDENTIFIER_LEN;
 
 /// Name templates in Alembic's token syntax (`%(table_name)s`, `%(column_0_name)s`,
 /// `%(column_0_N_name)s`, `%(referred_table_name)s`, `%(constraint_name)s`).

@@ -6,7 +6,8 @@ pub mod shop;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use schema_runtime::{Database, Dialect};
+use schema_runtime::introspect::sqlite_ddl::{self, TableConstraint};
+use schema_runtime::{Database, Deferrable, Dialect};
 
 /// A database made for one test and dropped by [`TestDb::drop_db`].
 pub struct TestDb {
@@ -504,18 +505,25 @@ async fn sqlite_facts(db: &mut Database) -> SchemaFacts {
         };
         for c in sqlite_ddl::table_constraints(&r[1]) {
             match c {
-                sqlite_ddl::TableConstraint::PrimaryKey { name } => {
+                TableConstraint::PrimaryKey { name } => {
                     if let Some(pk) = &mut t.primary_key {
                         pk.0 = name;
                     }
                 }
-                sqlite_ddl::TableConstraint::Check { name, expr } => t.checks.push((name, expr)),
-                sqlite_ddl::TableConstraint::ForeignKey {
+                TableConstraint::Check { name, expr } => t.checks.push((name, expr)),
+                // The pragmas list a unique constraint as an index, and the dump shows it there.
+                TableConstraint::Unique { .. } => {}
+                TableConstraint::ForeignKey {
                     name,
                     columns,
                     ref_table,
                     deferrable,
                 } => {
+                    let deferrable = match deferrable {
+                        Some(Deferrable::InitiallyDeferred) => "deferrable initially deferred",
+                        Some(Deferrable::InitiallyImmediate) => "deferrable initially immediate",
+                        None => "",
+                    };
                     let columns = columns.join(",");
                     if let Some(fk) = t.foreign_keys.iter_mut().find(|fk| {
                         fk.name.is_empty()
@@ -523,7 +531,7 @@ async fn sqlite_facts(db: &mut Database) -> SchemaFacts {
                             && fk.ref_table.eq_ignore_ascii_case(&ref_table)
                     }) {
                         fk.name = name;
-                        fk.deferrable = deferrable;
+                        fk.deferrable = deferrable.to_owned();
                     }
                 }
             }
@@ -536,7 +544,10 @@ async fn sqlite_facts(db: &mut Database) -> SchemaFacts {
     for r in rows(db, "indexes", indexes, 5).await {
         // Expression keys show as `?` in the pragma: take their text from CREATE INDEX.
         let (expressions, predicate) = sqlite_ddl::index_expressions_and_predicate(&r[4]);
-        let mut expressions = expressions.into_iter();
+        let predicate = predicate.unwrap_or_default();
+        // The reader gives each expression key without the parentheses the renderer writes
+        // around it; the dump shows the key as SQLite keeps it, parentheses included.
+        let mut expressions = expressions.into_iter().map(|e| format!("({e})"));
         let keys = r[3]
             .split(',')
             .map(|k| match k {
@@ -588,354 +599,6 @@ pub async fn dump_rows(db: &mut Database, table: &str, columns: &[&str]) -> Stri
         .collect()
 }
 
-/// Just enough of a SQLite DDL reader to find what no pragma tells: constraint names,
-/// `DEFERRABLE`, `CHECK` expressions, and the expressions and `WHERE` of an index.
-mod sqlite_ddl {
-    /// A lexical token and where it sits in the text.
-    #[derive(Debug, Clone, PartialEq)]
-    struct Token {
-        kind: Kind,
-        /// Identifier or word without quotes; the character itself for punctuation.
-        text: String,
-        start: usize,
-        end: usize,
-    }
-
-    #[derive(Debug, Clone, Copy, PartialEq)]
-    enum Kind {
-        /// A bare word: a keyword or an unquoted identifier.
-        Word,
-        /// A quoted identifier.
-        Quoted,
-        /// A string literal.
-        Literal,
-        /// Anything else, one character at a time.
-        Punct,
-    }
-
-    impl Token {
-        fn is_word(&self, word: &str) -> bool {
-            self.kind == Kind::Word && self.text.eq_ignore_ascii_case(word)
-        }
-
-        fn is_punct(&self, c: char) -> bool {
-            self.kind == Kind::Punct && self.text.starts_with(c)
-        }
-
-        fn is_identifier(&self) -> bool {
-            matches!(self.kind, Kind::Word | Kind::Quoted)
-        }
-    }
-
-    fn tokens(sql: &str) -> Vec<Token> {
-        let bytes = sql.as_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            let start = i;
-            let c = bytes[i];
-            let (kind, text) = match c {
-                b if b.is_ascii_whitespace() => {
-                    i += 1;
-                    continue;
-                }
-                b'"' | b'`' | b'[' | b'\'' => {
-                    let close = if c == b'[' { b']' } else { c };
-                    let mut text = Vec::new();
-                    i += 1;
-                    while i < bytes.len() {
-                        if bytes[i] == close {
-                            // A doubled quote is an escaped quote.
-                            if close != b']' && bytes.get(i + 1) == Some(&close) {
-                                text.push(close);
-                                i += 2;
-                                continue;
-                            }
-                            break;
-                        }
-                        text.push(bytes[i]);
-                        i += 1;
-                    }
-                    i += 1;
-                    let kind = if c == b'\'' {
-                        Kind::Literal
-                    } else {
-                        Kind::Quoted
-                    };
-                    (kind, String::from_utf8_lossy(&text).into_owned())
-                }
-                b if b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80 => {
-                    while i < bytes.len()
-                        && (bytes[i].is_ascii_alphanumeric()
-                            || bytes[i] == b'_'
-                            || bytes[i] >= 0x80)
-                    {
-                        i += 1;
-                    }
-                    (Kind::Word, sql[start..i].to_owned())
-                }
-                _ => {
-                    i += 1;
-                    (Kind::Punct, (c as char).to_string())
-                }
-            };
-            out.push(Token {
-                kind,
-                text,
-                start,
-                end: i.min(sql.len()),
-            });
-        }
-        out
-    }
-
-    /// The index of the `)` that closes the `(` at `open`.
-    fn closing(tokens: &[Token], open: usize) -> Option<usize> {
-        let mut depth = 0;
-        for (i, t) in tokens.iter().enumerate().skip(open) {
-            if t.is_punct('(') {
-                depth += 1;
-            } else if t.is_punct(')') {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-        }
-        None
-    }
-
-    /// The token ranges between the parentheses at `open` and `close`, split at top-level commas.
-    fn split_list(tokens: &[Token], open: usize, close: usize) -> Vec<(usize, usize)> {
-        let mut parts = Vec::new();
-        let mut depth = 0;
-        let mut from = open + 1;
-        for (i, t) in tokens.iter().enumerate().take(close).skip(open + 1) {
-            if t.is_punct('(') {
-                depth += 1;
-            } else if t.is_punct(')') {
-                depth -= 1;
-            } else if t.is_punct(',') && depth == 0 {
-                parts.push((from, i));
-                from = i + 1;
-            }
-        }
-        if from < close {
-            parts.push((from, close));
-        }
-        parts
-    }
-
-    /// The identifiers of a parenthesised column list starting at `open`.
-    fn identifiers(tokens: &[Token], open: usize) -> (Vec<String>, usize) {
-        let Some(close) = closing(tokens, open) else {
-            return (Vec::new(), tokens.len());
-        };
-        let names = tokens[open + 1..close]
-            .iter()
-            .filter(|t| t.is_identifier())
-            .map(|t| t.text.clone())
-            .collect();
-        (names, close + 1)
-    }
-
-    /// A named (or unnamed) constraint found in `CREATE TABLE`.
-    #[derive(Debug, Clone, PartialEq)]
-    pub(super) enum TableConstraint {
-        PrimaryKey {
-            name: String,
-        },
-        Check {
-            name: String,
-            expr: String,
-        },
-        ForeignKey {
-            name: String,
-            columns: Vec<String>,
-            ref_table: String,
-            deferrable: String,
-        },
-    }
-
-    /// The primary key, check and foreign key constraints of a `CREATE TABLE` statement, table-
-    /// and column-level, with their names (empty when unnamed).
-    pub(super) fn table_constraints(sql: &str) -> Vec<TableConstraint> {
-        let tokens = tokens(sql);
-        let Some(open) = tokens.iter().position(|t| t.is_punct('(')) else {
-            return Vec::new();
-        };
-        let Some(close) = closing(&tokens, open) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for (from, to) in split_list(&tokens, open, close) {
-            let item = &tokens[from..to];
-            let is_column = item.first().is_some_and(|t| {
-                !["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
-                    .iter()
-                    .any(|k| t.is_word(k))
-            });
-            let column = if is_column {
-                item[0].text.clone()
-            } else {
-                String::new()
-            };
-            let mut name = String::new();
-            let mut fk_columns: Option<Vec<String>> = None;
-            let mut i = 0;
-            while i < item.len() {
-                let t = &item[i];
-                if t.is_word("CONSTRAINT") && i + 1 < item.len() {
-                    name = item[i + 1].text.clone();
-                    i += 2;
-                    continue;
-                }
-                if t.is_word("CHECK") && item.get(i + 1).is_some_and(|t| t.is_punct('(')) {
-                    let Some(end) = closing(item, i + 1) else {
-                        break;
-                    };
-                    let expr = sql[item[i + 1].end..item[end].start].trim().to_owned();
-                    out.push(TableConstraint::Check {
-                        name: std::mem::take(&mut name),
-                        expr,
-                    });
-                    i = end + 1;
-                    continue;
-                }
-                if t.is_word("PRIMARY") {
-                    out.push(TableConstraint::PrimaryKey {
-                        name: std::mem::take(&mut name),
-                    });
-                }
-                if t.is_word("FOREIGN") && item.get(i + 2).is_some_and(|t| t.is_punct('(')) {
-                    let (columns, next) = identifiers(item, i + 2);
-                    fk_columns = Some(columns);
-                    i = next;
-                    continue;
-                }
-                if t.is_word("REFERENCES") && i + 1 < item.len() {
-                    let ref_table = item[i + 1].text.clone();
-                    // DEFERRABLE belongs to this reference when it comes before the next constraint.
-                    let rest = &item[i + 2..];
-                    let until = rest
-                        .iter()
-                        .position(|t| t.is_word("CONSTRAINT") || t.is_word("CHECK"))
-                        .unwrap_or(rest.len());
-                    let rest = &rest[..until];
-                    let deferrable = match rest.iter().position(|t| t.is_word("DEFERRABLE")) {
-                        Some(at) if at == 0 || !rest[at - 1].is_word("NOT") => {
-                            let when = rest
-                                .get(at + 2)
-                                .filter(|_| {
-                                    rest.get(at + 1).is_some_and(|t| t.is_word("INITIALLY"))
-                                })
-                                .map(|t| t.text.to_lowercase())
-                                .unwrap_or_else(|| "immediate".into());
-                            format!("deferrable initially {when}")
-                        }
-                        _ => String::new(),
-                    };
-                    out.push(TableConstraint::ForeignKey {
-                        name: std::mem::take(&mut name),
-                        columns: fk_columns.take().unwrap_or_else(|| vec![column.clone()]),
-                        ref_table,
-                        deferrable,
-                    });
-                    i += 2 + until;
-                    continue;
-                }
-                i += 1;
-            }
-        }
-        out
-    }
-
-    /// The expression keys (in order) and the `WHERE` predicate of a `CREATE INDEX` statement.
-    pub(super) fn index_expressions_and_predicate(sql: &str) -> (Vec<String>, String) {
-        let tokens = tokens(sql);
-        let Some(on) = tokens.iter().position(|t| t.is_word("ON")) else {
-            return (Vec::new(), String::new());
-        };
-        let Some(open) = tokens[on..]
-            .iter()
-            .position(|t| t.is_punct('('))
-            .map(|p| p + on)
-        else {
-            return (Vec::new(), String::new());
-        };
-        let Some(close) = closing(&tokens, open) else {
-            return (Vec::new(), String::new());
-        };
-        let expressions = split_list(&tokens, open, close)
-            .into_iter()
-            .filter(|(from, to)| !(to - from == 1 && tokens[*from].is_identifier()))
-            .map(|(from, to)| {
-                sql[tokens[from].start..tokens[to - 1].end]
-                    .trim()
-                    .to_owned()
-            })
-            .collect();
-        let predicate = match tokens.get(close + 1) {
-            Some(t) if t.is_word("WHERE") => sql[t.end..].trim().to_owned(),
-            _ => String::new(),
-        };
-        (expressions, predicate)
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[test]
-        fn reads_names_checks_and_deferrable_foreign_keys() {
-            let sql = r#"CREATE TABLE "posts" (
-    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
-    "author_id" BIGINT NOT NULL,
-    "score" INTEGER CHECK (score > 0),
-    CONSTRAINT "fk_posts_author_id_users" FOREIGN KEY ("author_id") REFERENCES "users" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
-    CONSTRAINT "ck_posts_title" CHECK (length(title, ',') > 0), "editor_id" BIGINT CONSTRAINT "fk_posts_editor_id_users" REFERENCES "users" ("id") ON DELETE SET NULL
-)"#;
-            let found = table_constraints(sql);
-            assert_eq!(
-                found,
-                [
-                    TableConstraint::PrimaryKey {
-                        name: String::new()
-                    },
-                    TableConstraint::Check {
-                        name: String::new(),
-                        expr: "score > 0".into()
-                    },
-                    TableConstraint::ForeignKey {
-                        name: "fk_posts_author_id_users".into(),
-                        columns: vec!["author_id".into()],
-                        ref_table: "users".into(),
-                        deferrable: "deferrable initially deferred".into(),
-                    },
-                    TableConstraint::Check {
-                        name: "ck_posts_title".into(),
-                        expr: "length(title, ',') > 0".into()
-                    },
-                    TableConstraint::ForeignKey {
-                        name: "fk_posts_editor_id_users".into(),
-                        columns: vec!["editor_id".into()],
-                        ref_table: "users".into(),
-                        deferrable: String::new(),
-                    },
-                ]
-            );
-        }
-
-        #[test]
-        fn reads_index_expressions_and_predicate() {
-            let (exprs, predicate) = index_expressions_and_predicate(
-                r#"CREATE UNIQUE INDEX "ix" ON "users" ("name", (lower(email)), "karma") WHERE karma > 0"#,
-            );
-            assert_eq!(exprs, ["(lower(email))"]);
-            assert_eq!(predicate, "karma > 0");
-        }
-    }
-}
 /// The tables of the live schema, sorted.
 pub async fn table_names(db: &mut Database) -> Vec<String> {
     let dump = dump_schema(db).await;

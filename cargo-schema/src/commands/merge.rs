@@ -46,7 +46,7 @@ fn parents(graph: &RevisionGraph, specs: &[String], force: bool) -> Result<Vec<S
         } else {
             vec![graph
                 .resolve(spec)
-                .map_err(|source| Error::Graph { source, file: None })?]
+                .map_err(|source| Error::Graph { source })?]
         };
         for id in ids {
             if !parents.iter().any(|p| p == id) {
@@ -73,7 +73,7 @@ fn parents(graph: &RevisionGraph, specs: &[String], force: bool) -> Result<Vec<S
     for descendant in &parents {
         let needs = graph
             .applied(std::slice::from_ref(descendant))
-            .map_err(|source| Error::Graph { source, file: None })?;
+            .map_err(|source| Error::Graph { source })?;
         if let Some(ancestor) = parents
             .iter()
             .find(|p| *p != descendant && needs.contains(&p.as_str()))

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
+use schema_core::names::check_revision_id;
 use schema_runtime::cli::args::Format;
 use schema_runtime::graph::RevisionGraph;
 
@@ -17,8 +18,6 @@ use crate::workspace::Workspace;
 
 /// Longest slug taken from the message; the id stays readable in file lists.
 const MAX_SLUG_LEN: usize = 40;
-/// Longest id `#[migration]` accepts (it ends up in a `VARCHAR` column).
-const MAX_ID_LEN: usize = 100;
 
 /// Runs `cargo schema revision` from `cwd`.
 pub fn run(opts: &Opts, args: &RevisionArgs, cwd: &Path) -> Result<u8, Error> {
@@ -159,7 +158,9 @@ impl MigrationsFolder {
         let workspace = Workspace::load(&opts.cargo, cwd)?;
         let package = workspace.migrations_package(&opts.cargo)?;
         let dir = package.migrations_dir();
-        let revisions = migration_files::read_folder(&dir)?;
+        let listing = migration_files::list(&dir)?;
+        migration_files::warn_skipped(&listing);
+        let revisions = migration_files::read_files(&listing.migrations)?;
         let graph = migration_files::graph(&revisions)?;
         Ok(MigrationsFolder {
             package_dir: package.dir.clone(),
@@ -228,7 +229,7 @@ fn parent(graph: &RevisionGraph, head: Option<&str>) -> Result<Option<String>, E
     }
     let id = graph
         .resolve(spec)
-        .map_err(|source| Error::Graph { source, file: None })?;
+        .map_err(|source| Error::Graph { source })?;
     if !heads.contains(&id) {
         let children = graph
             .topological()
@@ -269,25 +270,12 @@ fn slug(message: &str) -> String {
     slug.trim_end_matches('_').to_owned()
 }
 
-/// The rules `#[migration]` checks, so that a given id compiles.
+/// The rules `#[migration]` checks (schema-core's), so that a given id compiles.
 fn valid_id(id: &str) -> Result<String, Error> {
-    let invalid = |reason: &str| {
-        Err(Error::InvalidId {
-            id: id.to_owned(),
-            reason: reason.to_owned(),
-        })
-    };
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return invalid(
-            "use only ASCII letters, digits and `_`, e.g. `20250102_143000_create_users`",
-        );
-    }
-    if id.starts_with('_') {
-        return invalid("start it with a letter or digit");
-    }
-    if id.len() > MAX_ID_LEN {
-        return invalid("it is longer than 100 characters");
-    }
+    check_revision_id(id).map_err(|problem| Error::InvalidId {
+        id: id.to_owned(),
+        problem,
+    })?;
     Ok(id.to_owned())
 }
 
@@ -416,6 +404,15 @@ mod tests {
              // Joins the branches. Ops that reconcile them, if any, go here (name the argument `op`).\n\
              }\n"
         );
+        // Parents come from the graph, whose ids the header rules keep free of quotes: the
+        // file above escapes what it must, and reading it back applies those rules.
+        let err = migration_files::parse(Path::new("m.rs"), &text).unwrap_err();
+        assert!(
+            err.to_string().contains("parent id `b\"c` contains `\"`"),
+            "{err}"
+        );
+        let parents = ["a".to_owned(), "b".to_owned()];
+        let text = source("m", &parents, "merge", Body::Merge);
         let rev = migration_files::parse(Path::new("m.rs"), &text).expect("parses");
         assert_eq!(rev.parents, parents);
     }

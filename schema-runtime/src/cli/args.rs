@@ -1,6 +1,6 @@
 //! The verbs of the migrations runner, shared with `cargo schema` so both parse alike.
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::Dialect;
 
@@ -169,4 +169,22 @@ pub struct AutogenerateArgs {
     /// Describe the live database itself as a base revision (adopting a database another tool built).
     #[arg(long, conflicts_with = "from_db")]
     pub adopt: bool,
+}
+
+/// The runner's whole command line, `migrate [OPTIONS] <VERB>`: what a migrations package's
+/// runner parses, and what `cargo schema` asks (through `clap::CommandFactory`) which options
+/// it must forward with their values.
+#[derive(Debug, Parser)]
+#[command(
+    name = "migrate",
+    about = "Apply and inspect this package's migrations",
+    version
+)]
+pub struct RunnerCli {
+    /// Options every verb takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The verb.
+    #[command(subcommand)]
+    pub command: RunnerCommand,
 }

@@ -14,7 +14,7 @@ mod comparable;
 mod mysql;
 mod postgres;
 mod sqlite;
-mod sqlite_ddl;
+pub mod sqlite_ddl;
 mod text;
 
 pub use comparable::comparable;

@@ -2,6 +2,10 @@
 //! `DEFERRABLE`, `CHECK` expressions, `AUTOINCREMENT`, and the expressions and `WHERE` of an
 //! index. SQLite keeps each `CREATE` statement as written (table renames patch the names in
 //! place), so the text is the only record of these.
+//!
+//! Public but hidden: the workspace's test crate (`tests/src/lib.rs`) reads SQLite's DDL with
+//! this reader instead of a copy of it. Not part of the API.
+#![doc(hidden)]
 
 /// A lexical token and where it sits in the statement.
 #[derive(Debug, Clone, PartialEq)]
@@ -158,7 +162,7 @@ fn identifiers(tokens: &[Token], open: usize) -> (Vec<String>, usize) {
 /// A constraint of a `CREATE TABLE` statement, table- or column-level; names are empty when
 /// the constraint has none.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum TableConstraint {
+pub enum TableConstraint {
     /// `PRIMARY KEY`.
     PrimaryKey { name: String },
     /// `UNIQUE` written in the table (SQLite backs it with an unnamed autoindex).
@@ -182,12 +186,12 @@ fn table_body(tokens: &[Token]) -> Option<(usize, usize)> {
 
 /// Whether a column of the table is declared `AUTOINCREMENT` (only an `INTEGER PRIMARY KEY`
 /// can be, so the table's sole key column is the one).
-pub(super) fn has_autoincrement(sql: &str) -> bool {
+pub fn has_autoincrement(sql: &str) -> bool {
     tokens(sql).iter().any(|t| t.is_word("AUTOINCREMENT"))
 }
 
 /// The constraints of a `CREATE TABLE` statement, in the order written.
-pub(super) fn table_constraints(sql: &str) -> Vec<TableConstraint> {
+pub fn table_constraints(sql: &str) -> Vec<TableConstraint> {
     let tokens = tokens(sql);
     let Some((open, close)) = table_body(&tokens) else {
         return Vec::new();
@@ -294,7 +298,7 @@ fn read_item(sql: &str, item: &[Token], column: &str, out: &mut Vec<TableConstra
 
 /// The keys of a `CREATE INDEX` statement that are expressions (in order, as written, without
 /// the parentheses around each), and its `WHERE` predicate.
-pub(super) fn index_expressions_and_predicate(sql: &str) -> (Vec<String>, Option<String>) {
+pub fn index_expressions_and_predicate(sql: &str) -> (Vec<String>, Option<String>) {
     let tokens = tokens(sql);
     let Some(on) = tokens.iter().position(|t| t.is_word("ON")) else {
         return (Vec::new(), None);

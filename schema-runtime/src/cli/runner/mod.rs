@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub use self::migrate::script;
-use super::args::{Format, GlobalArgs, RunnerCommand};
+use super::args::{Format, RunnerCli, RunnerCommand};
 use super::exit_codes;
 use crate::migrator::{Direction, MigrateError, Migrator};
 use crate::Migrations;
@@ -36,19 +36,6 @@ impl Project {
         let file: PathBuf = Path::new(self.dir).join(format!("{}.db", self.name));
         format!("sqlite:{}", file.display())
     }
-}
-
-#[derive(Debug, Parser)]
-#[command(
-    name = "migrate",
-    about = "Apply and inspect this package's migrations",
-    version
-)]
-struct RunnerCli {
-    #[command(flatten)]
-    global: GlobalArgs,
-    #[command(subcommand)]
-    command: RunnerCommand,
 }
 
 /// Resolves the database URL: `--database-url`, then `DATABASE_URL` (the environment, then
