@@ -17,7 +17,7 @@
 use std::time::Duration;
 
 use super::bookkeeping::Bookkeeping;
-use super::sql::{schema_after, ColumnLookup, SqlDialect};
+use super::sql::{add_constraint_sql, schema_after, ColumnLookup, SqlDialect};
 use super::{Dialect, RenderError};
 use crate::ops::{AlterColumn, ColumnDef, Constraint, EnumPosition, IndexDef, Op, TableDef};
 use crate::state::{Schema, Table};
@@ -329,11 +329,9 @@ impl SqlDialect for MySql {
                 self.quote(table),
                 self.quote_list(&k.columns)
             ),
-            Constraint::Unique(_) | Constraint::ForeignKey(_) | Constraint::Check(_) => format!(
-                "ALTER TABLE {} ADD {}",
-                self.quote(table),
-                self.constraint_sql(op, constraint)?
-            ),
+            Constraint::Unique(_) | Constraint::ForeignKey(_) | Constraint::Check(_) => {
+                add_constraint_sql(self, op, table, constraint)?
+            }
         }])
     }
 

@@ -667,11 +667,7 @@ pub(crate) trait SqlDialect: Sync {
         table: &str,
         constraint: &Constraint,
     ) -> Result<Vec<String>, RenderError> {
-        Ok(vec![format!(
-            "ALTER TABLE {} ADD {}",
-            self.quote(table),
-            self.constraint_sql(op, constraint)?
-        )])
+        Ok(vec![add_constraint_sql(self, op, table, constraint)?])
     }
 
     /// Drops `constraint` of the table `t`.
@@ -1006,6 +1002,21 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
         } => d.update(op, table, set, predicate.as_deref())?,
         Op::Sql(raw) => d.raw_sql(op, raw)?,
     })
+}
+
+/// `ALTER TABLE t ADD <constraint>`: the generic form, which dialects that add some
+/// constraints otherwise still use for the rest.
+pub(crate) fn add_constraint_sql<D: SqlDialect + ?Sized>(
+    d: &D,
+    op: &Op,
+    table: &str,
+    constraint: &Constraint,
+) -> Result<String, RenderError> {
+    Ok(format!(
+        "ALTER TABLE {} ADD {}",
+        d.quote(table),
+        d.constraint_sql(op, constraint)?
+    ))
 }
 
 /// The schema after `op`, for renderers that restate what an op leaves (MySQL's enum columns,

@@ -4,7 +4,7 @@
 //! one rebuild.
 
 use super::bookkeeping::{Bookkeeping, RebuildGuard};
-use super::sql::{render_and_apply, SqlDialect};
+use super::sql::{add_constraint_sql, render_and_apply, SqlDialect};
 use super::{Dialect, RenderError, Rendered};
 use crate::ops::{AlterColumn, ColumnDef, Constraint, ForeignKeyDef, KeyDef, Op, TableDef};
 use crate::state::{Schema, Table};
@@ -181,11 +181,7 @@ impl SqlDialect for Sqlite {
             Constraint::Unique(k) => Ok(self.unique_as_index(table, k).into_iter().collect()),
             // Other constraints of an existing table are rebuilds; this is a table the schema
             // does not know, which the state reports.
-            _ => Ok(vec![format!(
-                "ALTER TABLE {} ADD {}",
-                self.quote(table),
-                self.constraint_sql(op, constraint)?
-            )]),
+            _ => Ok(vec![add_constraint_sql(self, op, table, constraint)?]),
         }
     }
 
