@@ -2,6 +2,7 @@
 //! a dialect-neutral dump of a live schema read from the catalogs.
 
 use std::collections::BTreeMap;
+pub mod crash;
 pub mod shop;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -137,6 +138,15 @@ impl TestDb {
         }
     }
 
+    /// Keeps the database (and a SQLite file's directory) past this value, for a process
+    /// that outlives it; [`drop_url`] drops it later.
+    pub fn keep(mut self) -> String {
+        if let Some(dir) = self._dir.take() {
+            std::mem::forget(dir);
+        }
+        self.url.clone()
+    }
+
     /// Connects to the test database.
     pub async fn connect(&self) -> Database {
         Database::connect(&self.url)
@@ -164,6 +174,42 @@ impl TestDb {
                 .await
                 .expect("drop database");
         }
+    }
+}
+
+/// Drops the database of `url` that [`TestDb::keep`] kept (a SQLite file: its directory).
+pub async fn drop_url(url: &str) {
+    let dialect = Dialect::from_url(url).expect("a test database URL");
+    if dialect == Dialect::Sqlite {
+        if let Some(dir) = std::path::Path::new(url.trim_start_matches("sqlite:")).parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        return;
+    }
+    let base = url.split('?').next().unwrap_or(url);
+    let (server, name) = base.rsplit_once('/').expect("a database in the URL");
+    let mut admin = Database::connect(&format!("{server}/{}", admin_database(dialect)))
+        .await
+        .expect("admin connection");
+    let d = admin.dialect();
+    let force = if d == Dialect::Postgres {
+        " WITH (FORCE)"
+    } else {
+        ""
+    };
+    admin
+        .raw()
+        .execute(&format!("DROP DATABASE IF EXISTS {}{force}", d.quote(name)))
+        .await
+        .expect("drop database");
+}
+
+/// The database an admin connection opens.
+fn admin_database(dialect: Dialect) -> &'static str {
+    if dialect == Dialect::Postgres {
+        "postgres"
+    } else {
+        "mysql"
     }
 }
 

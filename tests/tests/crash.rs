@@ -1,0 +1,132 @@
+//! The crash suite: the crash package (`schema_tests::crash`, 32 revisions) applied by
+//! `crash_runner` in a process of its own, aborted (as `kill -9` would) at every crash point
+//! the runtime's `failpoints` feature marks — before each statement, between each DDL
+//! statement and its progress record, before and after each step's bookkeeping — then run
+//! again. Every rerun must end exactly as a clean run: schema, every row (two backfills are not
+//! idempotent, so a statement run twice shows), version rows and log.
+
+use std::process::{Command, Output};
+
+use schema_runtime::Dialect;
+use schema_tests::{block_on, drop_url, server_url, TestDb};
+
+const RUNNER: &str = env!("CARGO_BIN_EXE_crash_runner");
+
+fn runner(args: &[&str], failpoint: Option<&str>) -> Output {
+    let mut command = Command::new(RUNNER);
+    command.args(args).env_remove("SCHEMA_FAILPOINT");
+    if let Some(point) = failpoint {
+        command.env("SCHEMA_FAILPOINT", point);
+    }
+    command.output().expect("run crash_runner")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn fresh(d: Dialect) -> String {
+    block_on(async {
+        TestDb::create(d, "crash")
+            .await
+            .expect("server configured")
+            .keep()
+    })
+}
+
+fn dump(url: &str) -> String {
+    let out = runner(&["dump", url], None);
+    assert!(out.status.success(), "dump: {}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+fn every_kill_point_reruns_to_a_clean_state(d: Dialect) {
+    if server_url(d).is_none() {
+        return;
+    }
+    // The clean run, and how many crash points it passes.
+    let url = fresh(d);
+    let clean = runner(&["upgrade", &url], Some("list"));
+    assert!(clean.status.success(), "{d}: {}", text(&clean.stderr));
+    let points: Vec<String> = text(&clean.stderr)
+        .lines()
+        .filter(|l| l.starts_with("failpoint "))
+        .map(String::from)
+        .collect();
+    let expected = dump(&url);
+    block_on(drop_url(&url));
+    assert!(points.len() > 90, "{d}: only {} crash points", points.len());
+    assert!(expected.contains("version: 0032"), "{d}:\n{expected}");
+
+    let mut wrong = Vec::new();
+    for (i, point) in points.iter().enumerate() {
+        let n = (i + 1).to_string();
+        let url = fresh(d);
+        let killed = runner(&["upgrade", &url], Some(&n));
+        assert!(
+            !killed.status.success() && killed.status.code().is_none(),
+            "{d}: crash point {n} did not abort: {:?} {}",
+            killed.status,
+            text(&killed.stderr)
+        );
+        let rerun = runner(&["upgrade", &url], None);
+        if !rerun.status.success() {
+            wrong.push(format!(
+                "{point}: the rerun failed: {}",
+                text(&rerun.stderr).trim()
+            ));
+        } else {
+            let after = dump(&url);
+            if after != expected {
+                let diff: Vec<String> = diff_lines(&expected, &after);
+                wrong.push(format!("{point}: the rerun differs:\n{}", diff.join("\n")));
+            }
+        }
+        block_on(drop_url(&url));
+    }
+    assert!(
+        wrong.is_empty(),
+        "{d}: {} of {} crash points ended wrong:\n\n{}",
+        wrong.len(),
+        points.len(),
+        wrong.join("\n\n")
+    );
+}
+
+/// Lines only in `a` (`-`) or only in `b` (`+`), at most 20.
+fn diff_lines(a: &str, b: &str) -> Vec<String> {
+    let a_lines: Vec<&str> = a.lines().collect();
+    let b_lines: Vec<&str> = b.lines().collect();
+    a_lines
+        .iter()
+        .filter(|l| !b_lines.contains(l))
+        .map(|l| format!("-{l}"))
+        .chain(
+            b_lines
+                .iter()
+                .filter(|l| !a_lines.contains(l))
+                .map(|l| format!("+{l}")),
+        )
+        .take(20)
+        .collect()
+}
+
+#[test]
+fn sqlite_every_kill_point() {
+    every_kill_point_reruns_to_a_clean_state(Dialect::Sqlite);
+}
+
+#[test]
+fn postgres_every_kill_point() {
+    every_kill_point_reruns_to_a_clean_state(Dialect::Postgres);
+}
+
+#[test]
+fn mariadb_every_kill_point() {
+    every_kill_point_reruns_to_a_clean_state(Dialect::Mariadb);
+}
+
+#[test]
+fn mysql8_every_kill_point() {
+    every_kill_point_reruns_to_a_clean_state(Dialect::Mysql);
+}
