@@ -5,7 +5,7 @@
 //! does not compile, with cargo's value.
 
 pub use schema_runtime::cli::exit_codes::{
-    CHECK_FAILED, INVALID_PLAN, MIGRATION_FAILED, SUCCESS, USAGE,
+    CHECK_FAILED, INTERRUPTED, INVALID_PLAN, MIGRATION_FAILED, SUCCESS, USAGE,
 };
 
 /// The migrations runner could not be built (cargo's own exit code for a failed build), or
@@ -20,4 +20,5 @@ Exit codes:
     2    usage: bad arguments, or no migrations package could be selected
     3    `check` found problems
     4    invalid revisions or target (unknown revision, several heads, unparsable migration file)
-  101    the migrations runner could not be built";
+  101    the migrations runner could not be built
+  130    interrupted (SIGINT, SIGTERM): stopped at a statement boundary; run again to continue";

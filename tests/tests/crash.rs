@@ -130,3 +130,73 @@ fn mariadb_every_kill_point() {
 fn mysql8_every_kill_point() {
     every_kill_point_reruns_to_a_clean_state(Dialect::Mysql);
 }
+
+/// SIGINT (Ctrl-C) or SIGTERM (a redeploy) at a moment in the run: the runner stops at the
+/// next statement boundary, says what it did and what remains, exits 130 (or 0 when the run had
+/// finished), and the next run ends as a clean one.
+fn a_signal_stops_at_a_statement_boundary(d: Dialect) {
+    if server_url(d).is_none() {
+        return;
+    }
+    let url = fresh(d);
+    assert!(runner(&["upgrade", &url], None).status.success());
+    let expected = dump(&url);
+    block_on(drop_url(&url));
+    let mut interrupted = 0;
+    for (trial, (signal, delay_ms)) in [
+        ("INT", 20),
+        ("TERM", 40),
+        ("INT", 60),
+        ("TERM", 90),
+        ("INT", 120),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let url = fresh(d);
+        let child = Command::new(RUNNER)
+            .args(["upgrade", &url])
+            .env_remove("SCHEMA_FAILPOINT")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn crash_runner");
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status();
+        let out = child.wait_with_output().expect("wait");
+        let stderr = text(&out.stderr);
+        match out.status.code() {
+            Some(0) => {}
+            Some(130) => {
+                interrupted += 1;
+                assert!(
+                    stderr.contains("interrupted: stopping at the next statement boundary")
+                        && stderr.contains("run again to continue"),
+                    "{d} trial {trial}: {stderr}"
+                );
+            }
+            other => panic!("{d} trial {trial}: exit {other:?}: {stderr}"),
+        }
+        let rerun = runner(&["upgrade", &url], None);
+        assert!(rerun.status.success(), "{d}: {}", text(&rerun.stderr));
+        assert_eq!(dump(&url), expected, "{d} trial {trial}: {stderr}");
+        block_on(drop_url(&url));
+    }
+    assert!(interrupted > 0, "{d}: no trial was interrupted mid-run");
+}
+
+#[test]
+fn sqlite_signals() {
+    a_signal_stops_at_a_statement_boundary(Dialect::Sqlite);
+}
+
+#[test]
+fn postgres_signals() {
+    a_signal_stops_at_a_statement_boundary(Dialect::Postgres);
+}
+
+#[test]
+fn mariadb_signals() {
+    a_signal_stops_at_a_statement_boundary(Dialect::Mariadb);
+}

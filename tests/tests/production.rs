@@ -568,7 +568,7 @@ fn a_single_transaction_run_is_all_or_nothing_where_ddl_is_transactional() {
             let d = test_db.dialect;
             let mut db = test_db.connect().await;
             let err = failing
-                .migrate(&mut db, Direction::Up, "head", single, |_| {})
+                .migrate(&mut db, Direction::Up, "head", single.clone(), |_| {})
                 .await
                 .unwrap_err();
             if !d.transactional_ddl() {
@@ -599,7 +599,7 @@ fn a_single_transaction_run_is_all_or_nothing_where_ddl_is_transactional() {
 
             let mut seen = Vec::new();
             let applied = fine
-                .migrate(&mut db, Direction::Up, "head", single, |event| {
+                .migrate(&mut db, Direction::Up, "head", single.clone(), |event| {
                     if let schema_runtime::migrator::StepEvent::Finished(step, _) = event {
                         seen.push(step.revision.clone());
                     }
@@ -621,7 +621,7 @@ fn a_single_transaction_run_is_all_or_nothing_where_ddl_is_transactional() {
             let fresh = TestDb::create(d, "single_transaction_nt").await.unwrap();
             let mut other = fresh.connect().await;
             let err = concurrently
-                .migrate(&mut other, Direction::Up, "head", single, |_| {})
+                .migrate(&mut other, Direction::Up, "head", single.clone(), |_| {})
                 .await
                 .unwrap_err();
             assert_eq!(

@@ -25,4 +25,7 @@ pub mod exit_codes {
     pub const CHECK_FAILED: u8 = 3;
     /// The revisions or the target are invalid (unknown revision, several heads, ...).
     pub const INVALID_PLAN: u8 = 4;
+    /// SIGINT or SIGTERM stopped the run at a statement boundary (128 + SIGINT, as shells
+    /// report an interrupted command).
+    pub const INTERRUPTED: u8 = 130;
 }

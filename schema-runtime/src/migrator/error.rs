@@ -129,6 +129,29 @@ pub enum MigrateError {
         /// The statement in doubt.
         statement: String,
     },
+    /// The run was cancelled (SIGINT, SIGTERM, or [`Cancel`](super::Cancel)) and stopped at a
+    /// statement boundary.
+    #[error(
+        "interrupted: {}{}{}; run again to continue",
+        if applied.is_empty() { "no revision finished".to_owned() } else { format!("applied {}", applied.join(", ")) },
+        match (part_way, rolled_back) {
+            (Some((revision, done, total)), _) => format!("; `{revision}` stopped after {done} of {total} statements (recorded: the next run resumes there)"),
+            (None, Some(revision)) => format!("; `{revision}`, under way, was rolled back"),
+            (None, None) => String::new(),
+        },
+        if remaining.is_empty() { String::new() } else { format!("; not applied: {}", remaining.join(", ")) }
+    )]
+    Cancelled {
+        /// Revisions that finished before the interruption.
+        applied: Vec<String>,
+        /// The revision that stopped part-way outside a transaction: `(revision, statements
+        /// run, statements)`.
+        part_way: Option<(String, usize, usize)>,
+        /// The revision under way, rolled back.
+        rolled_back: Option<String>,
+        /// Revisions not applied (the one under way first).
+        remaining: Vec<String>,
+    },
     /// `repair --progress` named a revision that is not part-way.
     #[error("revision `{0}` is not part-way; nothing to record")]
     NotPartWay(String),

@@ -2,6 +2,8 @@
 //! database (`run.rs`, through sqlx).
 
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+mod cancel;
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 mod database;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 mod error;
@@ -14,6 +16,8 @@ mod progress;
 mod run;
 mod version_table;
 
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+pub use cancel::Cancel;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use database::{redact as redact_url, Database, Raw};
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]

@@ -17,8 +17,9 @@ use std::time::Instant;
 
 use super::error::MigrateError;
 use super::plan::{checksum, Direction, Step};
+use super::run::StepError;
 use super::version_table::Progress;
-use super::{Database, Migrator};
+use super::{Cancel, Database, Migrator};
 use crate::introspect::{comparable, introspect, IntrospectOptions};
 use crate::ops::Op;
 use crate::state::Schema;
@@ -235,7 +236,8 @@ impl Migrator {
         start: Option<usize>,
         started_at: &str,
         clock: Instant,
-    ) -> Result<(), MigrateError> {
+        cancel: &Cancel,
+    ) -> Result<(), StepError> {
         let d = db.dialect();
         let total = step.statements.len();
         let start = match start {
@@ -257,6 +259,15 @@ impl Migrator {
             }
         };
         for (i, statement) in step.statements.iter().enumerate().skip(start) {
+            if cancel.is_cancelled() {
+                if i == 0 {
+                    // Nothing ran: no progress to keep.
+                    db.execute(&self.version_table.progress_delete_sql(d, &step.revision))
+                        .await?;
+                    return Err(StepError::Cancelled(None));
+                }
+                return Err(StepError::Cancelled(Some(i)));
+            }
             failpoint("before a statement");
             let record = self.version_table.progress_update_sql(
                 d,
@@ -296,10 +307,11 @@ impl Migrator {
                 true,
             );
             db.execute(&failed).await?;
-            return Err(self
-                .record_failure(db, step, i, &source, started_at, clock, false)
-                .await?
-                .into_error(source));
+            return Err(StepError::Failed(
+                self.record_failure(db, step, i, &source, started_at, clock, false)
+                    .await?
+                    .into_error(source),
+            ));
         }
         Ok(())
     }

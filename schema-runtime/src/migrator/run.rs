@@ -10,7 +10,7 @@ use super::ledger::now;
 use super::plan::{Direction, Step};
 use super::progress::{failpoint, Recorded};
 use super::version_table::LogRow;
-use super::{Database, Migrator};
+use super::{Cancel, Database, Migrator};
 use crate::dialect::bookkeeping::RebuildGuard;
 use crate::graph::Target;
 use crate::Dialect;
@@ -39,13 +39,15 @@ pub enum StepEvent<'a> {
 }
 
 /// How a run applies its steps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RunOptions {
     /// One transaction for the whole run instead of one per revision.
     pub single_transaction: bool,
     /// How long to wait for another migrator's lock.
     pub lock_timeout: Duration,
+    /// Stops the run at the next statement boundary when cancelled.
+    pub cancel: Cancel,
 }
 
 impl Default for RunOptions {
@@ -53,11 +55,18 @@ impl Default for RunOptions {
         RunOptions {
             single_transaction: false,
             lock_timeout: Duration::from_secs(600),
+            cancel: Cancel::new(),
         }
     }
 }
 
 impl RunOptions {
+    /// Stops the run at the next statement boundary once `cancel` is cancelled.
+    pub fn with_cancel(mut self, cancel: Cancel) -> Self {
+        self.cancel = cancel;
+        self
+    }
+
     /// One transaction for the whole run instead of one per revision.
     pub fn with_single_transaction(mut self, single: bool) -> Self {
         self.single_transaction = single;
@@ -72,9 +81,12 @@ impl RunOptions {
 }
 
 /// Why a step did not apply.
-enum StepError {
+pub(super) enum StepError {
     /// Another migrator moved the version table (SQLite, where the lock is per transaction).
     Moved,
+    /// The run was cancelled at a statement boundary: the step was rolled back (`None`), or
+    /// ran outside a transaction and stopped with this many statements run and recorded.
+    Cancelled(Option<usize>),
     Failed(MigrateError),
 }
 
@@ -227,7 +239,9 @@ impl Migrator {
             return Err(MigrateError::ChecksumMismatch(changed));
         }
         if options.single_transaction {
-            return self.apply_in_one_transaction(db, &steps, observe).await;
+            return self
+                .apply_in_one_transaction(db, &steps, observe, &options.cancel)
+                .await;
         }
         let relative = matches!(
             Target::parse(target),
@@ -237,8 +251,14 @@ impl Migrator {
         let mut i = 0;
         while i < steps.len() {
             let step = &steps[i];
+            if options.cancel.is_cancelled() {
+                return Err(cancelled(&done, &steps[i..], Stop::Between));
+            }
             observe(StepEvent::Started(step));
-            match self.apply_step(db, step, resume.take()).await {
+            match self
+                .apply_step(db, step, resume.take(), &options.cancel)
+                .await
+            {
                 Ok(duration) => {
                     observe(StepEvent::Finished(step, duration));
                     done.push(AppliedStep {
@@ -260,6 +280,10 @@ impl Migrator {
                     steps = self.plan(d, direction, &current, target)?;
                     i = 0;
                 }
+                Err(StepError::Cancelled(stopped)) => {
+                    let stop = stopped.map_or(Stop::RolledBack, Stop::PartWay);
+                    return Err(cancelled(&done, &steps[i..], stop));
+                }
                 Err(StepError::Failed(e)) => return Err(e),
             }
         }
@@ -271,6 +295,7 @@ impl Migrator {
         db: &mut Database,
         step: &Step,
         resume: Option<usize>,
+        cancel: &Cancel,
     ) -> Result<Duration, StepError> {
         // Table rebuilds copy rows between tables: foreign keys must not fire (an implicit
         // DELETE of the old table would cascade), and the switch only works outside a transaction.
@@ -278,7 +303,7 @@ impl Migrator {
         if let Some(guard) = guard {
             db.execute(guard.off).await?;
         }
-        let result = self.apply_statements(db, step, resume).await;
+        let result = self.apply_statements(db, step, resume, cancel).await;
         if let Some(guard) = guard {
             db.execute(guard.on).await?;
         }
@@ -309,6 +334,7 @@ impl Migrator {
         db: &mut Database,
         step: &Step,
         resume: Option<usize>,
+        cancel: &Cancel,
     ) -> Result<Duration, StepError> {
         let d = db.dialect();
         let started_at = now();
@@ -318,13 +344,14 @@ impl Migrator {
         let in_transaction = d.runs_in_transaction(step.transactional);
         if in_transaction {
             self.begin(db, step).await?;
-            self.run_statements(db, step, &started_at, clock).await?;
+            self.run_statements(db, step, &started_at, clock, cancel)
+                .await?;
             if let Err(e) = self.check_foreign_keys(db, step).await {
                 db.execute("ROLLBACK").await?;
                 return Err(StepError::Failed(e));
             }
         } else {
-            self.run_tracked(db, step, resume, &started_at, clock)
+            self.run_tracked(db, step, resume, &started_at, clock, cancel)
                 .await?;
         }
         // A step that ran outside a transaction records itself in one: where the transaction
@@ -353,17 +380,23 @@ impl Migrator {
         step: &Step,
         started_at: &str,
         clock: Instant,
-    ) -> Result<(), MigrateError> {
+        cancel: &Cancel,
+    ) -> Result<(), StepError> {
         for (i, statement) in step.statements.iter().enumerate() {
+            if cancel.is_cancelled() {
+                db.execute("ROLLBACK").await?;
+                return Err(StepError::Cancelled(None));
+            }
             failpoint("before a statement");
             let Err(source) = db.execute(statement).await else {
                 continue;
             };
             db.execute("ROLLBACK").await?;
-            return Err(self
-                .record_failure(db, step, i, &source, started_at, clock, true)
-                .await?
-                .into_error(source));
+            return Err(StepError::Failed(
+                self.record_failure(db, step, i, &source, started_at, clock, true)
+                    .await?
+                    .into_error(source),
+            ));
         }
         Ok(())
     }
@@ -476,6 +509,7 @@ impl Migrator {
         db: &mut Database,
         steps: &[Step],
         mut observe: impl FnMut(StepEvent<'_>),
+        cancel: &Cancel,
     ) -> Result<Vec<AppliedStep>, MigrateError> {
         let d = db.dialect();
         Self::check_single_transaction(d, steps)?;
@@ -483,7 +517,7 @@ impl Migrator {
         if let Some(guard) = guard {
             db.execute(guard.off).await?;
         }
-        let result = self.apply_all(db, steps, &mut observe).await;
+        let result = self.apply_all(db, steps, &mut observe, cancel).await;
         if let Some(guard) = guard {
             db.execute(guard.on).await?;
         }
@@ -510,9 +544,11 @@ impl Migrator {
         db: &mut Database,
         steps: &[Step],
         observe: &mut impl FnMut(StepEvent<'_>),
+        cancel: &Cancel,
     ) -> Result<Vec<AppliedStep>, MigrateError> {
         match self.begin(db, &steps[0]).await {
             Ok(()) => {}
+            Err(StepError::Cancelled(_)) => return Err(cancelled(&[], steps, Stop::Between)),
             Err(StepError::Moved) => {
                 return Err(MigrateError::Concurrent {
                     target: "the run".into(),
@@ -525,7 +561,22 @@ impl Migrator {
             observe(StepEvent::Started(step));
             let started_at = now();
             let clock = Instant::now();
-            self.run_statements(db, step, &started_at, clock).await?;
+            match self
+                .run_statements(db, step, &started_at, clock, cancel)
+                .await
+            {
+                Ok(()) => {}
+                // The whole run was one transaction: nothing of it stays.
+                Err(StepError::Cancelled(_)) => {
+                    return Err(cancelled(&[], steps, Stop::RolledBack))
+                }
+                Err(StepError::Failed(e)) => return Err(e),
+                Err(StepError::Moved) => {
+                    return Err(MigrateError::Concurrent {
+                        target: "the run".into(),
+                    })
+                }
+            }
             let duration = clock.elapsed();
             let record = Record {
                 begin: false,
@@ -550,6 +601,34 @@ impl Migrator {
         }
         db.execute("COMMIT").await?;
         Ok(done)
+    }
+}
+
+/// Where a cancelled run stopped.
+#[derive(Debug, Clone, Copy)]
+enum Stop {
+    /// Between two steps.
+    Between,
+    /// Inside the first remaining step, which was rolled back.
+    RolledBack,
+    /// Inside the first remaining step, outside a transaction, after this many statements.
+    PartWay(usize),
+}
+
+/// The error of a run cancelled before `remaining[0]` finished.
+fn cancelled(applied: &[AppliedStep], remaining: &[Step], stop: Stop) -> MigrateError {
+    let first = remaining.first();
+    MigrateError::Cancelled {
+        applied: applied.iter().map(|s| s.revision.clone()).collect(),
+        part_way: match stop {
+            Stop::PartWay(done) => first.map(|s| (s.revision.clone(), done, s.statements.len())),
+            Stop::Between | Stop::RolledBack => None,
+        },
+        rolled_back: match stop {
+            Stop::RolledBack => first.map(|s| s.revision.clone()),
+            Stop::Between | Stop::PartWay(_) => None,
+        },
+        remaining: remaining.iter().map(|s| s.revision.clone()).collect(),
     }
 }
 

@@ -15,7 +15,8 @@
 
 use std::process::ExitCode;
 
-use schema_runtime::{Database, Dialect};
+use schema_runtime::migrator::{Cancel, RunOptions};
+use schema_runtime::{Database, Dialect, Direction, MigrateError};
 use schema_tests::{block_on, crash, drop_url, TestDb};
 
 fn main() -> ExitCode {
@@ -34,13 +35,21 @@ fn main() -> ExitCode {
             }
             "upgrade" => {
                 let migrator = crash::migrator();
+                // SIGINT / SIGTERM stop the run at the next statement boundary, as the runner's.
+                let options = RunOptions::default().with_cancel(Cancel::on_signals());
                 let result = async {
                     let mut db = Database::connect(arg(1)).await?;
-                    migrator.upgrade(&mut db, "head").await
+                    migrator
+                        .migrate(&mut db, Direction::Up, "head", options, |_| {})
+                        .await
                 }
                 .await;
                 match result {
                     Ok(_) => ExitCode::SUCCESS,
+                    Err(e @ MigrateError::Cancelled { .. }) => {
+                        eprintln!("error: {e}");
+                        ExitCode::from(130)
+                    }
                     Err(e) => {
                         eprintln!("error: {e}");
                         ExitCode::from(1)

@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::{exit_codes, output, Context};
 use crate::cli::args::{CurrentArgs, HistoryArgs, InspectArgs, ShowArgs};
-use crate::migrator::{Database, MigrateError};
+use crate::migrator::{Database, MigrateError, Progress};
 use crate::{Dialect, PlanError, Revision};
 
 fn marks(cx: &Context<'_>, id: &str, current: &[String]) -> String {
@@ -88,17 +88,56 @@ fn line(cx: &Context<'_>, rev: &Revision, current: &[String]) -> String {
     )
 }
 
+/// `REV (up, 5 of 9 statements ran; `cargo schema upgrade` resumes it)`.
+pub(super) fn part_way_line(p: &Progress) -> String {
+    let (verb, target) = if p.direction == "down" {
+        ("downgrade", format!("{}-1", p.revision))
+    } else {
+        ("upgrade", p.revision.clone())
+    };
+    format!(
+        "{} is part-way ({}, {} of {} statements ran{}); `cargo schema {verb} {target}` resumes it",
+        p.revision,
+        p.direction,
+        p.done,
+        p.total,
+        if p.failed {
+            ", the next one failed"
+        } else {
+            ""
+        }
+    )
+}
+
 pub(super) async fn current(cx: &Context<'_>, args: &CurrentArgs) -> Result<u8, MigrateError> {
     let mut db = Database::connect(cx.url).await?;
     let current = cx.migrator.current(&mut db).await?;
+    let part_way = cx.migrator.part_way(&mut db).await?;
     let heads = cx.migrator.graph().heads();
     // At head when every head is applied (a dependency's own row goes away, as in Alembic).
     let applied = cx.migrator.graph().applied(&current).unwrap_or_default();
     let at_heads = heads.iter().all(|h| applied.contains(h));
     if cx.json {
-        output::data(json!({ "current": current, "at_heads": at_heads }));
+        let part_way: Vec<serde_json::Value> = part_way
+            .iter()
+            .map(|p| {
+                json!({
+                    "revision": p.revision,
+                    "direction": p.direction,
+                    "done": p.done,
+                    "total": p.total,
+                    "failed": p.failed,
+                })
+            })
+            .collect();
+        output::data(json!({ "current": current, "at_heads": at_heads, "part_way": part_way }));
     } else if current.is_empty() {
         output::data("base (no revision applied)");
+    }
+    if !cx.json {
+        for p in &part_way {
+            output::data(part_way_line(p));
+        }
     }
     if !cx.json {
         for id in &current {
@@ -110,6 +149,10 @@ pub(super) async fn current(cx: &Context<'_>, args: &CurrentArgs) -> Result<u8, 
                 )),
             }
         }
+    }
+    if args.check_heads && !part_way.is_empty() {
+        output::error("the database is not at head: a revision is part-way (see above)");
+        return Ok(exit_codes::CHECK_FAILED);
     }
     if args.check_heads && !at_heads {
         output::error(format!(
@@ -128,11 +171,14 @@ pub(super) async fn history(cx: &Context<'_>, args: &HistoryArgs) -> Result<u8, 
             .rev_range
             .as_deref()
             .is_some_and(|r| r.contains("current") || r.contains(['-', '+']));
-    let current = if needs_db {
+    let (current, part_way) = if needs_db {
         let mut db = Database::connect(cx.url).await?;
-        cx.migrator.current(&mut db).await?
+        (
+            cx.migrator.current(&mut db).await?,
+            cx.migrator.part_way(&mut db).await?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let ids: Vec<String> = match &args.rev_range {
         Some(range) => cx
@@ -162,10 +208,15 @@ pub(super) async fn history(cx: &Context<'_>, args: &HistoryArgs) -> Result<u8, 
     }
     let shown: &[String] = if args.indicate_current { &current } else { &[] };
     for rev in revisions {
+        let part_way = part_way
+            .iter()
+            .find(|p| p.revision == rev.id)
+            .map(|p| format!(" (part-way: {} of {} statements ran)", p.done, p.total))
+            .unwrap_or_default();
         if args.verbose {
-            output::data(verbose_block(cx, rev, shown));
+            output::data(format!("{}{part_way}", verbose_block(cx, rev, shown)));
         } else {
-            output::data(line(cx, rev, shown));
+            output::data(format!("{}{part_way}", line(cx, rev, shown)));
         }
     }
     Ok(exit_codes::SUCCESS)

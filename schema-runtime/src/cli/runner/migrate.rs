@@ -7,7 +7,7 @@ use super::{exit_codes, output, Context};
 use crate::cli::args::{MoveArgs, RepairArgs, StampArgs};
 use crate::graph::GraphError;
 use crate::migrator::{
-    Database, Direction, MigrateError, Migrator, RunOptions, StepEvent, VersionTable,
+    Cancel, Database, Direction, MigrateError, Migrator, RunOptions, StepEvent, VersionTable,
 };
 use crate::{Dialect, PlanError, Step};
 
@@ -72,10 +72,9 @@ pub(super) async fn move_to(
             );
         }
     };
-    let options = RunOptions {
-        single_transaction: args.single_transaction,
-        ..RunOptions::default()
-    };
+    let options = RunOptions::default()
+        .with_single_transaction(args.single_transaction)
+        .with_cancel(Cancel::on_signals());
     let steps = cx
         .migrator
         .migrate(&mut db, direction, target, options, observe)
