@@ -764,3 +764,182 @@ fn the_offline_script_run_by_each_client_builds_what_the_online_upgrade_builds()
         }
     });
 }
+
+/// A local port nothing listens on.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+#[test]
+fn a_closed_port_says_connection_refused_at_once() {
+    block_on(async {
+        for scheme in ["postgres", "mysql", "mariadb"] {
+            let port = closed_port();
+            let url = format!("{scheme}://app:secret@127.0.0.1:{port}/app");
+            let clock = std::time::Instant::now();
+            let err = schema_runtime::Database::connect(&url).await.unwrap_err();
+            let message = err.to_string();
+            assert!(
+                clock.elapsed() < std::time::Duration::from_secs(2),
+                "{scheme}: {:?}",
+                clock.elapsed()
+            );
+            assert!(
+                message.contains(&format!("127.0.0.1:{port}"))
+                    && message.contains("connection refused"),
+                "{scheme}: {message}"
+            );
+            assert!(
+                !message.contains("secret"),
+                "{scheme}: the password shows: {message}"
+            );
+        }
+    });
+}
+
+#[test]
+fn a_server_that_never_answers_fails_within_the_connect_timeout() {
+    // Accepts connections and holds them, saying nothing (a hung server, a firewall's tarpit).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    block_on(async {
+        for scheme in ["postgres", "mysql"] {
+            let url = format!("{scheme}://app@127.0.0.1:{port}/app");
+            let options = schema_runtime::migrator::ConnectOptions::default()
+                .with_connect_timeout(std::time::Duration::from_millis(700));
+            let clock = std::time::Instant::now();
+            let err = schema_runtime::Database::connect_with(&url, &options)
+                .await
+                .unwrap_err();
+            let elapsed = clock.elapsed();
+            assert!(
+                elapsed >= std::time::Duration::from_millis(700)
+                    && elapsed < std::time::Duration::from_millis(2000),
+                "{scheme}: {elapsed:?}"
+            );
+            let message = err.to_string();
+            assert!(
+                matches!(err, MigrateError::ConnectTimeout { .. })
+                    && message.contains(&format!("127.0.0.1:{port}"))
+                    && message.contains("no answer within 0.7s"),
+                "{scheme}: {message}"
+            );
+        }
+    });
+}
+
+/// A TCP proxy to `upstream` that stops forwarding (both ways) once `frozen` is set: a server
+/// that freezes mid-run (SIGSTOP, a stuck storage), whose TCP stack still answers.
+fn freezing_proxy(upstream: String) -> (u16, std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    use std::io::{Read, Write as _};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let frozen = Arc::new(AtomicBool::new(false));
+    let flag = frozen.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let server = std::net::TcpStream::connect(&upstream).expect("upstream");
+            for (mut from, mut to) in [
+                (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                (server, client),
+            ] {
+                let flag = flag.clone();
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 16384];
+                    loop {
+                        let n = match from.read(&mut buf) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => n,
+                        };
+                        while flag.load(Ordering::SeqCst) {
+                            std::thread::sleep(std::time::Duration::from_millis(20));
+                        }
+                        if to.write_all(&buf[..n]).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        }
+    });
+    (port, frozen)
+}
+
+#[test]
+fn a_server_that_freezes_mid_run_ends_the_run_within_the_statement_timeout() {
+    let migrator = blog();
+    block_on(async {
+        for test_db in all_databases("frozen").await {
+            let d = test_db.dialect;
+            if d == Dialect::Sqlite {
+                test_db.drop_db().await;
+                continue;
+            }
+            let real = schema_runtime::migrator::endpoint(&test_db.url);
+            let (port, frozen) = freezing_proxy(real.clone());
+            let url = test_db.url.replacen(&real, &format!("127.0.0.1:{port}"), 1);
+            let options = schema_runtime::migrator::ConnectOptions::default()
+                .with_statement_timeout(Some(std::time::Duration::from_secs(1)));
+            let mut db = schema_runtime::Database::connect_with(&url, &options)
+                .await
+                .expect("connect through the proxy");
+            frozen.store(true, std::sync::atomic::Ordering::SeqCst);
+            let clock = std::time::Instant::now();
+            let err = migrator.upgrade(&mut db, "head").await.unwrap_err();
+            let elapsed = clock.elapsed();
+            let message = err.to_string();
+            assert!(
+                elapsed < std::time::Duration::from_secs(3),
+                "{d}: {elapsed:?}"
+            );
+            assert!(
+                message.contains(&format!("no answer from 127.0.0.1:{port} within 1.0s")),
+                "{d}: {message}"
+            );
+            frozen.store(false, std::sync::atomic::Ordering::SeqCst);
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}
+
+#[test]
+fn sqlite_waits_for_another_writer_only_as_long_as_told() {
+    let migrator = migrator(vec![users()]);
+    block_on(async {
+        let Some(test_db) = TestDb::create(Dialect::Sqlite, "busy").await else {
+            return;
+        };
+        let mut holder = test_db.connect().await;
+        holder.raw().execute("BEGIN IMMEDIATE").await.unwrap();
+        let options = schema_runtime::migrator::ConnectOptions::default()
+            .with_busy_timeout(std::time::Duration::from_millis(300));
+        let mut db = schema_runtime::Database::connect_with(&test_db.url, &options)
+            .await
+            .unwrap();
+        let clock = std::time::Instant::now();
+        let err = migrator.upgrade(&mut db, "head").await.unwrap_err();
+        assert!(
+            clock.elapsed() < std::time::Duration::from_secs(3),
+            "{:?}",
+            clock.elapsed()
+        );
+        assert!(err.to_string().contains("locked"), "{err}");
+        holder.raw().execute("ROLLBACK").await.unwrap();
+        migrator
+            .upgrade(&mut db, "head")
+            .await
+            .expect("once the writer is gone");
+        drop((db, holder));
+        test_db.drop_db().await;
+    });
+}

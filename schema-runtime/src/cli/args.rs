@@ -13,6 +13,25 @@ pub struct GlobalArgs {
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Seconds connecting (TCP, TLS, authentication) may take.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 5.0, value_parser = seconds)]
+    pub connect_timeout: f64,
+    /// Seconds each statement may take before the run stops with an error (default: no bound).
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds)]
+    pub statement_timeout: Option<f64>,
+    /// Seconds SQLite waits for another writer's lock.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60.0, value_parser = seconds)]
+    pub busy_timeout: f64,
+}
+
+/// A positive number of seconds.
+fn seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s > 0.0 && s.is_finite() => Ok(s),
+        _ => Err(format!(
+            "`{text}` is not a positive number of seconds; write e.g. 5 or 0.5"
+        )),
+    }
 }
 
 /// Output format.

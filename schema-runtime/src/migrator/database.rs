@@ -2,11 +2,64 @@
 //! session lock).
 
 use std::str::FromStr;
+use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
+use sqlx::Connection;
 
 use super::error::MigrateError;
 use crate::Dialect;
+
+/// How long connecting and each statement may take.
+///
+/// ```
+/// use std::time::Duration;
+/// use schema_runtime::migrator::ConnectOptions;
+/// let options = ConnectOptions::default().with_statement_timeout(Some(Duration::from_secs(600)));
+/// assert_eq!(options.connect_timeout, Duration::from_secs(5));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ConnectOptions {
+    /// Connecting (TCP, TLS, authentication) must finish within this; the error names
+    /// `host:port` and the cause.
+    pub connect_timeout: Duration,
+    /// Each statement and bookkeeping query must answer within this (`None`: no bound), so a
+    /// server that stops answering ends the run with an error instead of a silent wait.
+    pub statement_timeout: Option<Duration>,
+    /// How long SQLite waits for another writer's lock before it gives up.
+    pub busy_timeout: Duration,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            connect_timeout: Duration::from_secs(5),
+            statement_timeout: None,
+            busy_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+impl ConnectOptions {
+    /// Connecting must finish within `timeout`.
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Each statement must answer within `timeout` (`None`: no bound).
+    pub fn with_statement_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.statement_timeout = timeout;
+        self
+    }
+
+    /// SQLite waits this long for another writer.
+    pub fn with_busy_timeout(mut self, timeout: Duration) -> Self {
+        self.busy_timeout = timeout;
+        self
+    }
+}
 
 /// A database connection that the migrator drives.
 ///
@@ -21,43 +74,95 @@ pub struct Database {
     dialect: Dialect,
     /// The MySQL-family flavour was read from the server (always true elsewhere).
     flavour_known: bool,
+    /// `host:port` (or the SQLite file), for messages.
+    endpoint: String,
+    statement_timeout: Option<Duration>,
+}
+
+/// A connection of the application's pool, or one of our own.
+#[derive(Debug)]
+enum Handle<DB: sqlx::Database> {
+    Pooled(PoolConnection<DB>),
+    Owned(DB::Connection),
+}
+
+impl<DB: sqlx::Database> Handle<DB> {
+    fn get(&mut self) -> &mut DB::Connection {
+        match self {
+            Handle::Pooled(c) => c,
+            Handle::Owned(c) => c,
+        }
+    }
 }
 
 /// The driver connection.
 #[derive(Debug)]
 enum Conn {
     #[cfg(feature = "postgres")]
-    Postgres(PoolConnection<sqlx::Postgres>),
+    Postgres(Handle<sqlx::Postgres>),
     #[cfg(feature = "sqlite")]
-    Sqlite(PoolConnection<sqlx::Sqlite>),
+    Sqlite(Handle<sqlx::Sqlite>),
     #[cfg(feature = "mysql")]
-    Mysql(PoolConnection<sqlx::MySql>),
+    Mysql(Handle<sqlx::MySql>),
 }
 
-/// Runs `$body` with `$c` bound to the concrete connection, whatever the database.
+/// Runs `$body` with `$c` bound to the concrete connection, whatever the database, within the
+/// statement timeout.
 macro_rules! with_conn {
-    ($db:expr, $c:ident => $body:expr) => {
+    ($db:expr, $c:ident => $body:expr) => {{
+        let timeout = $db.statement_timeout;
+        let endpoint = &$db.endpoint;
         match &mut $db.conn {
             #[cfg(feature = "postgres")]
-            Conn::Postgres($c) => $body,
+            Conn::Postgres(h) => {
+                let $c = h.get();
+                bounded(timeout, endpoint, $body).await
+            }
             #[cfg(feature = "sqlite")]
-            Conn::Sqlite($c) => $body,
+            Conn::Sqlite(h) => {
+                let $c = h.get();
+                bounded(timeout, endpoint, $body).await
+            }
             #[cfg(feature = "mysql")]
-            Conn::Mysql($c) => $body,
+            Conn::Mysql(h) => {
+                let $c = h.get();
+                bounded(timeout, endpoint, $body).await
+            }
         }
+    }};
+}
+
+/// `work`, failing with a timeout that names the server when it takes longer than `timeout`.
+async fn bounded<T>(
+    timeout: Option<Duration>,
+    endpoint: &str,
+    work: impl std::future::Future<Output = Result<T, sqlx::Error>>,
+) -> Result<T, sqlx::Error> {
+    let Some(limit) = timeout else {
+        return work.await;
     };
+    match tokio::time::timeout(limit, work).await {
+        Ok(result) => result,
+        Err(_) => Err(sqlx::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!(
+                "no answer from {endpoint} within {:.1}s (the statement timeout): the server is stopped, overloaded or waiting on a lock; raise --statement-timeout if the statement is slow by nature",
+                limit.as_secs_f64()
+            ),
+        ))),
+    }
 }
 
 #[cfg(feature = "postgres")]
 impl From<PoolConnection<sqlx::Postgres>> for Database {
     fn from(c: PoolConnection<sqlx::Postgres>) -> Self {
-        Database::new(Conn::Postgres(c), Dialect::Postgres, true)
+        Database::new(Conn::Postgres(Handle::Pooled(c)), Dialect::Postgres, true)
     }
 }
 #[cfg(feature = "sqlite")]
 impl From<PoolConnection<sqlx::Sqlite>> for Database {
     fn from(c: PoolConnection<sqlx::Sqlite>) -> Self {
-        Database::new(Conn::Sqlite(c), Dialect::Sqlite, true)
+        Database::new(Conn::Sqlite(Handle::Pooled(c)), Dialect::Sqlite, true)
     }
 }
 #[cfg(feature = "mysql")]
@@ -65,8 +170,36 @@ impl From<PoolConnection<sqlx::MySql>> for Database {
     /// MySQL until [`Database::detect_flavour`] (which every migrator call makes) reads the
     /// server's version.
     fn from(c: PoolConnection<sqlx::MySql>) -> Self {
-        Database::new(Conn::Mysql(c), Dialect::Mysql, false)
+        Database::new(Conn::Mysql(Handle::Pooled(c)), Dialect::Mysql, false)
     }
+}
+
+/// `host:port` of a server URL (default ports filled in), or the path of a SQLite one.
+///
+/// ```
+/// use schema_runtime::migrator::endpoint;
+/// assert_eq!(endpoint("postgres://app:pw@db.internal/app?sslmode=require"), "db.internal:5432");
+/// assert_eq!(endpoint("mysql://root@127.0.0.1:3307/app"), "127.0.0.1:3307");
+/// assert_eq!(endpoint("sqlite:data/app.db"), "data/app.db");
+/// ```
+pub fn endpoint(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.split_once(':').map_or(url, |(_, path)| path).to_owned();
+    };
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let has_port = host
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty())
+        && !host.ends_with(']');
+    if has_port || host.is_empty() {
+        return host.to_owned();
+    }
+    let port = match scheme {
+        "postgres" | "postgresql" => 5432,
+        _ => 3306,
+    };
+    format!("{host}:{port}")
 }
 
 /// The URL without its password, for messages.
@@ -98,62 +231,96 @@ impl Database {
             conn,
             dialect,
             flavour_known,
+            endpoint: String::new(),
+            statement_timeout: None,
         }
     }
 
-    /// Connects to `url` (`postgres://`, `sqlite:`, `mysql://` or `mariadb://`); a SQLite file
-    /// is created when missing. On a MySQL-protocol server the flavour (MySQL or MariaDB)
-    /// comes from the server's version, whatever the URL's scheme says.
+    /// Connects to `url` (`postgres://`, `sqlite:`, `mysql://` or `mariadb://`) with the
+    /// default [`ConnectOptions`]; a SQLite file is created when missing. On a MySQL-protocol
+    /// server the flavour (MySQL or MariaDB) comes from the server's version, whatever the
+    /// URL's scheme says.
     pub async fn connect(url: &str) -> Result<Database, MigrateError> {
+        Database::connect_with(url, &ConnectOptions::default()).await
+    }
+
+    /// Connects to `url` within `options.connect_timeout`; errors name `host:port` and the
+    /// cause (refused, name resolution, TLS, authentication, no answer).
+    pub async fn connect_with(
+        url: &str,
+        options: &ConnectOptions,
+    ) -> Result<Database, MigrateError> {
         let dialect =
             Dialect::from_url(url).ok_or_else(|| MigrateError::UnsupportedUrl(redact(url)))?;
+        let endpoint = endpoint(url);
         let connect_err = |source| MigrateError::Connect {
             url: redact(url),
+            endpoint: endpoint.clone(),
             source,
         };
-        let conn = match dialect {
-            #[cfg(feature = "postgres")]
-            Dialect::Postgres => {
-                let pool: sqlx::PgPool =
-                    one_connection().connect(url).await.map_err(connect_err)?;
-                Conn::Postgres(pool.acquire().await.map_err(connect_err)?)
-            }
-            #[cfg(feature = "sqlite")]
-            Dialect::Sqlite => {
-                let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
-                    .map_err(connect_err)?
-                    .create_if_missing(true)
-                    // Concurrent migrators queue on SQLite's write lock rather than fail.
-                    .busy_timeout(std::time::Duration::from_secs(60));
-                let pool: sqlx::SqlitePool = one_connection()
-                    .connect_with(options)
-                    .await
-                    .map_err(connect_err)?;
-                Conn::Sqlite(pool.acquire().await.map_err(connect_err)?)
-            }
-            #[cfg(feature = "mysql")]
-            Dialect::Mysql | Dialect::Mariadb => {
-                let url = url.replacen("mariadb://", "mysql://", 1);
-                let pool: sqlx::MySqlPool =
-                    one_connection().connect(&url).await.map_err(connect_err)?;
-                Conn::Mysql(pool.acquire().await.map_err(connect_err)?)
-            }
-            #[allow(unreachable_patterns)]
-            other => {
-                return Err(MigrateError::UnsupportedUrl(format!(
-                    "{} (schema-runtime was built without the `{}` feature)",
-                    redact(url),
-                    if other.is_mysql_family() {
-                        "mysql"
-                    } else {
-                        other.name()
-                    }
-                )))
+        let connecting = async {
+            Ok::<Conn, sqlx::Error>(match dialect {
+                #[cfg(feature = "postgres")]
+                Dialect::Postgres => {
+                    let options = sqlx::postgres::PgConnectOptions::from_str(url)?;
+                    Conn::Postgres(Handle::Owned(
+                        sqlx::PgConnection::connect_with(&options).await?,
+                    ))
+                }
+                #[cfg(feature = "sqlite")]
+                Dialect::Sqlite => {
+                    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?
+                        .create_if_missing(true)
+                        // Concurrent migrators queue on SQLite's write lock rather than fail.
+                        .busy_timeout(options.busy_timeout);
+                    Conn::Sqlite(Handle::Owned(
+                        sqlx::SqliteConnection::connect_with(&options).await?,
+                    ))
+                }
+                #[cfg(feature = "mysql")]
+                Dialect::Mysql | Dialect::Mariadb => {
+                    let url = url.replacen("mariadb://", "mysql://", 1);
+                    let options = sqlx::mysql::MySqlConnectOptions::from_str(&url)?;
+                    Conn::Mysql(Handle::Owned(
+                        sqlx::MySqlConnection::connect_with(&options).await?,
+                    ))
+                }
+                #[allow(unreachable_patterns)]
+                other => {
+                    return Err(sqlx::Error::Configuration(
+                        format!(
+                            "schema-runtime was built without the `{}` feature",
+                            if other.is_mysql_family() {
+                                "mysql"
+                            } else {
+                                other.name()
+                            }
+                        )
+                        .into(),
+                    ))
+                }
+            })
+        };
+        let conn = match tokio::time::timeout(options.connect_timeout, connecting).await {
+            Ok(conn) => conn.map_err(connect_err)?,
+            Err(_) => {
+                return Err(MigrateError::ConnectTimeout {
+                    url: redact(url),
+                    endpoint,
+                    seconds: options.connect_timeout.as_secs_f64(),
+                })
             }
         };
         let mut db = Database::new(conn, dialect, !dialect.is_mysql_family());
+        db.endpoint = endpoint.clone();
+        db.statement_timeout = options.statement_timeout;
         db.detect_flavour().await.map_err(connect_err)?;
         Ok(db)
+    }
+
+    /// `host:port` of the server (the file, for SQLite), as messages name it.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
     }
 
     /// Reads the server's version to tell MySQL from MariaDB (a no-op elsewhere, and after the
@@ -176,12 +343,12 @@ impl Database {
 
     /// Runs one statement (simple protocol, no parameters).
     pub(crate) async fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
-        with_conn!(self, c => sqlx::raw_sql(sql).execute(&mut **c).await.map(|_| ()))
+        with_conn!(self, c => async { sqlx::raw_sql(sql).execute(&mut *c).await.map(|_| ()) })
     }
 
     /// Runs a query whose rows are one text column each.
     pub(crate) async fn fetch_strings(&mut self, sql: &str) -> Result<Vec<String>, sqlx::Error> {
-        with_conn!(self, c => sqlx::query_scalar::<_, String>(sql).fetch_all(&mut **c).await)
+        with_conn!(self, c => sqlx::query_scalar::<_, String>(sql).fetch_all(&mut *c))
     }
 
     /// Runs a query whose first `columns` columns are text.
@@ -191,8 +358,8 @@ impl Database {
         columns: usize,
     ) -> Result<Vec<Vec<String>>, sqlx::Error> {
         use sqlx::Row;
-        with_conn!(self, c => {
-            let rows = sqlx::query(sql).fetch_all(&mut **c).await?;
+        with_conn!(self, c => async {
+            let rows = sqlx::query(sql).fetch_all(&mut *c).await?;
             rows.iter().map(|row| (0..columns).map(|i| row.try_get::<String, _>(i)).collect()).collect()
         })
     }
@@ -267,11 +434,4 @@ impl Raw<'_> {
     ) -> Result<Vec<Vec<String>>, sqlx::Error> {
         self.db.fetch_rows(sql, columns).await
     }
-}
-
-/// A pool of one connection: the migrator holds it for the whole run.
-fn one_connection<DB: sqlx::Database>() -> sqlx::pool::PoolOptions<DB> {
-    sqlx::pool::PoolOptions::new()
-        .max_connections(1)
-        .min_connections(0)
 }

@@ -10,13 +10,25 @@ pub enum MigrateError {
     #[error("unsupported database URL `{0}`; use postgres://, sqlite: or mysql:// (mariadb://)")]
     UnsupportedUrl(String),
     /// The database cannot be reached.
-    #[error("cannot connect to {url}: {source}")]
+    #[error("cannot connect to {endpoint} ({url}): {}", connect_cause(source))]
     Connect {
         /// URL without password.
         url: String,
+        /// `host:port`, or the SQLite file.
+        endpoint: String,
         /// The driver's error.
         #[source]
         source: sqlx::Error,
+    },
+    /// The server did not finish the connection in time.
+    #[error("cannot connect to {endpoint} ({url}): no answer within {seconds:.1}s (the server accepts the connection but does not respond: is it stopped, overloaded, or not a database server?); raise --connect-timeout if it is just slow")]
+    ConnectTimeout {
+        /// URL without password.
+        url: String,
+        /// `host:port`.
+        endpoint: String,
+        /// The bound.
+        seconds: f64,
     },
     /// No plan can be made.
     #[error(transparent)]
@@ -197,5 +209,24 @@ pub struct ChecksumChange {
 impl From<PlanError> for MigrateError {
     fn from(e: PlanError) -> Self {
         MigrateError::Plan(Box::new(e))
+    }
+}
+
+/// The cause of a failed connection, in words a person acts on.
+fn connect_cause(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Io(io) => match io.kind() {
+            std::io::ErrorKind::ConnectionRefused => {
+                "connection refused: no server listens there; check the host and port, and that the server runs".into()
+            }
+            std::io::ErrorKind::TimedOut => format!("timed out: {io}"),
+            _ if io.to_string().contains("lookup") || io.to_string().contains("resolve") => {
+                format!("the host name does not resolve: {io}")
+            }
+            _ => io.to_string(),
+        },
+        sqlx::Error::Tls(tls) => format!("TLS failed: {tls}"),
+        sqlx::Error::Database(db) => format!("the server refused: {db}"),
+        other => other.to_string(),
     }
 }

@@ -19,7 +19,7 @@ mod version_table;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use cancel::Cancel;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
-pub use database::{redact as redact_url, Database, Raw};
+pub use database::{endpoint, redact as redact_url, ConnectOptions, Database, Raw};
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use error::{ChecksumChange, MigrateError};
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]

@@ -9,7 +9,7 @@ use super::{exit_codes, output, Context};
 use crate::autogen::{diff, render_ops, Change, DiffOptions};
 use crate::cli::args::AutogenerateArgs;
 use crate::introspect::{comparable, introspect, IntrospectOptions};
-use crate::migrator::{Database, MigrateError};
+use crate::migrator::MigrateError;
 use crate::Schema;
 
 const NO_MODELS: &str = "this package registers no models: pass them to the runner with \
@@ -18,7 +18,7 @@ const NO_MODELS: &str = "this package registers no models: pass them to the runn
 
 /// The live schema, without the version tables.
 async fn live_schema(cx: &Context<'_>) -> Result<(Schema, crate::Dialect), MigrateError> {
-    let mut db = Database::connect(cx.url).await?;
+    let mut db = cx.connect().await?;
     let options = IntrospectOptions {
         naming: cx.migrator.naming().clone(),
         ..IntrospectOptions::excluding(cx.migrator.version_table())
@@ -126,7 +126,7 @@ pub(super) fn model_drift(cx: &Context<'_>) -> Result<Vec<String>, MigrateError>
 
 /// Differences between the live database and the revision its version table records.
 pub(super) async fn database_drift(cx: &Context<'_>) -> Result<Vec<String>, MigrateError> {
-    let mut db = Database::connect(cx.url).await?;
+    let mut db = cx.connect().await?;
     let current = cx.migrator.current(&mut db).await?;
     drop(db);
     let recorded = cx.migrator.schema_at(&current)?;

@@ -25,7 +25,7 @@ pub(super) async fn check(cx: &Context<'_>, args: &CheckArgs) -> Result<u8, Migr
         }
     }
     if args.database {
-        let mut db = crate::migrator::Database::connect(cx.url).await?;
+        let mut db = cx.connect().await?;
         for p in cx.migrator.part_way(&mut db).await? {
             errors.push(format!("revision {}", super::inspect::part_way_line(&p)));
         }

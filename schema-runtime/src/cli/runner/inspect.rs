@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::{exit_codes, output, Context};
 use crate::cli::args::{CurrentArgs, HistoryArgs, InspectArgs, ShowArgs};
-use crate::migrator::{Database, MigrateError, Progress};
+use crate::migrator::{MigrateError, Progress};
 use crate::{Dialect, PlanError, Revision};
 
 fn marks(cx: &Context<'_>, id: &str, current: &[String]) -> String {
@@ -110,7 +110,7 @@ pub(super) fn part_way_line(p: &Progress) -> String {
 }
 
 pub(super) async fn current(cx: &Context<'_>, args: &CurrentArgs) -> Result<u8, MigrateError> {
-    let mut db = Database::connect(cx.url).await?;
+    let mut db = cx.connect().await?;
     let current = cx.migrator.current(&mut db).await?;
     let part_way = cx.migrator.part_way(&mut db).await?;
     let heads = cx.migrator.graph().heads();
@@ -172,7 +172,7 @@ pub(super) async fn history(cx: &Context<'_>, args: &HistoryArgs) -> Result<u8, 
             .as_deref()
             .is_some_and(|r| r.contains("current") || r.contains(['-', '+']));
     let (current, part_way) = if needs_db {
-        let mut db = Database::connect(cx.url).await?;
+        let mut db = cx.connect().await?;
         (
             cx.migrator.current(&mut db).await?,
             cx.migrator.part_way(&mut db).await?,

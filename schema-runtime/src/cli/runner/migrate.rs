@@ -7,7 +7,7 @@ use super::{exit_codes, output, Context};
 use crate::cli::args::{MoveArgs, RepairArgs, StampArgs};
 use crate::graph::GraphError;
 use crate::migrator::{
-    Cancel, Database, Direction, MigrateError, Migrator, RunOptions, StepEvent, VersionTable,
+    Cancel, Direction, MigrateError, Migrator, RunOptions, StepEvent, VersionTable,
 };
 use crate::{Dialect, PlanError, Step};
 
@@ -40,7 +40,7 @@ pub(super) async fn move_to(
         print!("{}", offline_sql(cx.migrator, d, direction, target)?);
         return Ok(exit_codes::SUCCESS);
     }
-    let mut db = Database::connect(cx.url).await?;
+    let mut db = cx.connect().await?;
     if !cx.json {
         let verb = if direction == Direction::Up {
             "Upgrading"
@@ -206,7 +206,7 @@ pub(super) async fn stamp(cx: &Context<'_>, args: &StampArgs) -> Result<u8, Migr
         print!("{out}");
         return Ok(exit_codes::SUCCESS);
     }
-    let mut db = Database::connect(cx.url).await?;
+    let mut db = cx.connect().await?;
     let before = cx.migrator.current(&mut db).await?;
     let after = cx
         .migrator
@@ -231,7 +231,7 @@ pub(super) async fn stamp(cx: &Context<'_>, args: &StampArgs) -> Result<u8, Migr
 }
 
 pub(super) async fn repair(cx: &Context<'_>, args: &RepairArgs) -> Result<u8, MigrateError> {
-    let mut db = Database::connect(cx.url).await?;
+    let mut db = cx.connect().await?;
     let repaired = cx.migrator.repair(&mut db, &args.revisions).await?;
     if cx.json {
         output::data(json!({ "repaired": repaired }));

@@ -12,6 +12,7 @@ pub mod snapshot;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 
@@ -65,6 +66,14 @@ struct Context<'a> {
     models: Option<&'a crate::model::ModelSet>,
     url: &'a str,
     json: bool,
+    connect: crate::migrator::ConnectOptions,
+}
+
+impl Context<'_> {
+    /// Connects to the run's database with the run's timeouts.
+    async fn connect(&self) -> Result<crate::migrator::Database, MigrateError> {
+        crate::migrator::Database::connect_with(self.url, &self.connect).await
+    }
 }
 
 /// The runner's `main`: parses the command line, runs the verb, prints in cargo's style.
@@ -105,6 +114,10 @@ pub fn main_with_models(
         models,
         url: &url,
         json: cli.global.format == Format::Json,
+        connect: crate::migrator::ConnectOptions::default()
+            .with_connect_timeout(Duration::from_secs_f64(cli.global.connect_timeout))
+            .with_statement_timeout(cli.global.statement_timeout.map(Duration::from_secs_f64))
+            .with_busy_timeout(Duration::from_secs_f64(cli.global.busy_timeout)),
     };
     match runtime.block_on(run(&cx, &cli.command)) {
         Ok(code) => ExitCode::from(code),
