@@ -588,10 +588,10 @@ impl Schema {
                 if !self.enums.contains_key(name) {
                     return Err(StateError::MissingEnum(name.clone()));
                 }
-                if let Some(column) = self.enum_columns(name).first() {
+                if let Some((table, column)) = self.enum_columns(name).first() {
                     return Err(StateError::EnumInUse {
                         name: name.clone(),
-                        column: column.clone(),
+                        column: format!("{table}.{column}"),
                     });
                 }
                 self.enums.remove(name);
@@ -715,13 +715,14 @@ impl Schema {
         Ok(())
     }
 
-    /// `table.column` of every column of enum type `name`.
-    pub fn enum_columns(&self, name: &str) -> Vec<String> {
+    /// `(table, column)` of every column of enum type `name` (pairs, so names with dots stay
+    /// whole).
+    pub fn enum_columns(&self, name: &str) -> Vec<(&str, &str)> {
         self.tables
             .values()
             .flat_map(|t| t.def.columns.iter().map(move |c| (t, c)))
             .filter(|(_, c)| matches!(&c.ty, Type::Enum(e) if e == name))
-            .map(|(t, c)| format!("{}.{}", t.def.name, c.name))
+            .map(|(t, c)| (t.def.name.as_str(), c.name.as_str()))
             .collect()
     }
 

@@ -2,6 +2,8 @@
 //! a dialect-neutral dump of a live schema read from the catalogs.
 
 use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::{Command, Stdio};
 pub mod crash;
 pub mod shop;
 
@@ -652,6 +654,77 @@ pub async fn table_names(db: &mut Database) -> Vec<String> {
         .filter_map(|l| l.strip_prefix("table "))
         .map(String::from)
         .collect()
+}
+
+/// The database's own command-line client, fed `script` on stdin; `None` when not installed.
+pub fn run_client(test_db: &TestDb, script: &str) -> Option<std::process::Output> {
+    let url = test_db.url.as_str();
+    let mut command = match test_db.dialect {
+        Dialect::Postgres => {
+            // Debian's /usr/bin/psql is a wrapper; pg_config knows where the real one lives.
+            let bindir = Command::new("pg_config")
+                .arg("--bindir")
+                .output()
+                .ok()
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+                .filter(|dir| !dir.is_empty());
+            let psql = bindir.map_or("psql".into(), |dir| format!("{dir}/psql"));
+            let mut c = Command::new(psql);
+            c.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", url]);
+            c
+        }
+        Dialect::Sqlite => {
+            let mut c = Command::new("sqlite3");
+            c.args(["-bail", url.trim_start_matches("sqlite:")]);
+            c
+        }
+        Dialect::Mysql | Dialect::Mariadb => {
+            // mysql://user[:password]@host[:port]/database
+            let rest = url.split_once("://").map_or(url, |(_, r)| r);
+            let (userinfo, location) = rest.rsplit_once('@').unwrap_or(("root", rest));
+            let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+            let (hostport, database) = location.split_once('/').unwrap_or((location, ""));
+            let (host, port) = hostport.split_once(':').unwrap_or((hostport, "3306"));
+            let mut c = Command::new("mariadb");
+            c.args([
+                "-h",
+                host,
+                "-P",
+                port,
+                "-u",
+                user,
+                database.split('?').next().unwrap_or(""),
+            ]);
+            if !password.is_empty() {
+                c.env("MYSQL_PWD", password);
+            }
+            c
+        }
+        other => panic!("no command-line client known for {other}"),
+    };
+    let mut child = match command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!(
+                "note: no {} client installed: skipping its offline script",
+                test_db.dialect
+            );
+            return None;
+        }
+        Err(e) => panic!("cannot start the {} client: {e}", test_db.dialect),
+    };
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(script.as_bytes())
+        .expect("feed the script");
+    Some(child.wait_with_output().expect("the client exits"))
 }
 
 /// Runs `f` on a fresh tokio runtime (tests are sync so one harness serves all).

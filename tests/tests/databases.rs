@@ -571,3 +571,57 @@ fn the_mysql_flavour_is_read_from_the_server() {
         test_db.drop_db().await;
     });
 }
+
+/// Two names that once broke the SQL built around them: a column called
+/// `x REFERENCES p;DROP TABLE v;--` (SQLite's ADD COLUMN split the rendered text on
+/// " REFERENCES ") and a table called `a.b` whose enum column is renamed (its columns were
+/// listed as "table.column" text and split at the first dot). Each now runs on every database
+/// and table `v` survives.
+#[test]
+fn hostile_names_are_quoted_not_executed() {
+    let migrator = Migrator::new(vec![
+        Revision::new("0001", &[], "base", |op| {
+            op.create_table("p", |t| {
+                t.column("id", Type::Integer).primary_key();
+            });
+            op.create_table("v", |t| {
+                t.column("id", Type::Integer).primary_key();
+            });
+            op.bulk_insert("v", ["id"], [row![1]]);
+            op.create_enum("mood", ["ok", "sad"]);
+            op.create_table("a.b", |t| {
+                t.column("id", Type::Integer).primary_key();
+                t.column("m.n", Type::enumeration("mood")).default("sad");
+            });
+            op.bulk_insert("a.b", ["id", "m.n"], [row![1, "sad"]]);
+        }),
+        Revision::new("0002", &["0001"], "hostile", |op| {
+            op.add_column("p", "x REFERENCES p;DROP TABLE v;--", Type::Integer)
+                .references("p", "id");
+            op.rename_enum_value("mood", "sad", "blue");
+        }),
+    ])
+    .expect("graph");
+    block_on(async {
+        for test_db in all_databases("hostile").await {
+            let d = test_db.dialect;
+            let mut db = test_db.connect().await;
+            migrator.upgrade(&mut db, "head").await.expect("upgrade");
+            let tables = table_names(&mut db).await;
+            assert!(tables.contains(&"v".to_owned()), "{d}: {tables:?}");
+            let schema = dump_schema(&mut db).await;
+            assert!(
+                schema.contains("x REFERENCES p;DROP TABLE v;--"),
+                "{d}: {schema}"
+            );
+            let rows = schema_tests::dump_rows(&mut db, "a.b", &["id", "m.n"]).await;
+            assert_eq!(rows, "a.b: 1 | blue\n", "{d}");
+            migrator
+                .downgrade(&mut db, "base")
+                .await
+                .expect("downgrade");
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}

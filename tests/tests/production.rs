@@ -2,13 +2,10 @@
 //! applied revisions, a half-applied step on a database without transactional DDL, `stamp`,
 //! `--single-transaction`, and the offline SQL script run by each database's own client.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use schema_runtime::migrator::{ChecksumChange, Direction, RunOptions};
 use schema_runtime::prelude::*;
 use schema_runtime::{Dialect, MigrateError, Migrator, Revision};
-use schema_tests::{all_databases, block_on, dump_schema, table_names, TestDb};
+use schema_tests::{all_databases, block_on, dump_schema, run_client, table_names, TestDb};
 
 const BLOG_HEAD: &str = "20250105_130000_rename_user_name";
 
@@ -639,77 +636,6 @@ fn a_single_transaction_run_is_all_or_nothing_where_ddl_is_transactional() {
             test_db.drop_db().await;
         }
     });
-}
-
-/// The database's own command-line client, fed `script` on stdin; `None` when not installed.
-fn run_client(test_db: &TestDb, script: &str) -> Option<std::process::Output> {
-    let url = test_db.url.as_str();
-    let mut command = match test_db.dialect {
-        Dialect::Postgres => {
-            // Debian's /usr/bin/psql is a wrapper; pg_config knows where the real one lives.
-            let bindir = Command::new("pg_config")
-                .arg("--bindir")
-                .output()
-                .ok()
-                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-                .filter(|dir| !dir.is_empty());
-            let psql = bindir.map_or("psql".into(), |dir| format!("{dir}/psql"));
-            let mut c = Command::new(psql);
-            c.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", url]);
-            c
-        }
-        Dialect::Sqlite => {
-            let mut c = Command::new("sqlite3");
-            c.args(["-bail", url.trim_start_matches("sqlite:")]);
-            c
-        }
-        Dialect::Mysql | Dialect::Mariadb => {
-            // mysql://user[:password]@host[:port]/database
-            let rest = url.split_once("://").map_or(url, |(_, r)| r);
-            let (userinfo, location) = rest.rsplit_once('@').unwrap_or(("root", rest));
-            let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
-            let (hostport, database) = location.split_once('/').unwrap_or((location, ""));
-            let (host, port) = hostport.split_once(':').unwrap_or((hostport, "3306"));
-            let mut c = Command::new("mariadb");
-            c.args([
-                "-h",
-                host,
-                "-P",
-                port,
-                "-u",
-                user,
-                database.split('?').next().unwrap_or(""),
-            ]);
-            if !password.is_empty() {
-                c.env("MYSQL_PWD", password);
-            }
-            c
-        }
-        other => panic!("no command-line client known for {other}"),
-    };
-    let mut child = match command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-    {
-        Ok(child) => child,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!(
-                "note: no {} client installed: skipping its offline script",
-                test_db.dialect
-            );
-            return None;
-        }
-        Err(e) => panic!("cannot start the {} client: {e}", test_db.dialect),
-    };
-    child
-        .stdin
-        .take()
-        .expect("piped stdin")
-        .write_all(script.as_bytes())
-        .expect("feed the script");
-    Some(child.wait_with_output().expect("the client exits"))
 }
 
 #[test]

@@ -49,6 +49,20 @@ pub(crate) trait Bookkeeping: SqlDialect {
         None
     }
 
+    /// Session settings every connection (and the top of every offline script) pins, so SQL
+    /// means the same online and offline whatever the server's defaults (MySQL: no
+    /// `NO_BACKSLASH_ESCAPES`, `||` concatenates, UTC, utf8mb4).
+    fn session_setup(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// A statement that fails, naming the check, when a table rebuild left rows whose foreign
+    /// keys point at nothing: what an offline script runs where the online run queries
+    /// [`RebuildGuard::check`] itself.
+    fn offline_foreign_key_check(&self) -> Option<&'static str> {
+        None
+    }
+
     /// A query listing the indexes an interrupted concurrent build left invalid (PostgreSQL).
     fn invalid_indexes_sql(&self) -> Option<String> {
         None

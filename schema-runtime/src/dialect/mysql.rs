@@ -84,6 +84,15 @@ impl SqlDialect for MySql {
     fn max_identifier_len(&self) -> Option<usize> {
         Some(64)
     }
+    /// MySQL counts identifier length in characters.
+    fn identifier_len(&self, name: &str) -> usize {
+        name.chars().count()
+    }
+    /// "Database, table, and column names cannot end with space characters" (MySQL 8.4
+    /// manual, Schema Object Names).
+    fn trailing_space_in_names(&self) -> bool {
+        false
+    }
     fn partial_indexes(&self) -> bool {
         false
     }
@@ -524,6 +533,17 @@ impl Bookkeeping for MySql {
         "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY"
     }
 
+    /// Literals are rendered for backslash escapes: a server whose default `sql_mode` has
+    /// `NO_BACKSLASH_ESCAPES` would store `\\` as two backslashes, so the mode goes (and
+    /// `PIPES_AS_CONCAT` comes, as sqlx sets it online).
+    fn session_setup(&self) -> &'static [&'static str] {
+        &[
+            "SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ',PIPES_AS_CONCAT,NO_ENGINE_SUBSTITUTION,'), ',NO_BACKSLASH_ESCAPES,', ','))",
+            "SET time_zone = '+00:00'",
+            "SET NAMES utf8mb4",
+        ]
+    }
+
     fn log_timestamp_type(&self) -> &'static str {
         "DATETIME(6)"
     }
@@ -538,8 +558,7 @@ impl MySql {
     fn modify_enum_columns(&self, name: &str, schema: &Schema) -> Vec<String> {
         schema
             .enum_columns(name)
-            .iter()
-            .filter_map(|tc| tc.split_once('.'))
+            .into_iter()
             .filter_map(|(t, c)| schema.column(t, c).ok().map(|col| (t, col)))
             .map(|(t, col)| {
                 format!(

@@ -258,10 +258,7 @@ impl SqlDialect for Postgres {
                 self.literal_list(values)
             ),
         ];
-        for table_column in before.enum_columns(name) {
-            let Some((table, column)) = table_column.split_once('.') else {
-                continue;
-            };
+        for (table, column) in before.enum_columns(name) {
             let def = before
                 .column(table, column)
                 .map_err(|source| RenderError::State {

@@ -266,16 +266,75 @@ pub(crate) trait SqlDialect: Sync {
             | Op::Update { .. }
             | Op::Sql(_) => {}
         }
-        match names.into_iter().find(|n| n.len() > max) {
+        if let Some(name) = names
+            .iter()
+            .find(|n| n.ends_with(' ') && !self.trailing_space_in_names())
+        {
+            return Err(self.unsupported(
+                op,
+                format!(
+                    "identifier `{name}` ends with a space, which {} does not keep in names; drop the space",
+                    self.title()
+                ),
+            ));
+        }
+        match names.into_iter().find(|n| self.identifier_len(n) > max) {
             Some(name) => Err(self.unsupported(
                 op,
                 format!(
-                    "identifier `{name}` is {} bytes and {} allows {max}; choose a shorter name (generated names are shortened automatically)",
-                    name.len(),
+                    "identifier `{name}` is {} {} long and {} allows {max}; choose a shorter name (generated names are shortened automatically)",
+                    self.identifier_len(name),
+                    self.identifier_unit(),
                     self.title()
                 ),
             )),
             None => Ok(()),
+        }
+    }
+
+    /// The length of an identifier as the database counts it against
+    /// [`max_identifier_len`](Self::max_identifier_len).
+    fn identifier_len(&self, name: &str) -> usize {
+        name.len()
+    }
+
+    /// What [`identifier_len`](Self::identifier_len) counts, for messages.
+    fn identifier_unit(&self) -> &'static str {
+        if self.identifier_len("é") == 1 {
+            "characters"
+        } else {
+            "bytes"
+        }
+    }
+
+    /// Whether a name may end with a space (MySQL strips or refuses it).
+    fn trailing_space_in_names(&self) -> bool {
+        true
+    }
+
+    /// Values the database or an SQL script cannot carry: a NUL character in text.
+    fn check_values(&self, op: &Op) -> Result<(), RenderError> {
+        let nul = |v: &Value| matches!(v, Value::Str(s) if s.contains('\0'));
+        let found = match op {
+            Op::BulkInsert { rows, .. } | Op::DeleteRows { rows, .. } => {
+                rows.iter().flatten().find(|v| nul(v)).cloned()
+            }
+            Op::Update { set, .. } => set.iter().find_map(|(_, v)| match v {
+                SetValue::Value(v) if nul(v) => Some(v.clone()),
+                _ => None,
+            }),
+            _ => None,
+        };
+        match found {
+            Some(Value::Str(s)) => Err(self.unsupported(
+                op,
+                format!(
+                    "the value {:?} contains a NUL character, which {} cannot keep in text and an SQL script cannot carry; store it in a Bytes column or drop the NUL",
+                    s,
+                    self.title()
+                ),
+            )),
+            _ => Ok(()),
         }
     }
 
@@ -735,8 +794,7 @@ pub(crate) trait SqlDialect: Sync {
     fn update_enum_rows(&self, name: &str, from: &str, to: &str, before: &Schema) -> Vec<String> {
         before
             .enum_columns(name)
-            .iter()
-            .filter_map(|tc| tc.split_once('.'))
+            .into_iter()
             .map(|(t, c)| {
                 format!(
                     "UPDATE {} SET {} = {} WHERE {} = {}",
@@ -898,6 +956,7 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
     before: &Schema,
 ) -> Result<Vec<String>, RenderError> {
     d.check_identifiers(op)?;
+    d.check_values(op)?;
     let state = |source| RenderError::State {
         op: op.describe(),
         source,

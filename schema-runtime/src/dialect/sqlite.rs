@@ -242,6 +242,16 @@ impl Bookkeeping for Sqlite {
         })
     }
 
+    /// Fails (CHECK constraint `foreign_key_check_failed`) when `PRAGMA foreign_key_check` has
+    /// rows, so a client that stops at the first error (`sqlite3 -bail`) rolls the step back.
+    fn offline_foreign_key_check(&self) -> Option<&'static str> {
+        Some(
+            "CREATE TEMP TABLE IF NOT EXISTS _schema_fk_check (violations INTEGER CONSTRAINT foreign_key_check_failed CHECK (violations = 0));\n\
+             INSERT INTO _schema_fk_check SELECT COUNT(*) FROM pragma_foreign_key_check;\n\
+             DELETE FROM _schema_fk_check",
+        )
+    }
+
     /// The rowid: rows are never deleted, so max + 1 keeps ids in order without
     /// AUTOINCREMENT's extra write to `sqlite_sequence` on every insert.
     fn log_id_column(&self) -> &'static str {
@@ -439,10 +449,7 @@ fn rebuild_enum_defaults(
     };
     let old = Some(ServerDefault::Value(Value::Str(from.clone())));
     let mut scratch = schema.clone();
-    for table_column in schema.enum_columns(name) {
-        let Some((table, column)) = table_column.split_once('.') else {
-            continue;
-        };
+    for (table, column) in schema.enum_columns(name) {
         if schema.column(table, column).map(|c| &c.default) != Ok(&old) {
             continue;
         }

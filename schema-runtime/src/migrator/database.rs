@@ -332,6 +332,10 @@ impl Database {
                 self.dialect = self.dialect.with_server_version(version);
             }
             self.flavour_known = true;
+            // The session settings SQL is rendered for (also on a wrapped connection).
+            for sql in self.dialect.bookkeeping().session_setup() {
+                self.execute(sql).await?;
+            }
         }
         Ok(self.dialect)
     }

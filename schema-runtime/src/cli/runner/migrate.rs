@@ -149,6 +149,15 @@ pub(super) fn offline_sql(
 /// The offline script of `steps`.
 pub fn script(table: &VersionTable, d: Dialect, steps: &[Step]) -> String {
     let mut out = String::new();
+    let setup = d.bookkeeping().session_setup();
+    if !setup.is_empty() {
+        out.push_str("-- the session settings the runner uses online\n");
+        for sql in setup {
+            out.push_str(sql);
+            out.push_str(";\n");
+        }
+        out.push('\n');
+    }
     for sql in table.create_sql(d) {
         out.push_str(&sql);
         out.push_str(";\n\n");
@@ -178,7 +187,12 @@ pub fn script(table: &VersionTable, d: Dialect, steps: &[Step]) -> String {
             out.push_str(";\n");
         }
         if let Some(guard) = guard {
-            out.push_str(guard.check);
+            // Online the runner reads the check and rolls back; a script must fail instead.
+            out.push_str(
+                d.bookkeeping()
+                    .offline_foreign_key_check()
+                    .unwrap_or(guard.check),
+            );
             out.push_str(";\n");
         }
         if transactional {
