@@ -621,7 +621,57 @@ fn drop_column_ops() {
             op.drop_column("posts", "title")
         })
         .irreversible(),
+        // A unique column with a default, on a table with rows: re-added without the default
+        // (every row NULL, which never collides), keyed, then given its default back.
+        Case::new("drop_column_unique_with_default", |op| {
+            op.drop_column("codes", "code")
+        })
+        .on(codes),
+        // NOT NULL as well: re-adding it would give every row the same value.
+        Case::new("drop_column_unique_not_null_with_default", |op| {
+            op.drop_column("codes", "strict_code")
+        })
+        .on(codes)
+        .irreversible(),
     ]);
+}
+
+/// `codes`: unique columns with defaults, three rows.
+fn codes(op: &mut Ops) {
+    op.create_table("codes", |t| {
+        t.column("id", Type::Integer).primary_key();
+        t.column("code", Type::String(10)).unique().default("none");
+        t.column("strict_code", Type::String(10))
+            .not_null()
+            .unique()
+            .default("none");
+    });
+    op.bulk_insert(
+        "codes",
+        ["id", "code", "strict_code"],
+        [row![1, "a", "a"], row![2, "b", "b"], row![3, "c", "c"]],
+    );
+}
+
+/// `parents` and `children` with a foreign key InnoDB first serves with an index of its own,
+/// then (once `ix_children_parent_id_rank` exists) with that one only.
+fn children(op: &mut Ops) {
+    op.create_table("parents", |t| {
+        t.column("id", Type::Integer).primary_key();
+    });
+    op.create_table("children", |t| {
+        t.column("id", Type::Integer).primary_key();
+        t.column("parent_id", Type::Integer)
+            .not_null()
+            .references("parents", "id");
+        t.column("rank", Type::Integer).not_null();
+    });
+    op.bulk_insert("parents", ["id"], [row![1], row![2]]);
+    op.bulk_insert(
+        "children",
+        ["id", "parent_id", "rank"],
+        [row![1, 1, 1], row![2, 1, 2], row![3, 2, 1]],
+    );
 }
 
 #[test]
@@ -748,6 +798,17 @@ fn drop_index_ops() {
             op.drop_index("ix_users_name").concurrently();
         })
         .non_transactional(),
+        // The only index serving posts' foreign key to users: MySQL drops the key around it.
+        Case::new("drop_index_a_foreign_key_needs", |op| {
+            op.drop_index("ix_posts_author_id");
+        })
+        .rows("posts", &["id", "author_id"]),
+        // The downgrade drops a composite index that, on MySQL, became the foreign key's only
+        // index when it was made (MariaDB error 1553 before).
+        Case::new("create_index_a_foreign_key_comes_to_need", |op| {
+            op.create_index("children", ["parent_id", "rank"]);
+        })
+        .on(children),
     ]);
 }
 

@@ -19,7 +19,9 @@ use std::time::Duration;
 use super::bookkeeping::Bookkeeping;
 use super::sql::{add_constraint_sql, schema_after, ColumnLookup, SqlDialect};
 use super::{Dialect, RenderError};
-use crate::ops::{AlterColumn, ColumnDef, Constraint, EnumPosition, IndexDef, Op, TableDef};
+use crate::ops::{
+    AlterColumn, ColumnDef, Constraint, EnumPosition, ForeignKeyDef, IndexDef, Op, TableDef,
+};
 use crate::state::{Schema, Table};
 use crate::types::{ServerDefault, Type};
 
@@ -299,7 +301,9 @@ impl SqlDialect for MySql {
         }
     }
 
-    /// MySQL needs the table, which an unknown index does not tell: nothing to drop then.
+    /// MySQL needs the table, which an unknown index does not tell: nothing to drop then. An
+    /// index that is the only one serving a foreign key cannot be dropped (error 1553): the
+    /// key is dropped around it and added back, and InnoDB gives it the index it needs.
     fn drop_index(
         &self,
         op: &Op,
@@ -307,6 +311,7 @@ impl SqlDialect for MySql {
         index: Option<&IndexDef>,
         _concurrently: bool,
         if_exists: bool,
+        before: &Schema,
     ) -> Result<Vec<String>, RenderError> {
         if if_exists && self.flavour == Flavour::Mysql {
             return Err(self.unsupported(
@@ -317,12 +322,16 @@ impl SqlDialect for MySql {
         let Some(index) = index else {
             return Ok(Vec::new());
         };
-        Ok(vec![format!(
+        let drop = format!(
             "DROP INDEX {}{} ON {}",
             if if_exists { "IF EXISTS " } else { "" },
             self.quote(name),
             self.quote(&index.table)
-        )])
+        );
+        match before.table(&index.table) {
+            Some(t) => self.around_foreign_keys(op, t, name, drop),
+            None => Ok(vec![drop]),
+        }
     }
 
     fn add_constraint(
@@ -346,17 +355,24 @@ impl SqlDialect for MySql {
 
     fn drop_constraint(
         &self,
-        _op: &Op,
+        op: &Op,
         t: &Table,
         constraint: &Constraint,
     ) -> Result<Vec<String>, RenderError> {
         let table = self.quote(&t.def.name);
         Ok(match constraint {
-            Constraint::PrimaryKey(_) => vec![format!("ALTER TABLE {table} DROP PRIMARY KEY")],
-            Constraint::Unique(k) => vec![format!(
-                "ALTER TABLE {table} DROP INDEX {}",
-                self.quote(&k.name)
-            )],
+            Constraint::PrimaryKey(k) => self.around_foreign_keys(
+                op,
+                t,
+                &k.name,
+                format!("ALTER TABLE {table} DROP PRIMARY KEY"),
+            )?,
+            Constraint::Unique(k) => self.around_foreign_keys(
+                op,
+                t,
+                &k.name,
+                format!("ALTER TABLE {table} DROP INDEX {}", self.quote(&k.name)),
+            )?,
             Constraint::Check(ck) => vec![format!(
                 "ALTER TABLE {table} DROP {} {}",
                 match self.flavour {
@@ -471,6 +487,33 @@ impl SqlDialect for MySql {
                 }
                 (states.len() == statements).then_some(states)
             }
+            Op::DropIndex { .. } | Op::DropConstraint { .. }
+                if self
+                    .lost_keys_of(op, before)
+                    .is_some_and(|(_, lost)| !lost.is_empty()) =>
+            {
+                // Each foreign key dropped, the index, each key added back.
+                let (table, lost) = self.lost_keys_of(op, before)?;
+                let mut parts: Vec<Op> = lost
+                    .iter()
+                    .map(|fk| Op::DropConstraint {
+                        table: table.clone(),
+                        name: fk.name.clone(),
+                    })
+                    .collect();
+                parts.push(op.clone());
+                parts.extend(lost.iter().map(|fk| Op::AddConstraint {
+                    table: table.clone(),
+                    constraint: Constraint::ForeignKey(fk.clone()),
+                }));
+                let mut schema = before.clone();
+                let mut states = Vec::with_capacity(parts.len());
+                for part in &parts {
+                    schema.apply(part).ok()?;
+                    states.push(schema.clone());
+                }
+                (states.len() == statements).then_some(states)
+            }
             Op::DropConstraint { table, name } if statements == 2 => {
                 let Some(Constraint::ForeignKey(fk)) = before.table(table)?.def.constraint(name)
                 else {
@@ -554,6 +597,60 @@ impl Bookkeeping for MySql {
 }
 
 impl MySql {
+    /// The table and the foreign keys that only the index or key `op` drops serves.
+    fn lost_keys_of(&self, op: &Op, before: &Schema) -> Option<(String, Vec<ForeignKeyDef>)> {
+        let (table, dropped) = match op {
+            Op::DropIndex { name, .. } => (before.index(name)?.table.clone(), name.clone()),
+            Op::DropConstraint { table, name } => {
+                match before.table(table)?.def.constraint(name)? {
+                    Constraint::PrimaryKey(_) | Constraint::Unique(_) => {
+                        (table.clone(), name.clone())
+                    }
+                    Constraint::ForeignKey(_) | Constraint::Check(_) => return None,
+                }
+            }
+            _ => return None,
+        };
+        let t = before.table(&table)?;
+        let lost = foreign_keys_served_only_by(t, &dropped)
+            .into_iter()
+            .cloned()
+            .collect();
+        Some((table, lost))
+    }
+
+    /// `drop` (of the index or key `dropped` of `t`), with each foreign key of `t` that only
+    /// `dropped` serves dropped before it and added back after it: InnoDB refuses to drop the
+    /// index a foreign key needs (error 1553), and re-adding the key makes InnoDB create the
+    /// index it needs, named after the key, as when the key was first added.
+    fn around_foreign_keys(
+        &self,
+        op: &Op,
+        t: &Table,
+        dropped: &str,
+        drop: String,
+    ) -> Result<Vec<String>, RenderError> {
+        let table = self.quote(&t.def.name);
+        let lost = foreign_keys_served_only_by(t, dropped);
+        let mut sql: Vec<String> = lost
+            .iter()
+            .map(|fk| {
+                format!(
+                    "ALTER TABLE {table} DROP FOREIGN KEY {}",
+                    self.quote(&fk.name)
+                )
+            })
+            .collect();
+        sql.push(drop);
+        for fk in lost {
+            sql.push(format!(
+                "ALTER TABLE {table} ADD {}",
+                self.foreign_key_sql(op, fk)?
+            ));
+        }
+        Ok(sql)
+    }
+
     /// `MODIFY COLUMN` of every column of enum `name`, as `schema` defines them.
     fn modify_enum_columns(&self, name: &str, schema: &Schema) -> Vec<String> {
         schema
@@ -569,4 +666,38 @@ impl MySql {
             })
             .collect()
     }
+}
+
+/// The keys and indexes of `t` as `(name, columns)`: what can serve a foreign key.
+fn key_columns(t: &Table) -> impl Iterator<Item = (&str, &[String])> {
+    t.indexes
+        .iter()
+        .filter(|i| i.expressions.is_empty())
+        .map(|i| (i.name.as_str(), i.columns.as_slice()))
+        .chain(
+            t.def
+                .uniques
+                .iter()
+                .chain(&t.def.primary_key)
+                .map(|k| (k.name.as_str(), k.columns.as_slice())),
+        )
+}
+
+/// The foreign keys of `t` whose columns lead the index or key `dropped` and no other.
+pub(crate) fn foreign_keys_served_only_by<'a>(
+    t: &'a Table,
+    dropped: &str,
+) -> Vec<&'a ForeignKeyDef> {
+    let serves = |cols: &[String], fk: &ForeignKeyDef| {
+        cols.len() >= fk.columns.len() && cols[..fk.columns.len()] == fk.columns[..]
+    };
+    t.def
+        .foreign_keys
+        .iter()
+        .filter(|fk| {
+            let mut by = key_columns(t).filter(|(_, cols)| serves(cols, fk));
+            let servers: Vec<&str> = by.by_ref().map(|(name, _)| name).collect();
+            servers == [dropped]
+        })
+        .collect()
 }

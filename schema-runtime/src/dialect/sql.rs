@@ -707,6 +707,7 @@ pub(crate) trait SqlDialect: Sync {
         index: Option<&IndexDef>,
         concurrently: bool,
         if_exists: bool,
+        _before: &Schema,
     ) -> Result<Vec<String>, RenderError> {
         let _ = index;
         Ok(vec![format!(
@@ -1011,7 +1012,14 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
             name,
             concurrently,
             if_exists,
-        } => d.drop_index(op, name, before.index(name), *concurrently, *if_exists)?,
+        } => d.drop_index(
+            op,
+            name,
+            before.index(name),
+            *concurrently,
+            *if_exists,
+            before,
+        )?,
         Op::AddConstraint { table, constraint } => {
             if let Constraint::PrimaryKey(k) | Constraint::Unique(k) = constraint {
                 let unique = matches!(constraint, Constraint::Unique(_));

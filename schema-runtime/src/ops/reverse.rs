@@ -86,6 +86,37 @@ impl Op {
                 }
                 let single = |cols: &[String]| cols.len() == 1 && cols[0] == *column;
                 let unique = t.def.uniques.iter().find(|k| single(&k.columns)).map(|k| k.name.clone());
+                let keyed = unique.is_some()
+                    || t.def.primary_key.as_ref().is_some_and(|pk| single(&pk.columns))
+                    || t.indexes.iter().any(|i| i.unique && single(&i.columns));
+                // A key over the column re-added with a default gives every row the same value.
+                if keyed && def.default.is_some() && !def.identity {
+                    if !def.nullable {
+                        return Err(ReverseError::Irreversible {
+                            op: self.describe(),
+                            hint: "the column is a unique or primary key with a default, so re-adding it would give every row the same value and break the key; \
+                                   write an explicit downgrade (add it nullable, backfill distinct values with op.update, then add the key and set_not_null)",
+                        });
+                    }
+                    // Nullable: re-add it without the default (NULLs never collide), keyed, then
+                    // give it its default back for rows to come.
+                    let mut bare = def.clone();
+                    bare.default = None;
+                    let mut ops = vec![Op::AddColumn { table: table.clone(), column: bare, unique, foreign_key: None }];
+                    ops.extend(
+                        t.indexes
+                            .iter()
+                            .filter(|i| single(&i.columns))
+                            .map(|i| Op::CreateIndex { index: i.clone(), concurrently: false, if_not_exists: false }),
+                    );
+                    ops.push(Op::AlterColumn(AlterColumn {
+                        table: table.clone(),
+                        column: column.clone(),
+                        default: Some(def.default.clone()),
+                        ..AlterColumn::default()
+                    }));
+                    return Ok(ops);
+                }
                 let mut ops = vec![Op::AddColumn { table: table.clone(), column: def.clone(), unique, foreign_key: None }];
                 if let Some(pk) = t.def.primary_key.as_ref().filter(|pk| single(&pk.columns)) {
                     ops.push(Op::AddConstraint { table: table.clone(), constraint: Constraint::PrimaryKey(pk.clone()) });
