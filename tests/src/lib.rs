@@ -658,6 +658,15 @@ pub async fn table_names(db: &mut Database) -> Vec<String> {
 
 /// The database's own command-line client, fed `script` on stdin; `None` when not installed.
 pub fn run_client(test_db: &TestDb, script: &str) -> Option<std::process::Output> {
+    run_client_with(test_db, script, &[])
+}
+
+/// [`run_client`] with extra arguments for the client.
+pub fn run_client_with(
+    test_db: &TestDb,
+    script: &str,
+    extra: &[&str],
+) -> Option<std::process::Output> {
     let url = test_db.url.as_str();
     let mut command = match test_db.dialect {
         Dialect::Postgres => {
@@ -702,6 +711,7 @@ pub fn run_client(test_db: &TestDb, script: &str) -> Option<std::process::Output
         }
         other => panic!("no command-line client known for {other}"),
     };
+    command.args(extra);
     let mut child = match command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

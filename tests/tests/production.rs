@@ -869,3 +869,265 @@ fn sqlite_waits_for_another_writer_only_as_long_as_told() {
         test_db.drop_db().await;
     });
 }
+
+#[test]
+fn version_rows_that_are_not_heads_of_this_build_are_named_for_what_they_are() {
+    let migrator = migrator(vec![users(), user_name(100)]);
+    block_on(async {
+        for test_db in all_databases("version_rows").await {
+            let d = test_db.dialect;
+            let mut db = test_db.connect().await;
+            migrator.upgrade(&mut db, "0001").await.unwrap();
+            // A row of a newer build.
+            db.raw()
+                .execute("INSERT INTO schema_version (version_num) VALUES ('ffff')")
+                .await
+                .unwrap();
+            let err = migrator.upgrade(&mut db, "head").await.unwrap_err();
+            assert!(
+                matches!(err, MigrateError::UnknownVersion(_))
+                    && err
+                        .to_string()
+                        .contains("holds `ffff`, which no revision of this build has"),
+                "{d}: {err}"
+            );
+            db.raw()
+                .execute("DELETE FROM schema_version WHERE version_num = 'ffff'")
+                .await
+                .unwrap();
+            // An ancestor beside its descendant.
+            migrator.upgrade(&mut db, "head").await.unwrap();
+            db.raw()
+                .execute("INSERT INTO schema_version (version_num) VALUES ('0001')")
+                .await
+                .unwrap();
+            let err = migrator.downgrade(&mut db, "-1").await.unwrap_err();
+            assert!(
+                matches!(&err, MigrateError::RedundantVersion { ancestor, descendant } if ancestor == "0001" && descendant == "0002"),
+                "{d}: {err}"
+            );
+            assert!(
+                err.to_string()
+                    .contains("`cargo schema stamp 0002 --purge`"),
+                "{d}: {err}"
+            );
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}
+
+#[test]
+fn an_empty_sqlite_path_is_refused() {
+    block_on(async {
+        for url in ["sqlite:", "sqlite://", "sqlite:?mode=rwc"] {
+            let err = schema_runtime::Database::connect(url).await.unwrap_err();
+            assert!(err.to_string().contains("names no file"), "{url}: {err}");
+        }
+    });
+}
+
+/// PostgreSQL: a concurrent unique index build that fails (duplicates) leaves an INVALID index;
+/// once the duplicates are gone, the next run drops it, says so, and builds it again.
+#[test]
+fn an_invalid_index_left_by_a_concurrent_build_is_dropped_and_rebuilt() {
+    let migrator = migrator(vec![
+        Revision::new("0001", &[], "emails", |op| {
+            op.create_table("people", |t| {
+                t.column("id", Type::Integer).primary_key();
+                t.column("email", Type::String(100)).not_null();
+            });
+            op.bulk_insert(
+                "people",
+                ["id", "email"],
+                [row![1, "a@example.com"], row![2, "a@example.com"]],
+            );
+        }),
+        Revision::new("0002", &["0001"], "unique emails", |op| {
+            op.create_index("people", ["email"]).unique().concurrently();
+        })
+        .non_transactional(),
+    ]);
+    block_on(async {
+        let Some(test_db) = TestDb::create(Dialect::Postgres, "invalid_index").await else {
+            return;
+        };
+        let mut db = test_db.connect().await;
+        let err = migrator.upgrade(&mut db, "head").await.unwrap_err();
+        assert!(
+            err.to_string().contains("could not create unique index"),
+            "{err}"
+        );
+        let invalid = db
+            .raw()
+            .fetch_strings("SELECT CAST(c.relname AS TEXT) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid")
+            .await
+            .unwrap();
+        assert_eq!(invalid, ["ix_people_email"]);
+        db.raw()
+            .execute("DELETE FROM people WHERE id = 2")
+            .await
+            .unwrap();
+        migrator.upgrade(&mut db, "head").await.expect("rebuilt");
+        let valid = db
+            .raw()
+            .fetch_strings("SELECT CAST(i.indisvalid AS TEXT) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'ix_people_email'")
+            .await
+            .unwrap();
+        assert_eq!(valid, ["true"]);
+        drop(db);
+        test_db.drop_db().await;
+    });
+}
+
+/// The offline script, run by each database's own client, leaves what the online run leaves:
+/// the crash package (33 revisions: rows, backfills, rebuilds) and values with backslashes,
+/// quotes and `||`. On MariaDB both sessions start under `NO_BACKSLASH_ESCAPES`, which the
+/// runner and the script's header take away, so backslashes mean the same in both.
+#[test]
+fn the_offline_script_equals_the_online_run_even_under_no_backslash_escapes() {
+    let notes = Revision::new("0034", &["0033"], "notes with backslashes", |op| {
+        op.create_table("notes", |t| {
+            t.column("id", Type::Integer).primary_key();
+            t.column("body", Type::String(200)).not_null();
+        });
+        op.bulk_insert(
+            "notes",
+            ["id", "body"],
+            [
+                row![1, r"C:\path\to\file"],
+                row![2, r"it's \'quoted\' \n not a newline"],
+                row![3, "100% _literal_ \\"],
+            ],
+        );
+        op.execute("UPDATE notes SET body = body || '!'")
+            .reverse("UPDATE notes SET body = substr(body, 1, length(body) - 1)");
+    });
+    let mut revisions = schema_tests::crash::revisions();
+    revisions.push(notes);
+    let migrator = migrator(revisions);
+    let no_backslash_escapes = "SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')";
+    block_on(async {
+        for online in all_databases("parity_online").await {
+            let d = online.dialect;
+            let offline = TestDb::create(d, "parity_offline").await.unwrap();
+            // Online, through a connection that starts with the hostile mode.
+            let mut db = if d.is_mysql_family() {
+                let pool = sqlx::MySqlPool::connect(&online.url).await.unwrap();
+                let mut conn = pool.acquire().await.unwrap();
+                sqlx::raw_sql(no_backslash_escapes)
+                    .execute(&mut *conn)
+                    .await
+                    .unwrap();
+                schema_runtime::Database::from(conn)
+            } else {
+                online.connect().await
+            };
+            migrator.upgrade(&mut db, "head").await.expect("online");
+            // Offline, through the client, starting with the same mode.
+            let steps = migrator.plan_upgrade(d, &[], "head").unwrap();
+            let script = schema_runtime::cli::script(migrator.version_table(), d, &steps);
+            let init = format!("--init-command={no_backslash_escapes}");
+            let extra: Vec<&str> = if d.is_mysql_family() {
+                vec![&init]
+            } else {
+                vec![]
+            };
+            let Some(output) = schema_tests::run_client_with(&offline, &script, &extra) else {
+                drop(db);
+                online.drop_db().await;
+                offline.drop_db().await;
+                continue;
+            };
+            assert!(
+                output.status.success(),
+                "{d}: the client refused the script: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let mut off = offline.connect().await;
+            let online_state = parity_state(&mut db).await;
+            let offline_state = parity_state(&mut off).await;
+            assert_eq!(offline_state, online_state, "{d}");
+            assert!(
+                online_state.contains(r"notes: 1 | C:\path\to\file!"),
+                "{d}: {online_state}"
+            );
+            drop((db, off));
+            online.drop_db().await;
+            offline.drop_db().await;
+        }
+    });
+}
+
+/// The schema and the rows the parity test compares.
+async fn parity_state(db: &mut schema_runtime::Database) -> String {
+    let mut out = dump_schema(db).await;
+    out.push_str(&schema_tests::dump_rows(db, "notes", &["id", "body"]).await);
+    out.push_str(
+        &schema_tests::dump_rows(
+            db,
+            "tasks",
+            &["id", "priority", "estimate", "owner_id", "status"],
+        )
+        .await,
+    );
+    out
+}
+
+/// SQLite: a table rebuild whose rows break a foreign key is rolled back online, and the
+/// offline script fails at its check instead of committing.
+#[test]
+fn the_offline_sqlite_script_fails_on_foreign_key_violations() {
+    let migrator = migrator(vec![
+        Revision::new("0001", &[], "parents and children", |op| {
+            op.create_table("parents", |t| {
+                t.column("id", Type::Integer).primary_key();
+            });
+            op.create_table("children", |t| {
+                t.column("id", Type::Integer).primary_key();
+                t.column("parent_id", Type::Integer)
+                    .references("parents", "id");
+            });
+        }),
+        Revision::new("0002", &["0001"], "a rebuild", |op| {
+            op.alter_column("children", "parent_id").set_not_null();
+        }),
+    ]);
+    block_on(async {
+        let Some(test_db) = TestDb::create(Dialect::Sqlite, "fk_script").await else {
+            return;
+        };
+        let mut db = test_db.connect().await;
+        migrator.upgrade(&mut db, "0001").await.unwrap();
+        // An orphan, written with enforcement off (as another tool might have).
+        db.raw()
+            .execute("PRAGMA foreign_keys = OFF; INSERT INTO children (id, parent_id) VALUES (1, 42); PRAGMA foreign_keys = ON")
+            .await
+            .unwrap();
+        let err = migrator.upgrade(&mut db, "head").await.unwrap_err();
+        assert!(matches!(err, MigrateError::ForeignKeyCheck { .. }), "{err}");
+        let steps = migrator
+            .plan_upgrade(Dialect::Sqlite, &["0001".into()], "head")
+            .unwrap();
+        let script = schema_runtime::cli::script(migrator.version_table(), Dialect::Sqlite, &steps);
+        drop(db);
+        let Some(output) = run_client(&test_db, &script) else {
+            return;
+        };
+        assert!(
+            !output.status.success(),
+            "the script committed over the violation"
+        );
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("foreign_key_check_failed"),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let mut db = test_db.connect().await;
+        assert_eq!(migrator.current(&mut db).await.unwrap(), ["0001"]);
+        let schema = dump_schema(&mut db).await;
+        assert!(!schema.contains("parent_id integer NOT NULL"), "{schema}");
+        drop(db);
+        test_db.drop_db().await;
+    });
+}

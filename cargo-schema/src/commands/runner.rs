@@ -24,6 +24,10 @@ pub fn run(opts: &Opts, forwarded: Vec<OsString>, cwd: &Path) -> Result<u8, Erro
             runner: package.runner,
         });
     }
+    // Files the collector skips would silently not run: say so before building.
+    if let Ok(listing) = crate::migration_files::list(&package.migrations_dir()) {
+        crate::migration_files::warn_skipped(&listing);
+    }
     let executable = build(&package, &opts.cargo, cwd)?;
     execute(&executable, &package, forwarded, opts.cargo.color)
 }

@@ -3,6 +3,11 @@
 //! of the version and log tables. The migrator (`migrator/run.rs`) holds the algorithm once;
 //! each dialect implements [`Bookkeeping`] beside its renderer, overriding what differs.
 
+#![cfg_attr(
+    not(any(feature = "postgres", feature = "sqlite", feature = "mysql")),
+    allow(dead_code)
+)]
+
 use std::time::Duration;
 
 use super::SqlDialect;

@@ -205,24 +205,43 @@ pub fn endpoint(url: &str) -> String {
 /// The URL without its password, for messages.
 ///
 /// ```
-/// assert_eq!(schema_runtime::migrator::redact_url("postgres://app:secret@db/app"), "postgres://app:***@db/app");
+/// use schema_runtime::migrator::redact_url;
+/// assert_eq!(redact_url("postgres://app:secret@db/app"), "postgres://app:***@db/app");
+/// assert_eq!(redact_url("mysql://app@db/app?password=secret&ssl-mode=required"), "mysql://app@db/app?password=***&ssl-mode=required");
 /// ```
 pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let mut out = match (base.find("://"), base.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &url[scheme + 3..at];
+            let userinfo = &base[scheme + 3..at];
             match userinfo.find(':') {
                 Some(colon) => format!(
                     "{}{}:***{}",
-                    &url[..scheme + 3],
+                    &base[..scheme + 3],
                     &userinfo[..colon],
-                    &url[at..]
+                    &base[at..]
                 ),
-                None => url.to_owned(),
+                None => base.to_owned(),
             }
         }
-        _ => url.to_owned(),
+        _ => base.to_owned(),
+    };
+    if let Some(query) = query {
+        // `?password=...` (and the like) is a password too.
+        let params: Vec<String> = query
+            .split('&')
+            .map(|param| match param.split_once('=') {
+                Some((key, _)) if key.to_ascii_lowercase().contains("pass") => format!("{key}=***"),
+                _ => param.to_owned(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&params.join("&"));
     }
+    out
 }
 
 impl Database {
@@ -269,6 +288,17 @@ impl Database {
                 }
                 #[cfg(feature = "sqlite")]
                 Dialect::Sqlite => {
+                    let path = url
+                        .trim_start_matches("sqlite:")
+                        .trim_start_matches("//")
+                        .split('?')
+                        .next()
+                        .unwrap_or_default();
+                    if path.is_empty() {
+                        return Err(sqlx::Error::Configuration(
+                            "the SQLite URL names no file; write sqlite:path/to/app.db (sqlite::memory: for a database that vanishes with the connection)".into(),
+                        ));
+                    }
                     let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?
                         .create_if_missing(true)
                         // Concurrent migrators queue on SQLite's write lock rather than fail.

@@ -168,8 +168,16 @@ pub enum MigrateError {
     #[error("revision `{0}` is not part-way; nothing to record")]
     NotPartWay(String),
     /// The version table names revisions this build does not know.
-    #[error("the version table names {}, unknown to these migrations (applied by a newer build?); stamp with --purge to replace the rows anyway", .0.join(", "))]
+    #[error("the version table holds {}, which no revision of this build has: a newer build migrated this database (deploy that build), or the row was written by hand; nothing was run. `cargo schema stamp <revision> --purge` replaces the rows", .0.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", "))]
     UnknownVersion(Vec<String>),
+    /// The version table holds a revision together with one of its descendants.
+    #[error("the version table holds `{ancestor}` and its descendant `{descendant}`, but it lists only heads: a hand edit or another tool wrote the extra row; nothing was run. `cargo schema stamp {descendant} --purge` keeps the descendant alone")]
+    RedundantVersion {
+        /// The row that an applied descendant makes redundant.
+        ancestor: String,
+        /// Its descendant.
+        descendant: String,
+    },
     /// The migration lock could not be taken in time.
     #[error("another migrator has held the migration lock for more than {seconds}s; wait for it to finish or stop it, then run again")]
     LockTimeout {

@@ -42,6 +42,35 @@ impl Migrator {
             .await?)
     }
 
+    /// Checks the version rows: each names a revision of this build, and none is an ancestor
+    /// of another (the table lists heads only).
+    pub fn check_version_rows(&self, current: &[String]) -> Result<(), MigrateError> {
+        let unknown: Vec<String> = current
+            .iter()
+            .filter(|h| !self.graph.contains(h))
+            .cloned()
+            .collect();
+        if !unknown.is_empty() {
+            return Err(MigrateError::UnknownVersion(unknown));
+        }
+        for descendant in current {
+            let below = self
+                .graph
+                .applied(std::slice::from_ref(descendant))
+                .map_err(crate::PlanError::from)?;
+            if let Some(ancestor) = current
+                .iter()
+                .find(|a| *a != descendant && below.contains(&a.as_str()))
+            {
+                return Err(MigrateError::RedundantVersion {
+                    ancestor: ancestor.clone(),
+                    descendant: descendant.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The applied-log, oldest first.
     pub async fn log(&self, db: &mut Database) -> Result<Vec<LogEntry>, MigrateError> {
         if !db.table_exists(&self.version_table.log).await? {

@@ -138,7 +138,12 @@ impl Migrator {
                 done: p.done,
             });
         }
-        if p.done == total || p.failed {
+        if p.done == total {
+            return Ok(Some(p.done));
+        }
+        // An interrupted or failed concurrent index build leaves an invalid index behind.
+        self.drop_invalid_index(db, step, p.done).await?;
+        if p.failed {
             return Ok(Some(p.done));
         }
         let statement = &step.statements[p.done];
@@ -146,7 +151,6 @@ impl Migrator {
         if is_data_statement(statement) {
             return Ok(Some(p.done));
         }
-        self.drop_invalid_index(db, step, p.done).await?;
         match self.statement_ran(db, step, p.done).await? {
             Verdict::Ran => {
                 let d = db.dialect();
@@ -339,7 +343,7 @@ impl Migrator {
             db.execute(&d.bookkeeping().drop_invalid_index_sql(&def.name))
                 .await?;
             eprintln!(
-                "note: dropped the invalid index `{}` an interrupted CREATE INDEX CONCURRENTLY of revision `{}` left behind; it is built again",
+                "note: dropped the invalid index `{}` that an interrupted or failed CREATE INDEX CONCURRENTLY of revision `{}` left behind; it is built again",
                 def.name, step.revision
             );
         }

@@ -219,6 +219,7 @@ impl Migrator {
     ) -> Result<Vec<AppliedStep>, MigrateError> {
         let d = db.dialect();
         let current = self.current(db).await?;
+        self.check_version_rows(&current)?;
         let mut steps = self.plan(d, direction, &current, target)?;
         if steps.is_empty() {
             return Ok(Vec::new());

@@ -150,6 +150,12 @@ pub(super) async fn current(cx: &Context<'_>, args: &CurrentArgs) -> Result<u8, 
             }
         }
     }
+    if let Err(e) = cx.migrator.check_version_rows(&current) {
+        output::error(&e);
+        if args.check_heads {
+            return Ok(exit_codes::CHECK_FAILED);
+        }
+    }
     if args.check_heads && !part_way.is_empty() {
         output::error("the database is not at head: a revision is part-way (see above)");
         return Ok(exit_codes::CHECK_FAILED);

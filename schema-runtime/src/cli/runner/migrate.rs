@@ -14,9 +14,8 @@ use crate::{Dialect, PlanError, Step};
 fn dialect_of(cx: &Context<'_>, explicit: Option<Dialect>) -> Result<Dialect, MigrateError> {
     match explicit {
         Some(d) => Ok(d),
-        None => {
-            Dialect::from_url(cx.url).ok_or_else(|| MigrateError::UnsupportedUrl(cx.url.into()))
-        }
+        None => Dialect::from_url(cx.url)
+            .ok_or_else(|| MigrateError::UnsupportedUrl(crate::migrator::redact_url(cx.url))),
     }
 }
 
