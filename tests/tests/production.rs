@@ -1131,3 +1131,65 @@ fn the_offline_sqlite_script_fails_on_foreign_key_violations() {
         test_db.drop_db().await;
     });
 }
+
+/// A run cut off right after raw DDL, whose effect the replay does not know: the next run
+/// cannot tell whether it ran, stops before running anything and names the statement and the
+/// command; `repair --progress` records the answer and the run then finishes.
+#[test]
+fn a_statement_the_catalog_cannot_settle_is_named_with_the_command_that_settles_it() {
+    let migrator = migrator(vec![
+        users(),
+        Revision::new("0002", &["0001"], "raw ddl", |op| {
+            op.execute("CREATE TABLE audit (id INTEGER)")
+                .reverse("DROP TABLE audit");
+            op.add_column("users", "nickname", Type::String(40));
+        })
+        .non_transactional(),
+    ]);
+    block_on(async {
+        for test_db in all_databases("cannot_tell").await {
+            let d = test_db.dialect;
+            if d == Dialect::Sqlite {
+                test_db.drop_db().await;
+                continue;
+            }
+            let mut db = test_db.connect().await;
+            migrator.upgrade(&mut db, "0001").await.unwrap();
+            // What a run killed between the CREATE TABLE and its progress record leaves.
+            let checksum = migrator.plan_upgrade(d, &["0001".into()], "head").unwrap()[0]
+                .checksum
+                .clone();
+            let empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+            db.raw()
+                .execute(&format!(
+                    "INSERT INTO schema_progress (revision, direction, checksum, done, done_checksum, total, state, started_at) \
+                     VALUES ('0002', 'up', '{checksum}', 0, '{empty}', 2, 'running', '2026-12-03 00:00:00')"
+                ))
+                .await
+                .unwrap();
+            db.raw()
+                .execute("CREATE TABLE audit (id INTEGER)")
+                .await
+                .unwrap();
+            let err = migrator.upgrade(&mut db, "head").await.unwrap_err();
+            let message = err.to_string();
+            assert!(
+                matches!(err, MigrateError::CannotTell { index: 1, .. })
+                    && message.contains("CREATE TABLE audit (id INTEGER)")
+                    && message.contains("`cargo schema repair 0002 --progress 1`")
+                    && message.contains("`cargo schema repair 0002 --progress 0`"),
+                "{d}: {message}"
+            );
+            let p = migrator.record_progress(&mut db, "0002", 1).await.unwrap();
+            assert_eq!((p.done, p.total), (1, 2), "{d}");
+            migrator
+                .upgrade(&mut db, "head")
+                .await
+                .expect("resumes at 2");
+            assert_eq!(migrator.current(&mut db).await.unwrap(), ["0002"], "{d}");
+            assert!(dump_schema(&mut db).await.contains("nickname"), "{d}");
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}

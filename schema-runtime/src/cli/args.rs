@@ -106,6 +106,10 @@ pub struct StampArgs {
 pub struct RepairArgs {
     /// Only these revisions (default: every applied revision whose checksum changed).
     pub revisions: Vec<String>,
+    /// Record that the first N statements of the named revision's part-way step have run
+    /// (for a statement the catalog could not settle); the next run resumes after them.
+    #[arg(long, value_name = "N")]
+    pub progress: Option<usize>,
 }
 
 /// `upgrade` / `downgrade` arguments.

@@ -245,6 +245,28 @@ pub(super) async fn stamp(cx: &Context<'_>, args: &StampArgs) -> Result<u8, Migr
 
 pub(super) async fn repair(cx: &Context<'_>, args: &RepairArgs) -> Result<u8, MigrateError> {
     let mut db = cx.connect().await?;
+    if let Some(done) = args.progress {
+        let [revision] = args.revisions.as_slice() else {
+            output::error("--progress N records the progress of one part-way revision: `cargo schema repair REV --progress N`");
+            return Ok(exit_codes::USAGE);
+        };
+        let p = cx.migrator.record_progress(&mut db, revision, done).await?;
+        if cx.json {
+            output::data(json!({ "revision": p.revision, "done": p.done, "total": p.total }));
+        } else {
+            output::status(
+                "Recorded",
+                format!(
+                    "{}: {} of {} statements ran; the next run resumes at statement {}",
+                    p.revision,
+                    p.done,
+                    p.total,
+                    p.done + 1
+                ),
+            );
+        }
+        return Ok(exit_codes::SUCCESS);
+    }
     let repaired = cx.migrator.repair(&mut db, &args.revisions).await?;
     if cx.json {
         output::data(json!({ "repaired": repaired }));
