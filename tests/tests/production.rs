@@ -1193,3 +1193,116 @@ fn a_statement_the_catalog_cannot_settle_is_named_with_the_command_that_settles_
         }
     });
 }
+
+/// TLS to the local PostgreSQL (`ssl = on`, Debian's snakeoil certificate for `localhost`):
+/// `sslmode=require` encrypts, `verify-ca` checks the certificate against `sslrootcert`, and
+/// `verify-full` also checks the host name, so 127.0.0.1 is refused while localhost passes.
+#[test]
+fn postgres_over_tls_with_sslmode_require_and_verify_ca() {
+    const CERT: &str = "/etc/ssl/certs/ssl-cert-snakeoil.pem";
+    let migrator = blog();
+    block_on(async {
+        let Some(test_db) = TestDb::create(Dialect::Postgres, "tls").await else {
+            return;
+        };
+        if !std::path::Path::new(CERT).exists() {
+            eprintln!("note: no {CERT}: skipping the TLS test");
+            test_db.drop_db().await;
+            return;
+        }
+        let sep = if test_db.url.contains('?') { '&' } else { '?' };
+        for mode in [
+            "sslmode=require".to_owned(),
+            format!("sslmode=verify-ca&sslrootcert={CERT}"),
+        ] {
+            let url = format!("{}{sep}{mode}", test_db.url);
+            let mut db = schema_runtime::Database::connect(&url)
+                .await
+                .unwrap_or_else(|e| panic!("{mode}: {e}"));
+            let ssl = db
+                .raw()
+                .fetch_strings(
+                    "SELECT CAST(ssl AS TEXT) FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                )
+                .await
+                .unwrap();
+            assert_eq!(ssl, ["true"], "{mode}: the connection is not encrypted");
+            migrator
+                .upgrade(&mut db, "head")
+                .await
+                .expect("migrates over TLS");
+            migrator.downgrade(&mut db, "base").await.expect("and back");
+        }
+        // verify-full checks the name: the certificate says localhost, not 127.0.0.1.
+        let full = format!("{}{sep}sslmode=verify-full&sslrootcert={CERT}", test_db.url);
+        let err = schema_runtime::Database::connect(&full).await.unwrap_err();
+        assert!(err.to_string().contains("TLS failed"), "{err}");
+        let by_name = full.replacen("127.0.0.1", "localhost", 1);
+        schema_runtime::Database::connect(&by_name)
+            .await
+            .expect("verify-full by the certificate's name");
+        test_db.drop_db().await;
+    });
+}
+
+/// TLS to MariaDB (the instance `.ci/mariadb-tls.sh` starts: `SCHEMA_TEST_MYSQL_TLS_URL`, its
+/// CA in `SCHEMA_TEST_MYSQL_TLS_CA`): `ssl-mode=REQUIRED` encrypts, `VERIFY_CA` and
+/// `VERIFY_IDENTITY` check the certificate against `ssl-ca`, and a wrong CA is refused.
+#[test]
+fn mariadb_over_tls_with_ssl_mode_required_and_verify_ca() {
+    let (Ok(server), Ok(ca)) = (
+        std::env::var("SCHEMA_TEST_MYSQL_TLS_URL"),
+        std::env::var("SCHEMA_TEST_MYSQL_TLS_CA"),
+    ) else {
+        eprintln!("note: SCHEMA_TEST_MYSQL_TLS_URL / SCHEMA_TEST_MYSQL_TLS_CA are not set (.ci/mariadb-tls.sh prints them): skipping the MariaDB TLS test");
+        return;
+    };
+    let migrator = blog();
+    block_on(async {
+        let name = format!("cs_tls_{}", std::process::id());
+        let mut admin = schema_runtime::Database::connect(&server)
+            .await
+            .expect("admin");
+        admin
+            .raw()
+            .execute(&format!("CREATE DATABASE `{name}`"))
+            .await
+            .unwrap();
+        let base = server.rsplit_once('/').unwrap().0;
+        for mode in [
+            "ssl-mode=REQUIRED".to_owned(),
+            format!("ssl-mode=VERIFY_CA&ssl-ca={ca}"),
+            format!("ssl-mode=VERIFY_IDENTITY&ssl-ca={ca}"),
+        ] {
+            let url = format!("{base}/{name}?{mode}");
+            let mut db = schema_runtime::Database::connect(&url)
+                .await
+                .unwrap_or_else(|e| panic!("{mode}: {e}"));
+            let cipher = db
+                .raw()
+                .fetch_rows("SHOW SESSION STATUS LIKE 'Ssl_cipher'", 2)
+                .await
+                .unwrap();
+            assert!(
+                cipher.first().is_some_and(|r| !r[1].is_empty()),
+                "{mode}: not encrypted: {cipher:?}"
+            );
+            migrator
+                .upgrade(&mut db, "head")
+                .await
+                .expect("migrates over TLS");
+            migrator.downgrade(&mut db, "base").await.expect("and back");
+        }
+        let wrong =
+            format!("{base}/{name}?ssl-mode=VERIFY_CA&ssl-ca=/etc/ssl/certs/ssl-cert-snakeoil.pem");
+        if std::path::Path::new("/etc/ssl/certs/ssl-cert-snakeoil.pem").exists() {
+            let err = schema_runtime::Database::connect(&wrong).await.unwrap_err();
+            assert!(err.to_string().contains("TLS failed"), "{err}");
+        }
+        admin
+            .raw()
+            .execute(&format!("DROP DATABASE `{name}`"))
+            .await
+            .unwrap();
+    });
+}

@@ -231,9 +231,12 @@ fn connect_cause(e: &sqlx::Error) -> String {
             _ if io.to_string().contains("lookup") || io.to_string().contains("resolve") => {
                 format!("the host name does not resolve: {io}")
             }
+            _ if io.to_string().contains("certificate") || io.to_string().contains("tls") => {
+                format!("TLS failed: {io}; check sslmode / sslrootcert (ssl-mode / ssl-ca on MySQL): verify-full also checks the host name against the certificate")
+            }
             _ => io.to_string(),
         },
-        sqlx::Error::Tls(tls) => format!("TLS failed: {tls}"),
+        sqlx::Error::Tls(tls) => format!("TLS failed: {tls}; check sslmode / sslrootcert (ssl-mode / ssl-ca on MySQL)"),
         sqlx::Error::Database(db) => format!("the server refused: {db}"),
         other => other.to_string(),
     }
