@@ -51,6 +51,7 @@ pub(crate) fn capture(opts: &Opts, args: &[&str], cwd: &Path) -> Result<String, 
     command
         .args(args)
         .current_dir(&package.dir)
+        .env("CARGO_SCHEMA", "1")
         .stdin(Stdio::null())
         .stderr(Stdio::inherit());
     let output = command
@@ -137,7 +138,11 @@ fn execute(
     color: Option<Color>,
 ) -> Result<u8, Error> {
     let mut command = Command::new(executable);
-    command.args(forwarded).current_dir(&package.dir);
+    command
+        .args(forwarded)
+        .current_dir(&package.dir)
+        // Inside the package, the runner may fall back to the package's SQLite file.
+        .env("CARGO_SCHEMA", "1");
     if let Some(color) = color {
         command.env("CARGO_TERM_COLOR", color.as_str());
     }

@@ -9,6 +9,9 @@ pub enum MigrateError {
     /// The URL names no supported database.
     #[error("unsupported database URL `{0}`; use postgres://, sqlite: or mysql:// (mariadb://)")]
     UnsupportedUrl(String),
+    /// The runner was started without a database URL.
+    #[error("no database URL: pass --database-url URL, set DATABASE_URL, or put DATABASE_URL=... in a .env file in the working directory (only `cargo schema` inside the package falls back to its development SQLite file)")]
+    NoDatabaseUrl,
     /// The database cannot be reached.
     #[error("cannot connect to {endpoint} ({url}): {}", connect_cause(source))]
     Connect {

@@ -14,8 +14,11 @@ use crate::{Dialect, PlanError, Step};
 fn dialect_of(cx: &Context<'_>, explicit: Option<Dialect>) -> Result<Dialect, MigrateError> {
     match explicit {
         Some(d) => Ok(d),
-        None => Dialect::from_url(cx.url)
-            .ok_or_else(|| MigrateError::UnsupportedUrl(crate::migrator::redact_url(cx.url))),
+        None => {
+            let url = cx.url()?;
+            Dialect::from_url(url)
+                .ok_or_else(|| MigrateError::UnsupportedUrl(crate::migrator::redact_url(url)))
+        }
     }
 }
 
@@ -48,7 +51,7 @@ pub(super) async fn move_to(
         };
         output::status(
             verb,
-            format!("{} to {target}", crate::migrator::redact_url(cx.url)),
+            format!("{} to {target}", crate::migrator::redact_url(cx.url()?)),
         );
     }
     let clock = std::time::Instant::now();

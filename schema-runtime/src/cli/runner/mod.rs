@@ -39,23 +39,28 @@ impl Project {
     }
 }
 
-/// Resolves the database URL: `--database-url`, then `DATABASE_URL` (the environment, then
-/// `.env` in the project), then the project's default SQLite file.
-pub fn database_url(explicit: Option<&str>, project: &Project) -> String {
+/// Resolves the database URL: `--database-url`, then `DATABASE_URL` in the environment, then
+/// `DATABASE_URL` in `.env` of the working directory. Only under `cargo schema` (which sets
+/// `CARGO_SCHEMA=1` and runs the runner in the package) does it fall back to the package's
+/// SQLite file, and it says so; a runner started on its own without a URL has none.
+pub fn database_url(explicit: Option<&str>, project: &Project) -> Option<String> {
     if let Some(url) = explicit {
-        return url.to_owned();
+        return Some(url.to_owned());
     }
     if let Ok(url) = std::env::var("DATABASE_URL") {
-        return url;
+        return Some(url);
     }
-    if let Ok(iter) = dotenvy::from_path_iter(Path::new(project.dir).join(".env")) {
+    if let Ok(iter) = dotenvy::from_path_iter(Path::new(".env")) {
         for (key, value) in iter.flatten() {
             if key == "DATABASE_URL" {
-                return value;
+                return Some(value);
             }
         }
     }
-    project.default_database_url()
+    if std::env::var_os("CARGO_SCHEMA").is_some_and(|v| v == "1") {
+        return Some(project.default_database_url());
+    }
+    None
 }
 
 /// What every verb gets.
@@ -64,15 +69,29 @@ struct Context<'a> {
     migrations: &'a Migrations,
     project: &'a Project,
     models: Option<&'a crate::model::ModelSet>,
-    url: &'a str,
+    url: Option<&'a str>,
     json: bool,
     connect: crate::migrator::ConnectOptions,
 }
 
 impl Context<'_> {
+    /// The database URL, or the error that says where to give one.
+    fn url(&self) -> Result<&str, MigrateError> {
+        self.url.ok_or(MigrateError::NoDatabaseUrl)
+    }
+
     /// Connects to the run's database with the run's timeouts.
     async fn connect(&self) -> Result<crate::migrator::Database, MigrateError> {
-        crate::migrator::Database::connect_with(self.url, &self.connect).await
+        let url = self.url()?;
+        if url == self.project.default_database_url() {
+            output::note(
+                "Using",
+                format!(
+                    "{url}: no --database-url, DATABASE_URL or .env names a database (the package's development database)"
+                ),
+            );
+        }
+        crate::migrator::Database::connect_with(url, &self.connect).await
     }
 }
 
@@ -112,7 +131,7 @@ pub fn main_with_models(
         migrations,
         project: &project,
         models,
-        url: &url,
+        url: url.as_deref(),
         json: cli.global.format == Format::Json,
         connect: crate::migrator::ConnectOptions::default()
             .with_connect_timeout(Duration::from_secs_f64(cli.global.connect_timeout))
@@ -125,6 +144,7 @@ pub fn main_with_models(
             output::error(&e);
             ExitCode::from(match e {
                 MigrateError::Plan(_) | MigrateError::UnsupportedUrl(_) => exit_codes::INVALID_PLAN,
+                MigrateError::NoDatabaseUrl => exit_codes::USAGE,
                 MigrateError::Cancelled { .. } => exit_codes::INTERRUPTED,
                 _ => exit_codes::MIGRATION_FAILED,
             })
