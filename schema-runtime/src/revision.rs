@@ -1,6 +1,6 @@
 //! Revisions: what `#[migration]` registers, and the loaded form the migrator works on.
 
-use crate::ops::{Op, Ops};
+use crate::ops::{DataMode, Op, Ops};
 use crate::NamingConvention;
 
 /// A revision as `#[migration]` registers it: static data and function pointers, built at
@@ -32,21 +32,36 @@ pub struct RevisionDef {
 impl RevisionDef {
     /// Runs the migration functions and returns the revision with its ops.
     pub fn load(&self, naming: &NamingConvention) -> Revision {
-        let mut up = Ops::with_naming(naming.clone());
+        self.load_with(naming, DataMode::Keep)
+    }
+
+    /// [`load`](Self::load), keeping literal rows as `data` says.
+    pub fn load_with(&self, naming: &NamingConvention, data: DataMode) -> Revision {
+        let builder = || Ops::with_naming(naming.clone()).with_data_mode(data);
+        let mut up = builder();
         (self.upgrade)(&mut up);
         let down = self.downgrade.map(|f| {
-            let mut down = Ops::with_naming(naming.clone());
+            let mut down = builder();
             f(&mut down);
             down.into_ops()
         });
+        Revision {
+            upgrade: up.into_ops(),
+            downgrade: down,
+            ..self.header()
+        }
+    }
+
+    /// The revision without running its functions: id, parents, message, flags; no ops.
+    pub fn header(&self) -> Revision {
         Revision {
             id: self.id.to_owned(),
             parents: self.parents.iter().map(|p| (*p).to_owned()).collect(),
             depends_on: self.depends_on.iter().map(|p| (*p).to_owned()).collect(),
             branch_labels: self.branch_labels.iter().map(|p| (*p).to_owned()).collect(),
             message: self.message.to_owned(),
-            upgrade: up.into_ops(),
-            downgrade: down,
+            upgrade: Vec::new(),
+            downgrade: None,
             irreversible: self.irreversible,
             transactional: self.transactional,
         }

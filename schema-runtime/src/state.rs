@@ -165,6 +165,9 @@ pub enum StateError {
         /// Columns named.
         expected: usize,
     },
+    /// Internal: rows loaded only as a digest reached a renderer (a bug in the caller).
+    #[error("the rows were loaded for the schema only, not to run them; this is a bug of cargo-schema, please report it")]
+    RowsNotLoaded,
 }
 
 /// Types a foreign key may join: equal types, or any two integer types.
@@ -693,15 +696,11 @@ impl Schema {
             } => {
                 let def = self.table_def(table)?;
                 self.check_columns(def, columns)?;
-                if let Some((i, row)) = rows
-                    .iter()
-                    .enumerate()
-                    .find(|(_, r)| r.len() != columns.len())
-                {
+                if let Some((row, got)) = rows.arity_error(columns.len()) {
                     return Err(StateError::RowArity {
                         table: table.clone(),
-                        row: i + 1,
-                        got: row.len(),
+                        row,
+                        got,
                         expected: columns.len(),
                     });
                 }

@@ -1306,3 +1306,167 @@ fn mariadb_over_tls_with_ssl_mode_required_and_verify_ca() {
             .unwrap();
     });
 }
+
+/// The checksum is over the revision's ops, not over the SQL a version of the renderers makes
+/// of them: one revision has one checksum on every dialect (whose SQL all differ), an edit of
+/// the revision changes it, and an edit of an earlier revision does not change a later one's
+/// (MySQL's MODIFY restates the replayed column, so the SQL of the later one does change).
+#[test]
+fn checksums_follow_the_ops_not_the_sql_they_render_to() {
+    let plain = migrator(vec![
+        users(),
+        user_name(100),
+        Revision::new("0003", &["0002"], "modify", |op| {
+            op.alter_column("users", "name").set_not_null();
+        }),
+    ]);
+    let sums = |m: &Migrator, d: Dialect| -> Vec<String> {
+        m.plan_upgrade(d, &[], "head")
+            .unwrap()
+            .into_iter()
+            .map(|s| s.checksum)
+            .collect()
+    };
+    let sqls = |m: &Migrator, d: Dialect| -> Vec<Vec<String>> {
+        m.plan_upgrade(d, &[], "head")
+            .unwrap()
+            .into_iter()
+            .map(|s| s.statements)
+            .collect()
+    };
+    let reference = sums(&plain, Dialect::Postgres);
+    for d in Dialect::ALL {
+        assert_eq!(
+            sums(&plain, d),
+            reference,
+            "{d}: the same checksums on every dialect"
+        );
+    }
+    assert_ne!(
+        sqls(&plain, Dialect::Postgres),
+        sqls(&plain, Dialect::Mariadb)
+    );
+    // Editing 0002 (a wider name) changes 0002's checksum, not 0003's, although 0003's MySQL
+    // SQL restates the column and so changes.
+    let edited = migrator(vec![
+        users(),
+        user_name(200),
+        Revision::new("0003", &["0002"], "modify", |op| {
+            op.alter_column("users", "name").set_not_null();
+        }),
+    ]);
+    let after = sums(&edited, Dialect::Mariadb);
+    assert_eq!(after[0], reference[0]);
+    assert_ne!(after[1], reference[1]);
+    assert_eq!(after[2], reference[2]);
+    assert_ne!(
+        sqls(&edited, Dialect::Mariadb)[2],
+        sqls(&plain, Dialect::Mariadb)[2]
+    );
+}
+
+/// An edit is noticed at head too: `upgrade` with nothing to run refuses, and `edited` (what
+/// `current` reports) names it.
+#[test]
+fn an_edit_is_noticed_with_nothing_to_run() {
+    let deployed = migrator(vec![users(), user_name(100)]);
+    let edited = migrator(vec![users(), user_name(200)]);
+    block_on(async {
+        for test_db in all_databases("edit_at_head").await {
+            let d = test_db.dialect;
+            let mut db = test_db.connect().await;
+            deployed.upgrade(&mut db, "head").await.unwrap();
+            assert!(
+                deployed.upgrade(&mut db, "head").await.unwrap().is_empty(),
+                "{d}"
+            );
+            let err = edited.upgrade(&mut db, "head").await.unwrap_err();
+            assert!(
+                matches!(err, MigrateError::ChecksumMismatch(_)),
+                "{d}: {err}"
+            );
+            let changed = edited.edited(&mut db).await.unwrap();
+            assert_eq!(changed.len(), 1, "{d}");
+            assert_eq!(changed[0].revision, "0002", "{d}");
+            assert!(deployed.edited(&mut db).await.unwrap().is_empty(), "{d}");
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}
+
+/// A database whose log holds the checksums an earlier version recorded (SHA-256 of the SQL,
+/// lower-case hex) moves to canonical checksums without a false alarm: where the SQL still
+/// renders the same, silently; where a renderer changed, with a notice; never refusing.
+#[test]
+fn checksums_recorded_by_an_earlier_version_move_to_the_new_form_without_a_false_alarm() {
+    use sha2::{Digest, Sha256};
+    let m = migrator(vec![users(), user_name(100)]);
+    block_on(async {
+        for test_db in all_databases("legacy_checksums").await {
+            let d = test_db.dialect;
+            let mut db = test_db.connect().await;
+            m.upgrade(&mut db, "head").await.unwrap();
+            // Rewrite the records as the earlier version wrote them.
+            for step in m.plan_upgrade(d, &[], "head").unwrap() {
+                let legacy = format!(
+                    "{:x}",
+                    Sha256::digest(step.statements.join("\n;\n").as_bytes())
+                );
+                db.raw()
+                    .execute(&format!(
+                        "UPDATE schema_log SET checksum = '{legacy}' WHERE revision = '{}'",
+                        step.revision
+                    ))
+                    .await
+                    .unwrap();
+            }
+            // 0001 as if a renderer had since changed its SQL.
+            db.raw()
+                .execute(&format!(
+                    "UPDATE schema_log SET checksum = '{}' WHERE revision = '0001'",
+                    "0".repeat(63) + "a"
+                ))
+                .await
+                .unwrap();
+            let mut notices = Vec::new();
+            let applied = m
+                .migrate(
+                    &mut db,
+                    Direction::Up,
+                    "head",
+                    RunOptions::default(),
+                    |event| {
+                        if let schema_runtime::migrator::StepEvent::Notice(text) = event {
+                            notices.push(text.to_owned());
+                        }
+                    },
+                )
+                .await
+                .expect("no false alarm");
+            assert!(applied.is_empty(), "{d}");
+            assert_eq!(notices.len(), 1, "{d}: {notices:?}");
+            assert!(notices[0].contains("revision `0001`"), "{d}: {notices:?}");
+            let log = m.log(&mut db).await.unwrap();
+            let rehashed: Vec<&str> = log
+                .iter()
+                .filter(|e| e.direction == "rehash")
+                .map(|e| e.revision.as_str())
+                .collect();
+            assert_eq!(rehashed, ["0001", "0002"], "{d}");
+            // Moved once: the next run records nothing more, and an edit now shows.
+            m.upgrade(&mut db, "head").await.unwrap();
+            assert_eq!(m.log(&mut db).await.unwrap().len(), log.len(), "{d}");
+            let err = migrator(vec![users(), user_name(120)])
+                .upgrade(&mut db, "head")
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(err, MigrateError::ChecksumMismatch(_)),
+                "{d}: {err}"
+            );
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}

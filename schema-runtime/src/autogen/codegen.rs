@@ -234,6 +234,7 @@ fn render_op(op: &Op, naming: &NamingConvention) -> String {
                 "delete_rows"
             };
             let rows: Vec<String> = rows
+                .values()
                 .iter()
                 .map(|r| {
                     format!(

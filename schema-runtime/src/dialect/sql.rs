@@ -11,7 +11,7 @@
 use super::{Dialect, RenderError, Rendered};
 use crate::ops::{
     AlterColumn, ColumnDef, Constraint, Deferrable, EnumDef, EnumPosition, ForeignKeyDef, IndexDef,
-    KeyDef, Op, RawSql, SetValue, TableDef,
+    KeyDef, Op, RawSql, Rows, SetValue, TableDef,
 };
 use crate::state::{Schema, StateError, Table};
 use crate::types::{ServerDefault, Type, Value};
@@ -317,7 +317,7 @@ pub(crate) trait SqlDialect: Sync {
         let nul = |v: &Value| matches!(v, Value::Str(s) if s.contains('\0'));
         let found = match op {
             Op::BulkInsert { rows, .. } | Op::DeleteRows { rows, .. } => {
-                rows.iter().flatten().find(|v| nul(v)).cloned()
+                rows.values().iter().flatten().find(|v| nul(v)).cloned()
             }
             Op::Update { set, .. } => set.iter().find_map(|(_, v)| match v {
                 SetValue::Value(v) if nul(v) => Some(v.clone()),
@@ -1056,12 +1056,12 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
             table,
             columns,
             rows,
-        } => d.bulk_insert(table, columns, rows),
+        } => d.bulk_insert(table, columns, loaded(op, rows)?),
         Op::DeleteRows {
             table,
             columns,
             rows,
-        } => d.delete_rows(table, columns, rows),
+        } => d.delete_rows(table, columns, loaded(op, rows)?),
         Op::Update {
             table,
             set,
@@ -1069,6 +1069,18 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
         } => d.update(op, table, set, predicate.as_deref())?,
         Op::Sql(raw) => d.raw_sql(op, raw)?,
     })
+}
+
+/// The values of `rows`, which must have been loaded to be rendered.
+fn loaded<'a>(op: &Op, rows: &'a Rows) -> Result<&'a [Vec<Value>], RenderError> {
+    if rows.is_loaded() {
+        Ok(rows.values())
+    } else {
+        Err(RenderError::State {
+            op: op.describe(),
+            source: StateError::RowsNotLoaded,
+        })
+    }
 }
 
 /// `ALTER TABLE t ADD <constraint>`: the generic form, which dialects that add some

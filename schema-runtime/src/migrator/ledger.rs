@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use super::error::{ChecksumChange, MigrateError};
 use super::version_table::LogRow;
 use super::{Database, Migrator};
+use crate::ops::canonical;
 use crate::Dialect;
 
 /// One row of the applied-log.
@@ -96,41 +97,60 @@ impl Migrator {
             .collect())
     }
 
-    /// The checksum each revision was last recorded with (by a successful up, a stamp or a repair).
+    /// The checksum each revision was last recorded with (by a successful up, a stamp, a
+    /// repair, or the move to canonical checksums).
     fn recorded_checksums(log: &[LogEntry]) -> HashMap<&str, &str> {
         let mut recorded = HashMap::new();
-        for entry in log
-            .iter()
-            .filter(|e| e.success && matches!(e.direction.as_str(), "up" | "stamp" | "repair"))
-        {
+        for entry in log.iter().filter(|e| {
+            e.success && matches!(e.direction.as_str(), "up" | "stamp" | "repair" | "rehash")
+        }) {
             recorded.insert(entry.revision.as_str(), entry.checksum.as_str());
         }
         recorded
     }
 
-    /// Applied revisions whose SQL differs from what the log recorded.
-    pub(super) fn changed_checksums(
+    /// Applied revisions whose ops differ from what the log recorded, and the records to move
+    /// to canonical checksums: a revision last recorded by an earlier version (the SHA-256 of
+    /// its SQL) is compared as that version would, by rendering it, once, and recorded anew.
+    pub(super) fn verify_checksums(
         &self,
         d: Dialect,
         current: &[String],
         log: &[LogEntry],
-    ) -> Result<Vec<ChecksumChange>, MigrateError> {
+    ) -> Result<Verified, MigrateError> {
         let recorded = Self::recorded_checksums(log);
+        let mut verified = Verified::default();
         if recorded.is_empty() {
-            return Ok(Vec::new());
+            return Ok(verified);
         }
-        Ok(self
-            .applied_checksums(d, current)?
-            .into_iter()
-            .filter_map(|(revision, now)| {
-                let was = recorded.get(revision.as_str())?;
-                (*was != now).then(|| ChecksumChange {
-                    revision,
-                    recorded: (*was).to_owned(),
-                    current: now,
-                })
-            })
-            .collect())
+        let legacy = recorded.values().any(|c| !canonical::is_canonical(c));
+        let rendered: HashMap<String, String> = if legacy {
+            self.rendered_checksums(d, current)?.into_iter().collect()
+        } else {
+            HashMap::new()
+        };
+        for (revision, now) in self.applied_checksums(current)? {
+            let Some(was) = recorded.get(revision.as_str()) else {
+                continue;
+            };
+            if canonical::is_canonical(was) {
+                if *was != now {
+                    verified.changed.push(ChecksumChange {
+                        revision,
+                        recorded: (*was).to_owned(),
+                        current: now,
+                    });
+                }
+                continue;
+            }
+            if rendered.get(&revision).is_some_and(|sql| sql != *was) {
+                verified.notices.push(format!(
+                    "revision `{revision}`: its SQL as this version renders it differs from what an earlier version recorded (a renderer change, or an edit before this upgrade of cargo-schema); recorded its checksum in the new form: `cargo schema check --database` shows any drift"
+                ));
+            }
+            verified.rehash.push((revision, now));
+        }
+        Ok(verified)
     }
 
     /// A failed step that a non-transactional database kept half-applied and nobody resolved.
@@ -165,6 +185,32 @@ impl Migrator {
                 current.join(", ")
             },
         })
+    }
+
+    /// Applied revisions edited since they ran (read-only: records of an earlier version are
+    /// compared but not moved).
+    pub async fn edited(&self, db: &mut Database) -> Result<Vec<ChecksumChange>, MigrateError> {
+        let current = self.current(db).await?;
+        if current.is_empty() {
+            return Ok(Vec::new());
+        }
+        let log = self.log(db).await?;
+        Ok(self.verify_checksums(db.dialect(), &current, &log)?.changed)
+    }
+
+    /// Records `(revision, checksum)` rows of the move to canonical checksums, in one
+    /// transaction.
+    pub(super) async fn record_rehash(
+        &self,
+        db: &mut Database,
+        rehash: &[(String, String)],
+    ) -> Result<(), MigrateError> {
+        let d = db.dialect();
+        let sql: Vec<String> = rehash
+            .iter()
+            .map(|(revision, checksum)| self.bookkeeping_row(d, revision, "rehash", checksum))
+            .collect();
+        self.run_in_transaction(db, &sql).await
     }
 
     pub(super) fn bookkeeping_row(
@@ -253,7 +299,7 @@ impl Migrator {
             .into_iter()
             .map(String::from)
             .collect();
-        for (revision, checksum) in self.applied_checksums(d, &rows)? {
+        for (revision, checksum) in self.applied_checksums(&rows)? {
             if !before.contains(&revision) {
                 sql.push(self.bookkeeping_row(d, &revision, "stamp", &checksum));
             }
@@ -314,7 +360,7 @@ impl Migrator {
             .collect::<Result<_, _>>()
             .map_err(crate::PlanError::from)?;
         let checksums: HashMap<String, String> =
-            self.applied_checksums(d, &current)?.into_iter().collect();
+            self.applied_checksums(&current)?.into_iter().collect();
         let mut latest: HashMap<&str, &LogEntry> = HashMap::new();
         for entry in &log {
             latest.insert(entry.revision.as_str(), entry);
@@ -327,7 +373,7 @@ impl Migrator {
             }
         }
         // Changed checksums: accept the current ones.
-        for change in self.changed_checksums(d, &current, &log)? {
+        for change in self.verify_checksums(d, &current, &log)?.changed {
             if (wanted.is_empty() || wanted.contains(&change.revision))
                 && !repaired.contains(&change.revision)
             {
@@ -372,4 +418,15 @@ impl Migrator {
         db.execute("COMMIT").await?;
         Ok(())
     }
+}
+
+/// What [`Migrator::verify_checksums`] found.
+#[derive(Debug, Default)]
+pub(super) struct Verified {
+    /// Applied revisions edited since they were recorded.
+    pub changed: Vec<ChecksumChange>,
+    /// Revisions whose records move to canonical checksums: `(revision, checksum)`.
+    pub rehash: Vec<(String, String)>,
+    /// Things to tell the user about the move.
+    pub notices: Vec<String>,
 }

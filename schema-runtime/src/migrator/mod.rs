@@ -29,8 +29,12 @@ pub use plan::{Direction, PlanError, Step};
 pub use run::{AppliedStep, RunOptions, StepEvent};
 pub use version_table::{Progress, VersionTable};
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
 use crate::graph::RevisionGraph;
-use crate::revision::{Migrations, Revision};
+use crate::ops::DataMode;
+use crate::revision::{Migrations, Revision, RevisionDef};
 use crate::NamingConvention;
 
 /// Plans and applies revisions.
@@ -52,41 +56,82 @@ use crate::NamingConvention;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Migrator {
-    revisions: Vec<Revision>,
+    entries: Vec<Entry>,
     by_id: foldhash::HashMap<String, usize>,
     graph: RevisionGraph,
     version_table: VersionTable,
     naming: NamingConvention,
 }
 
+/// One revision: its header always, its ops once something needs them.
+///
+/// A revision embedded by [`migrations!`](crate::migrations) is loaded lazily: verbs that read
+/// only the graph never run its function, and replay and checksums load it with its literal
+/// rows digested ([`DataMode::Digest`](crate::ops::DataMode)); only a step about to be rendered
+/// runs it again keeping its rows. So a revision that seeds a million rows costs nothing to the
+/// commands that do not apply it.
+#[derive(Debug, Clone)]
+struct Entry {
+    /// Id, parents, message, flags; no ops.
+    header: Revision,
+    /// The registered functions, for a revision from `migrations!`.
+    def: Option<RevisionDef>,
+    /// The revision with its ops (rows digested for a registered one).
+    loaded: OnceLock<Revision>,
+}
+
 impl Migrator {
     /// A migrator over `revisions`; fails on duplicate ids, unknown parents and cycles.
     pub fn new(revisions: Vec<Revision>) -> Result<Self, crate::graph::GraphError> {
-        let graph = RevisionGraph::from_specs(revisions.iter().map(|r| crate::graph::NodeSpec {
-            id: &r.id,
-            parents: &r.parents,
-            depends_on: &r.depends_on,
-            branch_labels: &r.branch_labels,
+        let entries = revisions
+            .into_iter()
+            .map(|r| Entry {
+                header: header_of(&r),
+                def: None,
+                loaded: OnceLock::from(r),
+            })
+            .collect();
+        Self::from_entries(entries, NamingConvention::default())
+    }
+
+    /// A migrator over the revisions that [`migrations!`](crate::migrations) embedded; their
+    /// functions run only when their ops are needed.
+    pub fn from_migrations(migrations: &Migrations) -> Result<Self, crate::graph::GraphError> {
+        let naming = migrations.naming().clone();
+        let entries = migrations
+            .defs()
+            .iter()
+            .map(|d| Entry {
+                header: d.header(),
+                def: Some(*d),
+                loaded: OnceLock::new(),
+            })
+            .collect();
+        Self::from_entries(entries, naming)
+    }
+
+    fn from_entries(
+        entries: Vec<Entry>,
+        naming: NamingConvention,
+    ) -> Result<Self, crate::graph::GraphError> {
+        let graph = RevisionGraph::from_specs(entries.iter().map(|e| crate::graph::NodeSpec {
+            id: &e.header.id,
+            parents: &e.header.parents,
+            depends_on: &e.header.depends_on,
+            branch_labels: &e.header.branch_labels,
         }))?;
-        let by_id = revisions
+        let by_id = entries
             .iter()
             .enumerate()
-            .map(|(i, r)| (r.id.clone(), i))
+            .map(|(i, e)| (e.header.id.clone(), i))
             .collect();
         Ok(Migrator {
-            revisions,
+            entries,
             by_id,
             graph,
             version_table: VersionTable::default(),
-            naming: NamingConvention::default(),
+            naming,
         })
-    }
-
-    /// A migrator over the revisions that [`migrations!`](crate::migrations) embedded.
-    pub fn from_migrations(migrations: &Migrations) -> Result<Self, crate::graph::GraphError> {
-        let mut migrator = Self::new(migrations.load(migrations.naming()))?;
-        migrator.naming = migrations.naming().clone();
-        Ok(migrator)
     }
 
     /// Uses other names for the version and log tables.
@@ -110,15 +155,51 @@ impl Migrator {
         &self.graph
     }
 
-    /// The revision with this exact id.
+    /// The revision with this exact id, with its ops (literal rows of a revision from
+    /// `migrations!` digested, not kept: see [`Rows`](crate::Rows)).
     pub fn revision(&self, id: &str) -> Option<&Revision> {
-        self.by_id.get(id).map(|&i| &self.revisions[i])
+        let entry = &self.entries[*self.by_id.get(id)?];
+        Some(entry.loaded.get_or_init(|| match &entry.def {
+            Some(def) => def.load_with(&self.naming, DataMode::Digest),
+            // A built revision is loaded at construction.
+            None => entry.header.clone(),
+        }))
     }
 
-    /// Every revision, newest first (as `history` prints them).
+    /// The id, parents, message and flags of the revision with this id, without running it
+    /// (its `upgrade` and `downgrade` are empty).
+    pub fn header(&self, id: &str) -> Option<&Revision> {
+        Some(&self.entries[*self.by_id.get(id)?].header)
+    }
+
+    /// The revision with its literal rows kept, to render and run it.
+    pub(crate) fn runnable(&self, id: &str) -> Option<Cow<'_, Revision>> {
+        let entry = &self.entries[*self.by_id.get(id)?];
+        Some(match &entry.def {
+            Some(def) => Cow::Owned(def.load_with(&self.naming, DataMode::Keep)),
+            None => Cow::Borrowed(self.revision(id)?),
+        })
+    }
+
+    /// Every revision's header, newest first (as `history` prints them); see [`header`](Self::header).
     pub fn history(&self) -> Vec<&Revision> {
         let mut ids = self.graph.topological();
         ids.reverse();
-        ids.into_iter().filter_map(|id| self.revision(id)).collect()
+        ids.into_iter().filter_map(|id| self.header(id)).collect()
+    }
+}
+
+/// `r` without its ops.
+fn header_of(r: &Revision) -> Revision {
+    Revision {
+        id: r.id.clone(),
+        parents: r.parents.clone(),
+        depends_on: r.depends_on.clone(),
+        branch_labels: r.branch_labels.clone(),
+        message: r.message.clone(),
+        upgrade: Vec::new(),
+        downgrade: None,
+        irreversible: r.irreversible,
+        transactional: r.transactional,
     }
 }

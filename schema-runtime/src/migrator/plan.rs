@@ -109,6 +109,11 @@ impl Migrator {
         self.revision(id).expect("graph ids are revision ids")
     }
 
+    /// The revision with its rows, to render it.
+    fn run_rev(&self, id: &str) -> std::borrow::Cow<'_, Revision> {
+        self.runnable(id).expect("graph ids are revision ids")
+    }
+
     /// Folds the upgrade ops of `ids` (in order) over `schema`.
     fn fold(&self, schema: &mut Schema, ids: &[&str]) -> Result<(), PlanError> {
         for id in ids {
@@ -134,7 +139,7 @@ impl Migrator {
         for &d in dialects {
             let mut schema = Schema::default();
             for id in self.graph.topological() {
-                let rev = self.rev(id);
+                let rev = self.run_rev(id);
                 if let Err(e) = d.render_ops(&rev.upgrade, &mut schema) {
                     let e = render_error(id, e);
                     if !errors.contains(&e) {
@@ -150,8 +155,30 @@ impl Migrator {
         errors
     }
 
-    /// The checksum of every revision applied at `current` heads, in the order they ran.
+    /// The checksum of every revision applied at `current` heads, in the order they ran: the
+    /// SHA-256 of its ops' canonical form ([`canonical`](crate::ops::canonical)), the same on
+    /// every dialect and whatever the renderers' version.
     pub fn applied_checksums(
+        &self,
+        current: &[String],
+    ) -> Result<Vec<(String, String)>, PlanError> {
+        Ok(self
+            .graph
+            .applied(current)?
+            .into_iter()
+            .map(|id| (id.to_owned(), self.checksum_of(id)))
+            .collect())
+    }
+
+    /// The checksum of revision `id` (see [`applied_checksums`](Self::applied_checksums)).
+    pub fn checksum_of(&self, id: &str) -> String {
+        let rev = self.rev(id);
+        crate::ops::canonical::checksum(&rev.upgrade, rev.transactional)
+    }
+
+    /// The checksums an earlier version recorded: SHA-256 of the SQL the revisions rendered to
+    /// on `d`. Only for moving a database's records to the canonical form.
+    pub(crate) fn rendered_checksums(
         &self,
         d: Dialect,
         current: &[String],
@@ -160,7 +187,7 @@ impl Migrator {
         let mut out = Vec::new();
         for id in self.graph.applied(current)? {
             let rendered = d
-                .render_ops(&self.rev(id).upgrade, &mut schema)
+                .render_ops(&self.run_rev(id).upgrade, &mut schema)
                 .map_err(|e| render_error(id, e))?;
             out.push((id.to_owned(), checksum(&rendered.statements)));
         }
@@ -183,12 +210,12 @@ impl Migrator {
         let mut heads = current.to_vec();
         let mut steps = Vec::with_capacity(ids.len());
         for id in ids {
-            let rev = self.rev(id);
+            let rev = self.run_rev(id);
             let heads_after = self.graph.heads_after_upgrade(&heads, id);
             let heads_before = std::mem::replace(&mut heads, heads_after.clone());
             steps.push(step(
                 d,
-                rev,
+                &rev,
                 Direction::Up,
                 &rev.upgrade,
                 &mut schema,
@@ -223,7 +250,7 @@ impl Migrator {
         self.fold(&mut schema, &kept)?;
         let mut downgrades = Vec::with_capacity(undo.len());
         for id in undo.iter().rev() {
-            downgrades.push(self.fold_with_downgrade(self.rev(id), &mut schema)?);
+            downgrades.push(self.fold_with_downgrade(&self.run_rev(id), &mut schema)?);
         }
         downgrades.reverse();
         let mut heads = current.to_vec();
@@ -350,7 +377,7 @@ fn step(
         revision: rev.id.clone(),
         message: rev.message.clone(),
         direction,
-        checksum: checksum(&rendered.statements),
+        checksum: crate::ops::canonical::checksum(ops, rev.transactional),
         statements: rendered.statements,
         transactional: rev.transactional,
         foreign_keys_off: rendered.foreign_keys_off,

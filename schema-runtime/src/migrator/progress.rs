@@ -354,13 +354,13 @@ impl Migrator {
     /// (plus the one after the last); `None` when they do not line up with the step's
     /// statements.
     fn step_ops(&self, d: Dialect, step: &Step) -> Option<(Vec<Op>, Vec<usize>, Vec<Schema>)> {
-        let rev = self.revision(&step.revision)?;
+        let rev = self.runnable(&step.revision)?;
         let before = self.schema_at(&step.heads_before).ok()?;
         let ops = match step.direction {
             Direction::Up => rev.upgrade.clone(),
             Direction::Down => {
                 let without = self.schema_at(&step.heads_after).ok()?;
-                self.downgrade_ops(rev, &without).ok()?
+                self.downgrade_ops(&rev, &without).ok()?
             }
         };
         let mut schema = before;

@@ -36,6 +36,8 @@ pub enum StepEvent<'a> {
     Started(&'a Step),
     /// The step finished.
     Finished(&'a Step, Duration),
+    /// Something worth telling that is not an error.
+    Notice(&'a str),
 }
 
 /// How a run applies its steps.
@@ -222,6 +224,21 @@ impl Migrator {
         self.check_version_rows(&current)?;
         let mut steps = self.plan(d, direction, &current, target)?;
         if steps.is_empty() {
+            // Nothing to run, but an applied revision edited since is still an error: an edit
+            // noticed only once something is pending would surface at the worst moment.
+            if !current.is_empty() {
+                let log = self.log(db).await?;
+                let verified = self.verify_checksums(d, &current, &log)?;
+                if !verified.changed.is_empty() {
+                    return Err(MigrateError::ChecksumMismatch(verified.changed));
+                }
+                if !verified.rehash.is_empty() {
+                    self.record_rehash(db, &verified.rehash).await?;
+                }
+                for notice in &verified.notices {
+                    observe(StepEvent::Notice(notice));
+                }
+            }
             return Ok(Vec::new());
         }
         if options.single_transaction {
@@ -235,9 +252,13 @@ impl Migrator {
                 return Err(failure);
             }
         }
-        let changed = self.changed_checksums(d, &current, &log)?;
-        if !changed.is_empty() {
-            return Err(MigrateError::ChecksumMismatch(changed));
+        let verified = self.verify_checksums(d, &current, &log)?;
+        if !verified.changed.is_empty() {
+            return Err(MigrateError::ChecksumMismatch(verified.changed));
+        }
+        self.record_rehash(db, &verified.rehash).await?;
+        for notice in &verified.notices {
+            observe(StepEvent::Notice(notice));
         }
         if options.single_transaction {
             return self

@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 
 use super::{
     AlterColumn, CheckDef, ColumnDef, Constraint, Deferrable, EnumDef, EnumPosition, FkAction,
-    ForeignKeyDef, IndexDef, KeyDef, Op, RawSql, SetValue, SqlText, TableDef,
+    ForeignKeyDef, IndexDef, KeyDef, Op, RawSql, Rows, SetValue, SqlText, TableDef,
 };
 use crate::naming::NamingConvention;
 use crate::types::{ServerDefault, Type, Value};
@@ -30,6 +30,19 @@ use crate::types::{ServerDefault, Type, Value};
 pub struct Ops {
     ops: Vec<Op>,
     naming: NamingConvention,
+    data: DataMode,
+}
+
+/// What a builder keeps of the literal rows of `bulk_insert` and `delete_rows`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum DataMode {
+    /// The rows themselves, to run them.
+    #[default]
+    Keep,
+    /// Only their count and digest ([`Rows::digested`]): what replaying the schema and checking
+    /// checksums need, at no memory cost whatever the number of rows.
+    Digest,
 }
 
 fn strings<I, S>(items: I) -> Vec<String>
@@ -61,6 +74,20 @@ impl Ops {
         Ops {
             ops: Vec::new(),
             naming,
+            data: DataMode::Keep,
+        }
+    }
+
+    /// Keeps literal rows as `mode` says.
+    pub fn with_data_mode(mut self, mode: DataMode) -> Self {
+        self.data = mode;
+        self
+    }
+
+    fn rows(&self, rows: impl IntoIterator<Item = Vec<Value>>, columns: usize) -> Rows {
+        match self.data {
+            DataMode::Keep => Rows::from(rows.into_iter().collect::<Vec<_>>()),
+            DataMode::Digest => Rows::digested(rows, columns),
         }
     }
 
@@ -355,10 +382,12 @@ impl Ops {
         S: Into<String>,
         R: IntoIterator<Item = Vec<Value>>,
     {
+        let columns = strings(columns);
+        let rows = self.rows(rows, columns.len());
         self.ops.push(Op::DeleteRows {
             table: table.to_owned(),
-            columns: strings(columns),
-            rows: rows.into_iter().collect(),
+            columns,
+            rows,
         });
     }
 
@@ -375,10 +404,12 @@ impl Ops {
         S: Into<String>,
         R: IntoIterator<Item = Vec<Value>>,
     {
+        let columns = strings(columns);
+        let rows = self.rows(rows, columns.len());
         self.ops.push(Op::BulkInsert {
             table: table.to_owned(),
-            columns: strings(columns),
-            rows: rows.into_iter().collect(),
+            columns,
+            rows,
         });
     }
 

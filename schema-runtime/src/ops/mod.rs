@@ -5,10 +5,11 @@
 //! any revision, which is what lets [`Op::reverse`] invert a `drop_column`.
 
 mod builder;
+pub mod canonical;
 mod reverse;
 
 pub use builder::{
-    AddedColumn, AlterColumnBuilder, ColumnBuilder, ForeignKeyBuilder, IndexBuilder, Ops,
+    AddedColumn, AlterColumnBuilder, ColumnBuilder, DataMode, ForeignKeyBuilder, IndexBuilder, Ops,
     SqlBuilder, TableBuilder, TableColumn, UpdateBuilder,
 };
 pub use reverse::ReverseError;
@@ -371,6 +372,151 @@ impl SqlText {
     }
 }
 
+/// The literal rows of a `bulk_insert` or `delete_rows`: the values, or, when a revision is
+/// loaded only for its schema and its checksum, their count and SHA-256 (the values were hashed
+/// as the migration produced them and never kept, so a million seed rows cost no memory).
+///
+/// ```
+/// use schema_runtime::ops::Rows;
+/// use schema_runtime::row;
+/// let rows = Rows::from(vec![row![1, "a"], row![2, "b"]]);
+/// let digested = Rows::digested(vec![row![1, "a"], row![2, "b"]], 2);
+/// assert_eq!(rows.len(), 2);
+/// assert!(rows.is_loaded() && !digested.is_loaded());
+/// assert_eq!(rows.digest(), digested.digest());
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Rows {
+    values: Vec<Vec<Value>>,
+    summary: Option<RowsSummary>,
+}
+
+/// What is kept of rows hashed and dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RowsSummary {
+    count: usize,
+    digest: [u8; 32],
+    /// The first row whose length is not the column count: `(1-based row, its length)`.
+    arity_error: Option<(usize, usize)>,
+}
+
+impl From<Vec<Vec<Value>>> for Rows {
+    fn from(values: Vec<Vec<Value>>) -> Self {
+        Rows {
+            values,
+            summary: None,
+        }
+    }
+}
+
+impl Rows {
+    /// Hashes `rows` one at a time and keeps only their count and digest; `columns` is the
+    /// column count each row must have.
+    pub fn digested(rows: impl IntoIterator<Item = Vec<Value>>, columns: usize) -> Self {
+        let mut hasher = RowHasher::default();
+        let mut count = 0;
+        let mut arity_error = None;
+        for row in rows {
+            count += 1;
+            if row.len() != columns && arity_error.is_none() {
+                arity_error = Some((count, row.len()));
+            }
+            hasher.row(&row);
+        }
+        Rows {
+            values: Vec::new(),
+            summary: Some(RowsSummary {
+                count,
+                digest: hasher.finish(),
+                arity_error,
+            }),
+        }
+    }
+
+    /// The rows; empty when they were only [`digested`](Self::digested).
+    pub fn values(&self) -> &[Vec<Value>] {
+        &self.values
+    }
+
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        self.summary.map_or(self.values.len(), |s| s.count)
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether the values are here (not only their digest).
+    pub fn is_loaded(&self) -> bool {
+        self.summary.is_none()
+    }
+
+    /// SHA-256 of the rows' canonical form: the same whether they are loaded or digested.
+    pub fn digest(&self) -> [u8; 32] {
+        match self.summary {
+            Some(s) => s.digest,
+            None => {
+                let mut hasher = RowHasher::default();
+                for row in &self.values {
+                    hasher.row(row);
+                }
+                hasher.finish()
+            }
+        }
+    }
+
+    /// The first row whose length is not `columns`: `(1-based row, its length)`.
+    pub fn arity_error(&self, columns: usize) -> Option<(usize, usize)> {
+        match self.summary {
+            Some(s) => s.arity_error,
+            None => self
+                .values
+                .iter()
+                .enumerate()
+                .find(|(_, r)| r.len() != columns)
+                .map(|(i, r)| (i + 1, r.len())),
+        }
+    }
+}
+
+/// The canonical, versioned byte form of rows fed to SHA-256 without building it: a tag per
+/// value, fixed-width numbers, length-prefixed text.
+#[derive(Default)]
+struct RowHasher(sha2::Sha256);
+
+impl RowHasher {
+    fn row(&mut self, row: &[Value]) {
+        use sha2::Digest;
+        for value in row {
+            match value {
+                Value::Null => self.0.update(b"n"),
+                Value::Bool(b) => self.0.update(if *b { b"t" } else { b"f" }),
+                Value::Int(i) => {
+                    self.0.update(b"i");
+                    self.0.update(i.to_le_bytes());
+                }
+                Value::Float(f) => {
+                    self.0.update(b"d");
+                    self.0.update(f.to_bits().to_le_bytes());
+                }
+                Value::Str(s) => {
+                    self.0.update(b"s");
+                    self.0.update((s.len() as u64).to_le_bytes());
+                    self.0.update(s.as_bytes());
+                }
+            }
+        }
+        self.0.update(b"\n");
+    }
+
+    fn finish(self) -> [u8; 32] {
+        use sha2::Digest;
+        self.0.finalize().into()
+    }
+}
+
 /// Raw SQL, with an optional inverse.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RawSql {
@@ -503,7 +649,7 @@ pub enum Op {
         /// Columns of each row.
         columns: Vec<String>,
         /// The rows.
-        rows: Vec<Vec<Value>>,
+        rows: Rows,
     },
     /// `DELETE FROM ... WHERE` the rows equal to these literal rows (the inverse of `bulk_insert`).
     DeleteRows {
@@ -512,7 +658,7 @@ pub enum Op {
         /// Columns compared.
         columns: Vec<String>,
         /// The rows to delete.
-        rows: Vec<Vec<Value>>,
+        rows: Rows,
     },
     /// `UPDATE ... SET ... [WHERE ...]`: a data backfill.
     Update {

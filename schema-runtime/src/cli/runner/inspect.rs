@@ -113,6 +113,11 @@ pub(super) async fn current(cx: &Context<'_>, args: &CurrentArgs) -> Result<u8, 
     let mut db = cx.connect().await?;
     let current = cx.migrator.current(&mut db).await?;
     let part_way = cx.migrator.part_way(&mut db).await?;
+    let edited = if cx.migrator.check_version_rows(&current).is_ok() {
+        cx.migrator.edited(&mut db).await?
+    } else {
+        Vec::new()
+    };
     let heads = cx.migrator.graph().heads();
     // At head when every head is applied (a dependency's own row goes away, as in Alembic).
     let applied = cx.migrator.graph().applied(&current).unwrap_or_default();
@@ -130,7 +135,10 @@ pub(super) async fn current(cx: &Context<'_>, args: &CurrentArgs) -> Result<u8, 
                 })
             })
             .collect();
-        output::data(json!({ "current": current, "at_heads": at_heads, "part_way": part_way }));
+        let edited: Vec<&str> = edited.iter().map(|c| c.revision.as_str()).collect();
+        output::data(
+            json!({ "current": current, "at_heads": at_heads, "part_way": part_way, "edited": edited }),
+        );
     } else if current.is_empty() {
         output::data("base (no revision applied)");
     }
@@ -149,6 +157,10 @@ pub(super) async fn current(cx: &Context<'_>, args: &CurrentArgs) -> Result<u8, 
                 )),
             }
         }
+    }
+    if !edited.is_empty() {
+        output::error(MigrateError::ChecksumMismatch(edited.clone()));
+        return Ok(exit_codes::CHECK_FAILED);
     }
     if let Err(e) = cx.migrator.check_version_rows(&current) {
         output::error(&e);

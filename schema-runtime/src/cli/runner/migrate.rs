@@ -57,6 +57,9 @@ pub(super) async fn move_to(
     let clock = std::time::Instant::now();
     let json = cx.json;
     let observe = |event: StepEvent<'_>| {
+        if let StepEvent::Notice(text) = event {
+            output::note("Note", text);
+        }
         if let (StepEvent::Finished(step, duration), false) = (event, json) {
             let done = if step.direction == Direction::Up {
                 "Applied"

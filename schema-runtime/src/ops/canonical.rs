@@ -1,0 +1,581 @@
+//! The canonical form of a revision's ops: one line per op, every field named, text quoted with
+//! escapes, rows as their count and digest. Its SHA-256 is the revision's checksum, so the
+//! checksum depends on what the revision says, not on how a version of the renderers spells it
+//! in SQL nor on the revisions before it.
+//!
+//! The form is versioned (`FORMAT`). Rule for later versions: a field added to an op is written
+//! only when it differs from its default, so revisions written before it keep their checksum.
+
+use std::fmt::Write as _;
+
+use sha2::{Digest, Sha256};
+
+use super::{
+    AlterColumn, CheckDef, ColumnDef, Constraint, Deferrable, EnumPosition, FkAction,
+    ForeignKeyDef, IndexDef, KeyDef, Op, Rows, SetValue, SqlText, TableDef,
+};
+use crate::types::{ServerDefault, Type, Value};
+
+/// The first line of the canonical form: which version of it follows.
+pub const FORMAT: &str = "cargo-schema ops 1";
+
+/// The canonical form of `ops` (upgrade ops of a revision), `transactional` included.
+///
+/// ```
+/// use schema_runtime::prelude::*;
+/// use schema_runtime::ops::canonical;
+/// let mut op = Ops::new();
+/// op.add_column("users", "email", Type::String(255)).not_null();
+/// let text = canonical::text(op.ops(), true);
+/// assert!(text.contains(r#"add_column table="users" column={name="email" type=String(255) null=false"#), "{text}");
+/// ```
+pub fn text(ops: &[Op], transactional: bool) -> String {
+    let mut out = String::new();
+    out.push_str(FORMAT);
+    out.push('\n');
+    if !transactional {
+        out.push_str("transactional=false\n");
+    }
+    for op in ops {
+        write_op(&mut out, op);
+        out.push('\n');
+    }
+    out
+}
+
+/// The checksum of a revision: SHA-256 of [`text`], in upper-case hex (the recorded checksums of
+/// earlier versions, over rendered SQL, are lower-case).
+pub fn checksum(ops: &[Op], transactional: bool) -> String {
+    format!("{:X}", Sha256::digest(text(ops, transactional).as_bytes()))
+}
+
+/// Whether `checksum` is of this form (upper-case hex) rather than the SQL form of earlier
+/// versions (lower-case hex).
+pub fn is_canonical(checksum: &str) -> bool {
+    !checksum.bytes().any(|b| b.is_ascii_lowercase())
+}
+
+fn q(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn opt(out: &mut String, value: Option<&str>) {
+    match value {
+        Some(v) => q(out, v),
+        None => out.push_str("none"),
+    }
+}
+
+fn list(out: &mut String, items: &[String]) {
+    out.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        q(out, item);
+    }
+    out.push(']');
+}
+
+fn ty(out: &mut String, t: &Type) {
+    match t {
+        Type::SmallInt => out.push_str("SmallInt"),
+        Type::Integer => out.push_str("Integer"),
+        Type::BigInt => out.push_str("BigInt"),
+        Type::Boolean => out.push_str("Boolean"),
+        Type::Real => out.push_str("Real"),
+        Type::Double => out.push_str("Double"),
+        Type::Numeric(p, s) => {
+            let _ = write!(out, "Numeric({p},{s})");
+        }
+        Type::String(n) => {
+            let _ = write!(out, "String({n})");
+        }
+        Type::Text => out.push_str("Text"),
+        Type::Bytes => out.push_str("Bytes"),
+        Type::Date => out.push_str("Date"),
+        Type::Time => out.push_str("Time"),
+        Type::Timestamp => out.push_str("Timestamp"),
+        Type::TimestampTz => out.push_str("TimestampTz"),
+        Type::Uuid => out.push_str("Uuid"),
+        Type::Json => out.push_str("Json"),
+        Type::Enum(name) => {
+            out.push_str("Enum(");
+            q(out, name);
+            out.push(')');
+        }
+        Type::Custom(sql) => {
+            out.push_str("Custom(");
+            q(out, sql);
+            out.push(')');
+        }
+    }
+}
+
+fn value(out: &mut String, v: &Value) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => {
+            let _ = write!(out, "{b}");
+        }
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        // The bits: the same float always writes the same.
+        Value::Float(f) => {
+            let _ = write!(out, "f{:016x}", f.to_bits());
+        }
+        Value::Str(s) => q(out, s),
+    }
+}
+
+fn default(out: &mut String, d: Option<&ServerDefault>) {
+    match d {
+        None => out.push_str("none"),
+        Some(ServerDefault::Value(v)) => value(out, v),
+        Some(ServerDefault::Now) => out.push_str("now"),
+        Some(ServerDefault::Expr(e)) => {
+            out.push_str("expr:");
+            q(out, e);
+        }
+    }
+}
+
+fn column(out: &mut String, c: &ColumnDef) {
+    out.push_str("{name=");
+    q(out, &c.name);
+    out.push_str(" type=");
+    ty(out, &c.ty);
+    let _ = write!(out, " null={}", c.nullable);
+    out.push_str(" default=");
+    default(out, c.default.as_ref());
+    if c.identity {
+        out.push_str(" identity=true");
+    }
+    if let Some(comment) = &c.comment {
+        out.push_str(" comment=");
+        q(out, comment);
+    }
+    out.push('}');
+}
+
+fn key(out: &mut String, k: &KeyDef) {
+    out.push('{');
+    q(out, &k.name);
+    out.push(' ');
+    list(out, &k.columns);
+    out.push('}');
+}
+
+fn action(a: Option<FkAction>) -> &'static str {
+    match a {
+        None => "none",
+        Some(FkAction::NoAction) => "no_action",
+        Some(FkAction::Restrict) => "restrict",
+        Some(FkAction::Cascade) => "cascade",
+        Some(FkAction::SetNull) => "set_null",
+        Some(FkAction::SetDefault) => "set_default",
+    }
+}
+
+fn foreign_key(out: &mut String, fk: &ForeignKeyDef) {
+    out.push('{');
+    q(out, &fk.name);
+    out.push(' ');
+    list(out, &fk.columns);
+    out.push_str(" -> ");
+    q(out, &fk.ref_table);
+    list(out, &fk.ref_columns);
+    let _ = write!(
+        out,
+        " on_delete={} on_update={}",
+        action(fk.on_delete),
+        action(fk.on_update)
+    );
+    match fk.deferrable {
+        None => {}
+        Some(Deferrable::InitiallyImmediate) => out.push_str(" deferrable=immediate"),
+        Some(Deferrable::InitiallyDeferred) => out.push_str(" deferrable=deferred"),
+    }
+    out.push('}');
+}
+
+fn check(out: &mut String, ck: &CheckDef) {
+    out.push('{');
+    q(out, &ck.name);
+    out.push(' ');
+    q(out, &ck.expr);
+    out.push('}');
+}
+
+fn constraint(out: &mut String, c: &Constraint) {
+    match c {
+        Constraint::PrimaryKey(k) => {
+            out.push_str("primary_key");
+            key(out, k);
+        }
+        Constraint::Unique(k) => {
+            out.push_str("unique");
+            key(out, k);
+        }
+        Constraint::ForeignKey(fk) => {
+            out.push_str("foreign_key");
+            foreign_key(out, fk);
+        }
+        Constraint::Check(ck) => {
+            out.push_str("check");
+            check(out, ck);
+        }
+    }
+}
+
+fn table(out: &mut String, def: &TableDef) {
+    q(out, &def.name);
+    out.push_str(" columns=[");
+    for (i, c) in def.columns.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        column(out, c);
+    }
+    out.push(']');
+    if let Some(pk) = &def.primary_key {
+        out.push_str(" primary_key=");
+        key(out, pk);
+    }
+    for k in &def.uniques {
+        out.push_str(" unique=");
+        key(out, k);
+    }
+    for fk in &def.foreign_keys {
+        out.push_str(" foreign_key=");
+        foreign_key(out, fk);
+    }
+    for ck in &def.checks {
+        out.push_str(" check=");
+        check(out, ck);
+    }
+    if let Some(comment) = &def.comment {
+        out.push_str(" comment=");
+        q(out, comment);
+    }
+}
+
+fn index(out: &mut String, i: &IndexDef) {
+    q(out, &i.name);
+    out.push_str(" on ");
+    q(out, &i.table);
+    out.push(' ');
+    list(out, &i.columns);
+    if !i.expressions.is_empty() {
+        out.push_str(" expressions=");
+        list(out, &i.expressions);
+    }
+    if i.unique {
+        out.push_str(" unique");
+    }
+    if let Some(p) = &i.predicate {
+        out.push_str(" where=");
+        q(out, p);
+    }
+    if !i.include.is_empty() {
+        out.push_str(" include=");
+        list(out, &i.include);
+    }
+}
+
+fn rows(out: &mut String, r: &Rows) {
+    let digest = r.digest();
+    let _ = write!(out, " rows={} sha256=", r.len());
+    for b in digest {
+        let _ = write!(out, "{b:02x}");
+    }
+}
+
+fn sql_text(out: &mut String, t: &SqlText) {
+    for (name, v) in [
+        ("portable", &t.portable),
+        ("postgres", &t.postgres),
+        ("sqlite", &t.sqlite),
+        ("mysql", &t.mysql),
+        ("mariadb", &t.mariadb),
+    ] {
+        if let Some(v) = v {
+            let _ = write!(out, " {name}=");
+            q(out, v);
+        }
+    }
+}
+
+fn alter(out: &mut String, a: &AlterColumn) {
+    q(out, &a.table);
+    out.push('.');
+    q(out, &a.column);
+    if let Some(t) = &a.ty {
+        out.push_str(" type=");
+        ty(out, t);
+    }
+    if let Some(using) = &a.using {
+        out.push_str(" using=");
+        q(out, using);
+    }
+    if let Some(n) = a.nullable {
+        let _ = write!(out, " null={n}");
+    }
+    if let Some(d) = &a.default {
+        out.push_str(" default=");
+        default(out, d.as_ref());
+    }
+    if let Some(r) = &a.rename {
+        out.push_str(" rename=");
+        q(out, r);
+    }
+    if let Some(c) = &a.comment {
+        out.push_str(" comment=");
+        opt(out, c.as_deref());
+    }
+    if let Some(i) = a.identity {
+        let _ = write!(out, " identity={i}");
+    }
+}
+
+fn write_op(out: &mut String, op: &Op) {
+    out.push_str(op.kind());
+    out.push(' ');
+    match op {
+        Op::CreateTable { def, if_not_exists } => {
+            table(out, def);
+            if *if_not_exists {
+                out.push_str(" if_not_exists");
+            }
+        }
+        Op::DropTable { table, if_exists } => {
+            q(out, table);
+            if *if_exists {
+                out.push_str(" if_exists");
+            }
+        }
+        Op::RenameTable { from, to } => {
+            q(out, from);
+            out.push_str(" -> ");
+            q(out, to);
+        }
+        Op::SetTableComment { table, comment } => {
+            q(out, table);
+            out.push_str(" comment=");
+            opt(out, comment.as_deref());
+        }
+        Op::AddColumn {
+            table,
+            column: c,
+            unique,
+            foreign_key: fk,
+        } => {
+            out.push_str("table=");
+            q(out, table);
+            out.push_str(" column=");
+            column(out, c);
+            if let Some(name) = unique {
+                out.push_str(" unique=");
+                q(out, name);
+            }
+            if let Some(fk) = fk {
+                out.push_str(" foreign_key=");
+                foreign_key(out, fk);
+            }
+        }
+        Op::DropColumn { table, column } => {
+            q(out, table);
+            out.push('.');
+            q(out, column);
+        }
+        Op::AlterColumn(a) => alter(out, a),
+        Op::CreateIndex {
+            index: i,
+            concurrently,
+            if_not_exists,
+        } => {
+            index(out, i);
+            if *concurrently {
+                out.push_str(" concurrently");
+            }
+            if *if_not_exists {
+                out.push_str(" if_not_exists");
+            }
+        }
+        Op::DropIndex {
+            name,
+            concurrently,
+            if_exists,
+        } => {
+            q(out, name);
+            if *concurrently {
+                out.push_str(" concurrently");
+            }
+            if *if_exists {
+                out.push_str(" if_exists");
+            }
+        }
+        Op::AddConstraint {
+            table,
+            constraint: c,
+        } => {
+            q(out, table);
+            out.push(' ');
+            constraint(out, c);
+        }
+        Op::DropConstraint { table, name } => {
+            q(out, table);
+            out.push(' ');
+            q(out, name);
+        }
+        Op::CreateEnum(e) => {
+            q(out, &e.name);
+            out.push(' ');
+            list(out, &e.values);
+        }
+        Op::DropEnum { name } => q(out, name),
+        Op::AddEnumValue {
+            name,
+            value,
+            position,
+        } => {
+            q(out, name);
+            out.push(' ');
+            q(out, value);
+            match position {
+                None => {}
+                Some(EnumPosition::Before(v)) => {
+                    out.push_str(" before=");
+                    q(out, v);
+                }
+                Some(EnumPosition::After(v)) => {
+                    out.push_str(" after=");
+                    q(out, v);
+                }
+            }
+        }
+        Op::RenameEnumValue { name, from, to } => {
+            q(out, name);
+            out.push(' ');
+            q(out, from);
+            out.push_str(" -> ");
+            q(out, to);
+        }
+        Op::DropEnumValue { name, value } => {
+            q(out, name);
+            out.push(' ');
+            q(out, value);
+        }
+        Op::BulkInsert {
+            table,
+            columns,
+            rows: r,
+        }
+        | Op::DeleteRows {
+            table,
+            columns,
+            rows: r,
+        } => {
+            q(out, table);
+            out.push(' ');
+            list(out, columns);
+            rows(out, r);
+        }
+        Op::Update {
+            table,
+            set,
+            predicate,
+        } => {
+            q(out, table);
+            for (c, v) in set {
+                out.push_str(" set ");
+                q(out, c);
+                out.push('=');
+                match v {
+                    SetValue::Value(v) => value(out, v),
+                    SetValue::Expr(e) => {
+                        out.push_str("expr:");
+                        q(out, e);
+                    }
+                }
+            }
+            if let Some(p) = predicate {
+                out.push_str(" where=");
+                q(out, p);
+            }
+        }
+        Op::Sql(raw) => {
+            out.push_str("up:");
+            sql_text(out, &raw.up);
+            if let Some(down) = &raw.down {
+                out.push_str(" down:");
+                sql_text(out, down);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::{DataMode, Ops};
+    use crate::row;
+
+    #[test]
+    fn digested_rows_give_the_checksum_of_loaded_rows() {
+        let build = |op: &mut Ops| {
+            op.create_table("t", |t| {
+                t.column("id", Type::Integer).primary_key();
+                t.column("name", Type::Text);
+            });
+            op.bulk_insert(
+                "t",
+                ["id", "name"],
+                (0..1000).map(|i| row![i, format!("n{i}")]),
+            );
+        };
+        let mut kept = Ops::new();
+        build(&mut kept);
+        let mut digested = Ops::new().with_data_mode(DataMode::Digest);
+        build(&mut digested);
+        assert_eq!(checksum(kept.ops(), true), checksum(digested.ops(), true));
+        let mut other = Ops::new();
+        other.create_table("t", |t| {
+            t.column("id", Type::Integer).primary_key();
+            t.column("name", Type::Text);
+        });
+        other.bulk_insert(
+            "t",
+            ["id", "name"],
+            (0..1000).map(|i| row![i, format!("m{i}")]),
+        );
+        assert_ne!(checksum(kept.ops(), true), checksum(other.ops(), true));
+        assert!(is_canonical(&checksum(kept.ops(), true)));
+        assert!(!is_canonical(
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        ));
+    }
+
+    #[test]
+    fn transactional_and_quoting_count() {
+        let mut op = Ops::new();
+        op.execute("SELECT 'a\"b'");
+        assert_ne!(checksum(op.ops(), true), checksum(op.ops(), false));
+        assert!(text(op.ops(), true).contains(r#"portable="SELECT 'a\"b'""#));
+    }
+}
