@@ -149,7 +149,7 @@ pub(super) async fn current(cx: &Context<'_>, args: &CurrentArgs) -> Result<u8, 
     }
     if !cx.json {
         for id in &current {
-            match cx.migrator.revision(id) {
+            match cx.migrator.header(id) {
                 Some(rev) if args.verbose => output::data(verbose_block(cx, rev, &current)),
                 Some(_) => output::data(format!("{id}{}", marks(cx, id, &[]))),
                 None => output::data(format!(
@@ -216,7 +216,7 @@ pub(super) async fn history(cx: &Context<'_>, args: &HistoryArgs) -> Result<u8, 
     };
     let revisions: Vec<&Revision> = ids
         .iter()
-        .filter_map(|id| cx.migrator.revision(id))
+        .filter_map(|id| cx.migrator.header(id))
         .collect();
     if cx.json {
         output::data(serde_json::Value::Array(
@@ -247,7 +247,7 @@ pub(super) fn heads(cx: &Context<'_>, args: &InspectArgs) -> Result<u8, MigrateE
         return Ok(exit_codes::SUCCESS);
     }
     for head in heads {
-        let rev = cx.migrator.revision(head).expect("graph ids are revisions");
+        let rev = cx.migrator.header(head).expect("graph ids are revisions");
         if args.verbose {
             output::data(verbose_block(cx, rev, &[]));
         } else {
@@ -292,7 +292,7 @@ pub(super) fn show(cx: &Context<'_>, args: &ShowArgs) -> Result<u8, MigrateError
         .resolve(&args.revision)
         .map_err(PlanError::from)?
         .to_owned();
-    let rev = cx.migrator.revision(&id).expect("resolved ids exist");
+    let rev = cx.migrator.header(&id).expect("resolved ids exist");
     let dialect: Dialect = args.dialect;
     let before = cx
         .migrator
