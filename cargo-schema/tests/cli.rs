@@ -457,8 +457,7 @@ fn revision_finds_the_migrations_package_from_anywhere_in_the_workspace() {
     assert_exit(&output, 0);
     // Profiles count only in the workspace root: that is where init optimises SQLite.
     assert!(
-        read(&root.join("Cargo.toml"))
-            .ends_with("[profile.dev.package.sha2]\nopt-level = 2\n"),
+        read(&root.join("Cargo.toml")).ends_with("[profile.dev.package.sha2]\nopt-level = 2\n"),
         "{}",
         read(&root.join("Cargo.toml"))
     );

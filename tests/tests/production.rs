@@ -1470,3 +1470,55 @@ fn checksums_recorded_by_an_earlier_version_move_to_the_new_form_without_a_false
         }
     });
 }
+
+/// Errors read well through `?` (`Debug` is the message), and each step emits `tracing` events
+/// an application's subscriber logs: revision, direction, statements, duration.
+#[test]
+fn errors_debug_as_their_message_and_steps_emit_tracing_events() {
+    let err = MigrateError::LockTimeout { seconds: 3 };
+    assert_eq!(format!("{err:?}"), err.to_string());
+
+    #[derive(Clone, Default)]
+    struct Buffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(move || writer.clone())
+        .finish();
+    tracing::subscriber::with_default(subscriber, || {
+        block_on(async {
+            let test_db = TestDb::create(Dialect::Sqlite, "tracing").await.unwrap();
+            let mut db = test_db.connect().await;
+            migrator(vec![users()])
+                .upgrade(&mut db, "head")
+                .await
+                .unwrap();
+            drop(db);
+            test_db.drop_db().await;
+        })
+    });
+    let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        log.contains("applying a revision") && log.contains("revision=0001"),
+        "{log}"
+    );
+    assert!(
+        log.contains("revision applied") && log.contains("duration_ms="),
+        "{log}"
+    );
+    assert!(
+        log.contains("running a statement") && log.contains("CREATE TABLE"),
+        "{log}"
+    );
+}

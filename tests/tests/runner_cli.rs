@@ -97,3 +97,73 @@ fn under_cargo_schema_the_runner_falls_back_to_the_package_database_and_says_so(
         stderr(&out)
     );
 }
+
+/// `.env` with a fresh SQLite file in a fresh directory.
+fn with_database(test: &str) -> schema_tests::TempDir {
+    let dir = temp_dir(test);
+    std::fs::write(
+        dir.0.join(".env"),
+        format!(
+            "DATABASE_URL=sqlite:{}\n",
+            dir.0.join("db.sqlite").display()
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn upgrade_sql_from_current_reads_the_database_and_prints_only_what_is_left() {
+    let dir = with_database("sql_current");
+    let up = run(&dir.0, &["upgrade", "20250102"], &[]);
+    assert!(up.status.success(), "{}", stderr(&up));
+    let out = run(&dir.0, &["upgrade", "--sql", "current:head"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let script = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        script.contains("-- up 20250103_110000_comments_and_tags"),
+        "{script}"
+    );
+    assert!(
+        !script.contains("-- up 20250101_090000_create_users"),
+        "{script}"
+    );
+    assert!(
+        !script.contains("-- up 20250102_100000_create_posts"),
+        "{script}"
+    );
+    // Reading only: the database is still at 20250102.
+    let current = run(&dir.0, &["current"], &[]);
+    assert!(String::from_utf8_lossy(&current.stdout).contains("20250102_100000_create_posts"));
+}
+
+#[test]
+fn verbose_upgrade_echoes_each_statement() {
+    let dir = with_database("verbose");
+    let out = run(&dir.0, &["upgrade", "-v", "20250101"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stderr(&out);
+    assert!(
+        text.contains("Running 20250101_090000_create_users [1/2] CREATE TABLE \"users\""),
+        "{text}"
+    );
+}
+
+#[test]
+fn usage_errors_name_the_forms_a_verb_takes() {
+    let dir = with_database("usage");
+    let out = run(&dir.0, &["downgrade"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let text = stderr(&out);
+    for form in ["-1", "revision id", "LABEL@base", "base"] {
+        assert!(text.contains(form), "{text}");
+    }
+    assert!(!text.contains("(none)"), "{text}");
+    let out = run(&dir.0, &["downgrade", "--sql", "base"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("FROM:TO, e.g. head:base, current:-1"),
+        "{}",
+        stderr(&out)
+    );
+}

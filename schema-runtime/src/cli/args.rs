@@ -115,7 +115,8 @@ pub struct RepairArgs {
 /// `upgrade` / `downgrade` arguments.
 #[derive(Debug, Clone, Args)]
 pub struct MoveArgs {
-    /// head, heads, base, a revision id or unique prefix, +N or -N; with --sql, FROM:TO.
+    /// head, heads, base, a revision id or unique prefix, +N or -N, LABEL@head; with --sql,
+    /// [FROM:]TO where FROM may be `current` (read from the database).
     #[arg(allow_negative_numbers = true)]
     pub target: Option<String>,
     /// Print the SQL instead of running it (no connection needed).
@@ -127,6 +128,9 @@ pub struct MoveArgs {
     /// Run every migration of this run in one transaction (all or nothing where DDL is transactional).
     #[arg(long)]
     pub single_transaction: bool,
+    /// Print each statement as it runs (Alembic's `-v`), on stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 /// Arguments of read-only verbs.

@@ -3,12 +3,18 @@
 use super::plan::{Direction, PlanError};
 
 /// What went wrong while migrating.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Debug` prints the same text as `Display`, so `fn main() -> Result<(), MigrateError>` and
+/// `?` in an application's start-up show the message a person acts on, not the enum's fields.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum MigrateError {
     /// The URL names no supported database.
     #[error("unsupported database URL `{0}`; use postgres://, sqlite: or mysql:// (mariadb://)")]
     UnsupportedUrl(String),
+    /// A command-line form the verb does not take.
+    #[error("{0}")]
+    Usage(String),
     /// The runner was started without a database URL.
     #[error("no database URL: pass --database-url URL, set DATABASE_URL, or put DATABASE_URL=... in a .env file in the working directory (only `cargo schema` inside the package falls back to its development SQLite file)")]
     NoDatabaseUrl,
@@ -242,5 +248,11 @@ fn connect_cause(e: &sqlx::Error) -> String {
         sqlx::Error::Tls(tls) => format!("TLS failed: {tls}; check sslmode / sslrootcert (ssl-mode / ssl-ca on MySQL)"),
         sqlx::Error::Database(db) => format!("the server refused: {db}"),
         other => other.to_string(),
+    }
+}
+
+impl std::fmt::Debug for MigrateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
     }
 }

@@ -233,6 +233,7 @@ impl Migrator {
     }
 
     /// Runs the statements of `step` from `start` outside a transaction, recording each.
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn run_tracked(
         &self,
         db: &mut Database,
@@ -241,6 +242,7 @@ impl Migrator {
         started_at: &str,
         clock: Instant,
         cancel: &Cancel,
+        observe: &mut dyn FnMut(super::StepEvent<'_>),
     ) -> Result<(), StepError> {
         let d = db.dialect();
         let total = step.statements.len();
@@ -273,6 +275,8 @@ impl Migrator {
                 return Err(StepError::Cancelled(Some(i)));
             }
             failpoint("before a statement");
+            observe(super::StepEvent::Statement(step, i));
+            tracing::debug!(revision = %step.revision, statement = i + 1, sql = %statement, "running a statement");
             let record = self.version_table.progress_update_sql(
                 d,
                 &step.revision,

@@ -36,6 +36,8 @@ pub enum StepEvent<'a> {
     Started(&'a Step),
     /// The step finished.
     Finished(&'a Step, Duration),
+    /// Statement `index` (0-based) of the step is about to run.
+    Statement(&'a Step, usize),
     /// Something worth telling that is not an error.
     Notice(&'a str),
 }
@@ -277,11 +279,24 @@ impl Migrator {
                 return Err(cancelled(&done, &steps[i..], Stop::Between));
             }
             observe(StepEvent::Started(step));
+            tracing::info!(
+                revision = %step.revision,
+                direction = step.direction.as_str(),
+                statements = step.statements.len(),
+                "applying a revision"
+            );
             match self
-                .apply_step(db, step, resume.take(), &options.cancel)
+                .apply_step(db, step, resume.take(), &options.cancel, &mut observe)
                 .await
             {
                 Ok(duration) => {
+                    tracing::info!(
+                        revision = %step.revision,
+                        direction = step.direction.as_str(),
+                        statements = step.statements.len(),
+                        duration_ms = duration.as_secs_f64() * 1000.0,
+                        "revision applied"
+                    );
                     observe(StepEvent::Finished(step, duration));
                     done.push(AppliedStep {
                         revision: step.revision.clone(),
@@ -306,7 +321,10 @@ impl Migrator {
                     let stop = stopped.map_or(Stop::RolledBack, Stop::PartWay);
                     return Err(cancelled(&done, &steps[i..], stop));
                 }
-                Err(StepError::Failed(e)) => return Err(e),
+                Err(StepError::Failed(e)) => {
+                    tracing::error!(revision = %step.revision, direction = step.direction.as_str(), error = %e, "revision failed");
+                    return Err(e);
+                }
             }
         }
         Ok(done)
@@ -318,6 +336,7 @@ impl Migrator {
         step: &Step,
         resume: Option<usize>,
         cancel: &Cancel,
+        observe: &mut dyn FnMut(StepEvent<'_>),
     ) -> Result<Duration, StepError> {
         // Table rebuilds copy rows between tables: foreign keys must not fire (an implicit
         // DELETE of the old table would cascade), and the switch only works outside a transaction.
@@ -325,7 +344,9 @@ impl Migrator {
         if let Some(guard) = guard {
             db.execute(guard.off).await?;
         }
-        let result = self.apply_statements(db, step, resume, cancel).await;
+        let result = self
+            .apply_statements(db, step, resume, cancel, observe)
+            .await;
         if let Some(guard) = guard {
             db.execute(guard.on).await?;
         }
@@ -357,6 +378,7 @@ impl Migrator {
         step: &Step,
         resume: Option<usize>,
         cancel: &Cancel,
+        observe: &mut dyn FnMut(StepEvent<'_>),
     ) -> Result<Duration, StepError> {
         let d = db.dialect();
         let started_at = now();
@@ -366,14 +388,14 @@ impl Migrator {
         let in_transaction = d.runs_in_transaction(step.transactional);
         if in_transaction {
             self.begin(db, step).await?;
-            self.run_statements(db, step, &started_at, clock, cancel)
+            self.run_statements(db, step, &started_at, clock, cancel, observe)
                 .await?;
             if let Err(e) = self.check_foreign_keys(db, step).await {
                 db.execute("ROLLBACK").await?;
                 return Err(StepError::Failed(e));
             }
         } else {
-            self.run_tracked(db, step, resume, &started_at, clock, cancel)
+            self.run_tracked(db, step, resume, &started_at, clock, cancel, observe)
                 .await?;
         }
         // A step that ran outside a transaction records itself in one: where the transaction
@@ -403,6 +425,7 @@ impl Migrator {
         started_at: &str,
         clock: Instant,
         cancel: &Cancel,
+        observe: &mut dyn FnMut(StepEvent<'_>),
     ) -> Result<(), StepError> {
         for (i, statement) in step.statements.iter().enumerate() {
             if cancel.is_cancelled() {
@@ -410,6 +433,8 @@ impl Migrator {
                 return Err(StepError::Cancelled(None));
             }
             failpoint("before a statement");
+            observe(StepEvent::Statement(step, i));
+            tracing::debug!(revision = %step.revision, statement = i + 1, sql = %statement, "running a statement");
             let Err(source) = db.execute(statement).await else {
                 continue;
             };
@@ -584,7 +609,7 @@ impl Migrator {
             let started_at = now();
             let clock = Instant::now();
             match self
-                .run_statements(db, step, &started_at, clock, cancel)
+                .run_statements(db, step, &started_at, clock, cancel, observe)
                 .await
             {
                 Ok(()) => {}

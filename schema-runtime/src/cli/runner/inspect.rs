@@ -214,10 +214,7 @@ pub(super) async fn history(cx: &Context<'_>, args: &HistoryArgs) -> Result<u8, 
             .map(|r| r.id.clone())
             .collect(),
     };
-    let revisions: Vec<&Revision> = ids
-        .iter()
-        .filter_map(|id| cx.migrator.header(id))
-        .collect();
+    let revisions: Vec<&Revision> = ids.iter().filter_map(|id| cx.migrator.header(id)).collect();
     if cx.json {
         output::data(serde_json::Value::Array(
             revisions.iter().map(|r| describe(r)).collect(),

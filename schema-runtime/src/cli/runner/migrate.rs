@@ -5,7 +5,6 @@ use serde_json::json;
 
 use super::{exit_codes, output, Context};
 use crate::cli::args::{MoveArgs, RepairArgs, StampArgs};
-use crate::graph::GraphError;
 use crate::migrator::{
     Cancel, Direction, MigrateError, Migrator, RunOptions, StepEvent, VersionTable,
 };
@@ -31,15 +30,25 @@ pub(super) async fn move_to(
         (_, Some(target)) => target,
         (Direction::Up, None) => "head",
         (Direction::Down, None) => {
-            return Err(PlanError::Graph(GraphError::InvalidTarget(
-                "(none): downgrade needs a target such as -1, a revision or base".into(),
+            return Err(MigrateError::Usage(
+                "downgrade needs a target: -1 (one step; -N for N), a revision id or a unique prefix of one, LABEL@base or LABEL@-N, or base (everything)".into(),
             ))
-            .into())
         }
     };
     if args.sql {
         let d = dialect_of(cx, args.dialect)?;
-        print!("{}", offline_sql(cx.migrator, d, direction, target)?);
+        // `current:TO` starts from the database's version rows (read, nothing written).
+        let current = match target.split_once(':') {
+            Some(("current", _)) => {
+                let mut db = cx.connect().await?;
+                Some(cx.migrator.current(&mut db).await?)
+            }
+            _ => None,
+        };
+        print!(
+            "{}",
+            offline_sql(cx.migrator, d, direction, target, current.as_deref())?
+        );
         return Ok(exit_codes::SUCCESS);
     }
     let mut db = cx.connect().await?;
@@ -56,9 +65,22 @@ pub(super) async fn move_to(
     }
     let clock = std::time::Instant::now();
     let json = cx.json;
+    let verbose = args.verbose;
     let observe = |event: StepEvent<'_>| {
         if let StepEvent::Notice(text) = event {
             output::note("Note", text);
+        }
+        if let (StepEvent::Statement(step, i), true) = (event, verbose) {
+            output::note(
+                "Running",
+                format!(
+                    "{} [{}/{}] {};",
+                    step.revision,
+                    i + 1,
+                    step.statements.len(),
+                    step.statements[i]
+                ),
+            );
         }
         if let (StepEvent::Finished(step, duration), false) = (event, json) {
             let done = if step.direction == Direction::Up {
@@ -108,10 +130,15 @@ pub(super) async fn move_to(
     Ok(exit_codes::SUCCESS)
 }
 
-/// The heads a `FROM` end of an offline range stands for.
-fn offline_from(migrator: &Migrator, from: Option<&str>) -> Result<Vec<String>, MigrateError> {
+/// The heads a `FROM` end of an offline range stands for (`current`: the database's rows).
+fn offline_from(
+    migrator: &Migrator,
+    from: Option<&str>,
+    current: Option<&[String]>,
+) -> Result<Vec<String>, MigrateError> {
     Ok(match from {
         None | Some("base") | Some("") => Vec::new(),
+        Some("current") => current.map(<[String]>::to_vec).unwrap_or_default(),
         Some(other) => {
             let ids = migrator
                 .graph()
@@ -132,18 +159,18 @@ pub(super) fn offline_sql(
     d: Dialect,
     direction: Direction,
     range: &str,
+    database_rows: Option<&[String]>,
 ) -> Result<String, MigrateError> {
     let (from, to) = match range.split_once(':') {
         Some((from, to)) => (Some(from), to),
         None => (None, range),
     };
     if direction == Direction::Down && from.is_none() {
-        return Err(PlanError::Graph(GraphError::InvalidTarget(format!(
-            "{range}: an offline downgrade needs FROM:TO, e.g. head:base"
-        )))
-        .into());
+        return Err(MigrateError::Usage(format!(
+            "`{range}`: an offline downgrade needs FROM:TO, e.g. head:base, current:-1 or REV:base (the script cannot ask the database where it is)"
+        )));
     }
-    let current = offline_from(migrator, from)?;
+    let current = offline_from(migrator, from, database_rows)?;
     let steps = match direction {
         Direction::Up => migrator.plan_upgrade(d, &current, to)?,
         Direction::Down => migrator.plan_downgrade(d, &current, to)?,

@@ -144,7 +144,7 @@ pub fn main_with_models(
             output::error(&e);
             ExitCode::from(match e {
                 MigrateError::Plan(_) | MigrateError::UnsupportedUrl(_) => exit_codes::INVALID_PLAN,
-                MigrateError::NoDatabaseUrl => exit_codes::USAGE,
+                MigrateError::NoDatabaseUrl | MigrateError::Usage(_) => exit_codes::USAGE,
                 MigrateError::Cancelled { .. } => exit_codes::INTERRUPTED,
                 _ => exit_codes::MIGRATION_FAILED,
             })
