@@ -81,7 +81,7 @@ fn an_edited_applied_revision_stops_the_upgrade_until_repaired() {
                 format!(
                     "a revision applied to this database changed since it ran: `0002` (recorded {}, now {})\n  \
                      nothing was run. Applied migrations must not change: revert the edit and put the change in a new revision (`cargo schema revision -m ...`); \
-                     if the edit is intended and the database already matches it, accept it with `cargo schema repair 0002`",
+                     if the edit is intended and the database already matches it, accept it with `cargo schema repair --accept-edit 0002`",
                     &recorded[..12],
                     &current[..12]
                 ),
@@ -96,7 +96,9 @@ fn an_edited_applied_revision_stops_the_upgrade_until_repaired() {
             assert_eq!(edited.log(&mut db).await.unwrap().len(), 2, "{d}");
 
             // Say the edit is intended and the column was widened by hand: accept it.
-            assert_eq!(edited.repair(&mut db, &[]).await.unwrap(), ["0002"], "{d}");
+            let accepted = edited.accept_edits(&mut db, &[]).await.unwrap();
+            assert_eq!(accepted.len(), 1, "{d}");
+            assert_eq!(accepted[0].revision, "0002", "{d}");
             let log = edited.log(&mut db).await.unwrap();
             let last = log.last().unwrap();
             assert_eq!(
@@ -109,7 +111,7 @@ fn an_edited_applied_revision_stops_the_upgrade_until_repaired() {
                 "{d}"
             );
             assert!(
-                edited.repair(&mut db, &[]).await.unwrap().is_empty(),
+                edited.accept_edits(&mut db, &[]).await.unwrap().is_empty(),
                 "{d}: nothing left to repair"
             );
             let applied = edited.upgrade(&mut db, "head").await.unwrap();
@@ -1521,4 +1523,92 @@ fn errors_debug_as_their_message_and_steps_emit_tracing_events() {
         log.contains("running a statement") && log.contains("CREATE TABLE"),
         "{log}"
     );
+}
+
+/// `repair` is three forms, each refusing the others' case: accepting an edit of a revision
+/// that is not edited, resolving a failure that is not there, or resolving a step that is
+/// part-way (which resumes by itself) is refused and records nothing.
+#[test]
+fn repair_forms_refuse_each_others_case() {
+    let m = migrator(failing_chain());
+    block_on(async {
+        for test_db in all_databases("repair_forms").await {
+            let d = test_db.dialect;
+            let mut db = test_db.connect().await;
+            m.upgrade(&mut db, "0001").await.unwrap();
+            let before = m.log(&mut db).await.unwrap().len();
+            let err = m.accept_edits(&mut db, &["0001".into()]).await.unwrap_err();
+            assert!(
+                matches!(err, MigrateError::NotEdited(ref r) if r == "0001"),
+                "{d}: {err}"
+            );
+            let err = m.resolve_failure(&mut db, "0001").await.unwrap_err();
+            assert!(
+                matches!(err, MigrateError::NotFailed(ref r) if r == "0001"),
+                "{d}: {err}"
+            );
+            if !d.transactional_ddl() {
+                // 0002 fails part-way on MariaDB: it resumes; --resolved is not its form.
+                m.upgrade(&mut db, "head").await.unwrap_err();
+                let err = m.resolve_failure(&mut db, "0002").await.unwrap_err();
+                assert!(
+                    err.to_string().contains("is part-way, not failed"),
+                    "{d}: {err}"
+                );
+                // Nor is accepting an edit: 0002 is not applied.
+                let err = m.accept_edits(&mut db, &["0002".into()]).await.unwrap_err();
+                assert!(matches!(err, MigrateError::NotEdited(_)), "{d}: {err}");
+            }
+            let after = m.log(&mut db).await.unwrap();
+            let failures = after.iter().filter(|e| !e.success).count();
+            assert_eq!(
+                after.len() - failures,
+                before,
+                "{d}: nothing recorded by a refusal"
+            );
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}
+
+/// A failure recorded by an earlier version (no progress row) still stops the next run, and
+/// `repair --resolved` clears it after a manual fix, saying what it was.
+#[test]
+fn a_failure_without_progress_is_resolved_by_repair_resolved() {
+    let m = migrator(vec![users(), user_name(100)]);
+    block_on(async {
+        let Some(test_db) = TestDb::create(Dialect::Mariadb, "resolved").await else {
+            return;
+        };
+        let mut db = test_db.connect().await;
+        m.upgrade(&mut db, "0001").await.unwrap();
+        db.raw()
+            .execute(
+                "INSERT INTO schema_log (revision, direction, checksum, started_at, finished_at, duration_ms, success, error) \
+                 VALUES ('0002', 'up', 'x', '2026-12-01 00:00:00', '2026-12-01 00:00:01', 1000, 0, 'statement 1 of 1 `ALTER TABLE ...`: boom')",
+            )
+            .await
+            .unwrap();
+        let err = m.upgrade(&mut db, "head").await.unwrap_err();
+        assert!(
+            matches!(err, MigrateError::UnresolvedFailure { .. }),
+            "{err}"
+        );
+        assert!(
+            err.to_string()
+                .contains("`cargo schema repair --resolved 0002`"),
+            "{err}"
+        );
+        let failure = m.resolve_failure(&mut db, "0002").await.unwrap();
+        assert_eq!(
+            failure.error.as_deref(),
+            Some("statement 1 of 1 `ALTER TABLE ...`: boom")
+        );
+        m.upgrade(&mut db, "head")
+            .await
+            .expect("runs after the failure is resolved");
+        drop(db);
+        test_db.drop_db().await;
+    });
 }

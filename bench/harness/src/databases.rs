@@ -46,7 +46,7 @@ impl Server {
     /// MariaDB at `admin_url`, run by the `mariadb` client.
     pub fn mariadb(admin_url: &str, client: PathBuf) -> Server {
         Server {
-            dialect: Dialect::Mysql,
+            dialect: Dialect::Mariadb,
             base: admin_url.to_owned(),
             client,
         }
@@ -66,7 +66,7 @@ impl Server {
         match self.dialect {
             Dialect::Postgres => "PostgreSQL",
             Dialect::Sqlite => "SQLite",
-            Dialect::Mysql => "MariaDB",
+            _ => "MariaDB",
         }
     }
 
@@ -100,7 +100,7 @@ impl Server {
                     file: None,
                 }
             }
-            Dialect::Mysql => {
+            _ => {
                 let url = format!("{}/{name}", self.server_url());
                 RunDatabase {
                     name: name.to_owned(),
@@ -119,9 +119,12 @@ impl Server {
         let db = self.database(name);
         match self.dialect {
             Dialect::Sqlite => {}
-            Dialect::Postgres | Dialect::Mysql => {
+            _ => {
                 let mut admin = Database::connect(&self.base).await?;
-                admin.execute(&format!("CREATE DATABASE {name}")).await?;
+                admin
+                    .raw()
+                    .execute(&format!("CREATE DATABASE {name}"))
+                    .await?;
             }
         }
         Ok(db)
@@ -144,12 +147,14 @@ impl Server {
             Dialect::Postgres => {
                 let mut admin = Database::connect(&self.base).await?;
                 admin
+                    .raw()
                     .execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                     .await?;
             }
-            Dialect::Mysql => {
+            _ => {
                 let mut admin = Database::connect(&self.base).await?;
                 admin
+                    .raw()
                     .execute(&format!("DROP DATABASE IF EXISTS {name}"))
                     .await?;
             }
@@ -173,7 +178,7 @@ impl Server {
                     .arg(file)
                     .arg(format!(".read {}", script.display()));
             }
-            Dialect::Mysql => {
+            _ => {
                 let (user, host) = mysql_user_host(&db.url);
                 command
                     .args(["--batch", "-h", &host, "-u", &user, &db.name])
@@ -217,14 +222,16 @@ impl RunDatabase {
     ) -> Result<(), BenchError> {
         let mut db = self.connect().await?;
         let versions = db
+            .raw()
             .fetch_strings(&format!("SELECT version_num FROM {version_table}"))
             .await?;
         let count_sql = match self.dialect {
             Dialect::Postgres => "SELECT CAST(count(*) AS TEXT) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()",
             Dialect::Sqlite => "SELECT CAST(count(*) AS TEXT) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-            Dialect::Mysql => "SELECT CAST(count(*) AS CHAR) FROM information_schema.tables WHERE table_schema = DATABASE()",
+            _ => "SELECT CAST(count(*) AS CHAR) FROM information_schema.tables WHERE table_schema = DATABASE()",
         };
         let count: usize = db
+            .raw()
             .fetch_strings(count_sql)
             .await?
             .first()

@@ -110,6 +110,7 @@ pub async fn describe(cx: &Context) -> Result<String, BenchError> {
             Dialect::Sqlite => String::new(),
             _ => match Database::connect(&server.database(admin_name(server.dialect)).url).await {
                 Ok(mut db) => db
+                    .raw()
                     .fetch_strings("SELECT CAST(version() AS CHAR(200))")
                     .await
                     .ok()
@@ -131,7 +132,7 @@ pub async fn describe(cx: &Context) -> Result<String, BenchError> {
 fn admin_name(d: Dialect) -> &'static str {
     match d {
         Dialect::Postgres => "postgres",
-        Dialect::Mysql => "mysql",
         Dialect::Sqlite => "admin",
+        _ => "mysql",
     }
 }

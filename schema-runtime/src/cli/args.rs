@@ -103,9 +103,18 @@ pub struct StampArgs {
 
 /// `repair` arguments.
 #[derive(Debug, Clone, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["accept_edit", "resolved", "progress"])))]
 pub struct RepairArgs {
-    /// Only these revisions (default: every applied revision whose checksum changed).
+    /// The revisions (with --accept-edit, default: every applied revision whose checksum changed).
     pub revisions: Vec<String>,
+    /// Accept an intended edit of applied revisions: record their current checksum (the
+    /// database must already match the edit). Refused for a revision that is not edited.
+    #[arg(long)]
+    pub accept_edit: bool,
+    /// Mark a failed step resolved after fixing the database by hand. Refused for a revision
+    /// without an unresolved failure.
+    #[arg(long)]
+    pub resolved: bool,
     /// Record that the first N statements of the named revision's part-way step have run
     /// (for a statement the catalog could not settle); the next run resumes after them.
     #[arg(long, value_name = "N")]

@@ -82,7 +82,7 @@ pub enum MigrateError {
     },
     /// Applied revisions whose SQL changed since they ran.
     #[error(
-        "{} applied to this database changed since it ran: {}\n  nothing was run. Applied migrations must not change: revert the edit and put the change in a new revision (`cargo schema revision -m ...`); if the edit is intended and the database already matches it, accept it with `cargo schema repair {}`",
+        "{} applied to this database changed since it ran: {}\n  nothing was run. Applied migrations must not change: revert the edit and put the change in a new revision (`cargo schema revision -m ...`); if the edit is intended and the database already matches it, accept it with `cargo schema repair --accept-edit {}`",
         if .0.len() == 1 { "a revision" } else { "revisions" },
         .0.iter().map(|c| format!("`{}` (recorded {}, now {})", c.revision, &c.recorded[..12.min(c.recorded.len())], &c.current[..12.min(c.current.len())])).collect::<Vec<_>>().join(", "),
         .0.iter().map(|c| c.revision.as_str()).collect::<Vec<_>>().join(" ")
@@ -91,7 +91,7 @@ pub enum MigrateError {
     /// A failed step that nothing rolled back (no transactional DDL, or a non-transactional
     /// revision) and that nobody resolved.
     #[error(
-        "revision `{revision}` ({direction}) failed at {failed_at} without a rollback: {error}\n  the statements before the failing one stayed applied, while the version table still says {heads}.\n  nothing was run. Either undo those statements by hand (`cargo schema show {revision}` lists them) or finish the revision by hand and `cargo schema stamp {revision}`; then clear this failure with `cargo schema repair {revision}` and run again"
+        "revision `{revision}` ({direction}) failed at {failed_at} without a rollback: {error}\n  the statements before the failing one stayed applied, while the version table still says {heads}.\n  nothing was run. Either undo those statements by hand (`cargo schema show {revision}` lists them) or finish the revision by hand and `cargo schema stamp {revision}`; then clear this failure with `cargo schema repair --resolved {revision}` and run again"
     )]
     UnresolvedFailure {
         /// Revision id.
@@ -173,6 +173,12 @@ pub enum MigrateError {
         /// Revisions not applied (the one under way first).
         remaining: Vec<String>,
     },
+    /// `repair --accept-edit` named a revision that is not edited.
+    #[error("revision `{0}` is not edited (it matches its recorded checksum, or is not applied): nothing to accept; `repair --resolved` clears a failed step, `repair REV --progress N` records a part-way one")]
+    NotEdited(String),
+    /// `repair --resolved` named a revision without an unresolved failure.
+    #[error("revision `{0}` has no unresolved failure: nothing to resolve; `repair --accept-edit` accepts an edit, `repair REV --progress N` records a part-way step")]
+    NotFailed(String),
     /// `repair --progress` named a revision that is not part-way.
     #[error("revision `{0}` is not part-way; nothing to record")]
     NotPartWay(String),

@@ -161,7 +161,7 @@ impl Migrator {
         log: &[LogEntry],
     ) -> Option<MigrateError> {
         let mut latest: HashMap<&str, &LogEntry> = HashMap::new();
-        for entry in log {
+        for entry in log.iter().filter(|e| e.direction != "rehash") {
             latest.insert(entry.revision.as_str(), entry);
         }
         // A failure left something half-applied when nothing rolled it back: on a database
@@ -333,71 +333,108 @@ impl Migrator {
         self.current(db).await
     }
 
-    /// Accepts the current SQL of applied revisions (all whose checksum changed when `revisions`
-    /// is empty) and clears unresolved failures of those revisions. Returns what was repaired.
-    pub async fn repair(
+    /// Accepts edits of applied revisions: records their current checksum (for every applied
+    /// revision whose checksum changed when `revisions` is empty). A named revision that is not
+    /// applied, or matches its record, is refused: nothing is recorded then.
+    pub async fn accept_edits(
         &self,
         db: &mut Database,
         revisions: &[String],
-    ) -> Result<Vec<String>, MigrateError> {
+    ) -> Result<Vec<ChecksumChange>, MigrateError> {
         self.lock(db).await?;
-        let result = self.repair_locked(db, revisions).await;
+        let result = self.accept_edits_locked(db, revisions).await;
         self.unlock(db, result).await
     }
 
-    async fn repair_locked(
+    async fn accept_edits_locked(
         &self,
         db: &mut Database,
         revisions: &[String],
-    ) -> Result<Vec<String>, MigrateError> {
+    ) -> Result<Vec<ChecksumChange>, MigrateError> {
         let d = db.dialect();
         self.ensure_tables(db).await?;
         let current = self.current(db).await?;
         let log = self.log(db).await?;
-        let wanted: Vec<String> = revisions
+        let wanted = self.resolve_all(revisions)?;
+        let changed = self.verify_checksums(d, &current, &log)?.changed;
+        for w in &wanted {
+            if !changed.iter().any(|c| &c.revision == w) {
+                return Err(MigrateError::NotEdited(w.clone()));
+            }
+        }
+        let accepted: Vec<ChecksumChange> = changed
+            .into_iter()
+            .filter(|c| wanted.is_empty() || wanted.contains(&c.revision))
+            .collect();
+        let sql: Vec<String> = accepted
+            .iter()
+            .map(|c| self.bookkeeping_row(d, &c.revision, "repair", &c.current))
+            .collect();
+        self.run_in_transaction(db, &sql).await?;
+        Ok(accepted)
+    }
+
+    /// Marks the unresolved failure of `revision` (a step that failed outside a transaction,
+    /// recorded by an earlier version without progress) resolved, after a manual fix. Refused
+    /// when the revision has no such failure, or is part-way (use
+    /// [`record_progress`](Self::record_progress) then).
+    pub async fn resolve_failure(
+        &self,
+        db: &mut Database,
+        revision: &str,
+    ) -> Result<LogEntry, MigrateError> {
+        self.lock(db).await?;
+        let result = self.resolve_failure_locked(db, revision).await;
+        self.unlock(db, result).await
+    }
+
+    async fn resolve_failure_locked(
+        &self,
+        db: &mut Database,
+        revision: &str,
+    ) -> Result<LogEntry, MigrateError> {
+        let d = db.dialect();
+        self.ensure_tables(db).await?;
+        let revision = self
+            .graph
+            .resolve(revision)
+            .map_err(crate::PlanError::from)?
+            .to_owned();
+        if self
+            .part_way(db)
+            .await?
+            .iter()
+            .any(|p| p.revision == revision)
+        {
+            return Err(MigrateError::Usage(format!(
+                "revision `{revision}` is part-way, not failed: the next run resumes it; to record how far it got by hand use `cargo schema repair {revision} --progress N`"
+            )));
+        }
+        let current = self.current(db).await?;
+        let log = self.log(db).await?;
+        let failure = match self.unresolved_failure(d, &current, &log) {
+            Some(MigrateError::UnresolvedFailure { revision: r, .. }) if r == revision => log
+                .iter()
+                .rev()
+                .find(|e| e.revision == revision && !e.success)
+                .cloned(),
+            _ => None,
+        };
+        let Some(failure) = failure else {
+            return Err(MigrateError::NotFailed(revision));
+        };
+        let sql = [self.bookkeeping_row(d, &revision, "resolved", &failure.checksum)];
+        self.run_in_transaction(db, &sql).await?;
+        Ok(failure)
+    }
+
+    /// The exact ids of `revisions` (prefixes resolved).
+    fn resolve_all(&self, revisions: &[String]) -> Result<Vec<String>, MigrateError> {
+        revisions
             .iter()
             .map(|r| self.graph.resolve(r).map(String::from))
             .collect::<Result<_, _>>()
-            .map_err(crate::PlanError::from)?;
-        let checksums: HashMap<String, String> =
-            self.applied_checksums(&current)?.into_iter().collect();
-        let mut latest: HashMap<&str, &LogEntry> = HashMap::new();
-        for entry in &log {
-            latest.insert(entry.revision.as_str(), entry);
-        }
-        let mut repaired: Vec<String> = Vec::new();
-        // Failed steps: mark resolved.
-        for (revision, entry) in &latest {
-            if !entry.success && (wanted.is_empty() || wanted.iter().any(|w| w == revision)) {
-                repaired.push((*revision).to_owned());
-            }
-        }
-        // Changed checksums: accept the current ones.
-        for change in self.verify_checksums(d, &current, &log)?.changed {
-            if (wanted.is_empty() || wanted.contains(&change.revision))
-                && !repaired.contains(&change.revision)
-            {
-                repaired.push(change.revision);
-            }
-        }
-        // An explicitly named applied revision is re-recorded even without a difference.
-        for w in &wanted {
-            if checksums.contains_key(w) && !repaired.contains(w) {
-                repaired.push(w.clone());
-            }
-        }
-        let sql: Vec<String> = repaired
-            .iter()
-            .map(|r| {
-                let checksum = checksums
-                    .get(r)
-                    .cloned()
-                    .unwrap_or_else(|| latest[r.as_str()].checksum.clone());
-                self.bookkeeping_row(d, r, "repair", &checksum)
-            })
-            .collect();
-        self.run_in_transaction(db, &sql).await?;
-        Ok(repaired)
+            .map_err(|e| crate::PlanError::from(e).into())
     }
 
     async fn run_in_transaction(

@@ -217,7 +217,7 @@ pub async fn run(cx: &mut Context) -> Result<(), BenchError> {
                     .map(|a| cx.shown(std::path::Path::new(a)))
                     .collect::<Vec<_>>()
                     .join(" "),
-                if d == Dialect::Mysql {
+                if d == Dialect::Mariadb {
                     format!(" < {}", cx.shown(&forms.scripts[&d]))
                 } else {
                     String::new()

@@ -65,10 +65,7 @@ async fn ours_live(
         .await
         .map_err(|e| BenchError::new(e.to_string()))?;
     let read = clock.elapsed();
-    let options = DiffOptions {
-        dialect: Some(server.dialect),
-        ..DiffOptions::default()
-    };
+    let options = DiffOptions::default().with_dialect(Some(server.dialect));
     let changes = diff(&live, target, &options);
     let source = render_ops(&changes, &NamingConvention::default());
     let elapsed = clock.elapsed();

@@ -300,19 +300,50 @@ pub(super) async fn repair(cx: &Context<'_>, args: &RepairArgs) -> Result<u8, Mi
         }
         return Ok(exit_codes::SUCCESS);
     }
-    let repaired = cx.migrator.repair(&mut db, &args.revisions).await?;
+    if args.resolved {
+        let [revision] = args.revisions.as_slice() else {
+            return Err(MigrateError::Usage(
+                "--resolved marks the failure of one revision resolved: `cargo schema repair --resolved REV`".into(),
+            ));
+        };
+        let failure = cx.migrator.resolve_failure(&mut db, revision).await?;
+        if cx.json {
+            output::data(json!({ "resolved": failure.revision, "failed_at": failure.started_at }));
+        } else {
+            output::status(
+                "Resolved",
+                format!(
+                    "{}: its failure of {} ({}) is marked resolved; the version table is unchanged, and the next run plans from it",
+                    failure.revision,
+                    failure.started_at,
+                    failure.error.as_deref().unwrap_or("no error recorded")
+                ),
+            );
+        }
+        return Ok(exit_codes::SUCCESS);
+    }
+    let accepted = cx.migrator.accept_edits(&mut db, &args.revisions).await?;
     if cx.json {
-        output::data(json!({ "repaired": repaired }));
-    } else if repaired.is_empty() {
+        let list: Vec<serde_json::Value> = accepted
+            .iter()
+            .map(|c| json!({ "revision": c.revision, "recorded": c.recorded, "now": c.current }))
+            .collect();
+        output::data(json!({ "accepted": list }));
+    } else if accepted.is_empty() {
         output::note(
             "Fresh",
-            "nothing to repair: every applied revision matches its recorded checksum",
+            "nothing to accept: every applied revision matches its recorded checksum",
         );
     } else {
-        for id in &repaired {
+        for c in &accepted {
             output::status(
-                "Repaired",
-                format!("{id}: its current SQL is now the recorded one"),
+                "Accepted",
+                format!(
+                    "{}: recorded its current checksum {} (was {})",
+                    c.revision,
+                    &c.current[..12.min(c.current.len())],
+                    &c.recorded[..12.min(c.recorded.len())]
+                ),
             );
         }
     }
