@@ -27,6 +27,10 @@ pub(crate) struct Migration<'a> {
     pub downgrade: Option<syn::Path>,
     pub irreversible: bool,
     pub transactional: bool,
+    /// `lock_timeout`, in milliseconds.
+    pub lock_timeout_ms: Option<u64>,
+    /// `statement_timeout`, in milliseconds.
+    pub statement_timeout_ms: Option<u64>,
 }
 
 impl<'a> Migration<'a> {
@@ -63,6 +67,8 @@ impl<'a> Migration<'a> {
             downgrade: attr.downgrade(),
             irreversible: header.irreversible,
             transactional: header.transactional,
+            lock_timeout_ms: header.lock_timeout_ms,
+            statement_timeout_ms: header.statement_timeout_ms,
         })
     }
 }

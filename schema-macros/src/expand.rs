@@ -57,6 +57,12 @@ pub(crate) fn revision(migration: &Migration, func: TokenStream) -> TokenStream 
     let message = &migration.message;
     let irreversible = migration.irreversible;
     let transactional = migration.transactional;
+    let option = |ms: Option<u64>| match ms {
+        Some(ms) => quote!(::core::option::Option::Some(#ms)),
+        None => quote!(::core::option::Option::None),
+    };
+    let lock_timeout_ms = option(migration.lock_timeout_ms);
+    let statement_timeout_ms = option(migration.statement_timeout_ms);
     let revision_const = syn::Ident::new(REVISION_CONST, proc_macro2::Span::call_site());
 
     // Coercions spanned on the user's tokens: a fn of the wrong type is reported at its name.
@@ -95,6 +101,8 @@ pub(crate) fn revision(migration: &Migration, func: TokenStream) -> TokenStream 
                 downgrade: #downgrade,
                 irreversible: #irreversible,
                 transactional: #transactional,
+                lock_timeout_ms: #lock_timeout_ms,
+                statement_timeout_ms: #statement_timeout_ms,
                 source: ::core::file!(),
             };
     }

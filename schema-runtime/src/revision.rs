@@ -25,6 +25,10 @@ pub struct RevisionDef {
     pub irreversible: bool,
     /// Runs inside a transaction (false for `CREATE INDEX CONCURRENTLY` and friends).
     pub transactional: bool,
+    /// `lock_timeout = "5s"`, in milliseconds.
+    pub lock_timeout_ms: Option<u64>,
+    /// `statement_timeout = "10min"`, in milliseconds.
+    pub statement_timeout_ms: Option<u64>,
     /// The source file, for messages.
     pub source: &'static str,
 }
@@ -64,6 +68,10 @@ impl RevisionDef {
             downgrade: None,
             irreversible: self.irreversible,
             transactional: self.transactional,
+            lock_timeout: self.lock_timeout_ms.map(std::time::Duration::from_millis),
+            statement_timeout: self
+                .statement_timeout_ms
+                .map(std::time::Duration::from_millis),
         }
     }
 }
@@ -99,6 +107,12 @@ pub struct Revision {
     pub irreversible: bool,
     /// Runs inside a transaction.
     pub transactional: bool,
+    /// Its own bound on waiting for a lock (`lock_timeout` on PostgreSQL, `lock_wait_timeout` on
+    /// MySQL/MariaDB); `None` takes the run's.
+    pub lock_timeout: Option<std::time::Duration>,
+    /// Its own bound on each statement (`statement_timeout` on PostgreSQL, and the client's
+    /// bound everywhere); `None` takes the run's.
+    pub statement_timeout: Option<std::time::Duration>,
 }
 
 impl Revision {
@@ -116,7 +130,22 @@ impl Revision {
             downgrade: None,
             irreversible: false,
             transactional: true,
+            lock_timeout: None,
+            statement_timeout: None,
         }
+    }
+
+    /// Bounds how long this revision's statements wait for a lock (a migration that needs an
+    /// exclusive lock must not queue all traffic behind a long transaction).
+    pub fn lock_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.lock_timeout = Some(timeout);
+        self
+    }
+
+    /// Bounds how long each of this revision's statements may run.
+    pub fn statement_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.statement_timeout = Some(timeout);
+        self
     }
 
     /// Makes the revision depend on `ids` (applied first, branches not merged).

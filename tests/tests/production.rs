@@ -1612,3 +1612,72 @@ fn a_failure_without_progress_is_resolved_by_repair_resolved() {
         test_db.drop_db().await;
     });
 }
+
+/// A revision that needs an exclusive lock on a table another session holds does not wait
+/// without bound (and queue all traffic behind it): it gives up after its `lock_timeout`, is
+/// tried again after a pause, and finally stops naming the session that holds the lock; once
+/// that session is done, the run goes through.
+#[test]
+fn a_lock_held_elsewhere_is_waited_for_within_bounds_and_its_holder_named() {
+    let m = migrator(vec![
+        users(),
+        Revision::new("0002", &["0001"], "needs the table alone", |op| {
+            op.add_column("users", "nickname", Type::String(40));
+        })
+        .lock_timeout(std::time::Duration::from_millis(500)),
+    ]);
+    block_on(async {
+        for test_db in all_databases("lock_wait").await {
+            let d = test_db.dialect;
+            if d == Dialect::Sqlite {
+                test_db.drop_db().await;
+                continue;
+            }
+            let mut db = test_db.connect().await;
+            m.upgrade(&mut db, "0001").await.unwrap();
+            // Another session reads the table in an open transaction.
+            let mut holder = test_db.connect().await;
+            holder.raw().execute("BEGIN").await.unwrap();
+            holder
+                .raw()
+                .execute("SELECT * FROM users WHERE email = 'holder-query'")
+                .await
+                .unwrap();
+            let options = RunOptions::default().with_lock_retries(1);
+            let mut notices = Vec::new();
+            let clock = std::time::Instant::now();
+            let err = m
+                .migrate(&mut db, Direction::Up, "head", options, |event| {
+                    if let schema_runtime::migrator::StepEvent::Notice(text) = event {
+                        notices.push(text.to_owned());
+                    }
+                })
+                .await
+                .unwrap_err();
+            let elapsed = clock.elapsed();
+            let message = err.to_string();
+            assert!(
+                matches!(&err, MigrateError::LockWait(wait) if wait.attempts == 2),
+                "{d}: {message}"
+            );
+            // Two waits of ~0.5 s (MySQL counts whole seconds: 1 s) and one pause of 1 s.
+            assert!(
+                elapsed < std::time::Duration::from_secs(6),
+                "{d}: {elapsed:?}"
+            );
+            assert_eq!(notices.len(), 1, "{d}: {notices:?}");
+            if d == Dialect::Postgres {
+                assert!(message.contains("holder-query"), "{d}: {message}");
+                assert!(message.contains("pid "), "{d}: {message}");
+            } else {
+                assert!(message.contains("connection "), "{d}: {message}");
+            }
+            assert_eq!(m.current(&mut db).await.unwrap(), ["0001"], "{d}");
+            holder.raw().execute("COMMIT").await.unwrap();
+            m.upgrade(&mut db, "head").await.expect("the lock is free");
+            assert_eq!(m.current(&mut db).await.unwrap(), ["0002"], "{d}");
+            drop((db, holder));
+            test_db.drop_db().await;
+        }
+    });
+}

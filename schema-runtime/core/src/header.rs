@@ -65,10 +65,14 @@ pub enum Key {
     Irreversible,
     /// `transactional = bool`: run inside a transaction (default true).
     Transactional,
+    /// `lock_timeout = "5s"`: how long each statement may wait for a lock.
+    LockTimeout,
+    /// `statement_timeout = "10min"`: how long each statement may run.
+    StatementTimeout,
 }
 
 /// Every key, in the order the docs list them.
-pub const KEYS: [Key; 8] = [
+pub const KEYS: [Key; 10] = [
     Key::Id,
     Key::Revises,
     Key::DependsOn,
@@ -77,6 +81,8 @@ pub const KEYS: [Key; 8] = [
     Key::Downgrade,
     Key::Irreversible,
     Key::Transactional,
+    Key::LockTimeout,
+    Key::StatementTimeout,
 ];
 
 impl Key {
@@ -91,6 +97,8 @@ impl Key {
             Key::Downgrade => "downgrade",
             Key::Irreversible => "irreversible",
             Key::Transactional => "transactional",
+            Key::LockTimeout => "lock_timeout",
+            Key::StatementTimeout => "statement_timeout",
         }
     }
 
@@ -110,6 +118,8 @@ impl Key {
             "msg" | "name" | "description" | "doc" => Some(Key::Message),
             "down" | "downgrade_fn" | "reverse" => Some(Key::Downgrade),
             "transaction" | "atomic" => Some(Key::Transactional),
+            "lock_wait_timeout" | "lock_wait" | "locktimeout" => Some(Key::LockTimeout),
+            "timeout" | "max_execution_time" => Some(Key::StatementTimeout),
             _ => None,
         }
     }
@@ -127,6 +137,8 @@ impl Key {
             Key::Downgrade => "the path of a fn in this file: `downgrade = downgrade`",
             Key::Irreversible => "`irreversible` or `irreversible = true`",
             Key::Transactional => "`transactional = false` or `transactional = true` (the default)",
+            Key::LockTimeout => "`lock_timeout = \"5s\"` (ms, s, min or h)",
+            Key::StatementTimeout => "`statement_timeout = \"10min\"` (ms, s, min or h)",
         }
     }
 
@@ -147,6 +159,7 @@ impl Key {
             Key::Downgrade => Shape::Path,
             Key::Irreversible => Shape::Flag,
             Key::Transactional => Shape::Bool,
+            Key::LockTimeout | Key::StatementTimeout => Shape::Str,
         }
     }
 }
@@ -335,6 +348,13 @@ pub enum HeaderProblem {
         /// The downgrade's path.
         downgrade: String,
     },
+    /// A duration that is not a positive number with a unit.
+    InvalidDuration {
+        /// The key.
+        key: Key,
+        /// The value as written.
+        value: String,
+    },
 }
 
 impl fmt::Display for HeaderError {
@@ -363,6 +383,11 @@ impl fmt::Display for HeaderProblem {
                 write!(f, "duplicate key `{key}`; write each key once")
             }
             HeaderProblem::Expected { key } => write!(f, "expected {}", key.expected()),
+            HeaderProblem::InvalidDuration { key, value } => write!(
+                f,
+                "`{value}` is not a duration; expected a positive number and a unit: {}",
+                key.expected()
+            ),
             HeaderProblem::ExpectedString { key } => write!(
                 f,
                 "expected a string literal: {}{UNEVALUATED}",
@@ -462,6 +487,10 @@ pub struct RevisionHeader {
     pub irreversible: bool,
     /// `transactional` (default true).
     pub transactional: bool,
+    /// `lock_timeout`, in milliseconds.
+    pub lock_timeout_ms: Option<u64>,
+    /// `statement_timeout`, in milliseconds.
+    pub statement_timeout_ms: Option<u64>,
 }
 
 /// What [`check`] found.
@@ -516,6 +545,8 @@ struct Fields {
     /// The value and the key's entry, for the contradiction error.
     irreversible: Option<(bool, usize)>,
     transactional: Option<bool>,
+    lock_timeout_ms: Option<u64>,
+    statement_timeout_ms: Option<u64>,
 }
 
 impl Fields {
@@ -569,6 +600,17 @@ fn read_entry(index: usize, entry: &Entry, fields: &mut Fields, errors: &mut Vec
             });
             match key {
                 Key::Id => fields.id = located,
+                Key::LockTimeout | Key::StatementTimeout => match parse_duration_ms(value) {
+                    Some(ms) if key == Key::LockTimeout => fields.lock_timeout_ms = Some(ms),
+                    Some(ms) => fields.statement_timeout_ms = Some(ms),
+                    None => error(
+                        at_value,
+                        HeaderProblem::InvalidDuration {
+                            key,
+                            value: value.clone(),
+                        },
+                    ),
+                },
                 _ => fields.message = located,
             }
         }
@@ -778,7 +820,36 @@ fn cross_check(fields: Fields, errors: &mut Vec<HeaderError>) -> Option<Revision
         downgrade: fields.downgrade,
         irreversible: fields.irreversible.is_some_and(|(value, _)| value),
         transactional: fields.transactional.unwrap_or(true),
+        lock_timeout_ms: fields.lock_timeout_ms,
+        statement_timeout_ms: fields.statement_timeout_ms,
     })
+}
+
+/// Milliseconds of a duration written `500ms`, `5s`, `1.5s`, `10min` or `1h` (a positive number
+/// and a unit, spaces allowed between them).
+///
+/// ```
+/// use schema_core::header::parse_duration_ms;
+/// assert_eq!(parse_duration_ms("5s"), Some(5000));
+/// assert_eq!(parse_duration_ms("1.5 s"), Some(1500));
+/// assert_eq!(parse_duration_ms("10min"), Some(600_000));
+/// assert_eq!(parse_duration_ms("5"), None);
+/// assert_eq!(parse_duration_ms("0s"), None);
+/// ```
+pub fn parse_duration_ms(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    let factor = match unit.trim() {
+        "ms" => 1.0,
+        "s" => 1000.0,
+        "min" | "m" => 60_000.0,
+        "h" => 3_600_000.0,
+        _ => return None,
+    };
+    let ms = number * factor;
+    (ms.is_finite() && (1.0..1e15).contains(&ms)).then(|| ms.round() as u64)
 }
 
 #[cfg(test)]
@@ -814,6 +885,7 @@ mod tests {
             Entry::new("branch_labels", list(&["core", "v-2"])),
             Entry::new("downgrade", Value::Path("self::down".into())),
             Entry::new("transactional", Value::Bool(false)),
+            Entry::new("lock_timeout", s("2s")),
         ]);
         let checked = check(&entries);
         assert_eq!(checked.errors, []);
@@ -829,6 +901,8 @@ mod tests {
                 downgrade: Some("self::down".into()),
                 irreversible: false,
                 transactional: false,
+                lock_timeout_ms: Some(2000),
+                statement_timeout_ms: None,
             })
         );
     }
@@ -864,13 +938,14 @@ mod tests {
                     Location::Key { entry: 2 },
                     "unknown key `parents` (did you mean `revises`?); expected one of `id`, \
                      `revises`, `depends_on`, `branch_labels`, `message`, `downgrade`, \
-                     `irreversible`, `transactional`"
+                     `irreversible`, `transactional`, `lock_timeout`, `statement_timeout`"
                         .to_owned()
                 ),
                 (
                     Location::Key { entry: 3 },
                     "unknown key; expected one of `id`, `revises`, `depends_on`, \
-                     `branch_labels`, `message`, `downgrade`, `irreversible`, `transactional`"
+                     `branch_labels`, `message`, `downgrade`, `irreversible`, `transactional`, \
+                     `lock_timeout`, `statement_timeout`"
                         .to_owned()
                 ),
                 (

@@ -140,6 +140,14 @@ pub struct MoveArgs {
     /// Print each statement as it runs (Alembic's `-v`), on stderr.
     #[arg(short, long)]
     pub verbose: bool,
+    /// Seconds a statement may wait for a table lock before giving up (PostgreSQL
+    /// `lock_timeout`, MySQL `lock_wait_timeout`); default: the server's. A revision's
+    /// `lock_timeout` wins.
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+    pub lock_timeout: Option<f64>,
+    /// How many times a revision that gave up waiting for a lock is tried again.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub lock_retries: u32,
 }
 
 /// Arguments of read-only verbs.

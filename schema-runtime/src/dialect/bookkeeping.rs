@@ -68,6 +68,18 @@ pub(crate) trait Bookkeeping: SqlDialect {
         None
     }
 
+    /// Statements that set the session's bounds on waiting for a lock and on each statement
+    /// (`None`: none), or nothing where the dialect has no such setting.
+    fn timeouts_sql(&self, _lock: Option<Duration>, _statement: Option<Duration>) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// A query naming the sessions that hold locks on `table` (or, where the catalog cannot
+    /// tell by table, every session in an open transaction): one text row each.
+    fn lock_holders_sql(&self, _table: Option<&str>) -> Option<String> {
+        None
+    }
+
     /// A query listing the indexes an interrupted concurrent build left invalid (PostgreSQL).
     fn invalid_indexes_sql(&self) -> Option<String> {
         None

@@ -576,6 +576,30 @@ impl Bookkeeping for MySql {
         "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY"
     }
 
+    /// `lock_wait_timeout` bounds DDL's metadata locks, `innodb_lock_wait_timeout` row locks
+    /// (whole seconds; a bound is at least one); without a bound, the server's configured values
+    /// (`DEFAULT`). No statement timeout: `max_execution_time` bounds only SELECTs; the client's
+    /// bound applies.
+    fn timeouts_sql(&self, lock: Option<Duration>, _statement: Option<Duration>) -> Vec<String> {
+        let value = lock.map_or("DEFAULT".to_owned(), |d| {
+            (d.as_secs_f64().ceil().max(1.0) as u64).to_string()
+        });
+        vec![format!(
+            "SET SESSION lock_wait_timeout = {value}, SESSION innodb_lock_wait_timeout = {value}"
+        )]
+    }
+
+    /// InnoDB's open transactions with their sessions: a DDL's metadata lock waits on them.
+    fn lock_holders_sql(&self, _table: Option<&str>) -> Option<String> {
+        Some(
+            "SELECT CAST(CONCAT('connection ', p.id, ' (', p.user, ', ', p.command, ' for ', p.time, ' s): ', \
+             COALESCE(LEFT(t.trx_query, 200), LEFT(p.info, 200), 'idle in transaction')) AS CHAR) \
+             FROM information_schema.innodb_trx t JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id \
+             WHERE p.id <> CONNECTION_ID()"
+                .into(),
+        )
+    }
+
     /// Literals are rendered for backslash escapes: a server whose default `sql_mode` has
     /// `NO_BACKSLASH_ESCAPES` would store `\\` as two backslashes, so the mode goes (and
     /// `PIPES_AS_CONCAT` comes, as sqlx sets it online).

@@ -348,6 +348,13 @@ impl Database {
         Ok(db)
     }
 
+    /// Bounds each query from now on (`None`: the connection's own bound).
+    pub(crate) fn set_statement_bound(&mut self, bound: Option<Duration>) {
+        if let Some(bound) = bound {
+            self.statement_timeout = Some(self.statement_timeout.map_or(bound, |t| t.max(bound)));
+        }
+    }
+
     /// `host:port` of the server (the file, for SQLite), as messages name it.
     pub fn endpoint(&self) -> &str {
         &self.endpoint
@@ -468,4 +475,21 @@ impl Raw<'_> {
     ) -> Result<Vec<Vec<String>>, sqlx::Error> {
         self.db.fetch_rows(sql, columns).await
     }
+}
+
+/// Whether `e` is a statement that gave up waiting for a lock: PostgreSQL's `lock_not_available`
+/// (55P03, from `lock_timeout`), MySQL/MariaDB's error 1205 (`lock_wait_timeout`,
+/// `innodb_lock_wait_timeout`).
+pub(crate) fn is_lock_timeout(e: &sqlx::Error) -> bool {
+    let Some(db) = e.as_database_error() else {
+        return false;
+    };
+    if db.code().as_deref() == Some("55P03") {
+        return true;
+    }
+    #[cfg(feature = "mysql")]
+    if let Some(my) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+        return my.number() == 1205;
+    }
+    false
 }

@@ -150,6 +150,9 @@ pub enum MigrateError {
         /// The statement in doubt.
         statement: String,
     },
+    /// A statement gave up waiting for a lock, on every attempt.
+    #[error("{0}")]
+    LockWait(Box<LockWait>),
     /// The run was cancelled (SIGINT, SIGTERM, or [`Cancel`](super::Cancel)) and stopped at a
     /// statement boundary.
     #[error(
@@ -261,4 +264,29 @@ impl std::fmt::Debug for MigrateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self, f)
     }
+}
+
+/// A statement that gave up waiting for a lock on every attempt: see [`MigrateError::LockWait`].
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "revision `{revision}` waited for a lock at statement {index} of {total} and gave up after {attempts} attempt(s):\n    {statement}\n  {source}\n  {}nothing of the revision stays but what ran and is recorded; once that session is done, run again (a longer wait: --lock-timeout, or `lock_timeout` on the revision)",
+    if holders.is_empty() { "the catalog names no session holding it; ".to_owned() } else { format!("held by {}; ", holders.join("; ")) }
+)]
+#[non_exhaustive]
+pub struct LockWait {
+    /// Revision id.
+    pub revision: String,
+    /// 1-based statement number.
+    pub index: usize,
+    /// Statements of the step.
+    pub total: usize,
+    /// The statement that waited.
+    pub statement: String,
+    /// How many times the step was tried.
+    pub attempts: u32,
+    /// The sessions holding the lock, as the catalog shows them.
+    pub holders: Vec<String>,
+    /// The database's error.
+    #[source]
+    pub source: sqlx::Error,
 }

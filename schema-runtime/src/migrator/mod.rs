@@ -21,7 +21,7 @@ pub use cancel::Cancel;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use database::{endpoint, redact as redact_url, ConnectOptions, Database, Raw};
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
-pub use error::{ChecksumChange, MigrateError};
+pub use error::{ChecksumChange, LockWait, MigrateError};
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use ledger::LogEntry;
 pub use plan::{Direction, PlanError, Step};
@@ -201,5 +201,7 @@ fn header_of(r: &Revision) -> Revision {
         downgrade: None,
         irreversible: r.irreversible,
         transactional: r.transactional,
+        lock_timeout: r.lock_timeout,
+        statement_timeout: r.statement_timeout,
     }
 }

@@ -40,7 +40,7 @@ pub struct Step {
     pub direction: Direction,
     /// The statements of the revision, in order (version-table statements not included).
     pub statements: Vec<String>,
-    /// SHA-256 of the statements, hex.
+    /// The revision's checksum (canonical form of its ops; see [`crate::ops::canonical`]).
     pub checksum: String,
     /// Whether the step runs in a transaction.
     pub transactional: bool,
@@ -51,6 +51,10 @@ pub struct Step {
     pub heads_before: Vec<String>,
     /// Version rows after the step.
     pub heads_after: Vec<String>,
+    /// The revision's own bound on waiting for a lock (overrides the run's).
+    pub lock_timeout: Option<std::time::Duration>,
+    /// The revision's own bound on each statement (overrides the run's).
+    pub statement_timeout: Option<std::time::Duration>,
 }
 
 /// A plan that cannot be made, naming the revision and the op.
@@ -383,6 +387,8 @@ fn step(
         foreign_keys_off: rendered.foreign_keys_off,
         heads_before,
         heads_after,
+        lock_timeout: rev.lock_timeout,
+        statement_timeout: rev.statement_timeout,
     })
 }
 

@@ -378,6 +378,19 @@ impl Migrator {
         (spans.iter().sum::<usize>() == step.statements.len()).then_some((ops, spans, states))
     }
 
+    /// The table the op behind statement `index` (0-based) of `step` changes, if one.
+    pub(super) fn table_of_statement(
+        &self,
+        d: Dialect,
+        step: &Step,
+        index: usize,
+    ) -> Option<String> {
+        let (ops, spans, _) = self.step_ops(d, step)?;
+        op_of_statement(&ops, &spans, index)?
+            .table()
+            .map(str::to_owned)
+    }
+
     /// Whether statement `index` (0-based) of `step` ran, judged from the catalog: the tables
     /// its op touches must match the replayed schema before or after that statement.
     async fn statement_ran(

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::error::MigrateError;
+use super::error::{LockWait, MigrateError};
 use super::ledger::now;
 use super::plan::{Direction, Step};
 use super::progress::{failpoint, Recorded};
@@ -52,6 +52,17 @@ pub struct RunOptions {
     pub lock_timeout: Duration,
     /// Stops the run at the next statement boundary when cancelled.
     pub cancel: Cancel,
+    /// How long a statement may wait for a table lock before it gives up (PostgreSQL
+    /// `lock_timeout`, MySQL/MariaDB `lock_wait_timeout`), so a migration never queues all
+    /// traffic on a table behind a long transaction; `None`: the server's setting. A revision's
+    /// own `lock_timeout` wins.
+    pub ddl_lock_timeout: Option<Duration>,
+    /// How long each statement may run (PostgreSQL `statement_timeout`); `None`: the server's
+    /// setting. A revision's own `statement_timeout` wins.
+    pub statement_timeout: Option<Duration>,
+    /// How many times a step whose statement gave up waiting for a lock is tried again (after
+    /// 1 s, 2 s, 4 s, ...) before the run stops, naming the sessions that hold the lock.
+    pub lock_retries: u32,
 }
 
 impl Default for RunOptions {
@@ -60,11 +71,32 @@ impl Default for RunOptions {
             single_transaction: false,
             lock_timeout: Duration::from_secs(600),
             cancel: Cancel::new(),
+            ddl_lock_timeout: None,
+            statement_timeout: None,
+            lock_retries: 3,
         }
     }
 }
 
 impl RunOptions {
+    /// Statements wait at most `timeout` for a table lock (see [`RunOptions::ddl_lock_timeout`]).
+    pub fn with_ddl_lock_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.ddl_lock_timeout = timeout;
+        self
+    }
+
+    /// Each statement runs at most `timeout` (see [`RunOptions::statement_timeout`]).
+    pub fn with_statement_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.statement_timeout = timeout;
+        self
+    }
+
+    /// Tries a step that gave up waiting for a lock `retries` more times.
+    pub fn with_lock_retries(mut self, retries: u32) -> Self {
+        self.lock_retries = retries;
+        self
+    }
+
     /// Stops the run at the next statement boundary once `cancel` is cancelled.
     pub fn with_cancel(mut self, cancel: Cancel) -> Self {
         self.cancel = cancel;
@@ -273,10 +305,25 @@ impl Migrator {
         );
         let mut done = Vec::with_capacity(steps.len());
         let mut i = 0;
+        // The bounds the session has now: the server's until a step asks for others.
+        let mut session_bounds = (None, None);
+        let mut attempts = 0;
         while i < steps.len() {
             let step = &steps[i];
             if options.cancel.is_cancelled() {
                 return Err(cancelled(&done, &steps[i..], Stop::Between));
+            }
+            let bounds = (
+                step.lock_timeout.or(options.ddl_lock_timeout),
+                step.statement_timeout.or(options.statement_timeout),
+            );
+            if bounds != session_bounds {
+                for sql in d.bookkeeping().timeouts_sql(bounds.0, bounds.1) {
+                    db.execute(&sql).await?;
+                }
+                // The server ends a slow statement first; the client's bound stays behind it.
+                db.set_statement_bound(bounds.1.map(|t| t + Duration::from_secs(5)));
+                session_bounds = bounds;
             }
             observe(StepEvent::Started(step));
             tracing::info!(
@@ -290,6 +337,7 @@ impl Migrator {
                 .await
             {
                 Ok(duration) => {
+                    attempts = 0;
                     tracing::info!(
                         revision = %step.revision,
                         direction = step.direction.as_str(),
@@ -320,6 +368,46 @@ impl Migrator {
                 Err(StepError::Cancelled(stopped)) => {
                     let stop = stopped.map_or(Stop::RolledBack, Stop::PartWay);
                     return Err(cancelled(&done, &steps[i..], stop));
+                }
+                Err(StepError::Failed(e)) if waited_for_a_lock(&e) => {
+                    let holders = self.lock_holders(db, step, &e).await;
+                    if attempts < options.lock_retries {
+                        attempts += 1;
+                        let pause = Duration::from_secs(1 << (attempts - 1).min(5));
+                        let notice = format!(
+                            "revision `{}` gave up waiting for a lock{}; trying again in {} s ({attempts} of {})",
+                            step.revision,
+                            holders_text(&holders),
+                            pause.as_secs(),
+                            options.lock_retries
+                        );
+                        tracing::warn!(revision = %step.revision, attempt = attempts, "{notice}");
+                        observe(StepEvent::Notice(&notice));
+                        tokio::time::sleep(pause).await;
+                        // Outside a transaction the step resumes at the statement that waited.
+                        resume = self.resume_point(db, &steps[i..]).await?;
+                        continue;
+                    }
+                    let MigrateError::Statement {
+                        revision,
+                        index,
+                        total,
+                        statement,
+                        source,
+                        ..
+                    } = e
+                    else {
+                        return Err(e);
+                    };
+                    return Err(MigrateError::LockWait(Box::new(LockWait {
+                        revision,
+                        index,
+                        total,
+                        statement,
+                        attempts: attempts + 1,
+                        holders,
+                        source,
+                    })));
                 }
                 Err(StepError::Failed(e)) => {
                     tracing::error!(revision = %step.revision, direction = step.direction.as_str(), error = %e, "revision failed");
@@ -648,6 +736,39 @@ impl Migrator {
         }
         db.execute("COMMIT").await?;
         Ok(done)
+    }
+}
+
+/// Whether `e` is a statement that gave up waiting for a lock.
+fn waited_for_a_lock(e: &MigrateError) -> bool {
+    matches!(e, MigrateError::Statement { source, .. } if super::database::is_lock_timeout(source))
+}
+
+/// `: held by ...` for a message, or nothing when the catalog named no one.
+fn holders_text(holders: &[String]) -> String {
+    if holders.is_empty() {
+        String::new()
+    } else {
+        format!(" (held by {})", holders.join("; "))
+    }
+}
+
+impl Migrator {
+    /// The sessions holding locks the failed statement of `step` waited for, as the catalog
+    /// shows them (nothing where it cannot tell).
+    async fn lock_holders(&self, db: &mut Database, step: &Step, e: &MigrateError) -> Vec<String> {
+        let MigrateError::Statement { index, .. } = e else {
+            return Vec::new();
+        };
+        let table = self.table_of_statement(db.dialect(), step, index - 1);
+        let Some(sql) = db
+            .dialect()
+            .bookkeeping()
+            .lock_holders_sql(table.as_deref())
+        else {
+            return Vec::new();
+        };
+        db.fetch_strings(&sql).await.unwrap_or_default()
     }
 }
 

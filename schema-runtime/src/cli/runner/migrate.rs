@@ -101,6 +101,9 @@ pub(super) async fn move_to(
     };
     let options = RunOptions::default()
         .with_single_transaction(args.single_transaction)
+        .with_ddl_lock_timeout(args.lock_timeout.map(std::time::Duration::from_secs_f64))
+        .with_statement_timeout(cx.connect.statement_timeout)
+        .with_lock_retries(args.lock_retries)
         .with_cancel(Cancel::on_signals());
     let steps = cx
         .migrator
