@@ -212,7 +212,8 @@ impl RunDatabase {
         Ok(Database::connect(&self.url).await?)
     }
 
-    /// Fails unless `version_table` holds exactly `head` and the database has `tables` tables:
+    /// Fails unless `version_table` holds exactly `head` and the database has `tables` tables
+    /// besides the tools' bookkeeping:
     /// a run that did nothing would otherwise look fast.
     pub async fn verify(
         &self,
@@ -225,14 +226,17 @@ impl RunDatabase {
             .raw()
             .fetch_strings(&format!("SELECT version_num FROM {version_table}"))
             .await?;
+        // The chain's own tables: each tool's bookkeeping (version, history, progress) is its
+        // business.
+        let bookkeeping = "('alembic_version', 'schema_version', 'schema_history', 'schema_progress')";
         let count_sql = match self.dialect {
-            Dialect::Postgres => "SELECT CAST(count(*) AS TEXT) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()",
-            Dialect::Sqlite => "SELECT CAST(count(*) AS TEXT) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-            _ => "SELECT CAST(count(*) AS CHAR) FROM information_schema.tables WHERE table_schema = DATABASE()",
+            Dialect::Postgres => format!("SELECT CAST(count(*) AS TEXT) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename NOT IN {bookkeeping}"),
+            Dialect::Sqlite => format!("SELECT CAST(count(*) AS TEXT) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN {bookkeeping}"),
+            _ => format!("SELECT CAST(count(*) AS CHAR) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name NOT IN {bookkeeping}"),
         };
         let count: usize = db
             .raw()
-            .fetch_strings(count_sql)
+            .fetch_strings(&count_sql)
             .await?
             .first()
             .and_then(|c| c.parse().ok())

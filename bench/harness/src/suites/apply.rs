@@ -102,11 +102,11 @@ pub async fn apply_once(
             &mut server.script_command(db, &forms.scripts_with_log[&server.dialect]),
         )?,
     };
-    let (table, extra) = match applier {
-        Applier::Alembic => ("alembic_version", 1),
-        _ => ("schema_version", 2),
+    let table = match applier {
+        Applier::Alembic => "alembic_version",
+        _ => "schema_version",
     };
-    db.verify(table, &chain::revision_id(n), n + extra).await?;
+    db.verify(table, &chain::revision_id(n), n).await?;
     Ok(timing)
 }
 
