@@ -101,6 +101,45 @@ pub struct InitArgs {
     /// Folder for the revision files, relative to the package [default: migrations].
     #[arg(long, value_name = "DIR")]
     pub migrations: Option<String>,
+    /// The databases the project uses; only their drivers are compiled [default: detected from
+    /// DATABASE_URL, .env and the package's sqlx/diesel/sea-orm features, else asked, else sqlite].
+    #[arg(long = "database", value_name = "DB", value_delimiter = ',')]
+    pub databases: Vec<Driver>,
+}
+
+/// A database driver of the runtime (a cargo feature of `schema-runtime`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Driver {
+    /// PostgreSQL.
+    #[value(alias = "postgresql", alias = "pg")]
+    Postgres,
+    /// SQLite.
+    Sqlite,
+    /// MySQL 8 and MariaDB.
+    #[value(alias = "mariadb")]
+    Mysql,
+}
+
+impl Driver {
+    /// The runtime's feature.
+    pub fn feature(self) -> &'static str {
+        match self {
+            Driver::Postgres => "postgres",
+            Driver::Sqlite => "sqlite",
+            Driver::Mysql => "mysql",
+        }
+    }
+
+    /// The driver a database URL names, by its scheme.
+    pub fn from_url(url: &str) -> Option<Driver> {
+        let scheme = url.split_once(':')?.0.to_ascii_lowercase();
+        match scheme.as_str() {
+            "postgres" | "postgresql" => Some(Driver::Postgres),
+            "sqlite" => Some(Driver::Sqlite),
+            "mysql" | "mariadb" => Some(Driver::Mysql),
+            _ => None,
+        }
+    }
 }
 
 /// `cargo schema revision` arguments.

@@ -17,6 +17,7 @@ pub mod forward;
 pub mod manifest;
 pub mod migration_files;
 pub mod shell;
+pub mod source;
 pub mod workspace;
 
 use std::ffi::OsString;

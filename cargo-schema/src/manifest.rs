@@ -3,22 +3,22 @@
 
 use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
+use crate::source::Source;
+
 /// The name of the runtime crate users depend on.
 pub const RUNTIME: &str = "schema-runtime";
 
 /// How to depend on the runtime.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuntimeDependency {
-    /// `schema-runtime = { workspace = true }`; with `features = ["default"]` when the workspace
-    /// entry turns default features off (the runner needs the drivers and the CLI).
+    /// `schema-runtime = { workspace = true }`; with the features `init` chose when the
+    /// workspace entry turns default features off (the runner needs a driver and the CLI).
     Workspace {
         /// The workspace entry has `default-features = false`.
-        enable_default: bool,
+        default_features_off: bool,
     },
-    /// `schema-runtime = { path = "..." }`.
-    Path(String),
-    /// `schema-runtime = "<version>"`.
-    Version(String),
+    /// A version, git or path source, with `default-features = false` and the chosen features.
+    Source(Source),
 }
 
 /// What `init` wants in the manifest.
@@ -30,6 +30,8 @@ pub struct InitEdits<'a> {
     pub runner: &'a str,
     /// The dependency to add when the package has none on the runtime.
     pub dependency: RuntimeDependency,
+    /// Its features: `cli`, the chosen drivers, `tls` with a network database.
+    pub features: &'a [&'a str],
     /// `default-run` to set when the package has none (it has an application binary).
     pub default_run: Option<&'a str>,
 }
@@ -70,39 +72,50 @@ pub fn workspace_runtime(root: &DocumentMut) -> Option<RuntimeDependency> {
         .and_then(Item::as_bool)
         .unwrap_or(true);
     Some(RuntimeDependency::Workspace {
-        enable_default: !default_features,
+        default_features_off: !default_features,
     })
 }
 
-/// Whether the package depends on the runtime, under its name or renamed, in any dependency
-/// table (`[dependencies]`, `[target.'cfg(..)'.dependencies]`).
-pub fn has_runtime_dependency(doc: &DocumentMut) -> bool {
-    let names_runtime = |deps: &dyn TableLike| {
-        deps.iter().any(|(name, spec)| {
-            name == RUNTIME || spec.get("package").and_then(Item::as_str) == Some(RUNTIME)
+/// Whether the package's existing runtime dependency compiles the SQLite driver (default
+/// features, or `sqlite` among its features); `None` without one. The dependency counts under
+/// its name or renamed, in any dependency table (`[dependencies]`, `[target.'cfg(..)'.dependencies]`).
+pub fn runtime_sqlite(doc: &DocumentMut) -> Option<bool> {
+    let in_deps = |deps: &dyn TableLike| -> Option<bool> {
+        deps.iter().find_map(|(name, spec)| {
+            let runtime =
+                name == RUNTIME || spec.get("package").and_then(Item::as_str) == Some(RUNTIME);
+            runtime.then(|| {
+                let defaults = spec
+                    .get("default-features")
+                    .or_else(|| spec.get("default_features"))
+                    .and_then(Item::as_bool)
+                    .unwrap_or(true);
+                let listed = spec
+                    .get("features")
+                    .and_then(Item::as_array)
+                    .is_some_and(|a| a.iter().any(|f| f.as_str() == Some("sqlite")));
+                defaults || listed
+            })
         })
     };
-    let in_table = |owner: &dyn TableLike| {
+    let deps_of = |owner: &dyn TableLike| -> Option<bool> {
         owner
             .get("dependencies")
             .and_then(Item::as_table_like)
-            .is_some_and(names_runtime)
+            .and_then(in_deps)
     };
-    let in_targets = doc
-        .get("target")
-        .and_then(Item::as_table_like)
-        .is_some_and(|targets| {
-            targets
-                .iter()
-                .any(|(_, target)| target.as_table_like().is_some_and(in_table))
-        });
-    in_table(doc.as_table()) || in_targets
+    deps_of(doc.as_table()).or_else(|| {
+        doc.get("target")
+            .and_then(Item::as_table_like)?
+            .iter()
+            .find_map(|(_, target)| target.as_table_like().and_then(deps_of))
+    })
 }
 
 /// Makes the edits that are missing; a second call changes nothing.
 pub fn apply(doc: &mut DocumentMut, edits: &InitEdits<'_>) -> Result<Changes, String> {
     let mut changes = Changes::default();
-    let has_dependency = has_runtime_dependency(doc);
+    let has_dependency = runtime_sqlite(doc).is_some();
     let package = doc
         .get_mut("package")
         .and_then(Item::as_table_mut)
@@ -155,7 +168,7 @@ pub fn apply(doc: &mut DocumentMut, edits: &InitEdits<'_>) -> Result<Changes, St
             .or_insert_with(|| Item::Table(Table::new()))
             .as_table_like_mut()
             .ok_or("`dependencies` is not a table")?;
-        dependencies.insert(RUNTIME, dependency_item(&edits.dependency));
+        dependencies.insert(RUNTIME, dependency_item(&edits.dependency, edits.features));
         changes.dependency = true;
     }
     Ok(changes)
@@ -208,7 +221,12 @@ pub const OPTIMISED: [Optimised; 3] = [
 /// Adds `[profile.dev.package.<name>] opt-level = ..` for each of [`OPTIMISED`] to a workspace
 /// root manifest. Leaves the profile alone where the user already chose an opt-level for that
 /// crate, for every dependency or for the whole dev profile; returns what it added.
-pub fn optimise_dev_profile(root: &mut DocumentMut) -> Result<Vec<&'static Optimised>, String> {
+/// `libsqlite3-sys` only with the SQLite driver: a profile entry that matches no package makes
+/// cargo warn on every build.
+pub fn optimise_dev_profile(
+    root: &mut DocumentMut,
+    sqlite: bool,
+) -> Result<Vec<&'static Optimised>, String> {
     let dev = root.get("profile").and_then(|p| p.get("dev"));
     let chosen = |item: Option<&Item>| item.and_then(|t| t.get("opt-level")).is_some();
     let packages = dev.and_then(|d| d.get("package"));
@@ -217,6 +235,7 @@ pub fn optimise_dev_profile(root: &mut DocumentMut) -> Result<Vec<&'static Optim
     }
     let wanted: Vec<&'static Optimised> = OPTIMISED
         .iter()
+        .filter(|o| sqlite || o.package != "libsqlite3-sys")
         .filter(|o| !chosen(packages.and_then(|p| p.get(o.package))))
         .collect();
     if wanted.is_empty() {
@@ -255,18 +274,35 @@ pub fn optimise_dev_profile(root: &mut DocumentMut) -> Result<Vec<&'static Optim
     Ok(wanted)
 }
 
-fn dependency_item(dependency: &RuntimeDependency) -> Item {
+fn dependency_item(dependency: &RuntimeDependency, features: &[&str]) -> Item {
     let mut table = InlineTable::new();
+    let features = || Value::Array(features.iter().copied().collect());
     match dependency {
-        RuntimeDependency::Version(version) => return toml_edit::value(version.as_str()),
-        RuntimeDependency::Path(path) => {
-            table.insert("path", path.as_str().into());
-        }
-        RuntimeDependency::Workspace { enable_default } => {
+        RuntimeDependency::Workspace {
+            default_features_off,
+        } => {
             table.insert("workspace", true.into());
-            if *enable_default {
-                table.insert("features", Value::Array(["default"].into_iter().collect()));
+            if *default_features_off {
+                table.insert("features", features());
             }
+        }
+        RuntimeDependency::Source(source) => {
+            match source {
+                Source::Version(version) => {
+                    table.insert("version", version.as_str().into());
+                }
+                Source::Git { url, rev } => {
+                    table.insert("git", url.as_str().into());
+                    if let Some(rev) = rev {
+                        table.insert("rev", rev.as_str().into());
+                    }
+                }
+                Source::Path(path) => {
+                    table.insert("path", path.as_str().into());
+                }
+            }
+            table.insert("default-features", false.into());
+            table.insert("features", features());
         }
     }
     table.fmt();
@@ -281,7 +317,8 @@ mod tests {
         InitEdits {
             migrations: "migrations",
             runner: "migrate",
-            dependency: RuntimeDependency::Path("../schema-runtime".into()),
+            dependency: RuntimeDependency::Source(Source::Path("../schema-runtime".into())),
+            features: &["cli", "sqlite"],
             default_run,
         }
     }
@@ -302,7 +339,7 @@ mod tests {
             text,
             "[package]\nname = \"app\" # the app\nversion = \"0.1.0\"\ndefault-run = \"app\"\n\n\
              [package.metadata.schema]\nmigrations = \"migrations\"\nrunner = \"migrate\"\n\n\
-             # deps\n[dependencies]\nserde = \"1\"\nschema-runtime = { path = \"../schema-runtime\" }\n"
+             # deps\n[dependencies]\nserde = \"1\"\nschema-runtime = { path = \"../schema-runtime\", default-features = false, features = [\"cli\", \"sqlite\"] }\n"
         );
         assert_eq!(changes.schema_keys, ["migrations", "runner"]);
         assert!(changes.dependency && changes.default_run);
@@ -334,18 +371,26 @@ mod tests {
         assert_eq!(
             dependency,
             RuntimeDependency::Workspace {
-                enable_default: true
+                default_features_off: true
             }
         );
         assert_eq!(
-            dependency_item(&dependency).to_string(),
-            "{ workspace = true, features = [\"default\"] }"
+            dependency_item(&dependency, &["cli", "postgres", "tls"]).to_string(),
+            "{ workspace = true, features = [\"cli\", \"postgres\", \"tls\"] }"
+        );
+        let git = RuntimeDependency::Source(Source::Git {
+            url: "https://h/o/r".into(),
+            rev: Some("abc".into()),
+        });
+        assert_eq!(
+            dependency_item(&git, &["cli", "sqlite"]).to_string(),
+            "{ git = \"https://h/o/r\", rev = \"abc\", default-features = false, features = [\"cli\", \"sqlite\"] }"
         );
     }
 
     fn optimise(text: &str) -> (String, Vec<&'static str>) {
         let mut doc: DocumentMut = text.parse().expect("valid toml");
-        let added = optimise_dev_profile(&mut doc).expect("edits");
+        let added = optimise_dev_profile(&mut doc, true).expect("edits");
         (doc.to_string(), added.iter().map(|o| o.package).collect())
     }
 

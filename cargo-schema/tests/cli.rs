@@ -1,5 +1,6 @@
 //! Functional tests: a throwaway crate in a temp dir, the real `cargo-schema` binary run on it
-//! as cargo runs it (`cargo-schema schema <verb>`). Only verbs that compile nothing are run here.
+//! as cargo runs it (`cargo-schema schema <verb>`). Only verbs that compile nothing are run here,
+//! but for one: a project made by `init` is moved to another path, built and upgraded.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ fn cargo_schema(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .env("CARGO_TERM_COLOR", "never")
         .env_remove("CARGO_TARGET_DIR")
+        .env_remove("DATABASE_URL")
         .output()
         .expect("cargo-schema runs")
 }
@@ -63,14 +65,39 @@ fn temp_crate(name: &str) -> TempDir {
     temp
 }
 
-/// The path dependency `init` writes when it runs from this repository.
-fn runtime_path() -> String {
-    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema-runtime");
-    runtime
-        .canonicalize()
-        .expect("schema-runtime next to cargo-schema")
-        .display()
-        .to_string()
+/// The commit of this checkout: outside the repository, `init` depends on the runtime's git
+/// source at the commit the tool was built from.
+fn head_commit() -> String {
+    let output = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("git runs");
+    assert!(output.status.success(), "this checkout is a git repository");
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// Splits `init`'s runtime dependency line out of a manifest (it names this checkout's source),
+/// checking it is a git source at this commit with only `features` compiled.
+#[track_caller]
+fn without_dependency_line(manifest: &str, features: &str) -> String {
+    let line = manifest
+        .lines()
+        .find(|l| l.starts_with("schema-runtime = "))
+        .unwrap_or_else(|| panic!("no runtime dependency in\n{manifest}"));
+    assert!(line.starts_with("schema-runtime = { git = \""), "{line}");
+    assert!(
+        line.contains(&format!("rev = \"{}\"", head_commit())),
+        "{line}"
+    );
+    assert!(
+        line.ends_with(&format!(
+            "default-features = false, features = [{features}] }}"
+        )),
+        "{line}"
+    );
+    assert!(!line.contains("path ="), "{line}");
+    manifest.replace(line, "schema-runtime = <source>")
 }
 
 /// Every file under `dir` with its contents, for before/after comparisons.
@@ -151,11 +178,11 @@ fn init_creates_the_runner_build_script_and_manifest_entries() {
     assert!(read(&dir.join("build.rs"))
         .contains("fn main() {\n    println!(\"cargo:rerun-if-changed=migrations\");\n}"));
     assert_eq!(
-        read(&dir.join("Cargo.toml")),
+        without_dependency_line(&read(&dir.join("Cargo.toml")), r#""cli", "sqlite""#),
         format!(
             "[package]\nname = \"app\" # the app\nversion = \"0.1.0\"\nedition = \"2021\"\ndefault-run = \"app\"\n\n\
              [package.metadata.schema]\nmigrations = \"migrations\"\nrunner = \"migrate\"\n\n\
-             # what the app needs\n[dependencies]\nschema-runtime = {{ path = \"{}\" }}\n\n\
+             # what the app needs\n[dependencies]\nschema-runtime = <source>\n\n\
              # Added by `cargo schema init`: SQLite is C code built inside libsqlite3-sys, and at the\n\
              # dev profile's opt-level 0 it applies migrations (and runs every query of a debug\n\
              # build) about 1.5x slower. Optimising it costs ~20 s once, on a clean build.\n\
@@ -168,8 +195,12 @@ fn init_creates_the_runner_build_script_and_manifest_entries() {
              # ops, seed rows included; unoptimised, hashing a million seed rows takes ~0.8 s on\n\
              # every run instead of ~0.1 s.\n\
              [profile.dev.package.sha2]\nopt-level = 2\n",
-            runtime_path()
         )
+    );
+    assert_eq!(
+        read(&dir.join(".gitignore")),
+        "# cargo schema: the development database, and snapshots waiting for `cargo insta review`\n\
+         /app.db\n/app.db-*\n*.snap.new\n"
     );
 
     let messages = stderr(&output);
@@ -177,7 +208,9 @@ fn init_creates_the_runner_build_script_and_manifest_entries() {
         "     Created migrations/",
         "     Created src/bin/migrate.rs",
         "     Created build.rs",
+        "     Created .gitignore",
         "     Updated Cargo.toml",
+        "Drivers sqlite (nothing names a database",
     ] {
         assert!(messages.contains(line), "missing `{line}` in:\n{messages}");
     }
@@ -253,6 +286,159 @@ fn init_with_another_folder_uses_it_everywhere() {
         "{}",
         stderr(&output)
     );
+}
+
+#[test]
+fn init_enables_the_drivers_the_project_names() {
+    // `.env` names PostgreSQL and the app's sqlx names MySQL: both drivers, TLS, no SQLite.
+    let temp = temp_crate("app");
+    let dir = temp.path();
+    write(
+        &dir.join(".env"),
+        "DATABASE_URL=postgres://app@db.internal/app\n",
+    );
+    let manifest = read(&dir.join("Cargo.toml")).replace(
+        "[dependencies]\n",
+        "[dependencies]\nsqlx = { version = \"0.8\", default-features = false, features = [\"mysql\"] }\n",
+    );
+    write(&dir.join("Cargo.toml"), &manifest);
+    write(&dir.join(".gitignore"), "/target");
+
+    let output = cargo_schema(dir, &["init"]);
+    assert_exit(&output, 0);
+    let messages = stderr(&output);
+    assert!(
+        messages.contains(
+            "Drivers postgres, mysql (from .env, sqlx feature `mysql`); only these are compiled"
+        ),
+        "{messages}"
+    );
+    let manifest = read(&dir.join("Cargo.toml"));
+    without_dependency_line(&manifest, r#""cli", "postgres", "mysql", "tls""#);
+    // No SQLite: no profile entry that would match no package, no SQLite file to ignore.
+    assert!(!manifest.contains("libsqlite3-sys"), "{manifest}");
+    assert_eq!(
+        read(&dir.join(".gitignore")),
+        "/target\n# cargo schema: the development database, and snapshots waiting for `cargo insta review`\n\
+         *.snap.new\n"
+    );
+    assert!(
+        messages.contains("Updated .gitignore: *.snap.new"),
+        "{messages}"
+    );
+
+    // `--database` wins over what the project shows.
+    let temp = temp_crate("other");
+    write(
+        &temp.path().join(".env"),
+        "DATABASE_URL=postgres://app@db.internal/app\n",
+    );
+    assert_exit(
+        &cargo_schema(temp.path(), &["init", "--database", "mariadb,sqlite"]),
+        0,
+    );
+    without_dependency_line(
+        &read(&temp.path().join("Cargo.toml")),
+        r#""cli", "sqlite", "mysql", "tls""#,
+    );
+    let output = cargo_schema(
+        temp_crate("third").path(),
+        &["init", "--database", "oracle"],
+    );
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("possible values: postgres, sqlite, mysql"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// The target folder the moved project builds into: shared across runs, so only the first
+/// compiles the runtime and its drivers.
+fn fixture_target() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+        .join("init-project")
+}
+
+/// Copies `from` into `to`, recursively.
+fn copy_tree(from: &Path, to: &Path) {
+    for (path, contents) in tree(from) {
+        let inside = path.strip_prefix(from).expect("under the tree");
+        write(&to.join(inside), &contents);
+    }
+}
+
+#[test]
+fn init_project_builds_and_upgrades_from_another_path() {
+    // Made outside this repository, then moved: nothing in it may name the first path or this
+    // checkout's folders (the runtime comes from its git source at this commit).
+    let first = temp_crate("shopfront");
+    assert_exit(
+        &cargo_schema(first.path(), &["init", "--database", "sqlite"]),
+        0,
+    );
+    write(
+        &first.path().join("migrations/0001_items.rs"),
+        "use schema_runtime::prelude::*;\n\n\
+         #[migration(id = \"0001_items\", message = \"items\")]\n\
+         fn upgrade(op: &mut Ops) {\n    \
+         op.create_table(\"items\", |t| {\n        \
+         t.column(\"id\", Type::BigInt).primary_key();\n        \
+         t.column(\"name\", Type::Text).not_null();\n    });\n}\n",
+    );
+    let second = tempfile::tempdir().expect("temp dir");
+    let dir = second.path().join("checkout/shopfront");
+    copy_tree(first.path(), &dir);
+    drop(first);
+    // The workspace's lock file: the same versions as this repository, already downloaded.
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"),
+        dir.join("Cargo.lock"),
+    )
+    .expect("copy Cargo.lock");
+
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_cargo-schema"))
+            .arg("schema")
+            .args(args)
+            .current_dir(&dir)
+            .env("CARGO_TERM_COLOR", "never")
+            .env("CARGO_TARGET_DIR", fixture_target())
+            .env_remove("DATABASE_URL")
+            .output()
+            .expect("cargo-schema runs")
+    };
+    let output = run(&["upgrade"]);
+    assert_exit(&output, 0);
+    assert!(
+        stderr(&output).contains("shopfront.db"),
+        "says which SQLite file it uses:\n{}",
+        stderr(&output)
+    );
+    assert!(dir.join("shopfront.db").is_file());
+    let output = run(&["current"]);
+    assert_exit(&output, 0);
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("0001_items"),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+
+    // One driver: the others are not in the build graph.
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args(["tree", "-e", "normal", "--prefix", "none"])
+        .current_dir(&dir)
+        .output()
+        .expect("cargo tree runs");
+    assert_exit(&output, 0);
+    let tree = String::from_utf8_lossy(&output.stdout);
+    assert!(tree.contains("sqlx-sqlite"), "{tree}");
+    for other in ["sqlx-postgres", "sqlx-mysql", "rustls"] {
+        assert!(!tree.contains(other), "{other} is built:\n{tree}");
+    }
 }
 
 #[test]

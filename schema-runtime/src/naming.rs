@@ -93,6 +93,8 @@ impl NamingConvention {
     }
 }
 
+/// Expands `template` (the non-generic part, compiled with the runtime's optimisations rather
+/// than in the user's crate at opt-level 0, where every revision's builder calls it).
 fn render(
     template: &str,
     table: &str,
@@ -100,18 +102,39 @@ fn render(
     referred_table: &str,
     constraint_name: &str,
 ) -> String {
-    let first = columns.first().map(|c| c.as_ref()).unwrap_or("");
-    let all = columns
-        .iter()
-        .map(|c| c.as_ref())
-        .collect::<Vec<_>>()
-        .join("_");
-    let name = template
-        .replace("%(table_name)s", table)
-        .replace("%(column_0_N_name)s", &all)
-        .replace("%(column_0_name)s", first)
-        .replace("%(referred_table_name)s", referred_table)
-        .replace("%(constraint_name)s", constraint_name);
+    let columns: Vec<&str> = columns.iter().map(AsRef::as_ref).collect();
+    expand(template, table, &columns, referred_table, constraint_name)
+}
+
+/// One pass over `template`, substituting each `%(key)s` token.
+fn expand(
+    template: &str,
+    table: &str,
+    columns: &[&str],
+    referred_table: &str,
+    constraint_name: &str,
+) -> String {
+    let mut name = String::with_capacity(template.len() + table.len() + 16);
+    let mut rest = template;
+    while let Some(start) = rest.find("%(") {
+        name.push_str(&rest[..start]);
+        let token = &rest[start..];
+        let Some(end) = token.find(")s") else {
+            name.push_str(token);
+            rest = "";
+            break;
+        };
+        match &token[2..end] {
+            "table_name" => name.push_str(table),
+            "column_0_N_name" => name.push_str(&columns.join("_")),
+            "column_0_name" => name.push_str(columns.first().copied().unwrap_or("")),
+            "referred_table_name" => name.push_str(referred_table),
+            "constraint_name" => name.push_str(constraint_name),
+            _ => name.push_str(&token[..end + 2]),
+        }
+        rest = &token[end + 2..];
+    }
+    name.push_str(rest);
     truncate_identifier(&name)
 }
 
@@ -133,6 +156,42 @@ pub fn truncate_identifier(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templates_expand_every_token_once() {
+        assert_eq!(
+            expand(
+                "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+                "posts",
+                &["author_id", "blog_id"],
+                "users",
+                ""
+            ),
+            "fk_posts_author_id_blog_id_users"
+        );
+        assert_eq!(
+            expand(
+                "ck_%(table_name)s_%(constraint_name)s",
+                "t",
+                &[],
+                "",
+                "positive"
+            ),
+            "ck_t_positive"
+        );
+        // A value that looks like a token stays as it is; unknown tokens and a dangling `%(`
+        // are kept.
+        assert_eq!(
+            expand(
+                "ix_%(column_0_name)s_%(other)s_%(x",
+                "t",
+                &["%(table_name)s"],
+                "",
+                ""
+            ),
+            "ix_%(table_name)s_%(other)s_%(x"
+        );
+    }
 
     #[test]
     fn long_names_are_truncated_with_a_stable_hash() {

@@ -218,7 +218,12 @@ fn the_crash_package_goes_down_to_base_and_up_again() {
             let tables = schema_tests::table_names(&mut db).await;
             assert_eq!(
                 tables,
-                ["schema_log", "schema_progress", "schema_version"],
+                [
+                    "schema_log",
+                    "schema_ops",
+                    "schema_progress",
+                    "schema_version"
+                ],
                 "{d}"
             );
             migrator.upgrade(&mut db, "head").await.expect("up again");

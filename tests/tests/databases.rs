@@ -49,7 +49,12 @@ fn blog_upgrades_downgrades_to_base_and_upgrades_again() {
             assert_eq!(reverted.len(), 5, "{d}");
             assert_eq!(
                 table_names(&mut db).await,
-                ["schema_log", "schema_progress", "schema_version"],
+                [
+                    "schema_log",
+                    "schema_ops",
+                    "schema_progress",
+                    "schema_version"
+                ],
                 "{d}: only the version tables remain"
             );
             assert!(migrator.current(&mut db).await.unwrap().is_empty(), "{d}");
@@ -117,7 +122,13 @@ fn relative_and_revision_targets() {
                 .expect("downgrade to revision");
             assert_eq!(
                 table_names(&mut db).await,
-                ["schema_log", "schema_progress", "schema_version", "users"],
+                [
+                    "schema_log",
+                    "schema_ops",
+                    "schema_progress",
+                    "schema_version",
+                    "users"
+                ],
                 "{d}"
             );
             let err = migrator.downgrade(&mut db, "20250103").await.unwrap_err();
@@ -191,7 +202,13 @@ fn a_migration_failing_halfway_leaves_no_trace_where_ddl_is_transactional() {
                 assert!(*rolled_back, "{d}");
                 assert_eq!(
                     tables,
-                    ["schema_log", "schema_progress", "schema_version", "users"],
+                    [
+                        "schema_log",
+                        "schema_ops",
+                        "schema_progress",
+                        "schema_version",
+                        "users"
+                    ],
                     "{d}: nothing of 0002 is left"
                 );
                 assert!(!dump_schema(&mut db).await.contains("nickname"), "{d}");

@@ -439,7 +439,12 @@ fn stamp_records_revisions_without_running_them() {
             assert_eq!(rows, [BLOG_HEAD], "{d}");
             assert_eq!(
                 table_names(&mut db).await,
-                ["schema_log", "schema_progress", "schema_version"],
+                [
+                    "schema_log",
+                    "schema_ops",
+                    "schema_progress",
+                    "schema_version"
+                ],
                 "{d}: version rows, no tables"
             );
             // Each revision taken as applied is logged with its checksum, so later edits show.
@@ -479,7 +484,12 @@ fn stamp_records_revisions_without_running_them() {
             assert!(rows.is_empty(), "{d}: {rows:?}");
             assert_eq!(
                 table_names(&mut db).await,
-                ["schema_log", "schema_progress", "schema_version"],
+                [
+                    "schema_log",
+                    "schema_ops",
+                    "schema_progress",
+                    "schema_version"
+                ],
                 "{d}"
             );
             assert_eq!(
@@ -589,7 +599,12 @@ fn a_single_transaction_run_is_all_or_nothing_where_ddl_is_transactional() {
             assert!(failing.current(&mut db).await.unwrap().is_empty(), "{d}");
             assert_eq!(
                 table_names(&mut db).await,
-                ["schema_log", "schema_progress", "schema_version"],
+                [
+                    "schema_log",
+                    "schema_ops",
+                    "schema_progress",
+                    "schema_version"
+                ],
                 "{d}: nothing of 0001..0003 is left"
             );
             let log = failing.log(&mut db).await.unwrap();
@@ -1391,6 +1406,33 @@ fn an_edit_is_noticed_with_nothing_to_run() {
             assert_eq!(changed.len(), 1, "{d}");
             assert_eq!(changed[0].revision, "0002", "{d}");
             assert!(deployed.edited(&mut db).await.unwrap().is_empty(), "{d}");
+            // The ops as they ran were recorded with their checksum: `check --database` shows
+            // the edit op by op.
+            let edits = edited.edits(&mut db).await.unwrap();
+            assert_eq!(edits.len(), 1, "{d}");
+            let recorded = edits[0].recorded_ops.as_deref().expect("recorded ops");
+            assert!(
+                recorded
+                    .contains(r#"add_column table="users" column={name="name" type=String(100)"#),
+                "{d}: {recorded}"
+            );
+            assert!(
+                edits[0].current_ops.contains(r#"type=String(200)"#),
+                "{d}: {}",
+                edits[0].current_ops
+            );
+            // Accepting the edit records the new ops: nothing differs any more.
+            edited.accept_edits(&mut db, &[]).await.unwrap();
+            assert!(edited.edits(&mut db).await.unwrap().is_empty(), "{d}");
+            let back = deployed.edits(&mut db).await.unwrap();
+            assert!(
+                back[0]
+                    .recorded_ops
+                    .as_deref()
+                    .unwrap()
+                    .contains("String(200)"),
+                "{d}"
+            );
             drop(db);
             test_db.drop_db().await;
         }

@@ -10,12 +10,13 @@ use cargo_metadata::{Package, TargetKind};
 use schema_runtime::cli::args::Format;
 use toml_edit::DocumentMut;
 
-use crate::cli::{InitArgs, Opts};
+use crate::cli::{Driver, InitArgs, Opts};
 use crate::error::Error;
 use crate::exit_codes;
 use crate::files::{create_dir, relative, write_new};
 use crate::manifest::{self, Changes, InitEdits, RuntimeDependency};
 use crate::shell;
+use crate::source::{self, Source};
 use crate::workspace::{canonical, Workspace, DEFAULT_MIGRATIONS, DEFAULT_RUNNER};
 
 /// Runs `cargo schema init` from `cwd`.
@@ -49,10 +50,37 @@ pub fn run(opts: &Opts, args: &InitArgs, cwd: &Path) -> Result<u8, Error> {
 
     // Edit the manifest in memory first: one that init cannot edit stops it before any file
     // is made.
+    let existing = manifest::runtime_sqlite(&doc);
+    let dependency = runtime_dependency(&workspace, &dir, existing.is_some())?;
+    let drivers = match (existing, &dependency) {
+        (Some(_), _) => Vec::new(),
+        (
+            None,
+            RuntimeDependency::Workspace {
+                default_features_off: false,
+            },
+        ) => {
+            shell::note(
+                "Drivers",
+                "all (the workspace's `schema-runtime` entry keeps its default features)",
+            );
+            Vec::new()
+        }
+        (None, _) => choose_drivers(args, package, &dir, workspace.root())?,
+    };
+    let features = features(&drivers);
+    let sqlite = existing.unwrap_or_else(|| {
+        drivers.contains(&Driver::Sqlite)
+            || dependency
+                == RuntimeDependency::Workspace {
+                    default_features_off: false,
+                }
+    });
     let edits = InitEdits {
         migrations: &migrations,
         runner: &runner,
-        dependency: runtime_dependency(&workspace, &dir)?,
+        dependency,
+        features: &features,
         default_run: app_binary(package, &dir),
     };
     let original = doc.to_string();
@@ -74,13 +102,14 @@ pub fn run(opts: &Opts, args: &InitArgs, cwd: &Path) -> Result<u8, Error> {
         path: root_manifest.clone(),
         problem,
     };
-    let optimised =
-        manifest::optimise_dev_profile(root.as_mut().unwrap_or(&mut doc)).map_err(root_problem)?;
+    let optimised = manifest::optimise_dev_profile(root.as_mut().unwrap_or(&mut doc), sqlite)
+        .map_err(root_problem)?;
 
     let mut report = Report::default();
     scaffold_migrations_folder(&dir, &migrations, &runner, &mut report)?;
     scaffold_runner(package, &dir, &migrations, &runner, &mut report)?;
     scaffold_build_script(package, &dir, &migrations, &mut report)?;
+    scaffold_gitignore(&dir, &package.name, sqlite, &mut report)?;
     if doc.to_string() != original {
         write_manifest(&manifest_path, &doc)?;
         report.updated_manifest(&package.name, &changes, &edits);
@@ -105,6 +134,7 @@ pub fn run(opts: &Opts, args: &InitArgs, cwd: &Path) -> Result<u8, Error> {
             "migrations": migrations,
             "runner": runner,
             "created": report.files,
+            "drivers": drivers.iter().map(|d| d.feature()).collect::<Vec<_>>(),
             "changed": report.changed,
         }));
     }
@@ -307,11 +337,12 @@ fn valid_folder(folder: &str) -> Result<String, Error> {
     }
 }
 
-/// The dependency to add: the workspace's own entry if it declares the runtime, else this
-/// repository's runtime when cargo-schema runs from its source tree, else the released crate.
+/// The dependency to add: the workspace's own entry if it declares the runtime, else a source
+/// that builds on any machine (see [`source::for_package`]), with notes on how it was chosen.
 fn runtime_dependency(
     workspace: &Workspace,
     package_dir: &Path,
+    already_depends: bool,
 ) -> Result<RuntimeDependency, Error> {
     let root_manifest = workspace.root().join("Cargo.toml");
     if root_manifest.exists() {
@@ -319,38 +350,233 @@ fn runtime_dependency(
             return Ok(dependency);
         }
     }
-    let source = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../schema-runtime"));
-    if source.join("Cargo.toml").is_file() {
-        let runtime = canonical(source);
-        return Ok(RuntimeDependency::Path(path_dependency(
-            &runtime,
-            &canonical(package_dir),
-        )));
+    let (source, caveats) = source::for_package(package_dir);
+    if already_depends {
+        return Ok(RuntimeDependency::Source(source));
     }
-    Ok(RuntimeDependency::Version(
-        env!("CARGO_PKG_VERSION").to_owned(),
-    ))
+    if let Some(fallback) = &caveats.fallback {
+        shell::warning(fallback);
+    }
+    if let Source::Git { url, rev } = &source {
+        let rev = rev.as_deref().unwrap_or("the default branch");
+        if let Some(local) = &caveats.local_only {
+            shell::warning(format!(
+                "the runtime comes from this machine's checkout ({local} at {rev}); other \
+                 machines cannot fetch it: point `git` at a published repository, or use \
+                 `version` once schema-runtime is on a registry"
+            ));
+        } else {
+            shell::note("Source", format!("schema-runtime from {url} at {rev}"));
+        }
+        if caveats.uncommitted {
+            shell::warning(format!(
+                "the checkout cargo-schema was built from has uncommitted changes; the project \
+                 builds the runtime as committed at {rev}"
+            ));
+        }
+    }
+    Ok(RuntimeDependency::Source(source))
 }
 
-/// A relative path when the package lives in the runtime's repository (it stays valid when
-/// the repository moves), else the absolute one.
-fn path_dependency(runtime: &Path, package_dir: &Path) -> String {
-    let repository = runtime.parent().unwrap_or(runtime);
-    match package_dir.strip_prefix(repository) {
-        Ok(inside) => {
-            let up = inside.components().count();
-            let mut path: Vec<String> = std::iter::repeat_n("..".to_owned(), up).collect();
-            path.extend(
-                runtime
-                    .strip_prefix(repository)
-                    .unwrap_or(runtime)
-                    .iter()
-                    .map(|c| c.to_string_lossy().into_owned()),
-            );
-            path.join("/")
-        }
-        Err(_) => runtime.to_string_lossy().into_owned(),
+/// The runtime's features: the CLI the runner needs, the drivers, and TLS with a network
+/// database (managed servers require it).
+fn features(drivers: &[Driver]) -> Vec<&'static str> {
+    let mut features = vec!["cli"];
+    features.extend(drivers.iter().map(|d| d.feature()));
+    if drivers.iter().any(|d| *d != Driver::Sqlite) {
+        features.push("tls");
     }
+    features
+}
+
+/// The databases the project uses: `--database`, else what the environment and the package
+/// show (DATABASE_URL, `.env`, the features of sqlx, diesel or sea-orm), else asked on a
+/// terminal, else SQLite. Says which and why.
+fn choose_drivers(
+    args: &InitArgs,
+    package: &Package,
+    dir: &Path,
+    workspace_root: &Path,
+) -> Result<Vec<Driver>, Error> {
+    let mut drivers: Vec<Driver>;
+    let why: String;
+    if !args.databases.is_empty() {
+        drivers = args.databases.clone();
+        why = "--database".to_owned();
+    } else {
+        let mut found: Vec<(Driver, String)> = Vec::new();
+        if let Some(d) = std::env::var("DATABASE_URL")
+            .ok()
+            .and_then(|url| Driver::from_url(&url))
+        {
+            found.push((d, "DATABASE_URL".to_owned()));
+        }
+        for folder in [dir, workspace_root] {
+            let env = folder.join(".env");
+            if let Ok(iter) = dotenvy::from_path_iter(&env) {
+                for (key, value) in iter.flatten() {
+                    if key == "DATABASE_URL" {
+                        if let Some(d) = Driver::from_url(&value) {
+                            found.push((d, relative(&env, dir)));
+                        }
+                    }
+                }
+            }
+        }
+        found.extend(drivers_of_dependencies(package));
+        if found.is_empty() {
+            match ask_drivers()? {
+                Some(asked) => {
+                    drivers = asked;
+                    why = "your answer".to_owned();
+                }
+                None => {
+                    drivers = vec![Driver::Sqlite];
+                    why = "nothing names a database; pass `--database postgres,mysql` for others"
+                        .to_owned();
+                }
+            }
+        } else {
+            drivers = found.iter().map(|(d, _)| *d).collect();
+            let mut reasons: Vec<&str> = found.iter().map(|(_, r)| r.as_str()).collect();
+            reasons.dedup();
+            why = format!("from {}", reasons.join(", "));
+        }
+    }
+    drivers.sort();
+    drivers.dedup();
+    shell::note(
+        "Drivers",
+        format!(
+            "{} ({why}); only these are compiled",
+            drivers
+                .iter()
+                .map(|d| d.feature())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    );
+    Ok(drivers)
+}
+
+/// Databases named by the features of the package's database crates.
+fn drivers_of_dependencies(package: &Package) -> Vec<(Driver, String)> {
+    let mut found = Vec::new();
+    for dep in &package.dependencies {
+        let by_name = match dep.name.as_str() {
+            "postgres" | "tokio-postgres" | "deadpool-postgres" | "bb8-postgres" => {
+                Some(Driver::Postgres)
+            }
+            "rusqlite" | "libsqlite3-sys" => Some(Driver::Sqlite),
+            "mysql" | "mysql_async" => Some(Driver::Mysql),
+            _ => None,
+        };
+        if let Some(d) = by_name {
+            found.push((d, format!("dependency `{}`", dep.name)));
+        }
+        if matches!(
+            dep.name.as_str(),
+            "sqlx" | "diesel" | "sea-orm" | "sea-query-binder" | "sea-orm-migration"
+        ) {
+            for feature in &dep.features {
+                let d = if feature.contains("postgres") {
+                    Driver::Postgres
+                } else if feature.contains("sqlite") {
+                    Driver::Sqlite
+                } else if feature.contains("mysql") {
+                    Driver::Mysql
+                } else {
+                    continue;
+                };
+                found.push((d, format!("{} feature `{feature}`", dep.name)));
+            }
+        }
+    }
+    found
+}
+
+/// Asks on a terminal; `None` when stdin or stderr is not one, or on an empty answer.
+fn ask_drivers() -> Result<Option<Vec<Driver>>, Error> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return Ok(None);
+    }
+    loop {
+        eprint!(
+            "Which databases will this project use? postgres, sqlite, mysql (comma-separated) \
+             [sqlite]: "
+        );
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        if std::io::stdin().lock().read_line(&mut answer).unwrap_or(0) == 0 {
+            return Ok(None);
+        }
+        let answer = answer.trim();
+        if answer.is_empty() {
+            return Ok(None);
+        }
+        let parsed: Result<Vec<Driver>, String> = answer
+            .split([',', ' '])
+            .filter(|w| !w.is_empty())
+            .map(|w| <Driver as clap::ValueEnum>::from_str(w, true))
+            .collect();
+        match parsed {
+            Ok(drivers) if !drivers.is_empty() => return Ok(Some(drivers)),
+            _ => eprintln!("  `{answer}`: answer with postgres, sqlite and/or mysql"),
+        }
+    }
+}
+
+/// Lines of the package's `.gitignore`: the default SQLite file `cargo schema` uses when no
+/// URL is configured, and the snapshots insta writes for review. Existing lines stay.
+fn scaffold_gitignore(
+    dir: &Path,
+    package: &str,
+    sqlite: bool,
+    report: &mut Report,
+) -> Result<(), Error> {
+    let path = dir.join(".gitignore");
+    let existing = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(source) => return Err(Error::Read { path, source }),
+    };
+    let mut wanted = Vec::new();
+    if sqlite {
+        wanted.push(format!("/{package}.db"));
+        wanted.push(format!("/{package}.db-*"));
+    }
+    wanted.push("*.snap.new".to_owned());
+    let present: Vec<&str> = existing.lines().map(str::trim).collect();
+    let missing: Vec<String> = wanted
+        .into_iter()
+        .filter(|line| !present.contains(&line.as_str()))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut text = existing.clone();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(
+        "# cargo schema: the development database, and snapshots waiting for `cargo insta review`\n",
+    );
+    for line in &missing {
+        text.push_str(line);
+        text.push('\n');
+    }
+    fs::write(&path, text).map_err(|source| Error::Write {
+        path: path.clone(),
+        source,
+    })?;
+    if existing.is_empty() {
+        report.created(".gitignore");
+    } else {
+        shell::status("Updated", format!(".gitignore: {}", missing.join(", ")));
+        report.changed = true;
+    }
+    Ok(())
 }
 
 /// The name of the bin built from `src/main.rs`, when the package has one: `default-run` keeps
@@ -415,19 +641,6 @@ fn readme(runner: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn path_dependency_is_relative_inside_the_repository() {
-        let runtime = Path::new("/repo/schema-runtime");
-        assert_eq!(
-            path_dependency(runtime, Path::new("/repo/examples/shop")),
-            "../../schema-runtime"
-        );
-        assert_eq!(
-            path_dependency(runtime, Path::new("/tmp/app")),
-            "/repo/schema-runtime"
-        );
-    }
 
     #[test]
     fn migrations_folder_must_stay_in_the_package() {

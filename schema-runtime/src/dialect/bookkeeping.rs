@@ -64,6 +64,7 @@ pub(crate) trait Bookkeeping: SqlDialect {
     /// A statement that fails, naming the check, when a table rebuild left rows whose foreign
     /// keys point at nothing: what an offline script runs where the online run queries
     /// [`RebuildGuard::check`] itself.
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     fn offline_foreign_key_check(&self) -> Option<&'static str> {
         None
     }

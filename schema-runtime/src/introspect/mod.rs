@@ -58,7 +58,7 @@ impl IntrospectOptions {
     /// use schema_runtime::introspect::IntrospectOptions;
     /// use schema_runtime::VersionTable;
     /// let options = IntrospectOptions::excluding(&VersionTable::default());
-    /// assert_eq!(options.exclude_tables, ["schema_version", "schema_log", "schema_progress"]);
+    /// assert_eq!(options.exclude_tables, ["schema_version", "schema_log", "schema_progress", "schema_ops"]);
     /// ```
     pub fn excluding(version_table: &VersionTable) -> Self {
         IntrospectOptions {
@@ -66,6 +66,7 @@ impl IntrospectOptions {
                 version_table.version.clone(),
                 version_table.log.clone(),
                 version_table.progress.clone(),
+                version_table.ops.clone(),
             ],
             schema: None,
             naming: NamingConvention::default(),

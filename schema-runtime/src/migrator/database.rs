@@ -319,7 +319,8 @@ impl Database {
                 other => {
                     return Err(sqlx::Error::Configuration(
                         format!(
-                            "schema-runtime was built without the `{}` feature",
+                            "schema-runtime was built without the `{}` feature: add it to \
+                             `features` of schema-runtime in Cargo.toml",
                             if other.is_mysql_family() {
                                 "mysql"
                             } else {

@@ -26,6 +26,19 @@ pub struct LogEntry {
     pub error: Option<String>,
 }
 
+/// An applied revision edited since it ran ([`Migrator::edits`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Edit {
+    /// The revision and its recorded and current checksums.
+    pub change: ChecksumChange,
+    /// Its ops in canonical form as recorded when it ran; `None` when the database did not keep
+    /// them (recorded by an offline script or an earlier version of cargo-schema).
+    pub recorded_ops: Option<String>,
+    /// Its ops in canonical form now.
+    pub current_ops: String,
+}
+
 pub(super) fn now() -> String {
     chrono::Utc::now()
         .format("%Y-%m-%d %H:%M:%S%.6f")
@@ -198,6 +211,34 @@ impl Migrator {
         Ok(self.verify_checksums(db.dialect(), &current, &log)?.changed)
     }
 
+    /// Applied revisions edited since they ran, each with its ops as recorded when it ran (when
+    /// the database kept them: runs of this version, not offline scripts or earlier versions)
+    /// and as they are now, in canonical form (one line per op) for an op-level diff.
+    pub async fn edits(&self, db: &mut Database) -> Result<Vec<Edit>, MigrateError> {
+        let changed = self.edited(db).await?;
+        if changed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut recorded: HashMap<String, String> = HashMap::new();
+        if db.table_exists(&self.version_table.ops).await? {
+            let checksums: Vec<&str> = changed.iter().map(|c| c.recorded.as_str()).collect();
+            let sql = self.version_table.ops_select_sql(db.dialect(), &checksums);
+            for row in db.fetch_rows(&sql, 2).await? {
+                if let Ok([checksum, ops]) = <[String; 2]>::try_from(row) {
+                    recorded.insert(checksum, ops);
+                }
+            }
+        }
+        Ok(changed
+            .into_iter()
+            .map(|change| Edit {
+                recorded_ops: recorded.get(&change.recorded).cloned(),
+                current_ops: self.canonical_of(&change.revision),
+                change,
+            })
+            .collect())
+    }
+
     /// Records `(revision, checksum)` rows of the move to canonical checksums, in one
     /// transaction.
     pub(super) async fn record_rehash(
@@ -205,12 +246,28 @@ impl Migrator {
         db: &mut Database,
         rehash: &[(String, String)],
     ) -> Result<(), MigrateError> {
+        if rehash.is_empty() {
+            return Ok(());
+        }
+        // At head nothing has created the table of recorded ops yet.
+        self.ensure_tables(db).await?;
         let d = db.dialect();
         let sql: Vec<String> = rehash
             .iter()
-            .map(|(revision, checksum)| self.bookkeeping_row(d, revision, "rehash", checksum))
+            .flat_map(|(revision, checksum)| {
+                [
+                    self.bookkeeping_row(d, revision, "rehash", checksum),
+                    self.recorded_ops_sql(d, revision, checksum),
+                ]
+            })
             .collect();
         self.run_in_transaction(db, &sql).await
+    }
+
+    /// Records the canonical ops of `revision` as they are now, behind `checksum`.
+    pub(super) fn recorded_ops_sql(&self, d: Dialect, revision: &str, checksum: &str) -> String {
+        self.version_table
+            .ops_insert_sql(d, checksum, &self.canonical_of(revision))
     }
 
     pub(super) fn bookkeeping_row(
@@ -302,6 +359,7 @@ impl Migrator {
         for (revision, checksum) in self.applied_checksums(&rows)? {
             if !before.contains(&revision) {
                 sql.push(self.bookkeeping_row(d, &revision, "stamp", &checksum));
+                sql.push(self.recorded_ops_sql(d, &revision, &checksum));
             }
         }
         Ok(sql)
@@ -368,7 +426,12 @@ impl Migrator {
             .collect();
         let sql: Vec<String> = accepted
             .iter()
-            .map(|c| self.bookkeeping_row(d, &c.revision, "repair", &c.current))
+            .flat_map(|c| {
+                [
+                    self.bookkeeping_row(d, &c.revision, "repair", &c.current),
+                    self.recorded_ops_sql(d, &c.revision, &c.current),
+                ]
+            })
             .collect();
         self.run_in_transaction(db, &sql).await?;
         Ok(accepted)

@@ -23,7 +23,7 @@ pub use database::{endpoint, redact as redact_url, ConnectOptions, Database, Raw
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use error::{ChecksumChange, LockWait, MigrateError};
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
-pub use ledger::LogEntry;
+pub use ledger::{Edit, LogEntry};
 pub use plan::{Direction, PlanError, Step};
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use run::{AppliedStep, RunOptions, StepEvent};

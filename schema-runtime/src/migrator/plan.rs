@@ -42,6 +42,9 @@ pub struct Step {
     pub statements: Vec<String>,
     /// The revision's checksum (canonical form of its ops; see [`crate::ops::canonical`]).
     pub checksum: String,
+    /// The canonical form the checksum is the hash of, recorded with it (upgrade steps) so that
+    /// a later edit can be shown op by op.
+    pub canonical: String,
     /// Whether the step runs in a transaction.
     pub transactional: bool,
     /// SQLite table rebuilds: foreign key enforcement is switched off around the step and
@@ -178,6 +181,12 @@ impl Migrator {
     pub fn checksum_of(&self, id: &str) -> String {
         let rev = self.rev(id);
         crate::ops::canonical::checksum(&rev.upgrade, rev.transactional)
+    }
+
+    /// The canonical form of revision `id`'s upgrade ops, which its checksum hashes.
+    pub fn canonical_of(&self, id: &str) -> String {
+        let rev = self.rev(id);
+        crate::ops::canonical::text(&rev.upgrade, rev.transactional)
     }
 
     /// The checksums an earlier version recorded: SHA-256 of the SQL the revisions rendered to
@@ -377,11 +386,13 @@ fn step(
     let rendered = d
         .render_ops(ops, schema)
         .map_err(|e| render_error(&rev.id, e))?;
+    let canonical = crate::ops::canonical::text(ops, rev.transactional);
     Ok(Step {
         revision: rev.id.clone(),
         message: rev.message.clone(),
         direction,
-        checksum: crate::ops::canonical::checksum(ops, rev.transactional),
+        checksum: crate::ops::canonical::checksum_of_text(&canonical),
+        canonical,
         statements: rendered.statements,
         transactional: rev.transactional,
         foreign_keys_off: rendered.foreign_keys_off,

@@ -587,7 +587,7 @@ impl Migrator {
         record: Record,
     ) -> Result<(), MigrateError> {
         let d = db.dialect();
-        let mut batch = Vec::with_capacity(4);
+        let mut batch = Vec::with_capacity(6);
         if record.begin {
             batch.push("BEGIN".to_owned());
         }
@@ -599,6 +599,12 @@ impl Migrator {
             self.version_table
                 .log_sql(d, &log_row(step, started_at, &now(), duration, true, None)),
         );
+        if step.direction == Direction::Up {
+            batch.push(
+                self.version_table
+                    .ops_insert_sql(d, &step.checksum, &step.canonical),
+            );
+        }
         if record.progress {
             batch.push(self.version_table.progress_delete_sql(d, &step.revision));
         }

@@ -13,6 +13,10 @@ pub struct VersionTable {
     /// One row per step under way outside a transaction: how many of its statements have run,
     /// so that a run cut off part-way resumes at the next statement.
     pub progress: String,
+    /// One row per recorded checksum: the canonical form of the ops it is the hash of, so that
+    /// `check --database` shows what an edit changed, op by op. Keyed by checksum, so migrators
+    /// with their own version tables can share it.
+    pub ops: String,
 }
 
 impl Default for VersionTable {
@@ -66,10 +70,57 @@ impl VersionTable {
             version: version.into(),
             log: log.into(),
             progress: progress.into(),
+            ops: "schema_ops".into(),
         }
     }
 
-    /// `CREATE TABLE IF NOT EXISTS` for the three tables.
+    /// Keeps the canonical ops of recorded checksums in `table` instead of `schema_ops`.
+    pub fn with_ops_table(mut self, table: &str) -> Self {
+        self.ops = table.into();
+        self
+    }
+
+    /// `CREATE TABLE IF NOT EXISTS` for the table of recorded ops.
+    fn ops_create_sql(&self, d: Dialect) -> String {
+        // MySQL's TEXT stops at 64 KiB; a revision's ops can be longer (raw SQL, many columns).
+        let text = if d.is_mysql_family() {
+            "LONGTEXT"
+        } else {
+            "TEXT"
+        };
+        format!(
+            "CREATE TABLE IF NOT EXISTS {} (\n    checksum CHAR(64) NOT NULL,\n    ops {text} NOT NULL,\n    CONSTRAINT {} PRIMARY KEY (checksum)\n)",
+            d.quote(&self.ops),
+            d.quote(&format!("{}_pkc", self.ops)),
+        )
+    }
+
+    /// Records the canonical ops behind `checksum`; nothing when they are already there.
+    pub(crate) fn ops_insert_sql(&self, d: Dialect, checksum: &str, ops: &str) -> String {
+        let on_conflict = if d.is_mysql_family() {
+            "ON DUPLICATE KEY UPDATE checksum = checksum"
+        } else {
+            "ON CONFLICT (checksum) DO NOTHING"
+        };
+        format!(
+            "INSERT INTO {} (checksum, ops) VALUES ({}, {}) {on_conflict}",
+            d.quote(&self.ops),
+            d.literal(checksum),
+            d.literal(ops),
+        )
+    }
+
+    /// `SELECT checksum, ops` of the recorded ops behind `checksums`.
+    pub(crate) fn ops_select_sql(&self, d: Dialect, checksums: &[&str]) -> String {
+        let list: Vec<String> = checksums.iter().map(|c| d.literal(c)).collect();
+        format!(
+            "SELECT checksum, ops FROM {} WHERE checksum IN ({})",
+            d.quote(&self.ops),
+            list.join(", ")
+        )
+    }
+
+    /// `CREATE TABLE IF NOT EXISTS` for the four tables.
     pub fn create_sql(&self, d: Dialect) -> Vec<String> {
         let id = d.bookkeeping().log_id_column();
         let ts = d.bookkeeping().log_timestamp_type();
@@ -89,6 +140,7 @@ impl VersionTable {
                 d.quote(&self.progress),
                 d.quote(&format!("{}_pkc", self.progress)),
             ),
+            self.ops_create_sql(d),
         ]
     }
 

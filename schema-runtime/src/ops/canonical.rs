@@ -46,7 +46,12 @@ pub fn text(ops: &[Op], transactional: bool) -> String {
 /// The checksum of a revision: SHA-256 of [`text`], in upper-case hex (the recorded checksums of
 /// earlier versions, over rendered SQL, are lower-case).
 pub fn checksum(ops: &[Op], transactional: bool) -> String {
-    format!("{:X}", Sha256::digest(text(ops, transactional).as_bytes()))
+    checksum_of_text(&text(ops, transactional))
+}
+
+/// The checksum of a canonical form [`text`] made.
+pub fn checksum_of_text(text: &str) -> String {
+    format!("{:X}", Sha256::digest(text.as_bytes()))
 }
 
 /// Whether `checksum` is of this form (upper-case hex) rather than the SQL form of earlier

@@ -112,6 +112,9 @@ opt-level = 2
 
 [profile.dev.package.schema-runtime]
 opt-level = 2
+
+[profile.dev.package.sha2]
+opt-level = 2
 "#,
         runtime.display()
     )
