@@ -41,7 +41,7 @@ for round in $(seq 1 "$rounds"); do
     start=$(date +%s.%N)
     log=$(cd "$work/$which" && CARGO_TARGET_DIR=$target cargo build --bin migrate 2>&1)
     end=$(date +%s.%N)
-    t=$(echo "$end - $start" | bc)
+    t=$(printf '%.1f' "$(echo "$end - $start" | bc)")
     n=$(grep -c "Compiling" <<<"$log" || true)
     times[$which]+="$t "
     crates[$which]=$n
@@ -50,7 +50,7 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
-median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {if (NR%2) m=a[(NR+1)/2]; else m=(a[NR/2]+a[NR/2+1])/2; printf "%.1f\n", m}'; }
 m1=$(median <<<"${times[one]}")
 mp=$(median <<<"${times[pg]}")
 m3=$(median <<<"${times[three]}")

@@ -228,7 +228,7 @@ impl RunDatabase {
             .await?;
         // The chain's own tables: each tool's bookkeeping (version, history, progress) is its
         // business.
-        let bookkeeping = "('alembic_version', 'schema_version', 'schema_log', 'schema_progress')";
+        let bookkeeping = "('alembic_version', 'schema_version', 'schema_log', 'schema_progress', 'schema_ops')";
         let count_sql = match self.dialect {
             Dialect::Postgres => format!("SELECT CAST(count(*) AS TEXT) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename NOT IN {bookkeeping}"),
             Dialect::Sqlite => format!("SELECT CAST(count(*) AS TEXT) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN {bookkeeping}"),
