@@ -442,6 +442,32 @@ fn init_project_builds_and_upgrades_from_another_path() {
 }
 
 #[test]
+fn reserved_targets_are_refused_as_ids() {
+    let temp = temp_crate("app");
+    let dir = temp.path();
+    assert_exit(&cargo_schema(dir, &["init"]), 0);
+    for (args, id) in [
+        (
+            &["adopt", "-m", "from the old tool", "--id", "base"][..],
+            "base",
+        ),
+        (&["revision", "-m", "x", "--id", "Head"][..], "Head"),
+        (&["revision", "-m", "x", "--id", "current"][..], "current"),
+    ] {
+        let output = cargo_schema(dir, args);
+        assert_exit(&output, 2);
+        assert!(
+            stderr(&output).contains(&format!(
+                "revision id `{id}` is a reserved target (`base`, `head`, `heads`, `current`)"
+            )),
+            "{}",
+            stderr(&output)
+        );
+        assert!(migration_files(dir).is_empty(), "{args:?} wrote a file");
+    }
+}
+
+#[test]
 fn revision_writes_a_base_then_a_revision_of_it() {
     let temp = temp_crate("app");
     let dir = temp.path();

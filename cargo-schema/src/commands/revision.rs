@@ -119,7 +119,20 @@ pub fn adopt(opts: &Opts, args: &crate::cli::AdoptArgs, cwd: &Path) -> Result<u8
         stamp.push(url.into());
     }
     stamp.extend(["stamp".into(), id.into()]);
-    super::runner::run(opts, stamp, cwd)
+    let stamped = super::runner::run(opts, stamp, cwd);
+    if !matches!(stamped, Ok(code) if code == crate::exit_codes::SUCCESS) {
+        // A failed adopt leaves nothing behind: no stamp was recorded, and the file goes too.
+        if std::fs::remove_file(&path).is_ok() {
+            shell::note(
+                "Removed",
+                format!(
+                    "{} (the database was not stamped)",
+                    relative(&path, &folder.package_dir)
+                ),
+            );
+        }
+    }
+    stamped
 }
 
 /// The trimmed message, which must not be empty, and the new revision's id: `--id` checked

@@ -66,7 +66,13 @@ pub enum RevisionIdProblem {
         /// Its length in bytes (all ASCII, so characters too).
         len: usize,
     },
+    /// A word the target grammar reserves (`base`, `head`, `heads`, `current`, any case): a
+    /// revision so named could never be chosen as a target.
+    Reserved,
 }
+
+/// The targets' keywords, which no revision id may be.
+pub const RESERVED_IDS: [&str; 4] = ["base", "head", "heads", "current"];
 
 impl RevisionIdProblem {
     /// The whole message about `id`, named as `role` says, with what to write instead.
@@ -92,12 +98,18 @@ impl RevisionIdProblem {
             RevisionIdProblem::TooLong { len } => format!(
                 "{what} is {len} characters long; the limit is {MAX_REVISION_ID_LEN}, shorten it"
             ),
+            RevisionIdProblem::Reserved => format!(
+                "{what} `{id}` is a reserved target (`base`, `head`, `heads`, `current`); a \
+                 revision so named could never be targeted: pick another id, e.g. \
+                 `20250102_143000_{}`",
+                id.to_ascii_lowercase()
+            ),
         }
     }
 }
 
 /// Checks a revision id; the first problem found, in the order empty, characters, leading `_`,
-/// length.
+/// length, reserved word.
 pub fn check_revision_id(id: &str) -> Result<(), RevisionIdProblem> {
     if id.is_empty() {
         return Err(RevisionIdProblem::Empty);
@@ -117,6 +129,9 @@ pub fn check_revision_id(id: &str) -> Result<(), RevisionIdProblem> {
     }
     if id.len() > MAX_REVISION_ID_LEN {
         return Err(RevisionIdProblem::TooLong { len: id.len() });
+    }
+    if RESERVED_IDS.iter().any(|r| r.eq_ignore_ascii_case(id)) {
+        return Err(RevisionIdProblem::Reserved);
     }
     Ok(())
 }

@@ -16,7 +16,12 @@ fn lit(s: &str) -> String {
     format!("{s:?}")
 }
 
+/// A list of names as the builder takes it; an empty one with its type spelled out, since `[]`
+/// alone leaves the element type unknown (E0283).
 fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        return "[] as [&str; 0]".to_owned();
+    }
     format!(
         "[{}]",
         items.iter().map(|i| lit(i)).collect::<Vec<_>>().join(", ")
@@ -370,8 +375,9 @@ fn create_index(index: &IndexDef, naming: &NamingConvention) -> String {
 /// The short name a check was given, when the naming convention turns it into the full one.
 fn check_short_name<'a>(table: &str, full: &'a str, naming: &NamingConvention) -> Option<&'a str> {
     (1..=full.len())
-        .filter(|&i| full.is_char_boundary(i))
-        .map(|i| &full[full.len() - i..])
+        .map(|i| full.len() - i)
+        .filter(|&start| full.is_char_boundary(start))
+        .map(|start| &full[start..])
         .find(|short| naming.check(table, short) == full)
 }
 
@@ -548,4 +554,33 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
             ""
         }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_check_named_outside_ascii_finds_its_short_name() {
+        // Sliced at a byte that is not a character boundary before: a panic.
+        let naming = NamingConvention::default();
+        let full = naming.check("prix", "positivé_ü");
+        assert_eq!(check_short_name("prix", &full, &naming), Some("positivé_ü"));
+        assert_eq!(check_short_name("prix", "ck_autre_é", &naming), None);
+    }
+
+    #[test]
+    fn an_empty_name_list_has_its_type_spelled_out() {
+        let index = IndexDef {
+            name: "ix_users_lower_email".into(),
+            table: "users".into(),
+            expressions: vec!["lower(email)".into()],
+            unique: true,
+            ..IndexDef::default()
+        };
+        assert_eq!(
+            create_index(&index, &NamingConvention::default()),
+            "op.create_index(\"users\", [] as [&str; 0]).unique().expression(\"lower(email)\").name(\"ix_users_lower_email\")"
+        );
+    }
 }
