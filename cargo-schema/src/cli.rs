@@ -171,6 +171,17 @@ pub struct AdoptArgs {
     /// The revision's id instead of `YYYYMMDD_HHMMSS_<message>`.
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
+    /// Leave out the tables matching this glob pattern (repeatable), e.g. 'tmp_*'.
+    #[arg(long, value_name = "PATTERN")]
+    pub exclude: Vec<String>,
+    /// Keep the migration tables of other tools (alembic_version, django_migrations,
+    /// flyway_schema_history, _sqlx_migrations, ...), which are left out by default.
+    #[arg(long)]
+    pub keep_tool_tables: bool,
+    /// Write and stamp the baseline even when it cannot describe everything the database holds
+    /// (each loss is a `// NOTE:` in the file).
+    #[arg(long)]
+    pub allow_lossy: bool,
 }
 
 /// `cargo schema merge` arguments.

@@ -279,6 +279,12 @@ pub enum Error {
         /// Revisions present.
         count: usize,
     },
+    /// The baseline would not describe everything the database holds.
+    #[error("the baseline cannot describe {count} thing(s) the database holds (listed above); nothing was written or stamped. Pass --allow-lossy to write it with a `// NOTE:` for each, then handle them by hand (raw SQL in the revision, or a later revision)")]
+    AdoptLossy {
+        /// Losses.
+        count: usize,
+    },
     /// The runner could not be started.
     #[error("cannot run the migrations runner {}: {source}", .path.display())]
     RunnerNotRunnable {
@@ -325,6 +331,7 @@ impl Error {
             }
             Error::RunnerFailed { code } => *code,
             Error::AdoptWithRevisions { .. } => exit_codes::USAGE,
+            Error::AdoptLossy { .. } => exit_codes::CHECK_FAILED,
         }
     }
 }

@@ -112,6 +112,30 @@ pub fn runtime_sqlite(doc: &DocumentMut) -> Option<bool> {
     })
 }
 
+/// Adds `patterns` to `exclude` of `[package.metadata.schema]` (created as an array when
+/// missing); returns the ones it added.
+pub fn add_excludes(doc: &mut DocumentMut, patterns: &[String]) -> Result<Vec<String>, String> {
+    let schema = doc
+        .get_mut("package")
+        .and_then(|p| p.get_mut("metadata"))
+        .and_then(|m| m.get_mut("schema"))
+        .and_then(Item::as_table_like_mut)
+        .ok_or("it has no `[package.metadata.schema]` table; run `cargo schema init` first")?;
+    let exclude = schema
+        .entry("exclude")
+        .or_insert(toml_edit::value(toml_edit::Array::new()))
+        .as_array_mut()
+        .ok_or("`package.metadata.schema.exclude` is not a list of patterns")?;
+    let mut added = Vec::new();
+    for pattern in patterns {
+        if !exclude.iter().any(|v| v.as_str() == Some(pattern)) {
+            exclude.push(pattern.as_str());
+            added.push(pattern.clone());
+        }
+    }
+    Ok(added)
+}
+
 /// Makes the edits that are missing; a second call changes nothing.
 pub fn apply(doc: &mut DocumentMut, edits: &InitEdits<'_>) -> Result<Changes, String> {
     let mut changes = Changes::default();

@@ -7,6 +7,7 @@
 //! [package.metadata.schema]
 //! migrations = "migrations" # the revision files' folder, relative to the package
 //! runner = "migrate"        # the binary that applies them (src/bin/migrate.rs)
+//! exclude = ["tmp_*"]       # tables introspection leaves out (adopt, check --database)
 //! ```
 //!
 //! Selection, first match wins: `-p NAME`; the package of `--manifest-path`, or else the
@@ -55,6 +56,9 @@ pub struct MigrationsPackage {
     pub migrations: String,
     /// `runner`: the bin target that applies the migrations.
     pub runner: String,
+    /// `exclude`: glob patterns of tables that introspection leaves out, passed to the runner
+    /// as `--exclude`.
+    pub exclude: Vec<String>,
     /// Whether the package has a bin target named `runner`.
     pub has_runner_bin: bool,
 }
@@ -214,6 +218,23 @@ pub fn migrations_package(package: &Package) -> Result<Option<MigrationsPackage>
     };
     let migrations = string("migrations", DEFAULT_MIGRATIONS)?;
     let runner = string("runner", DEFAULT_RUNNER)?;
+    let exclude = match table.get("exclude") {
+        None => Vec::new(),
+        Some(serde_json::Value::Array(items))
+            if items.iter().all(|i| i.as_str().is_some_and(|s| !s.is_empty())) =>
+        {
+            items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_owned))
+                .collect()
+        }
+        Some(other) => {
+            return Err(invalid(
+                ".exclude",
+                format!("must be a list of table name patterns, e.g. `exclude = [\"tmp_*\"]`, not `{other}`"),
+            ))
+        }
+    };
     let has_runner_bin = package
         .targets
         .iter()
@@ -227,6 +248,7 @@ pub fn migrations_package(package: &Package) -> Result<Option<MigrationsPackage>
         dir,
         migrations,
         runner,
+        exclude,
         has_runner_bin,
     }))
 }

@@ -467,6 +467,130 @@ fn reserved_targets_are_refused_as_ids() {
     }
 }
 
+/// A crate whose runner uses this checkout's runtime (path dependency, SQLite only), building
+/// into the shared fixture target folder.
+fn runtime_crate(name: &str) -> TempDir {
+    let temp = temp_crate(name);
+    let dir = temp.path();
+    assert_exit(&cargo_schema(dir, &["init", "--database", "sqlite"]), 0);
+    let runtime = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../schema-runtime")
+        .canonicalize()
+        .expect("schema-runtime next to cargo-schema");
+    let manifest: String = read(&dir.join("Cargo.toml"))
+        .lines()
+        .map(|line| {
+            if line.starts_with("schema-runtime = ") {
+                format!(
+                    "schema-runtime = {{ path = {:?}, default-features = false, features = [\"cli\", \"sqlite\"] }}\n",
+                    runtime.display().to_string()
+                )
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect();
+    write(&dir.join("Cargo.toml"), &manifest);
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"),
+        dir.join("Cargo.lock"),
+    )
+    .expect("copy Cargo.lock");
+    temp
+}
+
+/// `cargo schema <args>` in `dir`, building into the shared fixture target folder.
+fn cargo_schema_built(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cargo-schema"))
+        .arg("schema")
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TERM_COLOR", "never")
+        .env("CARGO_TARGET_DIR", fixture_target())
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("cargo-schema runs")
+}
+
+fn sqlite3(db: &Path, sql: &str) {
+    let output = Command::new("sqlite3")
+        .arg(db)
+        .arg(sql)
+        .output()
+        .expect("the sqlite3 client runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+#[test]
+fn adopt_leaves_other_tools_tables_out_and_keeps_the_handover_traceable() {
+    let temp = runtime_crate("legacy");
+    let dir = temp.path();
+    // As Alembic (and a Django app beside it) left it, with a scratch table and an
+    // expression-only index.
+    sqlite3(
+        &dir.join("legacy.db"),
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);\n\
+         INSERT INTO alembic_version VALUES ('ae1027a6acf');\n\
+         CREATE TABLE django_migrations (id INTEGER PRIMARY KEY, app VARCHAR(255) NOT NULL);\n\
+         CREATE TABLE tmp_import (line TEXT);\n\
+         CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(255) NOT NULL);\n\
+         CREATE UNIQUE INDEX ix_users_lower_email ON users (lower(email));",
+    );
+
+    let output = cargo_schema_built(
+        dir,
+        &[
+            "adopt",
+            "-m",
+            "from alembic",
+            "--id",
+            "0001_base",
+            "--exclude",
+            "tmp_*",
+        ],
+    );
+    assert_exit(&output, 0);
+    let messages = stderr(&output);
+    for line in [
+        "Updated Cargo.toml: [package.metadata.schema] exclude += \"tmp_*\"",
+        "Left out alembic_version (Alembic's migration table; --keep-tool-tables keeps it)",
+        "Left out django_migrations (Django's migration table",
+        "Stamped",
+    ] {
+        assert!(messages.contains(line), "missing `{line}` in:\n{messages}");
+    }
+    let base = read(&dir.join("migrations/0001_base.rs"));
+    assert!(
+        base.contains("message = \"from alembic (Alembic revision ae1027a6acf)\""),
+        "{base}"
+    );
+    assert!(base.contains("op.create_table(\"users\""), "{base}");
+    assert!(
+        base.contains(
+            "op.create_index(\"users\", [] as [&str; 0]).unique().expression(\"lower(email)\")"
+        ),
+        "{base}"
+    );
+    for gone in ["alembic_version", "django_migrations", "tmp_import"] {
+        assert!(!base.contains(gone), "{gone} adopted:\n{base}");
+    }
+    assert!(read(&dir.join("Cargo.toml")).contains("exclude = [\"tmp_*\"]"));
+
+    // The baseline compiled (the stamp ran it), and the database counts as migrated: no drift,
+    // the excluded and other tools' tables included.
+    let output = cargo_schema_built(dir, &["current"]);
+    assert_exit(&output, 0);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("0001_base"));
+    let output = cargo_schema_built(dir, &["check", "--database"]);
+    assert_exit(&output, 0);
+
+    // A second adopt is refused (the folder has a revision): nothing changes.
+    let before = tree(&dir.join("migrations"));
+    let output = cargo_schema_built(dir, &["adopt", "-m", "again"]);
+    assert_exit(&output, 2);
+    assert_eq!(tree(&dir.join("migrations")), before);
+}
+
 #[test]
 fn revision_writes_a_base_then_a_revision_of_it() {
     let temp = temp_crate("app");

@@ -65,6 +65,10 @@ struct Generated {
     changes: u64,
     body: String,
     notes: Vec<String>,
+    /// `adopt`: other tools' migration tables left out, with their tool.
+    left_out: Vec<(String, String)>,
+    /// `adopt`: the revision(s) in Alembic's `alembic_version`.
+    alembic_revisions: Vec<String>,
 }
 
 impl Generated {
@@ -77,10 +81,23 @@ impl Generated {
             .flatten()
             .filter_map(|n| n.as_str().map(String::from))
             .collect();
+        let strings = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
         Ok(Generated {
             changes: value["changes"].as_u64().unwrap_or(0),
-            body: value["body"].as_str().unwrap_or_default().to_owned(),
+            body: strings(&value["body"]),
             notes,
+            left_out: value["left_out"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|t| (strings(&t["table"]), strings(&t["tool"])))
+                .collect(),
+            alembic_revisions: value["alembic_revisions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(strings)
+                .collect(),
         })
     }
 }
@@ -95,14 +112,52 @@ pub fn adopt(opts: &Opts, args: &crate::cli::AdoptArgs, cwd: &Path) -> Result<u8
             count: folder.revisions.len(),
         });
     }
-    let generated = Generated::parse(&super::runner::capture(
-        opts,
-        &["--format", "json", "autogenerate", "--adopt"],
-        cwd,
-    )?)?;
+    // `--exclude` patterns go to `[package.metadata.schema] exclude`, so that `check
+    // --database` leaves the same tables out later; the edit is undone if adopt fails.
+    let manifest = ExcludeEdit::apply(&folder.manifest_path, &args.exclude)?;
+    let result = adopt_generated(opts, args, cwd, &folder, message, &id);
+    if !matches!(result, Ok(code) if code == exit_codes::SUCCESS) {
+        manifest.undo();
+    }
+    result
+}
+
+/// The part of `adopt` after the manifest edit: generate, write, stamp.
+fn adopt_generated(
+    opts: &Opts,
+    args: &crate::cli::AdoptArgs,
+    cwd: &Path,
+    folder: &MigrationsFolder,
+    message: &str,
+    id: &str,
+) -> Result<u8, Error> {
+    let mut runner_args: Vec<&str> = vec!["--format", "json", "autogenerate", "--adopt"];
+    if args.keep_tool_tables {
+        runner_args.push("--keep-tool-tables");
+    }
+    let generated = Generated::parse(&super::runner::capture(opts, &runner_args, cwd)?)?;
+    for (table, tool) in &generated.left_out {
+        shell::note(
+            "Left out",
+            format!("{table} ({tool}'s migration table; --keep-tool-tables keeps it)"),
+        );
+    }
+    for note in &generated.notes {
+        shell::warning(note);
+    }
+    if !generated.notes.is_empty() && !args.allow_lossy {
+        return Err(Error::AdoptLossy {
+            count: generated.notes.len(),
+        });
+    }
+    // The hand-over from Alembic stays traceable: its revision goes into the baseline's message.
+    let message = match generated.alembic_revisions.as_slice() {
+        [] => message.to_owned(),
+        revisions => format!("{message} (Alembic revision {})", revisions.join(", ")),
+    };
     let path = folder.write(
-        &id,
-        &source(&id, &[], message, Body::Generated(generated.body)),
+        id,
+        &source(id, &[], &message, Body::Generated(generated.body)),
     )?;
     shell::status(
         "Created",
@@ -135,6 +190,65 @@ pub fn adopt(opts: &Opts, args: &crate::cli::AdoptArgs, cwd: &Path) -> Result<u8
     stamped
 }
 
+/// `--exclude` patterns added to the package's manifest, and how to take them back.
+struct ExcludeEdit {
+    path: PathBuf,
+    original: Option<String>,
+}
+
+impl ExcludeEdit {
+    fn apply(path: &Path, patterns: &[String]) -> Result<Self, Error> {
+        let mut edit = ExcludeEdit {
+            path: path.to_path_buf(),
+            original: None,
+        };
+        if patterns.is_empty() {
+            return Ok(edit);
+        }
+        let read = |source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let text = std::fs::read_to_string(path).map_err(read)?;
+        let manifest_error = |problem: String| Error::Manifest {
+            path: path.to_path_buf(),
+            problem,
+        };
+        let mut doc: toml_edit::DocumentMut = text
+            .parse()
+            .map_err(|e: toml_edit::TomlError| manifest_error(e.to_string()))?;
+        let added = crate::manifest::add_excludes(&mut doc, patterns).map_err(manifest_error)?;
+        if added.is_empty() {
+            return Ok(edit);
+        }
+        std::fs::write(path, doc.to_string()).map_err(|source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        shell::status(
+            "Updated",
+            format!(
+                "Cargo.toml: [package.metadata.schema] exclude += {}",
+                added
+                    .iter()
+                    .map(|p| format!("\"{p}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+        edit.original = Some(text);
+        Ok(edit)
+    }
+
+    fn undo(self) {
+        if let Some(original) = self.original {
+            if std::fs::write(&self.path, original).is_ok() {
+                shell::note("Restored", "Cargo.toml (adopt did not complete)");
+            }
+        }
+    }
+}
+
 /// The trimmed message, which must not be empty, and the new revision's id: `--id` checked
 /// against the attribute's rules, or one made from the time and the message.
 pub(crate) fn message_and_id<'a>(
@@ -157,6 +271,8 @@ pub(crate) fn message_and_id<'a>(
 pub(crate) struct MigrationsFolder {
     /// The package's folder, for paths in status lines.
     pub(crate) package_dir: PathBuf,
+    /// The package's `Cargo.toml`.
+    pub(crate) manifest_path: PathBuf,
     /// The migrations folder.
     pub(crate) dir: PathBuf,
     /// The revisions its files declare.
@@ -177,6 +293,7 @@ impl MigrationsFolder {
         let graph = migration_files::graph(&revisions)?;
         Ok(MigrationsFolder {
             package_dir: package.dir.clone(),
+            manifest_path: package.manifest_path.clone(),
             dir,
             revisions,
             graph,

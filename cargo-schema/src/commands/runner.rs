@@ -48,6 +48,7 @@ pub(crate) fn capture(opts: &Opts, args: &[&str], cwd: &Path) -> Result<String, 
     if let Some(url) = &opts.global.database_url {
         command.args(["--database-url", url]);
     }
+    command.args(exclude_args(&package));
     command
         .args(args)
         .current_dir(&package.dir)
@@ -69,6 +70,16 @@ pub(crate) fn capture(opts: &Opts, args: &[&str], cwd: &Path) -> Result<String, 
         return Err(Error::RunnerFailed { code });
     }
     String::from_utf8(output.stdout).map_err(|e| Error::RunnerOutput(e.to_string()))
+}
+
+/// `--exclude PATTERN` for each of the package's `exclude` patterns (global runner options, so
+/// they go before the verb).
+fn exclude_args(package: &MigrationsPackage) -> Vec<String> {
+    package
+        .exclude
+        .iter()
+        .flat_map(|p| ["--exclude".to_owned(), p.clone()])
+        .collect()
 }
 
 /// `cargo build -p <package> --bin <runner> [--release | --profile P]`: cargo's progress and
@@ -139,6 +150,7 @@ fn execute(
 ) -> Result<u8, Error> {
     let mut command = Command::new(executable);
     command
+        .args(exclude_args(package))
         .args(forwarded)
         .current_dir(&package.dir)
         // Inside the package, the runner may fall back to the package's SQLite file.

@@ -22,6 +22,11 @@ pub struct GlobalArgs {
     /// Seconds SQLite waits for another writer's lock.
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60.0, value_parser = seconds)]
     pub busy_timeout: f64,
+    /// Tables that reading the database leaves out (`check --database`, `autogenerate
+    /// --from-db`, `--adopt`): a glob pattern, repeatable. Other tools' migration tables
+    /// (alembic_version, django_migrations, ...) are always left out of drift checks.
+    #[arg(long, global = true, value_name = "PATTERN")]
+    pub exclude: Vec<String>,
 }
 
 /// A positive number of seconds.
@@ -178,7 +183,7 @@ pub struct CheckArgs {
     /// Also compare the live database with the revision it records (drift).
     #[arg(long)]
     pub database: bool,
-    /// Dialects to check (default: all three).
+    /// Dialects to check (default: those whose drivers the runner was built with).
     #[arg(long, value_enum, value_delimiter = ',')]
     pub dialect: Vec<Dialect>,
 }
@@ -189,7 +194,7 @@ pub struct SnapshotArgs {
     /// Compare instead of writing: a missing or differing snapshot gets a `.snap.new` next to it (for `cargo insta review`), its diff is printed, and the exit code is 3.
     #[arg(long)]
     pub check: bool,
-    /// Dialects to snapshot (default: all three).
+    /// Dialects to snapshot (default: those whose drivers the runner was built with).
     #[arg(long, value_enum, value_delimiter = ',')]
     pub dialect: Vec<Dialect>,
 }
@@ -213,6 +218,10 @@ pub struct AutogenerateArgs {
     /// Describe the live database itself as a base revision (adopting a database another tool built).
     #[arg(long, conflicts_with = "from_db")]
     pub adopt: bool,
+    /// With --adopt: keep the migration tables of other tools (alembic_version,
+    /// django_migrations, flyway_schema_history, ...), which are left out by default.
+    #[arg(long, requires = "adopt")]
+    pub keep_tool_tables: bool,
 }
 
 /// The runner's whole command line, `migrate [OPTIONS] <VERB>`: what a migrations package's

@@ -83,6 +83,26 @@ impl Dialect {
         Dialect::Mariadb,
     ];
 
+    /// The dialects this build of the runtime has a driver for (features `postgres`, `sqlite`,
+    /// `mysql`; the last is MySQL 8 and MariaDB): what `check`, `snapshot` and
+    /// `migration_tests!` verify by default, so that a SQLite-only project is not held to
+    /// MariaDB's limits. Every dialect when no driver is compiled in (planning offline).
+    pub fn enabled() -> Vec<Dialect> {
+        let on: Vec<Dialect> = Dialect::ALL
+            .into_iter()
+            .filter(|d| match d {
+                Dialect::Postgres => cfg!(feature = "postgres"),
+                Dialect::Sqlite => cfg!(feature = "sqlite"),
+                Dialect::Mysql | Dialect::Mariadb => cfg!(feature = "mysql"),
+            })
+            .collect();
+        if on.is_empty() {
+            Dialect::ALL.to_vec()
+        } else {
+            on
+        }
+    }
+
     /// The renderer of this dialect: the one dispatch from a name to its code.
     pub(crate) fn sql(self) -> &'static dyn SqlDialect {
         self.bookkeeping()

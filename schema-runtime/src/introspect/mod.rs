@@ -36,6 +36,8 @@ use crate::Dialect;
 pub struct IntrospectOptions {
     /// Tables left out (the migrator's version and log tables by default).
     pub exclude_tables: Vec<String>,
+    /// Tables left out by glob pattern (`*`, `?`, `[a-z]`), e.g. `tmp_*`.
+    pub exclude_patterns: Vec<String>,
     /// The PostgreSQL schema to read (`current_schema()` when `None`). Other dialects read the
     /// connection's database.
     pub schema: Option<String>,
@@ -68,6 +70,7 @@ impl IntrospectOptions {
                 version_table.progress.clone(),
                 version_table.ops.clone(),
             ],
+            exclude_patterns: Vec::new(),
             schema: None,
             naming: NamingConvention::default(),
         }
@@ -91,9 +94,55 @@ impl IntrospectOptions {
         self
     }
 
+    /// Also leaves out the tables matching these glob patterns; a pattern that is not a valid
+    /// glob matches its exact text.
+    pub fn with_excluded_patterns(mut self, patterns: Vec<String>) -> Self {
+        self.exclude_patterns = patterns;
+        self
+    }
+
     fn includes(&self, table: &str) -> bool {
         !self.exclude_tables.iter().any(|t| t == table)
+            && !self
+                .exclude_patterns
+                .iter()
+                .any(|p| matches_pattern(p, table))
     }
+}
+
+/// Whether `table` matches the glob `pattern` (exact text when it is not a valid glob).
+pub fn matches_pattern(pattern: &str, table: &str) -> bool {
+    match glob::Pattern::new(pattern) {
+        Ok(glob) => glob.matches(table),
+        Err(_) => pattern == table,
+    }
+}
+
+/// The migration tables of other tools, by name (any case) and tool: what `adopt` leaves out of
+/// a baseline unless asked to keep them.
+pub const OTHER_TOOLS_TABLES: &[(&str, &str)] = &[
+    ("alembic_version", "Alembic"),
+    ("django_migrations", "Django"),
+    ("flyway_schema_history", "Flyway"),
+    ("databasechangelog", "Liquibase"),
+    ("databasechangeloglock", "Liquibase"),
+    ("__diesel_schema_migrations", "diesel"),
+    ("_sqlx_migrations", "sqlx"),
+    ("refinery_schema_history", "refinery"),
+    ("seaql_migrations", "sea-orm"),
+    ("_prisma_migrations", "Prisma"),
+    ("schema_migrations", "Rails, golang-migrate or dbmate"),
+    ("ar_internal_metadata", "Rails"),
+    ("knex_migrations", "Knex"),
+    ("knex_migrations_lock", "Knex"),
+];
+
+/// The tool whose migration table `table` is, if it is one of [`OTHER_TOOLS_TABLES`].
+pub fn other_tool_table(table: &str) -> Option<&'static str> {
+    OTHER_TOOLS_TABLES
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(table))
+        .map(|(_, tool)| *tool)
 }
 
 /// A catalog query that failed.

@@ -8,7 +8,7 @@ use serde_json::json;
 use super::{exit_codes, output, Context};
 use crate::autogen::{diff, render_ops, Change, DiffOptions};
 use crate::cli::args::AutogenerateArgs;
-use crate::introspect::{comparable, introspect, IntrospectOptions};
+use crate::introspect::{comparable, introspect, other_tool_table, IntrospectOptions};
 use crate::migrator::MigrateError;
 use crate::Schema;
 
@@ -16,17 +16,86 @@ const NO_MODELS: &str = "this package registers no models: pass them to the runn
 `schema_runtime::runner_main!(MIGRATIONS, models = MODELS)` in src/bin/migrate.rs, where \
 `static MODELS: schema_runtime::model::ModelSet = schema_runtime::models![User, Post];`";
 
-/// The live schema, without the version tables.
+/// The live schema, without the version tables, the tables `--exclude` names and other tools'
+/// migration tables: what drift is measured against.
 async fn live_schema(cx: &Context<'_>) -> Result<(Schema, crate::Dialect), MigrateError> {
     let mut db = cx.connect().await?;
+    let (schema, d) = read_live(cx, &mut db).await?;
+    Ok((without_tool_tables(&schema).0, d))
+}
+
+/// The live schema without the version tables and the tables `--exclude` names.
+async fn read_live(
+    cx: &Context<'_>,
+    db: &mut crate::Database,
+) -> Result<(Schema, crate::Dialect), MigrateError> {
     let options = IntrospectOptions {
         naming: cx.migrator.naming().clone(),
         ..IntrospectOptions::excluding(cx.migrator.version_table())
-    };
-    let schema = introspect(&mut db, &options)
+    }
+    .with_excluded_patterns(cx.exclude.to_vec());
+    let schema = introspect(db, &options)
         .await
         .map_err(|e| MigrateError::Introspect(e.to_string()))?;
     Ok((schema, db.dialect()))
+}
+
+/// `schema` without other tools' migration tables, and those tables with their tool.
+fn without_tool_tables(schema: &Schema) -> (Schema, Vec<(String, &'static str)>) {
+    let mut kept = Schema::default();
+    for (name, values) in schema.enums() {
+        kept.insert_enum(crate::ops::EnumDef {
+            name: name.clone(),
+            values: values.clone(),
+        });
+    }
+    let mut left_out = Vec::new();
+    for table in schema.tables() {
+        match other_tool_table(&table.def.name) {
+            Some(tool) => left_out.push((table.def.name.clone(), tool)),
+            None => kept.insert_table(table.clone()),
+        }
+    }
+    (kept, left_out)
+}
+
+/// A live database to adopt: its schema without other tools' migration tables (unless kept),
+/// the tables so left out with their tool, and Alembic's revision when `alembic_version` was
+/// there (for the baseline's message, so the hand-over is traceable).
+struct Adopted {
+    schema: Schema,
+    left_out: Vec<(String, &'static str)>,
+    alembic: Vec<String>,
+}
+
+async fn adopted(cx: &Context<'_>, args: &AutogenerateArgs) -> Result<Adopted, MigrateError> {
+    let mut db = cx.connect().await?;
+    let (live, d) = read_live(cx, &mut db).await?;
+    let mut alembic = Vec::new();
+    if let Some(table) = live
+        .tables()
+        .map(|t| t.def.name.as_str())
+        .find(|name| other_tool_table(name) == Some("Alembic"))
+    {
+        alembic = db
+            .raw()
+            .fetch_strings(&format!(
+                "SELECT version_num FROM {} ORDER BY version_num",
+                d.quote(table)
+            ))
+            .await
+            .map_err(|e| MigrateError::Introspect(format!("reading {table}: {e}")))?;
+    }
+    let (schema, left_out) = if args.keep_tool_tables {
+        (live, Vec::new())
+    } else {
+        without_tool_tables(&live)
+    };
+    Ok(Adopted {
+        schema,
+        left_out,
+        alembic,
+    })
 }
 
 fn models_schema(cx: &Context<'_>) -> Result<Result<Schema, String>, u8> {
@@ -43,16 +112,19 @@ pub(super) async fn autogenerate(
     cx: &Context<'_>,
     args: &AutogenerateArgs,
 ) -> Result<u8, MigrateError> {
+    let mut adoption = None;
     let changes: Vec<Change> = if args.adopt {
-        let (live, _) = live_schema(cx).await?;
-        diff(
+        let adopted = adopted(cx, args).await?;
+        let changes = diff(
             &Schema::default(),
-            &live,
+            &adopted.schema,
             &DiffOptions {
                 detect_renames: false,
                 ..DiffOptions::default()
             },
-        )
+        );
+        adoption = Some(adopted);
+        changes
     } else {
         let target = match models_schema(cx) {
             Err(code) => return Ok(code),
@@ -85,12 +157,38 @@ pub(super) async fn autogenerate(
     if cx.json {
         let notes: Vec<&str> = changes.iter().filter_map(|c| c.note.as_deref()).collect();
         let heads: Vec<&str> = cx.migrator.graph().heads();
-        output::data(
-            json!({ "changes": changes.len(), "heads": heads, "body": body, "notes": notes }),
-        );
+        let left_out: Vec<_> = adoption
+            .as_ref()
+            .map(|a| {
+                a.left_out
+                    .iter()
+                    .map(|(table, tool)| json!({ "table": table, "tool": tool }))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let alembic = adoption
+            .as_ref()
+            .map(|a| a.alembic.clone())
+            .unwrap_or_default();
+        output::data(json!({
+            "changes": changes.len(),
+            "heads": heads,
+            "body": body,
+            "notes": notes,
+            "left_out": left_out,
+            "alembic_revisions": alembic,
+        }));
     } else if changes.is_empty() {
         output::note("Fresh", "nothing to generate: no difference");
     } else {
+        if let Some(a) = &adoption {
+            for (table, tool) in &a.left_out {
+                output::note(
+                    "Left out",
+                    format!("{table} ({tool}'s migration table; --keep-tool-tables keeps it)"),
+                );
+            }
+        }
         print!("{body}");
     }
     Ok(exit_codes::SUCCESS)

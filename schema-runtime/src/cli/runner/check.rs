@@ -8,7 +8,7 @@ use similar::{ChangeTag, TextDiff};
 
 pub(super) async fn check(cx: &Context<'_>, args: &CheckArgs) -> Result<u8, MigrateError> {
     let dialects: Vec<Dialect> = if args.dialect.is_empty() {
-        Dialect::ALL.to_vec()
+        Dialect::enabled()
     } else {
         args.dialect.clone()
     };

@@ -73,6 +73,8 @@ struct Context<'a> {
     url: Option<&'a str>,
     json: bool,
     connect: crate::migrator::ConnectOptions,
+    /// `--exclude` patterns: tables that reading the database leaves out.
+    exclude: &'a [String],
 }
 
 impl Context<'_> {
@@ -138,6 +140,7 @@ pub fn main_with_models(
             .with_connect_timeout(Duration::from_secs_f64(cli.global.connect_timeout))
             .with_statement_timeout(cli.global.statement_timeout.map(Duration::from_secs_f64))
             .with_busy_timeout(Duration::from_secs_f64(cli.global.busy_timeout)),
+        exclude: &cli.global.exclude,
     };
     let code = match runtime.block_on(run(&cx, &cli.command)) {
         Ok(code) => ExitCode::from(code),

@@ -540,7 +540,7 @@ fn yaml_scalar(value: &str) -> String {
 /// The `snapshot` verb: write the snapshots, or with `--check` compare them.
 pub(super) fn snapshot(cx: &Context<'_>, args: &SnapshotArgs) -> Result<u8, MigrateError> {
     let dialects: Vec<Dialect> = if args.dialect.is_empty() {
-        Dialect::ALL.to_vec()
+        Dialect::enabled()
     } else {
         args.dialect.clone()
     };
