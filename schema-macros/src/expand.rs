@@ -21,7 +21,97 @@ pub(crate) fn migration(args: TokenStream, input: TokenStream) -> syn::Result<To
         other => return Err(not_a_function(&other)),
     };
     let migration = Migration::from_syn(args, &func)?;
-    Ok(revision(&migration, input))
+    Ok(revision(&migration, typed_empty_index_keys(input)))
+}
+
+/// `op.create_index("t", [])` (an expression-only index, `.expression(..)` follows) with the
+/// empty array typed, `[] as [&str; 0]`: the key type is generic, so `[]` alone would leave it
+/// unknown (E0283). The stream is rebuilt only when it holds such a call.
+pub(crate) fn typed_empty_index_keys(input: TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, Group, TokenTree};
+    fn is_empty_array(tree: Option<&TokenTree>) -> bool {
+        matches!(tree, Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket && g.stream().is_empty())
+    }
+    fn rewrite(stream: TokenStream, changed: &mut bool) -> TokenStream {
+        let trees: Vec<TokenTree> = stream.into_iter().collect();
+        let mut out = Vec::with_capacity(trees.len());
+        let mut after_create_index = false;
+        for tree in trees {
+            let next_after = matches!(&tree, TokenTree::Ident(i) if i == "create_index");
+            match tree {
+                TokenTree::Group(g)
+                    if after_create_index && g.delimiter() == Delimiter::Parenthesis =>
+                {
+                    let args: Vec<TokenTree> = g.stream().into_iter().collect();
+                    // `"table" , []`: the second argument is the empty array.
+                    let comma = args
+                        .iter()
+                        .position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ','));
+                    let second = comma.map(|c| c + 1);
+                    let ends = second.is_some_and(|i| {
+                        args.get(i + 1)
+                            .is_none_or(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ','))
+                    });
+                    if let (Some(i), true) = (second, ends) {
+                        if is_empty_array(args.get(i)) {
+                            *changed = true;
+                            let span = args[i].span();
+                            let mut new_args: TokenStream = args[..i].iter().cloned().collect();
+                            let typed: TokenStream = quote::quote_spanned!(span=> [] as [&str; 0]);
+                            new_args.extend(typed);
+                            new_args.extend(args[i + 1..].iter().cloned());
+                            let mut group = Group::new(Delimiter::Parenthesis, new_args);
+                            group.set_span(g.span());
+                            out.push(TokenTree::Group(group));
+                            after_create_index = false;
+                            continue;
+                        }
+                    }
+                    let mut group = Group::new(g.delimiter(), rewrite(g.stream(), changed));
+                    group.set_span(g.span());
+                    out.push(TokenTree::Group(group));
+                }
+                TokenTree::Group(g) => {
+                    let mut group = Group::new(g.delimiter(), rewrite(g.stream(), changed));
+                    group.set_span(g.span());
+                    out.push(TokenTree::Group(group));
+                }
+                other => out.push(other),
+            }
+            after_create_index = next_after;
+        }
+        out.into_iter().collect()
+    }
+    /// Whether the stream holds `create_index` and an empty `[]` at all (a scan that builds
+    /// nothing: nearly every migration has neither).
+    fn may_hold(stream: TokenStream, seen_create_index: &mut bool) -> bool {
+        for tree in stream {
+            match tree {
+                TokenTree::Ident(i) if i == "create_index" => *seen_create_index = true,
+                TokenTree::Group(g) => {
+                    if g.delimiter() == Delimiter::Bracket && g.stream().is_empty() {
+                        if *seen_create_index {
+                            return true;
+                        }
+                    } else if may_hold(g.stream(), seen_create_index) {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+    if !may_hold(input.clone(), &mut false) {
+        return input;
+    }
+    let mut changed = false;
+    let rewritten = rewrite(input.clone(), &mut changed);
+    if changed {
+        rewritten
+    } else {
+        input
+    }
 }
 
 fn not_a_function(item: &Item) -> syn::Error {

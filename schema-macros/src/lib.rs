@@ -50,7 +50,7 @@ use proc_macro::TokenStream;
 pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
     let input = proc_macro2::TokenStream::from(input);
     expand::migration(args.into(), input.clone())
-        .unwrap_or_else(|error| fallback::migration(input, error))
+        .unwrap_or_else(|error| fallback::migration(expand::typed_empty_index_keys(input), error))
         .into()
 }
 

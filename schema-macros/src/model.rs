@@ -259,7 +259,8 @@ pub(crate) fn derive_model(input: &DeriveInput) -> syn::Result<TokenStream> {
                 "index" | "unique_index" => {
                     let cols = strings_list(&meta)?;
                     let unique = (key == "unique_index").then(|| quote!(.unique()));
-                    after.push(quote!(op.create_index(__table, [#(#cols),*])#unique;));
+                    let n = cols.len();
+                    after.push(quote!(op.create_index(__table, { let columns: [&str; #n] = [#(#cols),*]; columns })#unique;));
                 }
                 "check" => {
                     let value = meta.value()?.parse::<LitStr>()?;

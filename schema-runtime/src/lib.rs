@@ -38,8 +38,8 @@ pub use migrator::{Direction, Migrator, PlanError, Step, VersionTable};
 pub use naming::NamingConvention;
 pub use ops::{
     AlterColumn, CheckDef, ColumnDef, Constraint, Deferrable, EnumDef, EnumPosition, FkAction,
-    ForeignKeyDef, IndexDef, KeyDef, Op, Ops, RawSql, ReverseError, Rows, SetValue, SqlText,
-    TableDef,
+    ForeignKeyDef, IndexDef, IndexKey, KeyDef, KeyPart, NullsOrder, Op, Ops, RawSql, ReverseError,
+    Rows, SetValue, SqlText, TableDef,
 };
 pub use revision::{Migrations, Revision, RevisionDef};
 pub use state::{Schema, StateError, Table};
@@ -56,7 +56,7 @@ pub mod __private {
 
 /// Everything a migration file needs: `use schema_runtime::prelude::*;`.
 pub mod prelude {
-    pub use crate::ops::{Deferrable, FkAction, Ops, SqlText};
+    pub use crate::ops::{Deferrable, FkAction, IndexKey, Ops, SqlText};
     pub use crate::row;
     pub use crate::types::{Type, Value};
     pub use schema_macros::migration;

@@ -247,7 +247,7 @@ mod tests {
         assert!(table
             .indexes
             .iter()
-            .any(|i| i.unique && i.expressions == ["lower(email)"]));
+            .any(|i| i.unique && i.expressions().eq(["lower(email)"])));
         assert_eq!(
             schema.enum_values("mood").expect("enum"),
             ["happy", "so-so"]

@@ -516,7 +516,7 @@ impl Schema {
                 if_not_exists,
                 ..
             } => {
-                if index.columns.is_empty() && index.expressions.is_empty() {
+                if index.keys.is_empty() {
                     return Err(StateError::EmptyIndex(index.name.clone()));
                 }
                 if self.name_taken(&index.name) {
@@ -527,7 +527,7 @@ impl Schema {
                     };
                 }
                 let def = self.table_def(&index.table)?;
-                self.check_columns(def, index.columns.iter().chain(&index.include))?;
+                self.check_columns(def, index.columns().iter().chain(&index.include))?;
                 self.table_mut(&index.table)?.indexes.push(index.clone());
             }
             Op::DropIndex {
@@ -749,13 +749,15 @@ impl Schema {
         }
         let t = self.table_mut(table)?;
         let single = |cols: &[String]| cols.len() == 1 && cols[0] == column;
+        let single_key =
+            |i: &IndexDef| matches!(i.keys.as_slice(), [key] if key.column_name() == Some(column));
         let uses = |cols: &[String]| cols.iter().any(|c| c == column);
         // Single-column indexes and keys go with their column, as on every dialect; anything
         // wider must be dropped first.
         if let Some(i) = t
             .indexes
             .iter()
-            .find(|i| (uses(&i.columns) || uses(&i.include)) && !single(&i.columns))
+            .find(|i| (uses(&i.columns()) || uses(&i.include)) && !single_key(i))
         {
             return Err(in_use(&i.name));
         }
@@ -771,7 +773,7 @@ impl Schema {
         if let Some(fk) = t.def.foreign_keys.iter().find(|fk| uses(&fk.columns)) {
             return Err(in_use(&fk.name));
         }
-        t.indexes.retain(|i| !single(&i.columns));
+        t.indexes.retain(|i| !single_key(i));
         t.def.uniques.retain(|k| !single(&k.columns));
         if t.def
             .primary_key
@@ -819,7 +821,13 @@ impl Schema {
                 }
             };
             for index in &mut t.indexes {
-                rename(&mut index.columns);
+                for key in &mut index.keys {
+                    if let crate::ops::KeyPart::Column(c) = &mut key.part {
+                        if *c == alter.column {
+                            c.clone_from(new_name);
+                        }
+                    }
+                }
                 rename(&mut index.include);
             }
             for key in t.def.uniques.iter_mut().chain(t.def.primary_key.as_mut()) {

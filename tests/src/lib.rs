@@ -455,10 +455,15 @@ async fn postgres_facts(db: &mut Database) -> SchemaFacts {
     }
     // Key columns, then INCLUDE columns; an expression key has attnum 0 and prints as the server formats it.
     let indexes = "SELECT CAST(t.relname AS TEXT), CAST(i.relname AS TEXT), CASE WHEN ix.indisunique THEN 'unique' ELSE '' END, \
-        (SELECT string_agg(CASE WHEN k.attnum = 0 THEN pg_get_indexdef(ix.indexrelid, CAST(k.n AS INT), true) ELSE CAST(a.attname AS TEXT) END, ',' ORDER BY k.n) FROM unnest(ix.indkey) WITH ORDINALITY AS k(attnum, n) LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum WHERE k.n <= ix.indnkeyatts), \
+        (SELECT string_agg(CASE WHEN k.attnum = 0 THEN pg_get_indexdef(ix.indexrelid, CAST(k.n AS INT), true) ELSE CAST(a.attname AS TEXT) END \
+            || COALESCE((SELECT ' COLLATE ' || CAST(co.collname AS TEXT) FROM pg_collation co WHERE co.oid = ix.indcollation[k.n - 1] AND co.oid <> COALESCE(a.attcollation, 100) AND NOT (k.attnum = 0 AND co.oid = 100)), '') \
+            || COALESCE((SELECT ' ' || CAST(oc.opcname AS TEXT) FROM pg_opclass oc WHERE oc.oid = ix.indclass[k.n - 1] AND NOT oc.opcdefault), '') \
+            || CASE ix.indoption[k.n - 1] WHEN 1 THEN ' DESC NULLS LAST' WHEN 2 THEN ' NULLS FIRST' WHEN 3 THEN ' DESC' ELSE '' END, \
+            ',' ORDER BY k.n) FROM unnest(ix.indkey) WITH ORDINALITY AS k(attnum, n) LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum WHERE k.n <= ix.indnkeyatts) \
+            || CASE WHEN am.amname <> 'btree' THEN ') using (' || CAST(am.amname AS TEXT) ELSE '' END, \
         COALESCE((SELECT string_agg(CAST(a.attname AS TEXT), ',' ORDER BY k.n) FROM unnest(ix.indkey) WITH ORDINALITY AS k(attnum, n) JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum WHERE k.n > ix.indnkeyatts), ''), \
         COALESCE(pg_get_expr(ix.indpred, ix.indrelid, true), '') \
-        FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_namespace n ON n.oid = t.relnamespace \
+        FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_am am ON am.oid = i.relam JOIN pg_namespace n ON n.oid = t.relnamespace \
         WHERE n.nspname = current_schema() ORDER BY 1, 2";
     for r in rows(db, "indexes", indexes, 6).await {
         facts.add_index(&r[0], &r[1], !r[2].is_empty(), &r[3], &r[4], &r[5]);
@@ -504,7 +509,11 @@ async fn mysql_facts(db: &mut Database) -> SchemaFacts {
         }
     }
     // MariaDB has neither partial nor expression indexes, so columns say it all.
-    for r in rows(db, "indexes", "SELECT CAST(table_name AS CHAR), CAST(index_name AS CHAR), CAST(CASE WHEN non_unique = 0 THEN 'unique' ELSE '' END AS CHAR), CAST(GROUP_CONCAT(column_name ORDER BY seq_in_index SEPARATOR ',') AS CHAR) FROM information_schema.statistics WHERE table_schema = DATABASE() GROUP BY table_name, index_name, non_unique ORDER BY 1, 2", 4).await {
+    // Each key with its prefix length and DESC; the index type when not a B-tree.
+    for r in rows(db, "indexes", "SELECT CAST(table_name AS CHAR), CAST(index_name AS CHAR), CAST(CASE WHEN non_unique = 0 THEN 'unique' ELSE '' END AS CHAR), \
+        CAST(CONCAT(GROUP_CONCAT(CONCAT(column_name, IF(sub_part IS NULL, '', CONCAT('(', sub_part, ')')), IF(collation = 'D', ' DESC', '')) ORDER BY seq_in_index SEPARATOR ','), \
+        IF(MAX(index_type) = 'BTREE', '', CONCAT(') using (', LOWER(MAX(index_type))))) AS CHAR) \
+        FROM information_schema.statistics WHERE table_schema = DATABASE() GROUP BY table_name, index_name, non_unique ORDER BY 1, 2", 4).await {
         facts.add_index(&r[0], &r[1], !r[2].is_empty(), &r[3], "", "");
     }
     facts
@@ -586,7 +595,8 @@ async fn sqlite_facts(db: &mut Database) -> SchemaFacts {
         }
     }
     let indexes = "SELECT m.name, il.name, CASE WHEN il.\"unique\" = 1 THEN 'unique' ELSE '' END, \
-        COALESCE((SELECT group_concat(COALESCE(ii.name, '?'), ',') FROM (SELECT name FROM pragma_index_info(il.name) ORDER BY seqno) ii), ''), \
+        COALESCE((SELECT group_concat(COALESCE(ii.name, '?') || CASE WHEN ii.coll <> 'BINARY' THEN ' COLLATE ' || ii.coll ELSE '' END || CASE WHEN ii.\"desc\" THEN ' DESC' ELSE '' END, ',') \
+            FROM (SELECT name, coll, \"desc\" FROM pragma_index_xinfo(il.name) WHERE key = 1 ORDER BY seqno) ii), ''), \
         COALESCE((SELECT s.sql FROM sqlite_master s WHERE s.type = 'index' AND s.name = il.name), '') \
         FROM sqlite_master m JOIN pragma_index_list(m.name) il WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1, 2";
     for r in rows(db, "indexes", indexes, 5).await {
@@ -598,9 +608,9 @@ async fn sqlite_facts(db: &mut Database) -> SchemaFacts {
         let mut expressions = expressions.into_iter().map(|e| format!("({e})"));
         let keys = r[3]
             .split(',')
-            .map(|k| match k {
-                "?" => expressions.next().unwrap_or_else(|| "?".into()),
-                k => k.to_owned(),
+            .map(|k| match k.strip_prefix('?') {
+                Some(options) => expressions.next().unwrap_or_else(|| "?".into()) + options,
+                None => k.to_owned(),
             })
             .collect::<Vec<_>>()
             .join(",");

@@ -94,6 +94,61 @@ fn keys(d: Dialect, op: &mut Ops) {
             .name("ix_authors_lower_name")
             .expression("lower(name)");
     }
+    // A unique key over TEXT (MariaDB keeps it as a HASH index over a hidden column).
+    if d != Dialect::Mysql {
+        op.create_index("everything", ["body"]).unique();
+    }
+    // Index keys with options, each where the dialect has it.
+    op.create_index(
+        "books",
+        [IndexKey::column("score").desc(), IndexKey::column("seq")],
+    )
+    .name("ix_books_score_desc");
+    if d != Dialect::Mariadb {
+        // An expression between two columns, kept in its place.
+        op.create_index(
+            "books",
+            [
+                IndexKey::column("seq"),
+                IndexKey::expression("lower(title)"),
+                IndexKey::column("karma").desc(),
+            ],
+        )
+        .name("ix_books_mixed");
+    }
+    match d {
+        Dialect::Postgres => {
+            op.create_index(
+                "authors",
+                [
+                    IndexKey::column("name").opclass("varchar_pattern_ops"),
+                    IndexKey::column("nick").collate("C").nulls_first(),
+                    IndexKey::column("id").desc().nulls_last(),
+                ],
+            )
+            .name("ix_authors_options");
+            op.create_index("books", ["karma"])
+                .using("brin")
+                .name("ix_books_karma_brin");
+        }
+        Dialect::Sqlite => {
+            op.create_index(
+                "authors",
+                [
+                    IndexKey::column("name").collate("NOCASE"),
+                    IndexKey::column("id").desc(),
+                ],
+            )
+            .name("ix_authors_options");
+        }
+        _ => {
+            op.create_index("authors", [IndexKey::column("name").prefix(10)])
+                .name("ix_authors_name_prefix");
+            op.create_index("books", ["title"])
+                .using("fulltext")
+                .name("ix_books_title_text");
+        }
+    }
 }
 
 /// Changes after creation, which SQLite applies by rebuilding tables.

@@ -742,6 +742,50 @@ fn create_index_ops() {
         })
         // MySQL 8.0.13+ has functional key parts; MariaDB has none.
         .unsupported_on(&[Dialect::Mariadb]),
+        Case::new("create_index_descending", |op| {
+            op.create_index(
+                "posts",
+                [
+                    IndexKey::column("title").desc(),
+                    IndexKey::column("author_id"),
+                ],
+            );
+        }),
+        Case::new("create_index_expression_between_columns", |op| {
+            op.create_index(
+                "users",
+                [
+                    IndexKey::column("zip"),
+                    IndexKey::expression("lower(email)"),
+                    IndexKey::column("karma").desc(),
+                ],
+            )
+            .name("ix_users_mixed");
+        })
+        .unsupported_on(&[Dialect::Mariadb]),
+        Case::new("create_index_nulls_order", |op| {
+            op.create_index("users", [IndexKey::column("karma").desc().nulls_last()]);
+        })
+        .unsupported_on(&[Dialect::Sqlite, Dialect::Mysql, Dialect::Mariadb]),
+        Case::new("create_index_opclass", |op| {
+            op.create_index(
+                "posts",
+                [IndexKey::column("title").opclass("varchar_pattern_ops")],
+            );
+        })
+        .unsupported_on(&[Dialect::Sqlite, Dialect::Mysql, Dialect::Mariadb]),
+        Case::new("create_index_prefix", |op| {
+            op.create_index("posts", [IndexKey::column("title").prefix(8)]);
+        })
+        .unsupported_on(&[Dialect::Postgres, Dialect::Sqlite]),
+        Case::new("create_index_using_hash", |op| {
+            op.create_index("users", ["zip"]).using("hash");
+        })
+        .unsupported_on(&[Dialect::Sqlite, Dialect::Mysql, Dialect::Mariadb]),
+        Case::new("create_index_fulltext", |op| {
+            op.create_index("posts", ["title"]).using("fulltext");
+        })
+        .unsupported_on(&[Dialect::Postgres, Dialect::Sqlite]),
         Case::new("create_index_unique_on_text", |op| {
             op.create_index("users", ["bio"]).unique();
         })

@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use crate::naming::NamingConvention;
 use crate::ops::{
-    AlterColumn, Constraint, EnumPosition, FkAction, ForeignKeyDef, IndexDef, Op, SetValue,
-    TableDef,
+    AlterColumn, Constraint, EnumPosition, FkAction, ForeignKeyDef, IndexDef, IndexKey, KeyPart,
+    NullsOrder, Op, SetValue, TableDef,
 };
 use crate::types::{ServerDefault, Type, Value};
 
@@ -349,16 +349,41 @@ fn alter_column(alter: &AlterColumn) -> String {
 }
 
 fn create_index(index: &IndexDef, naming: &NamingConvention) -> String {
-    let mut s = format!(
-        "op.create_index({}, {})",
-        lit(&index.table),
-        list(&index.columns)
-    );
-    if index.unique {
-        s.push_str(".unique()");
-    }
-    for e in &index.expressions {
-        let _ = write!(s, ".expression({})", lit(e));
+    // Plain columns first and then plain expressions read as they always did; keys with
+    // options, or expressions among the columns, are written as `IndexKey`s in order.
+    let columns = index.columns();
+    let first_expression = index
+        .keys
+        .iter()
+        .position(|k| matches!(k.part, KeyPart::Expression(_)))
+        .unwrap_or(index.keys.len());
+    let simple = index.keys.iter().all(|k| !k.has_options())
+        && index.keys[first_expression..]
+            .iter()
+            .all(|k| matches!(k.part, KeyPart::Expression(_)));
+    let mut s = if simple {
+        let mut s = format!("op.create_index({}, {})", lit(&index.table), list(&columns));
+        if index.unique {
+            s.push_str(".unique()");
+        }
+        for e in index.expressions() {
+            let _ = write!(s, ".expression({})", lit(e));
+        }
+        s
+    } else {
+        let keys: Vec<String> = index.keys.iter().map(index_key).collect();
+        let mut s = format!(
+            "op.create_index({}, [{}])",
+            lit(&index.table),
+            keys.join(", ")
+        );
+        if index.unique {
+            s.push_str(".unique()");
+        }
+        s
+    };
+    if let Some(method) = &index.method {
+        let _ = write!(s, ".using({})", lit(method));
     }
     if let Some(p) = &index.predicate {
         let _ = write!(s, ".filter({})", lit(p));
@@ -366,8 +391,34 @@ fn create_index(index: &IndexDef, naming: &NamingConvention) -> String {
     if !index.include.is_empty() {
         let _ = write!(s, ".include({})", list(&index.include));
     }
-    if index.name != naming.index(&index.table, &index.columns) {
+    if index.name != naming.index(&index.table, &columns) {
         let _ = write!(s, ".name({})", lit(&index.name));
+    }
+    s
+}
+
+/// `IndexKey::column("a").desc()`, as a revision writes it.
+fn index_key(k: &IndexKey) -> String {
+    let mut s = match &k.part {
+        KeyPart::Column(c) => format!("IndexKey::column({})", lit(c)),
+        KeyPart::Expression(e) => format!("IndexKey::expression({})", lit(e)),
+    };
+    if let Some(prefix) = k.prefix {
+        let _ = write!(s, ".prefix({prefix})");
+    }
+    if let Some(collation) = &k.collation {
+        let _ = write!(s, ".collate({})", lit(collation));
+    }
+    if let Some(opclass) = &k.opclass {
+        let _ = write!(s, ".opclass({})", lit(opclass));
+    }
+    if k.descending {
+        s.push_str(".desc()");
+    }
+    match k.nulls {
+        Some(NullsOrder::First) => s.push_str(".nulls_first()"),
+        Some(NullsOrder::Last) => s.push_str(".nulls_last()"),
+        None => {}
     }
     s
 }
@@ -574,7 +625,7 @@ mod tests {
         let index = IndexDef {
             name: "ix_users_lower_email".into(),
             table: "users".into(),
-            expressions: vec!["lower(email)".into()],
+            keys: vec![IndexKey::expression("lower(email)")],
             unique: true,
             ..IndexDef::default()
         };

@@ -132,13 +132,22 @@ fn constraint_key(c: &Constraint) -> String {
     }
 }
 
-fn index_key(i: &IndexDef) -> (Vec<String>, Vec<String>, bool, Option<String>, Vec<String>) {
+/// What makes two indexes of one name the same index (everything but the name and table).
+fn index_key(
+    i: &IndexDef,
+) -> (
+    &[crate::ops::IndexKey],
+    bool,
+    Option<&String>,
+    &[String],
+    Option<&String>,
+) {
     (
-        i.columns.clone(),
-        i.expressions.clone(),
+        &i.keys,
         i.unique,
-        i.predicate.clone(),
-        i.include.clone(),
+        i.predicate.as_ref(),
+        &i.include,
+        i.method.as_ref(),
     )
 }
 

@@ -273,6 +273,44 @@ impl SqlDialect for MySql {
         }])
     }
 
+    fn index_prefixes(&self) -> bool {
+        true
+    }
+
+    /// `FULLTEXT` and `SPATIAL` indexes; InnoDB builds every other index as a B-tree whatever
+    /// `USING` says, so `hash` is refused rather than silently ignored.
+    fn index_method(
+        &self,
+        op: &Op,
+        method: Option<&str>,
+        unique: bool,
+    ) -> Result<(&'static str, String, String), RenderError> {
+        let kind = match method {
+            None | Some("btree") => return Ok(("", String::new(), String::new())),
+            Some("fulltext") => "FULLTEXT ",
+            Some("spatial") => "SPATIAL ",
+            Some(other) => {
+                return Err(self.unsupported(
+                    op,
+                    format!(
+                        "{} has no `{other}` indexes on InnoDB (it builds B-trees, FULLTEXT and SPATIAL); drop .using(\"{other}\")",
+                        self.title()
+                    ),
+                ))
+            }
+        };
+        if unique {
+            return Err(self.unsupported(
+                op,
+                format!(
+                    "a {}index cannot be unique; drop .unique()",
+                    kind.to_lowercase()
+                ),
+            ));
+        }
+        Ok((kind, String::new(), String::new()))
+    }
+
     fn check_index(
         &self,
         op: &Op,
@@ -293,7 +331,7 @@ impl SqlDialect for MySql {
                 op,
                 "MySQL has no CREATE INDEX IF NOT EXISTS (MariaDB has); drop .if_not_exists(): the replayed schema already knows whether the index exists".into(),
             )),
-            Flavour::Mariadb if !index.expressions.is_empty() => Err(self.unsupported(
+            Flavour::Mariadb if index.has_expressions() => Err(self.unsupported(
                 op,
                 "MariaDB cannot index an expression (MySQL 8.0.13+ can); add a generated column with op.execute and index that column".into(),
             )),
@@ -391,7 +429,7 @@ impl SqlDialect for MySql {
                 let covers = |cols: &[String]| {
                     cols.len() >= fk.columns.len() && cols[..fk.columns.len()] == fk.columns[..]
                 };
-                let covered = t.indexes.iter().any(|i| covers(&i.columns))
+                let covered = t.indexes.iter().any(|i| covers(&i.leading_columns()))
                     || t.def
                         .uniques
                         .iter()
@@ -525,7 +563,7 @@ impl SqlDialect for MySql {
                 t.indexes.push(crate::ops::IndexDef {
                     name: fk.name.clone(),
                     table: table.clone(),
-                    columns: fk.columns.clone(),
+                    keys: crate::ops::column_keys(fk.columns.iter()),
                     ..Default::default()
                 });
                 middle.insert_table(t);
@@ -692,18 +730,18 @@ impl MySql {
     }
 }
 
-/// The keys and indexes of `t` as `(name, columns)`: what can serve a foreign key.
-fn key_columns(t: &Table) -> impl Iterator<Item = (&str, &[String])> {
+/// The keys and indexes of `t` as `(name, leading columns)`: what can serve a foreign key.
+fn key_columns(t: &Table) -> impl Iterator<Item = (&str, Vec<String>)> {
     t.indexes
         .iter()
-        .filter(|i| i.expressions.is_empty())
-        .map(|i| (i.name.as_str(), i.columns.as_slice()))
+        .filter(|i| i.method.is_none())
+        .map(|i| (i.name.as_str(), i.leading_columns()))
         .chain(
             t.def
                 .uniques
                 .iter()
                 .chain(&t.def.primary_key)
-                .map(|k| (k.name.as_str(), k.columns.as_slice())),
+                .map(|k| (k.name.as_str(), k.columns.clone())),
         )
 }
 

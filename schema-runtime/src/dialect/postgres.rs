@@ -177,6 +177,48 @@ impl SqlDialect for Postgres {
         }
     }
 
+    fn index_collations(&self) -> bool {
+        true
+    }
+
+    fn index_opclasses(&self) -> bool {
+        true
+    }
+
+    fn index_nulls_order(&self) -> bool {
+        true
+    }
+
+    /// Any access method by name (`hash`, `gin`, `gist`, `brin`, `spgist`, an extension's).
+    fn index_method(
+        &self,
+        op: &Op,
+        method: Option<&str>,
+        _unique: bool,
+    ) -> Result<(&'static str, String, String), RenderError> {
+        match method {
+            None | Some("btree") => Ok(("", String::new(), String::new())),
+            Some(m @ ("fulltext" | "spatial")) => Err(self.unsupported(
+                op,
+                format!(
+                    "PostgreSQL has no `{m}` index method; {}",
+                    if m == "fulltext" {
+                        "index `IndexKey::expression(\"to_tsvector('english', title)\")` with `.using(\"gin\")`"
+                    } else {
+                        "index geometry with .using(\"gist\")"
+                    }
+                ),
+            )),
+            Some(m) if !m.is_empty() && m.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                Ok(("", format!(" USING {m}"), String::new()))
+            }
+            Some(m) => Err(self.unsupported(
+                op,
+                format!("index method `{m}` is not a name (letters, digits, `_`)"),
+            )),
+        }
+    }
+
     fn include_clause(&self, index: &IndexDef) -> String {
         if index.include.is_empty() {
             return String::new();

@@ -11,7 +11,7 @@
 use super::{Dialect, RenderError, Rendered};
 use crate::ops::{
     AlterColumn, ColumnDef, Constraint, Deferrable, EnumDef, EnumPosition, ForeignKeyDef, IndexDef,
-    KeyDef, Op, RawSql, Rows, SetValue, TableDef,
+    IndexKey, KeyDef, KeyPart, NullsOrder, Op, RawSql, Rows, SetValue, TableDef,
 };
 use crate::state::{Schema, StateError, Table};
 use crate::types::{ServerDefault, Type, Value};
@@ -661,6 +661,122 @@ pub(crate) trait SqlDialect: Sync {
         String::new()
     }
 
+    /// Index keys may take a prefix length (`title(20)`, MySQL/MariaDB).
+    fn index_prefixes(&self) -> bool {
+        false
+    }
+
+    /// Index keys may take a collation (PostgreSQL, SQLite).
+    fn index_collations(&self) -> bool {
+        false
+    }
+
+    /// Index keys may take an operator class (PostgreSQL).
+    fn index_opclasses(&self) -> bool {
+        false
+    }
+
+    /// Index keys may say `NULLS FIRST` / `NULLS LAST` (PostgreSQL).
+    fn index_nulls_order(&self) -> bool {
+        false
+    }
+
+    /// A collation name as an index key's `COLLATE` takes it.
+    fn collation_name(&self, collation: &str) -> String {
+        self.quote(collation)
+    }
+
+    /// The access method's parts: a keyword before `INDEX` (MySQL `FULLTEXT `), a clause after
+    /// the table (PostgreSQL ` USING gin`), and one after the keys. B-tree (`None`) is every
+    /// dialect's default.
+    fn index_method(
+        &self,
+        op: &Op,
+        method: Option<&str>,
+        _unique: bool,
+    ) -> Result<(&'static str, String, String), RenderError> {
+        match method {
+            None | Some("btree") => Ok(("", String::new(), String::new())),
+            Some(other) => Err(self.unsupported(
+                op,
+                format!(
+                    "{} has no `{other}` indexes; drop .using(\"{other}\")",
+                    self.title()
+                ),
+            )),
+        }
+    }
+
+    /// One index key: the column (quoted) or `(expression)`, then the options this dialect
+    /// has, in its grammar's order; an option it lacks is refused with what to write instead.
+    fn index_key(&self, op: &Op, key: &IndexKey) -> Result<String, RenderError> {
+        let title = self.title();
+        let mut sql = match &key.part {
+            KeyPart::Column(c) => self.quote(c),
+            KeyPart::Expression(e) => format!("({e})"),
+        };
+        if let Some(prefix) = key.prefix {
+            if !self.index_prefixes() {
+                return Err(self.unsupported(
+                    op,
+                    format!("{title} has no prefix indexes; drop .prefix({prefix}) (it indexes the whole value)"),
+                ));
+            }
+            if matches!(key.part, KeyPart::Expression(_)) {
+                return Err(self.unsupported(
+                    op,
+                    "a prefix length applies to a column key, not to an expression".into(),
+                ));
+            }
+            sql.push_str(&format!("({prefix})"));
+        }
+        if let Some(collation) = &key.collation {
+            if !self.index_collations() {
+                return Err(self.unsupported(
+                    op,
+                    format!("{title} has no per-key collation in an index (the column's collation applies); drop .collate(\"{collation}\")"),
+                ));
+            }
+            sql.push_str(" COLLATE ");
+            sql.push_str(&self.collation_name(collation));
+        }
+        if let Some(opclass) = &key.opclass {
+            if !self.index_opclasses() {
+                return Err(self.unsupported(
+                    op,
+                    format!("{title} has no operator classes; drop .opclass(\"{opclass}\")"),
+                ));
+            }
+            let name_like = opclass
+                .split('.')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            if !name_like {
+                return Err(self.unsupported(
+                    op,
+                    format!("operator class `{opclass}` is not a name (letters, digits, `_`, optionally schema-qualified)"),
+                ));
+            }
+            sql.push(' ');
+            sql.push_str(opclass);
+        }
+        if key.descending {
+            sql.push_str(" DESC");
+        }
+        if let Some(nulls) = key.nulls {
+            if !self.index_nulls_order() {
+                return Err(self.unsupported(
+                    op,
+                    format!("{title} has no NULLS FIRST/LAST in an index; drop .nulls_first()/.nulls_last()"),
+                ));
+            }
+            sql.push_str(match nulls {
+                NullsOrder::First => " NULLS FIRST",
+                NullsOrder::Last => " NULLS LAST",
+            });
+        }
+        Ok(sql)
+    }
+
     /// `CREATE [UNIQUE] INDEX ...`.
     fn create_index(
         &self,
@@ -670,21 +786,16 @@ pub(crate) trait SqlDialect: Sync {
         if_not_exists: bool,
     ) -> Result<String, RenderError> {
         self.check_index(op, index, if_not_exists)?;
-        let mut keys = String::new();
-        for (i, key) in index
-            .columns
+        let keys = index
+            .keys
             .iter()
-            .map(|c| self.quote(c))
-            .chain(index.expressions.iter().map(|e| format!("({e})")))
-            .enumerate()
-        {
-            if i > 0 {
-                keys.push_str(", ");
-            }
-            keys.push_str(&key);
-        }
+            .map(|k| self.index_key(op, k))
+            .collect::<Result<Vec<_>, _>>()?
+            .join(", ");
+        let (kind, using, after_keys) =
+            self.index_method(op, index.method.as_deref(), index.unique)?;
         let mut sql = format!(
-            "CREATE {}INDEX {}{}{} ON {} ({keys})",
+            "CREATE {}{kind}INDEX {}{}{} ON {}{using} ({keys}){after_keys}",
             if index.unique { "UNIQUE " } else { "" },
             self.concurrently_keyword(concurrently),
             if if_not_exists { "IF NOT EXISTS " } else { "" },
@@ -1003,7 +1114,7 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
             concurrently,
             if_not_exists,
         } => {
-            d.check_key_columns(op, &index.table, &index.columns, index.unique, &|c| {
+            d.check_key_columns(op, &index.table, &index.columns(), index.unique, &|c| {
                 before.column(&index.table, c).ok()
             })?;
             vec![d.create_index(op, index, *concurrently, *if_not_exists)?]

@@ -17,6 +17,22 @@ impl SqlDialect for Sqlite {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
     }
+
+    fn index_collations(&self) -> bool {
+        true
+    }
+
+    /// `NOCASE`, `RTRIM`, `BINARY` bare; anything else quoted.
+    fn collation_name(&self, collation: &str) -> String {
+        if collation
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            collation.to_owned()
+        } else {
+            self.quote(collation)
+        }
+    }
     fn name(&self) -> &'static str {
         "sqlite"
     }
@@ -135,8 +151,8 @@ impl SqlDialect for Sqlite {
         let mut sql: Vec<String> = t
             .indexes
             .iter()
-            .map(|i| (&i.name, &i.columns))
-            .chain(t.def.uniques.iter().map(|k| (&k.name, &k.columns)))
+            .map(|i| (&i.name, i.columns()))
+            .chain(t.def.uniques.iter().map(|k| (&k.name, k.columns.clone())))
             .filter(|(_, cols)| cols.iter().any(|c| c == column))
             .map(|(name, _)| format!("DROP INDEX {}", self.quote(name)))
             .collect();

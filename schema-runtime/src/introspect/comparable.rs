@@ -3,7 +3,7 @@
 
 use super::text::{expression_default, literal_value, normalise_sql};
 use super::Introspector;
-use crate::ops::{ColumnDef, EnumDef, FkAction, ForeignKeyDef, IndexDef};
+use crate::ops::{ColumnDef, EnumDef, FkAction, ForeignKeyDef, IndexDef, KeyPart};
 use crate::state::{Schema, Table};
 use crate::types::{ServerDefault, Type, Value};
 use crate::Dialect;
@@ -99,7 +99,7 @@ fn comparable_table(table: &Table, schema: &Schema, d: &dyn Introspector) -> Tab
             indexes.push(IndexDef {
                 name: key.name,
                 table: def.name.clone(),
-                columns: key.columns,
+                keys: crate::ops::column_keys(key.columns),
                 unique: true,
                 ..IndexDef::default()
             });
@@ -125,7 +125,7 @@ fn comparable_table(table: &Table, schema: &Schema, d: &dyn Introspector) -> Tab
         .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
     def.checks
         .sort_by(|a, b| (&a.name, &a.expr).cmp(&(&b.name, &b.expr)));
-    indexes.sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
+    indexes.sort_by(|a, b| (&a.name, &a.table).cmp(&(&b.name, &b.table)));
     Table { def, indexes }
 }
 
@@ -169,8 +169,15 @@ fn comparable_default(default: ServerDefault, ty: &Type) -> Option<ServerDefault
 
 fn comparable_index(index: &IndexDef, d: &dyn Introspector) -> IndexDef {
     let mut i = index.clone();
-    i.expressions = i.expressions.iter().map(|e| normalise_sql(e)).collect();
+    for key in &mut i.keys {
+        if let KeyPart::Expression(e) = &mut key.part {
+            *e = normalise_sql(e);
+        }
+    }
     i.predicate = i.predicate.map(|p| normalise_sql(&p));
+    if i.method.as_deref() == Some("btree") {
+        i.method = None;
+    }
     if !d.index_include() {
         i.include.clear();
     }
@@ -192,9 +199,9 @@ fn comparable_comment(comment: Option<String>, d: &dyn Introspector) -> Option<S
 /// The index InnoDB makes for a foreign key no index covers: named as the key, over its columns.
 fn is_foreign_key_index(index: &IndexDef, fks: &[ForeignKeyDef]) -> bool {
     !index.unique
-        && index.expressions.is_empty()
+        && index.plain_columns()
         && index.predicate.is_none()
         && fks
             .iter()
-            .any(|fk| fk.name == index.name && fk.columns == index.columns)
+            .any(|fk| fk.name == index.name && fk.columns == index.columns())
 }

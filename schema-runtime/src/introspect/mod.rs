@@ -380,13 +380,15 @@ fn add_index(
     keys_are_indexes: bool,
 ) {
     let plain = index.unique
-        && index.expressions.is_empty()
+        && index.plain_columns()
+        && index.method.is_none()
         && index.predicate.is_none()
         && index.include.is_empty();
-    if keys_are_indexes && plain && index.name == naming.unique(&table.def.name, &index.columns) {
+    let columns = index.columns();
+    if keys_are_indexes && plain && index.name == naming.unique(&table.def.name, &columns) {
         table.def.uniques.push(KeyDef {
             name: index.name,
-            columns: index.columns,
+            columns,
         });
     } else {
         table.indexes.push(index);

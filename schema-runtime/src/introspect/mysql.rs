@@ -15,7 +15,7 @@ use super::text::{
     bare_value, expression_default, is_now, literal_value, normalise_sql, split_literal,
 };
 use super::{add_index, comment, Catalog, IntrospectError, IntrospectOptions, Tables};
-use crate::ops::{CheckDef, ColumnDef, FkAction, ForeignKeyDef, IndexDef, KeyDef};
+use crate::ops::{CheckDef, ColumnDef, FkAction, ForeignKeyDef, IndexDef, IndexKey, KeyDef};
 use crate::state::Schema;
 use crate::types::{ServerDefault, Type, Value};
 
@@ -144,32 +144,51 @@ pub(super) async fn read(
     } else {
         "COALESCE(expression, '')"
     };
-    let index_rows: Vec<[String; 5]> = catalog
+    // Per key: `collation` 'D' for DESC, `sub_part` the prefix length; per index `index_type`
+    // (BTREE, FULLTEXT, SPATIAL, HASH).
+    let index_rows: Vec<[String; 8]> = catalog
         .rows(
             "indexes",
             &format!(
                 "SELECT CAST(table_name AS CHAR), CAST(index_name AS CHAR), CAST(non_unique AS CHAR), \
-                 CAST(COALESCE(column_name, '') AS CHAR), CAST({expression} AS CHAR) \
+                 CAST(COALESCE(column_name, '') AS CHAR), CAST({expression} AS CHAR), \
+                 CAST(COALESCE(collation, '') AS CHAR), CAST(COALESCE(sub_part, '') AS CHAR), \
+                 CAST(index_type AS CHAR) \
                  FROM information_schema.statistics WHERE table_schema = DATABASE() \
                  ORDER BY table_name, index_name, seq_in_index"
             ),
         )
         .await?;
     let mut indexes: BTreeMap<(String, String), IndexDef> = BTreeMap::new();
-    for [table, name, non_unique, column, expression] in index_rows {
+    for [table, name, non_unique, column, expression, collation, sub_part, index_type] in index_rows
+    {
+        // HASH is how MariaDB enforces a unique key over TEXT/BLOB (a hidden hash column): a
+        // B-tree as far as a migration can say (InnoDB builds no other kind on request).
+        let method = match index_type.to_ascii_lowercase() {
+            m if m == "hash" => "btree".to_owned(),
+            m => m,
+        };
         let index = indexes
             .entry((table.clone(), name.clone()))
             .or_insert_with(|| IndexDef {
                 name,
                 table,
                 unique: non_unique == "0",
+                method: (method != "btree").then_some(method),
                 ..IndexDef::default()
             });
-        if column.is_empty() {
-            index.expressions.push(expression);
+        let mut key = if column.is_empty() {
+            IndexKey::expression(&expression)
         } else {
-            index.columns.push(column);
+            IndexKey::column(&column)
+        };
+        if collation == "D" {
+            key = key.desc();
         }
+        if let Ok(prefix) = sub_part.parse::<u32>() {
+            key = key.prefix(prefix);
+        }
+        index.keys.push(key);
     }
     for index in indexes.into_values() {
         let Some(t) = tables.get(&index.table) else {
@@ -179,7 +198,7 @@ pub(super) async fn read(
         if index.name == "PRIMARY" {
             t.def.primary_key = Some(KeyDef {
                 name: String::new(),
-                columns: index.columns,
+                columns: index.columns(),
             });
         } else {
             add_index(t, index, &options.naming, true);

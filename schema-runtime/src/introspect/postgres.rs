@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 
 use super::text::{bare_value, expression_default, literal_value, split_literal};
 use super::{add_index, comment, Catalog, IntrospectError, IntrospectOptions, Tables};
-use crate::ops::{CheckDef, Deferrable, EnumDef, FkAction, ForeignKeyDef, IndexDef, KeyDef};
+use crate::ops::{
+    CheckDef, Deferrable, EnumDef, FkAction, ForeignKeyDef, IndexDef, IndexKey, KeyDef, NullsOrder,
+};
 use crate::state::Schema;
 use crate::types::{ServerDefault, Type};
 use crate::Dialect;
@@ -156,16 +158,25 @@ pub(super) async fn read(
     }
 
     // One row per key of each index that does not back a primary key, unique or exclusion
-    // constraint; an expression key has attnum 0 and its text from the server's deparser.
-    let index_rows: Vec<[String; 7]> = catalog
+    // constraint; an expression key has attnum 0 and its text from the server's deparser. Per
+    // key: `indoption` (bit 1 DESC, bit 2 NULLS FIRST), a non-default operator class, a
+    // collation other than the column's (or the default, for an expression); per index its
+    // access method.
+    let index_rows: Vec<[String; 11]> = catalog
         .rows(
             "indexes",
             &format!(
                 "SELECT CAST(t.relname AS TEXT), CAST(i.relname AS TEXT), CASE WHEN ix.indisunique THEN 't' ELSE 'f' END, \
                  CASE WHEN k.n > ix.indnkeyatts THEN 'include' WHEN k.attnum = 0 THEN 'expression' ELSE 'column' END, \
                  CASE WHEN k.attnum = 0 THEN pg_get_indexdef(ix.indexrelid, CAST(k.n AS INT), true) ELSE COALESCE(CAST(a.attname AS TEXT), '') END, \
-                 COALESCE(pg_get_expr(ix.indpred, ix.indrelid, true), ''), CAST(k.n AS TEXT) \
+                 COALESCE(pg_get_expr(ix.indpred, ix.indrelid, true), ''), CAST(k.n AS TEXT), \
+                 CASE WHEN k.n > ix.indnkeyatts THEN '0' ELSE CAST(COALESCE(ix.indoption[k.n - 1], 0) AS TEXT) END, \
+                 COALESCE((SELECT CAST(oc.opcname AS TEXT) FROM pg_opclass oc WHERE oc.oid = ix.indclass[k.n - 1] AND NOT oc.opcdefault AND k.n <= ix.indnkeyatts), ''), \
+                 COALESCE((SELECT CAST(co.collname AS TEXT) FROM pg_collation co WHERE co.oid = ix.indcollation[k.n - 1] \
+                   AND k.n <= ix.indnkeyatts AND co.oid <> COALESCE(a.attcollation, 100) AND NOT (k.attnum = 0 AND co.oid = 100)), ''), \
+                 CAST(am.amname AS TEXT) \
                  FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_class i ON i.oid = ix.indexrelid \
+                 JOIN pg_am am ON am.oid = i.relam \
                  JOIN pg_namespace n ON n.oid = t.relnamespace \
                  CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, n) \
                  LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum \
@@ -176,7 +187,9 @@ pub(super) async fn read(
         )
         .await?;
     let mut indexes: BTreeMap<(String, String), IndexDef> = BTreeMap::new();
-    for [table, name, unique, role, key, predicate, _] in index_rows {
+    for [table, name, unique, role, key, predicate, _, option, opclass, collation, method] in
+        index_rows
+    {
         let index = indexes
             .entry((table.clone(), name.clone()))
             .or_insert_with(|| IndexDef {
@@ -184,13 +197,35 @@ pub(super) async fn read(
                 table,
                 unique: unique == "t",
                 predicate: (!predicate.is_empty()).then_some(predicate),
+                method: (method != "btree").then_some(method),
                 ..IndexDef::default()
             });
-        match role.as_str() {
-            "include" => index.include.push(key),
-            "expression" => index.expressions.push(key),
-            _ => index.columns.push(key),
+        let mut k = match role.as_str() {
+            "include" => {
+                index.include.push(key);
+                continue;
+            }
+            "expression" => IndexKey::expression(&key),
+            _ => IndexKey::column(&key),
+        };
+        let option: i32 = option.parse().unwrap_or(0);
+        let (desc, nulls_first) = (option & 1 != 0, option & 2 != 0);
+        if desc {
+            k = k.desc();
         }
+        // ASC sorts NULLs last and DESC first unless told otherwise.
+        k.nulls = match (desc, nulls_first) {
+            (false, true) => Some(NullsOrder::First),
+            (true, false) => Some(NullsOrder::Last),
+            _ => None,
+        };
+        if !opclass.is_empty() {
+            k = k.opclass(&opclass);
+        }
+        if !collation.is_empty() {
+            k = k.collate(&collation);
+        }
+        index.keys.push(k);
     }
     for index in indexes.into_values() {
         if let Some(t) = tables.get(&index.table) {

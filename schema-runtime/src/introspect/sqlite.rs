@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use super::sqlite_ddl::{self, TableConstraint};
 use super::text::{bare_value, expression_default, is_now, literal_value, split_literal};
 use super::{add_index, Catalog, IntrospectError, IntrospectOptions, Tables};
-use crate::ops::{CheckDef, ColumnDef, FkAction, ForeignKeyDef, IndexDef, KeyDef};
+use crate::ops::{CheckDef, ColumnDef, FkAction, ForeignKeyDef, IndexDef, IndexKey, KeyDef};
 use crate::state::Schema;
 use crate::types::{ServerDefault, Type};
 
@@ -165,62 +165,73 @@ pub(super) async fn read(
         }
     }
 
-    // One row per key of each index; an expression key has cid -2 and no name.
-    let index_rows: Vec<[String; 7]> = catalog
+    // One row per key of each index (`pragma_index_xinfo`, key columns only): an expression
+    // key has cid -2 and no name; `desc` and `coll` (BINARY by default) are the key's options.
+    let index_rows: Vec<[String; 9]> = catalog
         .rows(
             "indexes",
             &format!(
-                "SELECT m.name, il.name, CAST(il.\"unique\" AS TEXT), il.origin, CAST(ii.cid AS TEXT), COALESCE(ii.name, ''), COALESCE(s.sql, '') \
-                 FROM sqlite_master m JOIN pragma_index_list(m.name) il JOIN pragma_index_info(il.name) ii \
+                "SELECT m.name, il.name, CAST(il.\"unique\" AS TEXT), il.origin, CAST(ii.cid AS TEXT), COALESCE(ii.name, ''), COALESCE(s.sql, ''), \
+                 CAST(ii.\"desc\" AS TEXT), COALESCE(ii.coll, '') \
+                 FROM sqlite_master m JOIN pragma_index_list(m.name) il JOIN pragma_index_xinfo(il.name) ii \
                  LEFT JOIN sqlite_master s ON s.type = 'index' AND s.name = il.name \
-                 WHERE {USER_TABLES} ORDER BY m.name, il.name, ii.seqno"
+                 WHERE {USER_TABLES} AND ii.key = 1 ORDER BY m.name, il.name, ii.seqno"
             ),
         )
         .await?;
-    let mut indexes: BTreeMap<(String, String), (IndexDef, String)> = BTreeMap::new();
-    for [table, name, unique, origin, cid, column, sql] in index_rows {
+    let mut indexes: BTreeMap<(String, String), (IndexDef, String, Vec<String>)> = BTreeMap::new();
+    for [table, name, unique, origin, cid, column, sql, desc, collation] in index_rows {
         // The primary key's own index says nothing the key does not.
         if origin == "pk" {
             continue;
         }
-        let (index, _) = indexes
-            .entry((table.clone(), name.clone()))
-            .or_insert_with(|| {
-                let (expressions, predicate) = sqlite_ddl::index_expressions_and_predicate(&sql);
-                let index = IndexDef {
-                    name,
-                    table,
-                    unique: unique == "1",
-                    expressions,
-                    predicate,
-                    ..IndexDef::default()
-                };
-                (index, origin)
-            });
-        if cid != "-2" && !column.is_empty() {
-            index.columns.push(column);
+        let (index, _, expressions) =
+            indexes
+                .entry((table.clone(), name.clone()))
+                .or_insert_with(|| {
+                    let (mut expressions, predicate) =
+                        sqlite_ddl::index_expressions_and_predicate(&sql);
+                    expressions.reverse();
+                    let index = IndexDef {
+                        name,
+                        table,
+                        unique: unique == "1",
+                        predicate,
+                        ..IndexDef::default()
+                    };
+                    (index, origin, expressions)
+                });
+        let mut key = if cid == "-2" || column.is_empty() {
+            IndexKey::expression(&expressions.pop().unwrap_or_default())
+        } else {
+            IndexKey::column(&column)
+        };
+        if desc == "1" {
+            key = key.desc();
         }
+        if !collation.is_empty() && !collation.eq_ignore_ascii_case("BINARY") {
+            key = key.collate(&collation);
+        }
+        index.keys.push(key);
     }
-    for (mut index, origin) in indexes.into_values() {
+    for (index, origin, _) in indexes.into_values() {
         let (Some(t), Some((_, constraints))) = (tables.get(&index.table), ddl.get(&index.table))
         else {
             continue;
         };
         if origin == "u" {
             // A UNIQUE written in CREATE TABLE: an unnamed autoindex; the DDL may name it.
+            let columns = index.columns();
             let name = constraints
                 .iter()
                 .find_map(|c| match c {
-                    TableConstraint::Unique { name, columns } if *columns == index.columns => {
+                    TableConstraint::Unique { name, columns: c } if *c == columns => {
                         Some(name.clone())
                     }
                     _ => None,
                 })
                 .unwrap_or_default();
-            t.def.uniques.push(KeyDef {
-                name,
-                columns: std::mem::take(&mut index.columns),
-            });
+            t.def.uniques.push(KeyDef { name, columns });
         } else {
             add_index(t, index, &options.naming, true);
         }

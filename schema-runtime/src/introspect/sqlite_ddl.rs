@@ -316,7 +316,15 @@ pub fn index_expressions_and_predicate(sql: &str) -> (Vec<String>, Option<String
     let expressions = split_list(&tokens, open, close)
         .into_iter()
         .filter(|&(from, to)| !is_column_key(&tokens[from..to]))
-        .map(|(from, to)| {
+        .map(|(from, mut to)| {
+            // `ASC`/`DESC` and `COLLATE x` after the expression are the key's options (the
+            // catalog reports them), not part of it.
+            if to - from > 1 && (tokens[to - 1].is_word("ASC") || tokens[to - 1].is_word("DESC")) {
+                to -= 1;
+            }
+            if to - from > 2 && tokens[to - 2].is_word("COLLATE") {
+                to -= 2;
+            }
             let mut text = sql[tokens[from].start..tokens[to - 1].end].trim();
             // The renderer writes each expression key in parentheses; SQLite keeps them.
             if tokens[from].is_punct('(') && closing(&tokens, from) == Some(to - 1) {
@@ -400,6 +408,15 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn expression_keys_leave_their_order_and_collation_out() {
+        let (exprs, predicate) = index_expressions_and_predicate(
+            r#"CREATE INDEX "ix" ON "t" ("a" DESC, (lower("b")) COLLATE NOCASE DESC, (c + 1))"#,
+        );
+        assert_eq!(exprs, [r#"lower("b")"#, "c + 1"]);
+        assert_eq!(predicate, None);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 
 use super::{
     AlterColumn, CheckDef, ColumnDef, Constraint, Deferrable, EnumDef, EnumPosition, FkAction,
-    ForeignKeyDef, IndexDef, KeyDef, Op, RawSql, Rows, SetValue, SqlText, TableDef,
+    ForeignKeyDef, IndexDef, IndexKey, KeyDef, Op, RawSql, Rows, SetValue, SqlText, TableDef,
 };
 use crate::naming::NamingConvention;
 use crate::types::{ServerDefault, Type, Value};
@@ -211,21 +211,26 @@ impl Ops {
         last!(self.ops, Op::AlterColumn(alter) => AlterColumnBuilder { alter })
     }
 
-    /// `CREATE INDEX` on `columns` of `table`, named by the naming convention unless `.name(..)`.
-    pub fn create_index<I, S>(&mut self, table: &str, columns: I) -> IndexBuilder<'_>
+    /// `CREATE INDEX` on `keys` of `table`, named by the naming convention unless `.name(..)`.
+    /// A key is a column name, or an [`IndexKey`] with options:
+    /// `op.create_index("posts", [IndexKey::column("created_at").desc(), IndexKey::expression("lower(title)")])`.
+    pub fn create_index<I, K>(&mut self, table: &str, keys: I) -> IndexBuilder<'_>
     where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
+        I: IntoIterator<Item = K>,
+        K: Into<IndexKey>,
     {
-        let columns = strings(columns);
-        let name = self.naming.index(table, &columns);
+        self.push_index(table, keys.into_iter().map(Into::into).collect())
+    }
+
+    fn push_index(&mut self, table: &str, keys: Vec<IndexKey>) -> IndexBuilder<'_> {
+        let mut index = IndexDef {
+            table: table.to_owned(),
+            keys,
+            ..IndexDef::default()
+        };
+        index.name = self.naming.index(table, &index.columns());
         self.ops.push(Op::CreateIndex {
-            index: IndexDef {
-                name,
-                table: table.to_owned(),
-                columns,
-                ..IndexDef::default()
-            },
+            index,
             concurrently: false,
             if_not_exists: false,
         });
@@ -644,20 +649,26 @@ impl TableBuilder {
         self
     }
 
-    /// An index created with the table (as `.index()` on a column, but over several columns).
-    pub fn index<I, S>(&mut self, columns: I) -> &mut Self
+    /// An index created with the table (as `.index()` on a column, but over several keys; a
+    /// key is a column name or an [`IndexKey`]).
+    pub fn index<I, K>(&mut self, keys: I) -> &mut Self
     where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
+        I: IntoIterator<Item = K>,
+        K: Into<IndexKey>,
     {
-        let columns = strings(columns);
-        self.indexes.push(IndexDef {
-            name: self.naming.index(&self.def.name, &columns),
-            table: self.def.name.clone(),
-            columns,
-            ..IndexDef::default()
-        });
+        let keys: Vec<IndexKey> = keys.into_iter().map(Into::into).collect();
+        self.push_index(keys);
         self
+    }
+
+    fn push_index(&mut self, keys: Vec<IndexKey>) {
+        let mut index = IndexDef {
+            table: self.def.name.clone(),
+            keys,
+            ..IndexDef::default()
+        };
+        index.name = self.naming.index(&self.def.name, &index.columns());
+        self.indexes.push(index);
     }
 
     fn finish(mut self) -> (TableDef, Vec<IndexDef>) {
@@ -704,7 +715,7 @@ impl TableBuilder {
                 indexes.push(IndexDef {
                     name: self.naming.index(&table, &cols),
                     table: table.clone(),
-                    columns: cols.to_vec(),
+                    keys: super::column_keys(cols.iter()),
                     ..IndexDef::default()
                 });
             }
@@ -1025,9 +1036,17 @@ impl IndexBuilder<'_> {
         self
     }
 
-    /// Indexes an SQL expression too (`lower(email)`), after the columns.
+    /// Indexes an SQL expression too (`lower(email)`), after the keys so far; an
+    /// [`IndexKey::expression`] among the keys puts one anywhere.
     pub fn expression(self, expr: &str) -> Self {
-        self.index.expressions.push(expr.to_owned());
+        self.index.keys.push(IndexKey::expression(expr));
+        self
+    }
+
+    /// The access method: PostgreSQL `hash`, `gin`, `gist`, `brin`, `spgist` or an extension's;
+    /// MySQL/MariaDB `hash`, `fulltext`, `spatial` (`btree` is every dialect's default).
+    pub fn using(self, method: &str) -> Self {
+        self.index.method = Some(method.to_ascii_lowercase());
         self
     }
 

@@ -12,7 +12,8 @@ use sha2::{Digest, Sha256};
 
 use super::{
     AlterColumn, CheckDef, ColumnDef, Constraint, Deferrable, EnumPosition, FkAction,
-    ForeignKeyDef, IndexDef, KeyDef, Op, Rows, SetValue, SqlText, TableDef,
+    ForeignKeyDef, IndexDef, IndexKey, KeyDef, KeyPart, NullsOrder, Op, Rows, SetValue, SqlText,
+    TableDef,
 };
 use crate::types::{ServerDefault, Type, Value};
 
@@ -285,10 +286,33 @@ fn index(out: &mut String, i: &IndexDef) {
     out.push_str(" on ");
     q(out, &i.table);
     out.push(' ');
-    list(out, &i.columns);
-    if !i.expressions.is_empty() {
-        out.push_str(" expressions=");
-        list(out, &i.expressions);
+    // Plain columns, then plain expressions: written as before keys had options, so revisions
+    // written then keep their checksum. Anything else lists every key with its options.
+    let first_expression = i
+        .keys
+        .iter()
+        .position(|k| matches!(k.part, KeyPart::Expression(_)))
+        .unwrap_or(i.keys.len());
+    let old_shape = i.keys.iter().all(|k| !k.has_options())
+        && i.keys[first_expression..]
+            .iter()
+            .all(|k| matches!(k.part, KeyPart::Expression(_)));
+    if old_shape {
+        list(out, &i.columns());
+        let expressions: Vec<String> = i.expressions().map(str::to_owned).collect();
+        if !expressions.is_empty() {
+            out.push_str(" expressions=");
+            list(out, &expressions);
+        }
+    } else {
+        out.push_str("keys=[");
+        for (n, k) in i.keys.iter().enumerate() {
+            if n > 0 {
+                out.push(',');
+            }
+            index_key(out, k);
+        }
+        out.push(']');
     }
     if i.unique {
         out.push_str(" unique");
@@ -301,6 +325,44 @@ fn index(out: &mut String, i: &IndexDef) {
         out.push_str(" include=");
         list(out, &i.include);
     }
+    if let Some(method) = &i.method {
+        out.push_str(" using=");
+        q(out, method);
+    }
+}
+
+fn index_key(out: &mut String, k: &IndexKey) {
+    out.push('{');
+    match &k.part {
+        KeyPart::Column(c) => {
+            out.push_str("column=");
+            q(out, c);
+        }
+        KeyPart::Expression(e) => {
+            out.push_str("expression=");
+            q(out, e);
+        }
+    }
+    if k.descending {
+        out.push_str(" desc");
+    }
+    match k.nulls {
+        Some(NullsOrder::First) => out.push_str(" nulls=first"),
+        Some(NullsOrder::Last) => out.push_str(" nulls=last"),
+        None => {}
+    }
+    if let Some(opclass) = &k.opclass {
+        out.push_str(" opclass=");
+        q(out, opclass);
+    }
+    if let Some(collation) = &k.collation {
+        out.push_str(" collate=");
+        q(out, collation);
+    }
+    if let Some(prefix) = k.prefix {
+        let _ = write!(out, " prefix={prefix}");
+    }
+    out.push('}');
 }
 
 fn rows(out: &mut String, r: &Rows) {

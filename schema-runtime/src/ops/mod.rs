@@ -235,16 +235,216 @@ pub struct IndexDef {
     pub name: String,
     /// The indexed table.
     pub table: String,
-    /// Indexed columns in order.
-    pub columns: Vec<String>,
-    /// Indexed SQL expressions, after the columns (`lower(email)`).
-    pub expressions: Vec<String>,
+    /// The keys in order: columns and expressions, each with its sort order, NULLS order,
+    /// operator class, collation and prefix length.
+    pub keys: Vec<IndexKey>,
     /// Whether the index enforces uniqueness.
     pub unique: bool,
     /// Partial index predicate (`WHERE`), PostgreSQL and SQLite.
     pub predicate: Option<String>,
     /// Non-key columns stored in the index (PostgreSQL `INCLUDE`; ignored elsewhere).
     pub include: Vec<String>,
+    /// The access method, lower case: PostgreSQL `btree` (the default), `hash`, `gin`, `gist`,
+    /// `brin`, `spgist` or an extension's (`hnsw`); MySQL/MariaDB `btree`, `hash`, `fulltext`,
+    /// `spatial`. `None` is the dialect's default (B-tree).
+    pub method: Option<String>,
+}
+
+impl IndexDef {
+    /// The columns of the column keys, in order (what the naming convention and foreign keys
+    /// look at; expression keys are left out).
+    pub fn columns(&self) -> Vec<String> {
+        self.keys
+            .iter()
+            .filter_map(|k| k.column_name().map(str::to_owned))
+            .collect()
+    }
+
+    /// The expression keys' SQL, in order.
+    pub fn expressions(&self) -> impl Iterator<Item = &str> {
+        self.keys.iter().filter_map(|k| match &k.part {
+            KeyPart::Expression(sql) => Some(sql.as_str()),
+            KeyPart::Column(_) => None,
+        })
+    }
+
+    /// The columns of the leading column keys, up to the first expression or prefix key: what
+    /// can serve a foreign key on MySQL/MariaDB.
+    pub fn leading_columns(&self) -> Vec<String> {
+        self.keys
+            .iter()
+            .map_while(|k| k.column_name().filter(|_| k.prefix.is_none()))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Whether some key is an expression.
+    pub fn has_expressions(&self) -> bool {
+        self.keys
+            .iter()
+            .any(|k| matches!(k.part, KeyPart::Expression(_)))
+    }
+
+    /// Whether every key is a column without options (what a unique constraint or a plain
+    /// foreign-key index is).
+    pub fn plain_columns(&self) -> bool {
+        self.keys.iter().all(IndexKey::is_plain_column)
+    }
+}
+
+/// What an index key indexes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum KeyPart {
+    /// A column, by name.
+    Column(String),
+    /// An SQL expression (`lower(email)`), as the dialect takes it.
+    Expression(String),
+}
+
+/// Where NULLs sort in an index key (PostgreSQL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NullsOrder {
+    /// `NULLS FIRST`.
+    First,
+    /// `NULLS LAST`.
+    Last,
+}
+
+/// One key of an index: a column or an expression, with its options.
+///
+/// ```
+/// use schema_runtime::ops::IndexKey;
+/// let key = IndexKey::column("created_at").desc().nulls_last();
+/// assert!(key.descending);
+/// let by_name: IndexKey = "email".into();
+/// assert!(by_name.is_plain_column());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct IndexKey {
+    /// The column or expression.
+    pub part: KeyPart,
+    /// `DESC`.
+    pub descending: bool,
+    /// `NULLS FIRST` / `NULLS LAST` (PostgreSQL); `None` is the default for the order.
+    pub nulls: Option<NullsOrder>,
+    /// The operator class (PostgreSQL, e.g. `varchar_pattern_ops`, `gin_trgm_ops`).
+    pub opclass: Option<String>,
+    /// The collation (PostgreSQL `COLLATE "C"`, SQLite `COLLATE NOCASE`).
+    pub collation: Option<String>,
+    /// The indexed prefix length in characters (MySQL/MariaDB `title(20)`).
+    pub prefix: Option<u32>,
+}
+
+impl IndexKey {
+    /// A column key.
+    pub fn column(name: &str) -> Self {
+        IndexKey::of(KeyPart::Column(name.to_owned()))
+    }
+
+    /// An expression key (`lower(email)`).
+    pub fn expression(sql: &str) -> Self {
+        IndexKey::of(KeyPart::Expression(sql.to_owned()))
+    }
+
+    fn of(part: KeyPart) -> Self {
+        IndexKey {
+            part,
+            descending: false,
+            nulls: None,
+            opclass: None,
+            collation: None,
+            prefix: None,
+        }
+    }
+
+    /// `DESC`.
+    pub fn desc(mut self) -> Self {
+        self.descending = true;
+        self
+    }
+
+    /// `NULLS FIRST` (PostgreSQL).
+    pub fn nulls_first(mut self) -> Self {
+        self.nulls = Some(NullsOrder::First);
+        self
+    }
+
+    /// `NULLS LAST` (PostgreSQL).
+    pub fn nulls_last(mut self) -> Self {
+        self.nulls = Some(NullsOrder::Last);
+        self
+    }
+
+    /// An operator class (PostgreSQL).
+    pub fn opclass(mut self, opclass: &str) -> Self {
+        self.opclass = Some(opclass.to_owned());
+        self
+    }
+
+    /// A collation (PostgreSQL, SQLite).
+    pub fn collate(mut self, collation: &str) -> Self {
+        self.collation = Some(collation.to_owned());
+        self
+    }
+
+    /// Indexes only the first `chars` characters (MySQL/MariaDB prefix index).
+    pub fn prefix(mut self, chars: u32) -> Self {
+        self.prefix = Some(chars);
+        self
+    }
+
+    /// The column, for a column key.
+    pub fn column_name(&self) -> Option<&str> {
+        match &self.part {
+            KeyPart::Column(name) => Some(name),
+            KeyPart::Expression(_) => None,
+        }
+    }
+
+    /// A column key without any option.
+    pub fn is_plain_column(&self) -> bool {
+        matches!(self.part, KeyPart::Column(_)) && !self.has_options()
+    }
+
+    /// Whether any option (order, NULLS, operator class, collation, prefix) is set.
+    pub fn has_options(&self) -> bool {
+        self.descending
+            || self.nulls.is_some()
+            || self.opclass.is_some()
+            || self.collation.is_some()
+            || self.prefix.is_some()
+    }
+}
+
+impl From<&str> for IndexKey {
+    fn from(column: &str) -> Self {
+        IndexKey::column(column)
+    }
+}
+
+impl From<String> for IndexKey {
+    fn from(column: String) -> Self {
+        IndexKey::of(KeyPart::Column(column))
+    }
+}
+
+impl From<&String> for IndexKey {
+    fn from(column: &String) -> Self {
+        IndexKey::column(column)
+    }
+}
+
+/// Keys of plain columns.
+pub fn column_keys<I, S>(columns: I) -> Vec<IndexKey>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    columns
+        .into_iter()
+        .map(|c| IndexKey::of(KeyPart::Column(c.into())))
+        .collect()
 }
 
 /// The changes of one `alter_column`; `None` leaves that aspect as it is.

@@ -88,7 +88,7 @@ impl Op {
                 let unique = t.def.uniques.iter().find(|k| single(&k.columns)).map(|k| k.name.clone());
                 let keyed = unique.is_some()
                     || t.def.primary_key.as_ref().is_some_and(|pk| single(&pk.columns))
-                    || t.indexes.iter().any(|i| i.unique && single(&i.columns));
+                    || t.indexes.iter().any(|i| i.unique && only_key(i, column));
                 // A key over the column re-added with a default gives every row the same value.
                 if keyed && def.default.is_some() && !def.identity {
                     if !def.nullable {
@@ -106,7 +106,7 @@ impl Op {
                     ops.extend(
                         t.indexes
                             .iter()
-                            .filter(|i| single(&i.columns))
+                            .filter(|i| only_key(i, column))
                             .map(|i| Op::CreateIndex { index: i.clone(), concurrently: false, if_not_exists: false }),
                     );
                     ops.push(Op::AlterColumn(AlterColumn {
@@ -124,7 +124,7 @@ impl Op {
                 ops.extend(
                     t.indexes
                         .iter()
-                        .filter(|i| single(&i.columns))
+                        .filter(|i| only_key(i, column))
                         .map(|i| Op::CreateIndex { index: i.clone(), concurrently: false, if_not_exists: false }),
                 );
                 ops
@@ -202,4 +202,9 @@ impl Op {
             },
         })
     }
+}
+
+/// Whether `index` has one key, on `column` (with any options).
+fn only_key(index: &super::IndexDef, column: &str) -> bool {
+    matches!(index.keys.as_slice(), [key] if key.column_name() == Some(column))
 }
