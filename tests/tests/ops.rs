@@ -555,6 +555,24 @@ fn table_ops() {
                 t.comment("Reader comments");
             });
         }),
+        Case::new("create_table_serial", |op| {
+            op.create_table("events", |t| {
+                t.column("id", Type::BigInt).primary_key().serial();
+                t.column("kind", Type::String(20)).not_null();
+            });
+        }),
+        Case::new("create_table_identity_options", |op| {
+            op.create_table("events", |t| {
+                t.column("id", Type::BigInt)
+                    .primary_key()
+                    .identity_always()
+                    .identity_start(1000)
+                    .identity_increment(10)
+                    .identity_cache(20);
+                t.column("kind", Type::String(20)).not_null();
+            });
+        })
+        .unsupported_on(&[Dialect::Sqlite, Dialect::Mysql, Dialect::Mariadb]),
         Case::new("create_table_if_not_exists", |op| {
             op.create_table("notes", |t| {
                 t.column("id", Type::Integer).primary_key();

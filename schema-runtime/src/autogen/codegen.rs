@@ -140,7 +140,7 @@ fn render_op(op: &Op, naming: &NamingConvention) -> String {
                 s.push_str(".not_null()");
             }
             if column.identity {
-                s.push_str(".identity()");
+                s.push_str(&identity_calls(column));
             }
             if let Some(d) = &column.default {
                 s.push_str(&default_call("", d));
@@ -505,7 +505,7 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
             s.push_str(".primary_key()");
         }
         if column.identity {
-            s.push_str(".identity()");
+            s.push_str(&identity_calls(column));
         }
         let implied = column.identity || (in_pk && pk_inline);
         if !column.nullable && !implied {
@@ -605,6 +605,38 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
             ""
         }
     )
+}
+
+/// `.identity()`, or the calls that say its options (`.serial()`, `.identity_always()`,
+/// `.identity_start(100)`, ...), each of which implies `.identity()`.
+fn identity_calls(column: &crate::ops::ColumnDef) -> String {
+    let o = &column.identity_options;
+    if o.is_default() {
+        return ".identity()".into();
+    }
+    let mut s = String::new();
+    if o.serial {
+        s.push_str(".serial()");
+    }
+    if o.always {
+        s.push_str(".identity_always()");
+    }
+    if let Some(n) = o.start {
+        let _ = write!(s, ".identity_start({n})");
+    }
+    if let Some(n) = o.increment {
+        let _ = write!(s, ".identity_increment({n})");
+    }
+    if o.min_value.is_some() || o.max_value.is_some() {
+        let _ = write!(s, ".identity_bounds({:?}, {:?})", o.min_value, o.max_value);
+    }
+    if let Some(n) = o.cache {
+        let _ = write!(s, ".identity_cache({n})");
+    }
+    if o.cycle {
+        s.push_str(".identity_cycle()");
+    }
+    s
 }
 
 #[cfg(test)]

@@ -2,8 +2,11 @@
 //! source of a migration (`codegen.rs`). Either schema can come from replaying the migrations,
 //! from models, or from a live database, so no database is needed to autogenerate.
 
+mod adopt;
 mod codegen;
 mod diff;
+
+pub use adopt::{adopt, without_tool_tables, Adoption};
 
 pub use codegen::render_ops;
 pub use diff::{diff, Change, DiffOptions};

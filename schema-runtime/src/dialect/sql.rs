@@ -10,8 +10,9 @@
 
 use super::{Dialect, RenderError, Rendered};
 use crate::ops::{
-    AlterColumn, ColumnDef, Constraint, Deferrable, EnumDef, EnumPosition, ForeignKeyDef, IndexDef,
-    IndexKey, KeyDef, KeyPart, NullsOrder, Op, RawSql, Rows, SetValue, TableDef,
+    AlterColumn, ColumnDef, Constraint, Deferrable, EnumDef, EnumPosition, ForeignKeyDef,
+    IdentityOptions, IndexDef, IndexKey, KeyDef, KeyPart, NullsOrder, Op, RawSql, Rows, SetValue,
+    TableDef,
 };
 use crate::state::{Schema, StateError, Table};
 use crate::types::{ServerDefault, Type, Value};
@@ -171,8 +172,32 @@ pub(crate) trait SqlDialect: Sync {
     }
 
     /// What follows the type of an identity column, before `NOT NULL`.
-    fn identity_before_null(&self) -> &'static str {
-        ""
+    fn identity_before_null(&self, _options: &IdentityOptions) -> String {
+        String::new()
+    }
+
+    /// The type an identity column is declared with when the identity is spelt as a type
+    /// (PostgreSQL's `SERIAL`), else `None`.
+    fn identity_type(&self, _column: &ColumnDef) -> Option<String> {
+        None
+    }
+
+    /// Identity options this dialect cannot express, as the hint of the refusal.
+    fn identity_options_refused(&self, options: &IdentityOptions) -> Option<String> {
+        if options.always {
+            return Some(format!(
+                "{} has no GENERATED ALWAYS identity; drop .identity_always() (or use it on PostgreSQL only)",
+                self.title()
+            ));
+        }
+        if options.has_sequence_options() {
+            return Some(format!(
+                "{} has no sequence options on an identity column ({}); drop them",
+                self.title(),
+                options.sequence_sql()
+            ));
+        }
+        None
     }
 
     /// What follows `NOT NULL` on an identity column.
@@ -189,9 +214,18 @@ pub(crate) trait SqlDialect: Sync {
     fn column_sql(&self, column: &ColumnDef, schema: &Schema) -> String {
         let mut sql = self.quote(&column.name);
         sql.push(' ');
-        sql.push_str(&self.type_sql(&column.ty, schema));
-        if column.identity {
-            sql.push_str(self.identity_before_null());
+        match column
+            .identity
+            .then(|| self.identity_type(column))
+            .flatten()
+        {
+            Some(spelled) => sql.push_str(&spelled),
+            None => {
+                sql.push_str(&self.type_sql(&column.ty, schema));
+                if column.identity {
+                    sql.push_str(&self.identity_before_null(&column.identity_options));
+                }
+            }
         }
         if !column.nullable {
             sql.push_str(" NOT NULL");
@@ -454,6 +488,9 @@ pub(crate) trait SqlDialect: Sync {
                     column.name, column.ty
                 ),
             ));
+        }
+        if let Some(hint) = self.identity_options_refused(&column.identity_options) {
+            return Err(self.unsupported(op, format!("identity column `{}`: {hint}", column.name)));
         }
         let sole_pk = def
             .primary_key

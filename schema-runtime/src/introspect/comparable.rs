@@ -138,6 +138,11 @@ fn comparable_column(column: &ColumnDef, schema: &Schema, d: &dyn Introspector) 
         }
         c.nullable = false;
         c.default = None;
+        if !d.identity_options() {
+            c.identity_options = Default::default();
+        }
+    } else {
+        c.identity_options = Default::default();
     }
     c.default = c.default.take().and_then(|v| comparable_default(v, &c.ty));
     c.comment = comparable_comment(c.comment.take(), d);

@@ -163,10 +163,15 @@ pub enum IntrospectError {
 }
 
 /// How an introspection went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct IntrospectStats {
     /// Catalog queries sent: a constant per dialect, whatever the number of tables.
     pub queries: usize,
+    /// What the database holds that the schema model cannot represent and the reading left
+    /// out or simplified (a generated column's expression, a view, a trigger, ...), one
+    /// message per object naming it. `adopt` prints them as warnings and `// NOTE:` lines.
+    pub notes: Vec<String>,
 }
 
 /// Reads the schema of the database `db` is connected to.
@@ -209,10 +214,15 @@ pub async fn introspect_with_stats(
             dialect: db.dialect(),
             source,
         })?;
-    let mut catalog = Catalog { db, queries: 0 };
+    let mut catalog = Catalog {
+        db,
+        queries: 0,
+        notes: Vec::new(),
+    };
     let schema = dialect.introspector().read(&mut catalog, options).await?;
     let stats = IntrospectStats {
         queries: catalog.queries,
+        notes: catalog.notes,
     };
     Ok((named(&schema, &options.naming), stats))
 }
@@ -258,6 +268,11 @@ pub(crate) trait Introspector: crate::dialect::SqlDialect {
 
     /// `INCLUDE` columns of an index exist.
     fn index_include(&self) -> bool {
+        false
+    }
+
+    /// Identity columns keep ALWAYS / serial / sequence options (PostgreSQL).
+    fn identity_options(&self) -> bool {
         false
     }
 }
@@ -313,9 +328,15 @@ fn named(schema: &Schema, naming: &NamingConvention) -> Schema {
 pub(crate) struct Catalog<'a> {
     db: &'a mut Database,
     queries: usize,
+    notes: Vec<String>,
 }
 
 impl Catalog<'_> {
+    /// Records something the model cannot represent (see [`IntrospectStats::notes`]).
+    fn note(&mut self, message: impl Into<String>) {
+        self.notes.push(message.into());
+    }
+
     /// The rows of `sql`, whose first `N` columns are text.
     async fn rows<const N: usize>(
         &mut self,

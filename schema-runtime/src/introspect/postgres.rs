@@ -64,14 +64,17 @@ pub(super) async fn read(
         tables.add(name, comment(text));
     }
 
-    let column_rows: Vec<[String; 8]> = catalog
+    let column_rows: Vec<[String; 9]> = catalog
         .rows(
             "columns",
             &format!(
                 "SELECT CAST(c.relname AS TEXT), CAST(a.attname AS TEXT), format_type(a.atttypid, a.atttypmod), \
                  CASE WHEN a.attnotnull THEN 't' ELSE 'f' END, COALESCE(pg_get_expr(d.adbin, d.adrelid), ''), \
                  CAST(a.attidentity AS TEXT) || CAST(a.attgenerated AS TEXT), COALESCE(col_description(c.oid, a.attnum), ''), \
-                 CASE WHEN t.typtype = 'e' AND t.typnamespace = n.oid THEN CAST(t.typname AS TEXT) ELSE '' END \
+                 CASE WHEN t.typtype = 'e' AND t.typnamespace = n.oid THEN CAST(t.typname AS TEXT) ELSE '' END, \
+                 COALESCE((SELECT concat_ws(',', s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, CASE WHEN s.seqcycle THEN 't' ELSE 'f' END) \
+                   FROM pg_depend sd JOIN pg_sequence s ON s.seqrelid = sd.objid \
+                   WHERE sd.classid = CAST('pg_class' AS regclass) AND sd.refobjid = c.oid AND sd.refobjsubid = a.attnum AND sd.deptype IN ('a', 'i') LIMIT 1), '') \
                  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
                  JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
                  WHERE n.nspname = {schema_name} AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
@@ -79,7 +82,7 @@ pub(super) async fn read(
             ),
         )
         .await?;
-    for [table, name, ty, not_null, default, identity, text, enum_name] in column_rows {
+    for [table, name, ty, not_null, default, identity, text, enum_name, sequence] in column_rows {
         let Some(t) = tables.get(&table) else {
             continue;
         };
@@ -91,6 +94,11 @@ pub(super) async fn read(
         // A serial column's default draws from its sequence: that is its identity.
         let serial = default.starts_with("nextval(");
         let generated = identity.contains('s');
+        if generated {
+            catalog.note(format!(
+                "column {table}.{name} is generated (GENERATED ALWAYS AS ({default}) STORED); the model has no generated columns, so the baseline declares a plain column: add the expression with op.execute"
+            ));
+        }
         let default = if serial || generated || default.is_empty() {
             None
         } else {
@@ -100,6 +108,22 @@ pub(super) async fn read(
         column.nullable = not_null != "t";
         column.default = default;
         column.identity = serial || identity.contains('a') || identity.contains('d');
+        if column.identity {
+            column.identity_options = identity_options(&sequence, &column.ty);
+            column.identity_options.always = identity.contains('a');
+            column.identity_options.serial = serial;
+            if serial && column.identity_options.has_sequence_options() {
+                catalog.note(format!(
+                    "column {table}.{} is serial with sequence options ({}); the baseline declares a serial column with the default options",
+                    column.name,
+                    column.identity_options.sequence_sql()
+                ));
+                column.identity_options = crate::ops::IdentityOptions {
+                    serial: true,
+                    ..Default::default()
+                };
+            }
+        }
         column.comment = comment(&text);
         t.def.columns.push(column);
     }
@@ -121,7 +145,7 @@ pub(super) async fn read(
                  pg_get_constraintdef(k.oid, true) \
                  FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
                  LEFT JOIN pg_class f ON f.oid = k.confrelid \
-                 WHERE n.nspname = {schema_name} AND k.contype IN ('p', 'u', 'f', 'c') ORDER BY 1, 2",
+                 WHERE n.nspname = {schema_name} AND k.contype IN ('p', 'u', 'f', 'c', 'x', 't') ORDER BY 1, 2",
                 key_list("conkey", "conrelid"),
                 key_list("confkey", "confrelid"),
             ),
@@ -150,10 +174,23 @@ pub(super) async fn read(
                     _ => None,
                 },
             }),
-            _ => t.def.checks.push(CheckDef {
-                name,
-                expr: check_expression(&definition),
-            }),
+            "c" => {
+                if definition.ends_with("NOT VALID") {
+                    catalog.note(format!(
+                        "check {name} on {table} is NOT VALID (existing rows unchecked); the baseline declares it validated"
+                    ));
+                }
+                t.def.checks.push(CheckDef {
+                    name,
+                    expr: check_expression(&definition),
+                })
+            }
+            "x" => catalog.note(format!(
+                "exclusion constraint {name} on {table} ({definition}) is not in the model; add it with op.execute"
+            )),
+            _ => catalog.note(format!(
+                "constraint trigger {name} on {table} is not in the model; add it with op.execute"
+            )),
         }
     }
 
@@ -233,10 +270,82 @@ pub(super) async fn read(
         }
     }
 
+    // What else lives in the schema (not part of an extension, not a serial or identity
+    // column's own sequence, not an internal trigger): named in notes, not adopted.
+    let other_rows: Vec<[String; 3]> = catalog
+        .rows(
+            "other objects",
+            &format!(
+                "SELECT kind, name, on_table FROM ( \
+                 SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' ELSE 'sequence' END AS kind, \
+                 CAST(c.relname AS TEXT) AS name, '' AS on_table, c.oid AS oid, CAST('pg_class' AS regclass) AS cls \
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = {schema_name} AND c.relkind IN ('v', 'm', 'f', 'S') \
+                 AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = CAST('pg_class' AS regclass) AND d.objid = c.oid AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0) \
+                 UNION ALL SELECT 'trigger', CAST(g.tgname AS TEXT), CAST(c.relname AS TEXT), g.oid, CAST('pg_trigger' AS regclass) \
+                 FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = {schema_name} AND NOT g.tgisinternal \
+                 UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END, CAST(p.proname AS TEXT), '', p.oid, CAST('pg_proc' AS regclass) \
+                 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = {schema_name} \
+                 UNION ALL SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, CAST(t.typname AS TEXT), '', t.oid, CAST('pg_type' AS regclass) \
+                 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = {schema_name} \
+                 AND (t.typtype IN ('d', 'r', 'm') OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c'))) \
+                 ) o WHERE NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = o.cls AND e.objid = o.oid AND e.deptype = 'e') \
+                 ORDER BY 1, 2"
+            ),
+        )
+        .await?;
+    for [kind, name, on_table] in other_rows {
+        if on_table.is_empty() {
+            if !options.includes(&name) {
+                continue;
+            }
+            catalog.note(format!(
+                "{kind} {name} is not in the model; recreate it with op.execute (or leave it out with --exclude)"
+            ));
+        } else if tables.get(&on_table).is_some() {
+            catalog.note(format!(
+                "{kind} {name} on {on_table} is not in the model; recreate it with op.execute"
+            ));
+        }
+    }
+
     for (name, values) in enums {
         schema.insert_enum(EnumDef { name, values });
     }
     Ok(tables.into_schema(schema))
+}
+
+/// The options of an identity's (or serial's) sequence that differ from what PostgreSQL
+/// gives a sequence of the column's type: `start,increment,min,max,cache,cycle`.
+fn identity_options(sequence: &str, ty: &Type) -> crate::ops::IdentityOptions {
+    let mut options = crate::ops::IdentityOptions::default();
+    let parts: Vec<&str> = sequence.split(',').collect();
+    let [start, increment, min, max, cache, cycle] = parts.as_slice() else {
+        return options;
+    };
+    let number = |s: &str| s.parse::<i64>().ok();
+    let type_max = match ty {
+        Type::SmallInt => i64::from(i16::MAX),
+        Type::Integer => i64::from(i32::MAX),
+        _ => i64::MAX,
+    };
+    let increment = number(increment).unwrap_or(1);
+    let (default_min, default_max) = if increment > 0 {
+        (1, type_max)
+    } else {
+        (-type_max - 1, -1)
+    };
+    let min = number(min).unwrap_or(default_min);
+    let max = number(max).unwrap_or(default_max);
+    let default_start = if increment > 0 { min } else { max };
+    options.increment = (increment != 1).then_some(increment);
+    options.min_value = (min != default_min).then_some(min);
+    options.max_value = (max != default_max).then_some(max);
+    options.start = number(start).filter(|&s| s != default_start);
+    options.cache = number(cache).filter(|&c| c != 1);
+    options.cycle = *cycle == "t";
+    options
 }
 
 fn names(list: &str) -> Vec<String> {
@@ -325,6 +434,12 @@ pub(super) fn parse_default(text: &str, ty: &Type) -> ServerDefault {
     if let Some(value) = bare_value(uncast, ty) {
         return ServerDefault::Value(value);
     }
+    // PostgreSQL keeps `now()` and `CURRENT_TIMESTAMP` apart; only the latter is what
+    // `default_now()` writes, so `now()` stays an expression and round-trips as written
+    // (`comparable` still counts both as the current time).
+    if text.eq_ignore_ascii_case("now()") {
+        return ServerDefault::Expr("now()".into());
+    }
     expression_default(text)
 }
 
@@ -348,6 +463,10 @@ fn strip_cast(text: &str) -> &str {
 }
 
 impl Introspector for Postgres {
+    fn identity_options(&self) -> bool {
+        true
+    }
+
     fn read<'a>(
         &'a self,
         catalog: &'a mut Catalog<'_>,
@@ -444,7 +563,14 @@ mod tests {
             parse_default("CURRENT_TIMESTAMP", &Type::TimestampTz),
             ServerDefault::Now
         );
-        assert_eq!(parse_default("now()", &Type::Timestamp), ServerDefault::Now);
+        assert_eq!(
+            parse_default("now()", &Type::Timestamp),
+            ServerDefault::Expr("now()".into())
+        );
+        assert_eq!(
+            parse_default("CURRENT_TIMESTAMP", &Type::Timestamp),
+            ServerDefault::Now
+        );
         assert_eq!(
             parse_default("gen_random_uuid()", &Type::Uuid),
             ServerDefault::Expr("gen_random_uuid()".into())

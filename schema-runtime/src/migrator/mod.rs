@@ -6,6 +6,8 @@ mod cancel;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 mod database;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+mod drift;
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 mod error;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 mod ledger;

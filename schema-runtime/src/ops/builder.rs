@@ -803,6 +803,52 @@ impl<K> ColumnBuilder<'_, K> {
         self
     }
 
+    /// `GENERATED ALWAYS AS IDENTITY` (PostgreSQL; refused elsewhere): the database refuses
+    /// explicit values.
+    pub fn identity_always(self) -> Self {
+        self.column.identity_options.always = true;
+        self.identity()
+    }
+
+    /// PostgreSQL `SERIAL` / `BIGSERIAL` / `SMALLSERIAL` (after the column's type), as older
+    /// schemas and Rails/Django/SQLAlchemy before identity columns declare keys; elsewhere the
+    /// dialect's autoincrement.
+    pub fn serial(self) -> Self {
+        self.column.identity_options.serial = true;
+        self.identity()
+    }
+
+    /// The first value of an identity column (`START WITH`, PostgreSQL).
+    pub fn identity_start(self, start: i64) -> Self {
+        self.column.identity_options.start = Some(start);
+        self.identity()
+    }
+
+    /// The step of an identity column (`INCREMENT BY`, PostgreSQL).
+    pub fn identity_increment(self, increment: i64) -> Self {
+        self.column.identity_options.increment = Some(increment);
+        self.identity()
+    }
+
+    /// Bounds of an identity column's sequence (`MINVALUE` / `MAXVALUE`, PostgreSQL).
+    pub fn identity_bounds(self, min: Option<i64>, max: Option<i64>) -> Self {
+        self.column.identity_options.min_value = min;
+        self.column.identity_options.max_value = max;
+        self.identity()
+    }
+
+    /// Values an identity column's sequence preallocates (`CACHE`, PostgreSQL).
+    pub fn identity_cache(self, cache: i64) -> Self {
+        self.column.identity_options.cache = Some(cache);
+        self.identity()
+    }
+
+    /// An identity column's sequence wraps around at its bound (`CYCLE`, PostgreSQL).
+    pub fn identity_cycle(self) -> Self {
+        self.column.identity_options.cycle = true;
+        self.identity()
+    }
+
     /// The column comment.
     pub fn comment(self, comment: &str) -> Self {
         self.column.comment = Some(comment.to_owned());

@@ -171,6 +171,19 @@ fn column(out: &mut String, c: &ColumnDef) {
     default(out, c.default.as_ref());
     if c.identity {
         out.push_str(" identity=true");
+        // Only what differs from the default, so revisions written before options existed
+        // keep their checksums.
+        let o = &c.identity_options;
+        if !o.is_default() {
+            out.push_str(" identity_options=");
+            if o.always {
+                out.push_str("always,");
+            }
+            if o.serial {
+                out.push_str("serial,");
+            }
+            q(out, &o.sequence_sql());
+        }
     }
     if let Some(comment) = &c.comment {
         out.push_str(" comment=");

@@ -30,8 +30,79 @@ pub struct ColumnDef {
     pub default: Option<ServerDefault>,
     /// Identity / autoincrement.
     pub identity: bool,
+    /// How an identity column generates its values (meaningful when `identity`); the default
+    /// is each dialect's usual autoincrement.
+    pub identity_options: IdentityOptions,
     /// Column comment.
     pub comment: Option<String>,
+}
+
+/// How an identity column generates values: PostgreSQL's `GENERATED ALWAYS` / `BY DEFAULT`,
+/// `SERIAL`, and the sequence options. The default (`BY DEFAULT`, no options) is what
+/// `.identity()` asks for and what every dialect has.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct IdentityOptions {
+    /// `GENERATED ALWAYS AS IDENTITY`: explicit values are refused unless `OVERRIDING SYSTEM
+    /// VALUE` (PostgreSQL only).
+    pub always: bool,
+    /// PostgreSQL `SERIAL` / `BIGSERIAL` / `SMALLSERIAL` (a sequence default instead of an
+    /// identity); elsewhere the dialect's autoincrement.
+    pub serial: bool,
+    /// `START WITH`.
+    pub start: Option<i64>,
+    /// `INCREMENT BY`.
+    pub increment: Option<i64>,
+    /// `MINVALUE`.
+    pub min_value: Option<i64>,
+    /// `MAXVALUE`.
+    pub max_value: Option<i64>,
+    /// `CACHE`.
+    pub cache: Option<i64>,
+    /// `CYCLE`.
+    pub cycle: bool,
+}
+
+impl IdentityOptions {
+    /// No option differs from the dialect's usual autoincrement.
+    pub fn is_default(&self) -> bool {
+        *self == IdentityOptions::default()
+    }
+
+    /// Some sequence option (start, increment, bounds, cache, cycle) is set.
+    pub fn has_sequence_options(&self) -> bool {
+        self.start.is_some()
+            || self.increment.is_some()
+            || self.min_value.is_some()
+            || self.max_value.is_some()
+            || self.cache.is_some()
+            || self.cycle
+    }
+
+    /// The sequence options in PostgreSQL's grammar (`START WITH 100 INCREMENT BY 10`), empty
+    /// when none is set.
+    pub fn sequence_sql(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(n) = self.start {
+            parts.push(format!("START WITH {n}"));
+        }
+        if let Some(n) = self.increment {
+            parts.push(format!("INCREMENT BY {n}"));
+        }
+        if let Some(n) = self.min_value {
+            parts.push(format!("MINVALUE {n}"));
+        }
+        if let Some(n) = self.max_value {
+            parts.push(format!("MAXVALUE {n}"));
+        }
+        if let Some(n) = self.cache {
+            parts.push(format!("CACHE {n}"));
+        }
+        if self.cycle {
+            parts.push("CYCLE".into());
+        }
+        parts.join(" ")
+    }
 }
 
 impl ColumnDef {
@@ -43,6 +114,7 @@ impl ColumnDef {
             nullable: true,
             default: None,
             identity: false,
+            identity_options: IdentityOptions::default(),
             comment: None,
         }
     }

@@ -6,9 +6,9 @@
 use serde_json::json;
 
 use super::{exit_codes, output, Context};
-use crate::autogen::{diff, render_ops, Change, DiffOptions};
+use crate::autogen::{adopt, diff, render_ops, without_tool_tables, Adoption, Change, DiffOptions};
 use crate::cli::args::AutogenerateArgs;
-use crate::introspect::{comparable, introspect, other_tool_table, IntrospectOptions};
+use crate::introspect::{comparable, introspect_with_stats, other_tool_table, IntrospectOptions};
 use crate::migrator::MigrateError;
 use crate::Schema;
 
@@ -20,57 +20,37 @@ const NO_MODELS: &str = "this package registers no models: pass them to the runn
 /// migration tables: what drift is measured against.
 async fn live_schema(cx: &Context<'_>) -> Result<(Schema, crate::Dialect), MigrateError> {
     let mut db = cx.connect().await?;
-    let (schema, d) = read_live(cx, &mut db).await?;
+    let (schema, d, _) = read_live(cx, &mut db).await?;
     Ok((without_tool_tables(&schema).0, d))
 }
 
-/// The live schema without the version tables and the tables `--exclude` names.
+/// The live schema without the version tables and the tables `--exclude` names, and what the
+/// reading could not represent.
 async fn read_live(
     cx: &Context<'_>,
     db: &mut crate::Database,
-) -> Result<(Schema, crate::Dialect), MigrateError> {
+) -> Result<(Schema, crate::Dialect, Vec<String>), MigrateError> {
     let options = IntrospectOptions {
         naming: cx.migrator.naming().clone(),
         ..IntrospectOptions::excluding(cx.migrator.version_table())
     }
     .with_excluded_patterns(cx.exclude.to_vec());
-    let schema = introspect(db, &options)
+    let (schema, stats) = introspect_with_stats(db, &options)
         .await
         .map_err(|e| MigrateError::Introspect(e.to_string()))?;
-    Ok((schema, db.dialect()))
+    Ok((schema, db.dialect(), stats.notes))
 }
 
-/// `schema` without other tools' migration tables, and those tables with their tool.
-fn without_tool_tables(schema: &Schema) -> (Schema, Vec<(String, &'static str)>) {
-    let mut kept = Schema::default();
-    for (name, values) in schema.enums() {
-        kept.insert_enum(crate::ops::EnumDef {
-            name: name.clone(),
-            values: values.clone(),
-        });
-    }
-    let mut left_out = Vec::new();
-    for table in schema.tables() {
-        match other_tool_table(&table.def.name) {
-            Some(tool) => left_out.push((table.def.name.clone(), tool)),
-            None => kept.insert_table(table.clone()),
-        }
-    }
-    (kept, left_out)
-}
-
-/// A live database to adopt: its schema without other tools' migration tables (unless kept),
-/// the tables so left out with their tool, and Alembic's revision when `alembic_version` was
-/// there (for the baseline's message, so the hand-over is traceable).
+/// A live database to adopt, and Alembic's revision when `alembic_version` was there (for the
+/// baseline's message, so the hand-over is traceable).
 struct Adopted {
-    schema: Schema,
-    left_out: Vec<(String, &'static str)>,
+    adoption: Adoption,
     alembic: Vec<String>,
 }
 
 async fn adopted(cx: &Context<'_>, args: &AutogenerateArgs) -> Result<Adopted, MigrateError> {
     let mut db = cx.connect().await?;
-    let (live, d) = read_live(cx, &mut db).await?;
+    let (live, d, notes) = read_live(cx, &mut db).await?;
     let mut alembic = Vec::new();
     if let Some(table) = live
         .tables()
@@ -86,14 +66,8 @@ async fn adopted(cx: &Context<'_>, args: &AutogenerateArgs) -> Result<Adopted, M
             .await
             .map_err(|e| MigrateError::Introspect(format!("reading {table}: {e}")))?;
     }
-    let (schema, left_out) = if args.keep_tool_tables {
-        (live, Vec::new())
-    } else {
-        without_tool_tables(&live)
-    };
     Ok(Adopted {
-        schema,
-        left_out,
+        adoption: adopt(&live, args.keep_tool_tables, notes),
         alembic,
     })
 }
@@ -115,14 +89,7 @@ pub(super) async fn autogenerate(
     let mut adoption = None;
     let changes: Vec<Change> = if args.adopt {
         let adopted = adopted(cx, args).await?;
-        let changes = diff(
-            &Schema::default(),
-            &adopted.schema,
-            &DiffOptions {
-                detect_renames: false,
-                ..DiffOptions::default()
-            },
-        );
+        let changes = adopted.adoption.changes.clone();
         adoption = Some(adopted);
         changes
     } else {
@@ -153,14 +120,28 @@ pub(super) async fn autogenerate(
             diff(&current, &target, &DiffOptions::default())
         }
     };
-    let body = render_ops(&changes, cx.migrator.naming());
+    let mut body = render_ops(&changes, cx.migrator.naming());
+    // What the introspection could not represent heads the baseline, each a `// NOTE:` line.
+    let notes: Vec<String> = match &adoption {
+        Some(a) => {
+            let unrepresented =
+                a.adoption.notes.len() - changes.iter().filter(|c| c.note.is_some()).count();
+            let lines: String = a.adoption.notes[..unrepresented]
+                .iter()
+                .map(|n| format!("    // NOTE: {n}\n"))
+                .collect();
+            body.insert_str(0, &lines);
+            a.adoption.notes.clone()
+        }
+        None => changes.iter().filter_map(|c| c.note.clone()).collect(),
+    };
     if cx.json {
-        let notes: Vec<&str> = changes.iter().filter_map(|c| c.note.as_deref()).collect();
         let heads: Vec<&str> = cx.migrator.graph().heads();
         let left_out: Vec<_> = adoption
             .as_ref()
             .map(|a| {
-                a.left_out
+                a.adoption
+                    .left_out
                     .iter()
                     .map(|(table, tool)| json!({ "table": table, "tool": tool }))
                     .collect()
@@ -182,12 +163,15 @@ pub(super) async fn autogenerate(
         output::note("Fresh", "nothing to generate: no difference");
     } else {
         if let Some(a) = &adoption {
-            for (table, tool) in &a.left_out {
+            for (table, tool) in &a.adoption.left_out {
                 output::note(
                     "Left out",
                     format!("{table} ({tool}'s migration table; --keep-tool-tables keeps it)"),
                 );
             }
+        }
+        for note in &notes {
+            output::warning(note);
         }
         print!("{body}");
     }
@@ -226,28 +210,21 @@ pub(super) fn model_drift(cx: &Context<'_>) -> Result<Vec<String>, MigrateError>
 pub(super) async fn database_drift(cx: &Context<'_>) -> Result<Vec<String>, MigrateError> {
     let mut db = cx.connect().await?;
     let current = cx.migrator.current(&mut db).await?;
-    drop(db);
-    let recorded = cx.migrator.schema_at(&current)?;
-    let (live, d) = live_schema(cx).await?;
     let at = if current.is_empty() {
         "base".to_owned()
     } else {
         current.join(", ")
     };
-    Ok(diff(
-        &comparable(&live, d),
-        &comparable(&recorded, d),
-        &DiffOptions {
-            dialect: Some(d),
-            detect_renames: false,
-        },
-    )
-    .into_iter()
-    .map(|c| {
-        format!(
-            "the database has drifted from {at}: reaching the recorded schema would need {}",
-            c.op.describe()
-        )
-    })
-    .collect())
+    Ok(cx
+        .migrator
+        .drift(&mut db, cx.exclude)
+        .await?
+        .into_iter()
+        .map(|c| {
+            format!(
+                "the database has drifted from {at}: reaching the recorded schema would need {}",
+                c.op.describe()
+            )
+        })
+        .collect())
 }

@@ -9,6 +9,7 @@ use anstyle::{AnsiColor, Style};
 const GREEN: Style = AnsiColor::Green.on_default().bold();
 const RED: Style = AnsiColor::Red.on_default().bold();
 const CYAN: Style = AnsiColor::Cyan.on_default().bold();
+const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
 
 /// Applies `CARGO_TERM_COLOR` (`always`, `never`, `auto`) to every later write.
 pub fn init_color() {
@@ -28,6 +29,11 @@ pub fn status(verb: &str, message: impl std::fmt::Display) {
 /// `     Skipped message`, the verb in cyan.
 pub fn note(verb: &str, message: impl std::fmt::Display) {
     let _ = writeln!(anstream::stderr(), "{CYAN}{verb:>12}{CYAN:#} {message}");
+}
+
+/// `warning: message` on stderr.
+pub fn warning(message: impl std::fmt::Display) {
+    let _ = writeln!(anstream::stderr(), "{YELLOW}warning{YELLOW:#}: {message}");
 }
 
 /// `error: message` on stderr.
