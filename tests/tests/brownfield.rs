@@ -186,4 +186,7 @@ corpus! {
     postgres_forum: Dialect::Postgres, "postgres/forum";
     postgres_billing: Dialect::Postgres, "postgres/billing";
     postgres_cms: Dialect::Postgres, "postgres/cms";
+    mariadb_forum: Dialect::Mariadb, "mariadb/forum";
+    mariadb_billing: Dialect::Mariadb, "mariadb/billing";
+    mariadb_cms: Dialect::Mariadb, "mariadb/cms";
 }

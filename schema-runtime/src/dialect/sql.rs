@@ -480,7 +480,7 @@ pub(crate) trait SqlDialect: Sync {
         def: &TableDef,
         column: &ColumnDef,
     ) -> Result<(), RenderError> {
-        if !column.ty.is_integer() {
+        if !column.ty.is_integer() && !is_integer_spelling(&column.ty) {
             return Err(self.unsupported(
                 op,
                 format!(
@@ -1255,6 +1255,31 @@ pub(crate) fn schema_after(op: &Op, before: &Schema) -> Result<Schema, RenderErr
         source,
     })?;
     Ok(after)
+}
+
+/// A custom type that names an integer (`bigint(20) unsigned`, `mediumint`, `int4`): an
+/// identity column may have it, as the database that spelt it allows.
+fn is_integer_spelling(ty: &Type) -> bool {
+    let Type::Custom(spelling) = ty else {
+        return false;
+    };
+    let lower = spelling.to_ascii_lowercase();
+    let base = lower
+        .split(|c: char| c == '(' || c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    matches!(
+        base,
+        "tinyint"
+            | "smallint"
+            | "mediumint"
+            | "int"
+            | "integer"
+            | "bigint"
+            | "int2"
+            | "int4"
+            | "int8"
+    )
 }
 
 #[cfg(test)]

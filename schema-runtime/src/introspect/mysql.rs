@@ -185,8 +185,11 @@ pub(super) async fn read(
         if collation == "D" {
             key = key.desc();
         }
+        // A SPATIAL key reports a sub-part (MariaDB: 32) that no statement can write.
         if let Ok(prefix) = sub_part.parse::<u32>() {
-            key = key.prefix(prefix);
+            if index.method.as_deref() != Some("spatial") {
+                key = key.prefix(prefix);
+            }
         }
         index.keys.push(key);
     }
@@ -200,6 +203,10 @@ pub(super) async fn read(
                 name: String::new(),
                 columns: index.columns(),
             });
+        } else if is_implicit_foreign_key_index(&index, &t.def.foreign_keys) {
+            // InnoDB made it for the foreign key of the same name (no other index covered the
+            // key's columns) and makes it again when the key is created: it is the key's, not
+            // an index of its own, so the baseline does not create it twice.
         } else {
             add_index(t, index, &options.naming, true);
         }
@@ -456,4 +463,17 @@ mod tests {
             Some(ServerDefault::Now)
         );
     }
+}
+
+/// The index InnoDB creates for a foreign key no index covers: named as the key, over exactly
+/// its columns, a plain non-unique B-tree.
+fn is_implicit_foreign_key_index(index: &IndexDef, fks: &[crate::ops::ForeignKeyDef]) -> bool {
+    !index.unique
+        && index.method.is_none()
+        && index.keys.iter().all(|k| {
+            k.prefix.is_none() && !k.descending && matches!(k.part, crate::ops::KeyPart::Column(_))
+        })
+        && fks
+            .iter()
+            .any(|fk| fk.name == index.name && fk.columns == index.columns())
 }
