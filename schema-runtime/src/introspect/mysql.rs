@@ -380,6 +380,19 @@ impl Introspector for MySql {
     }
 }
 
+/// The index InnoDB creates for a foreign key no index covers: named as the key, over exactly
+/// its columns, a plain non-unique B-tree.
+fn is_implicit_foreign_key_index(index: &IndexDef, fks: &[crate::ops::ForeignKeyDef]) -> bool {
+    !index.unique
+        && index.method.is_none()
+        && index.keys.iter().all(|k| {
+            k.prefix.is_none() && !k.descending && matches!(k.part, crate::ops::KeyPart::Column(_))
+        })
+        && fks
+            .iter()
+            .any(|fk| fk.name == index.name && fk.columns == index.columns())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,17 +476,4 @@ mod tests {
             Some(ServerDefault::Now)
         );
     }
-}
-
-/// The index InnoDB creates for a foreign key no index covers: named as the key, over exactly
-/// its columns, a plain non-unique B-tree.
-fn is_implicit_foreign_key_index(index: &IndexDef, fks: &[crate::ops::ForeignKeyDef]) -> bool {
-    !index.unique
-        && index.method.is_none()
-        && index.keys.iter().all(|k| {
-            k.prefix.is_none() && !k.descending && matches!(k.part, crate::ops::KeyPart::Column(_))
-        })
-        && fks
-            .iter()
-            .any(|fk| fk.name == index.name && fk.columns == index.columns())
 }
