@@ -53,7 +53,7 @@ pub(super) async fn read(
         let Some(t) = tables.get(&table) else {
             continue;
         };
-        let ty = parse_type(&declared);
+        let ty = declared_type(&declared);
         let mut column = ColumnDef::new(name.clone(), ty);
         column.nullable = not_null == "0";
         if has_default == "v" {
@@ -252,6 +252,30 @@ fn action(rule: &str) -> Option<FkAction> {
 
 /// The portable type of a declared SQLite type (as written, which is how the renderer spells
 /// it); any other declaration is [`Type::Custom`] verbatim.
+/// The type of a column as SQLite keeps it: the portable type when rendering it gives the
+/// declared spelling back (case and spacing aside), else the spelling itself as a custom type,
+/// so that `decimal(12,2)` or `bool` written by another tool is rebuilt as written
+/// ([`comparable`](super::comparable) still reads both as the portable type).
+fn declared_type(declared: &str) -> Type {
+    let ty = parse_type(declared);
+    if matches!(ty, Type::Custom(_)) {
+        return ty;
+    }
+    let spelling = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_ascii_uppercase()
+            .replace(", ", ",")
+            .replace(" (", "(")
+    };
+    if spelling(&crate::Dialect::Sqlite.render_type(&ty)) == spelling(declared) {
+        ty
+    } else {
+        Type::Custom(declared.trim().to_owned())
+    }
+}
+
 pub(super) fn parse_type(declared: &str) -> Type {
     let declared = declared.trim();
     let upper = declared
