@@ -107,6 +107,14 @@ pub enum GraphError {
     /// A downgrade target that is not applied.
     #[error("`{0}` is not applied to this database, so it cannot be a downgrade target")]
     NotApplied(String),
+    /// A revision asked to be reverted alone while applied revisions build on it.
+    #[error("`{id}` cannot be reverted alone: {} build(s) on it and is applied", .by.join(", "))]
+    BuiltOn {
+        /// The revision.
+        id: String,
+        /// The applied revisions that build on it.
+        by: Vec<String>,
+    },
 }
 
 impl From<GraphCheckError> for GraphError {
@@ -752,6 +760,31 @@ impl RevisionGraph {
         };
         undo.reverse();
         Ok(undo.into_iter().map(|n| self.id(n)).collect())
+    }
+
+    /// Reverting exactly revision `id` (an id or unique prefix) from `current` heads: it must be
+    /// applied, and no applied revision may build on it (`cargo schema test` reverts each
+    /// revision it just applied, whatever other branches are applied beside it).
+    pub fn revert_plan(&self, current: &[String], id: &str) -> Result<Vec<&str>, GraphError> {
+        let applied = self.closure(&self.nodes_of(current)?);
+        let n = self.resolve_node(id)?;
+        if !applied.contains(&n) {
+            return Err(GraphError::NotApplied(self.id(n).into()));
+        }
+        let mut above = self.descendants(n);
+        above.remove(&n);
+        above.retain(|d| applied.contains(d));
+        if !above.is_empty() {
+            return Err(GraphError::BuiltOn {
+                id: self.id(n).into(),
+                by: self
+                    .sorted(&above)
+                    .into_iter()
+                    .map(|d| self.id(d).to_owned())
+                    .collect(),
+            });
+        }
+        Ok(vec![self.id(n)])
     }
 
     /// The revisions of a target, as `stamp` records them (`base` is none).
