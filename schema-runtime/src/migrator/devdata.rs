@@ -348,16 +348,19 @@ pub async fn drop_everything(db: &mut Database) -> Result<Vec<String>, MigrateEr
                     2,
                 )
                 .await?;
-            for row in relations.into_iter().chain(types) {
+            // relkind of the relations, then typtype of the types ('r' is a table there, a
+            // range type here).
+            let relations = relations.into_iter().map(|r| (true, r));
+            for (relation, row) in relations.chain(types.into_iter().map(|r| (false, r))) {
                 let [kind, name] = <[String; 2]>::try_from(row).unwrap_or_default();
-                let what = match kind.as_str() {
-                    "v" => "VIEW",
-                    "m" => "MATERIALIZED VIEW",
-                    "S" => "SEQUENCE",
-                    "f" => "FOREIGN TABLE",
-                    "d" => "DOMAIN",
-                    "e" | "r" | "c" => "TYPE",
-                    _ => "TABLE",
+                let what = match (relation, kind.as_str()) {
+                    (true, "v") => "VIEW",
+                    (true, "m") => "MATERIALIZED VIEW",
+                    (true, "S") => "SEQUENCE",
+                    (true, "f") => "FOREIGN TABLE",
+                    (true, _) => "TABLE",
+                    (false, "d") => "DOMAIN",
+                    (false, _) => "TYPE",
                 };
                 db.execute(&format!("DROP {what} IF EXISTS {} CASCADE", d.quote(&name)))
                     .await?;

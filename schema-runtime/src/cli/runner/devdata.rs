@@ -120,6 +120,12 @@ async fn run_seeds(
         return Ok(Vec::new());
     }
     let current = cx.migrator.current(db).await?;
+    if current.is_empty() {
+        return Err(MigrateError::Usage(format!(
+            "the database has no revision applied, and the seeds are written for the migrated schema; nothing ran. Run `cargo schema upgrade` first, or `cargo schema reset --seed` ({})",
+            redact_url(cx.url()?)
+        )));
+    }
     let mut heads: Vec<String> = cx
         .migrator
         .graph()
