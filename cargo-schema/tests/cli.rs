@@ -990,3 +990,18 @@ fn merge_refuses_one_revision_non_heads_ancestors_and_unknown_ids_and_writes_not
     assert_exit(&output, 2);
     assert!(stderr(&output).contains("<REV>..."), "{}", stderr(&output));
 }
+
+#[test]
+fn the_development_verbs_are_runner_verbs_of_cargo_schema() {
+    let temp = temp_crate("app");
+    for (verb, option) in [
+        ("test", "--data"),
+        ("seed", "--rerun-changed"),
+        ("reset", "--all"),
+    ] {
+        let output = cargo_schema(temp.path(), &[verb, "--help"]);
+        assert_exit(&output, 0);
+        let help = String::from_utf8_lossy(&output.stdout);
+        assert!(help.contains(option), "{verb}: {help}");
+    }
+}

@@ -598,3 +598,32 @@ fn seed_and_reset_refuse_a_database_not_for_development_without_force() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("cannot connect"), "{}", stderr(&out));
 }
+
+#[test]
+fn the_round_trip_passes_a_33_revision_package_with_foreign_keys_enums_rebuilds_and_data() {
+    use schema_runtime::migrator::{Outcome, RoundTripOptions};
+    block_on(async {
+        for test_db in all_databases("rt_crash_package").await {
+            let d = test_db.dialect;
+            let migrator = schema_tests::crash::migrator();
+            let mut db = test_db.connect().await;
+            let results = migrator
+                .round_trip(
+                    &mut db,
+                    &RoundTripOptions::default().with_data(true),
+                    |_| {},
+                )
+                .await
+                .unwrap_or_else(|e| panic!("{d}: {e}"));
+            let failures: Vec<String> = results
+                .iter()
+                .filter(|r| r.outcome != Outcome::Same)
+                .map(|r| format!("{} {:?}", r.revision, r.outcome))
+                .collect();
+            assert!(failures.is_empty(), "{d}: {failures:#?}");
+            assert_eq!(results.len(), migrator.graph().len(), "{d}");
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}
