@@ -225,15 +225,19 @@ impl Migrator {
         read_options: &IntrospectOptions,
         options: &RoundTripOptions,
     ) -> Result<Outcome, MigrateError> {
-        let failed = |stage, e: MigrateError| Outcome::Failed {
-            stage,
-            error: e.to_string(),
+        // A cancelled run (SIGINT, SIGTERM) is the run's error, not the revision's.
+        let failed = |stage, e: MigrateError| match e {
+            MigrateError::Cancelled { .. } => Err(e),
+            e => Ok(Outcome::Failed {
+                stage,
+                error: e.to_string(),
+            }),
         };
         if let Err(e) = self
             .migrate(db, Direction::Up, id, options.run.clone(), |_| {})
             .await
         {
-            return Ok(failed(Stage::Upgrade, e));
+            return failed(Stage::Upgrade, e);
         }
         let after_up = snapshot(db, read_options, options.data).await?;
         if !tested {
@@ -241,7 +245,7 @@ impl Migrator {
             return Ok(Outcome::Applied);
         }
         if let Err(e) = self.revert(db, id, options.run.clone(), |_| {}).await {
-            return Ok(failed(Stage::Downgrade, e));
+            return failed(Stage::Downgrade, e);
         }
         let after_down = snapshot(db, read_options, options.data).await?;
         let found = differences(before, &after_down);
@@ -255,7 +259,7 @@ impl Migrator {
             .migrate(db, Direction::Up, id, options.run.clone(), |_| {})
             .await
         {
-            return Ok(failed(Stage::SecondUpgrade, e));
+            return failed(Stage::SecondUpgrade, e);
         }
         let again = snapshot(db, read_options, options.data).await?;
         let found = differences(&after_up, &again);

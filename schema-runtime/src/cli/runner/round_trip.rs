@@ -141,6 +141,15 @@ fn print(result: &RevisionResult) {
 
 pub(super) async fn test(cx: &Context<'_>, args: &TestArgs) -> Result<u8, MigrateError> {
     let url = cx.url()?;
+    // Signals are caught from here on, so that Ctrl-C still drops the scratch database.
+    let options = RoundTripOptions::default()
+        .with_range(args.range.clone())
+        .with_data(args.data)
+        .with_run_options(
+            RunOptions::default()
+                .with_statement_timeout(cx.connect.statement_timeout)
+                .with_cancel(Cancel::on_signals()),
+        );
     let scratch = ScratchDatabase::create(url, &cx.connect).await?;
     let shown = redact_url(scratch.url());
     if !cx.json {
@@ -152,14 +161,6 @@ pub(super) async fn test(cx: &Context<'_>, args: &TestArgs) -> Result<u8, Migrat
             ),
         );
     }
-    let options = RoundTripOptions::default()
-        .with_range(args.range.clone())
-        .with_data(args.data)
-        .with_run_options(
-            RunOptions::default()
-                .with_statement_timeout(cx.connect.statement_timeout)
-                .with_cancel(Cancel::on_signals()),
-        );
     let json = cx.json;
     let ran = async {
         let mut db = Database::connect_with(scratch.url(), &cx.connect).await?;
