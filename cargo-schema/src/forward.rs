@@ -340,6 +340,22 @@ mod tests {
     }
 
     #[test]
+    fn forwards_the_development_verbs_with_their_options() {
+        assert_eq!(
+            forward(&["-p", "db", "test", "--data", "base:head", "--release"]),
+            ["test", "--data", "base:head"]
+        );
+        assert_eq!(
+            forward(&["seed", "--force", "--seeds-dir", "x", "--rerun-changed"]),
+            ["seed", "--force", "--seeds-dir", "x", "--rerun-changed"]
+        );
+        assert_eq!(
+            forward(&["reset", "--all", "--seed", "--color=never"]),
+            ["reset", "--all", "--seed"]
+        );
+    }
+
+    #[test]
     fn leaves_everything_after_double_dash() {
         assert_eq!(
             forward(&["upgrade", "--", "-p", "x"]),

@@ -173,7 +173,12 @@ fn init_creates_the_runner_build_script_and_manifest_entries() {
          \n\
          // `cargo test` replays every revision on each dialect, derives every downgrade and, once\n\
          // `cargo schema snapshot` has written migrations/snapshots/, compares their SQL.\n\
-         schema_runtime::migration_tests!(MIGRATIONS);\n"
+         schema_runtime::migration_tests!(MIGRATIONS);\n\
+         \n\
+         // `cargo schema test` applies, reverts and applies again every revision on a scratch\n\
+         // database and compares the schema each time. To run it under `cargo test` too (beside\n\
+         // DATABASE_URL's database, else in a temporary SQLite file), uncomment:\n\
+         // schema_runtime::round_trip_tests!(MIGRATIONS);\n"
     );
     assert!(read(&dir.join("build.rs"))
         .contains("fn main() {\n    println!(\"cargo:rerun-if-changed=migrations\");\n}"));
@@ -984,4 +989,19 @@ fn merge_refuses_one_revision_non_heads_ancestors_and_unknown_ids_and_writes_not
     let output = cargo_schema(dir, &["merge", "-m", "m"]);
     assert_exit(&output, 2);
     assert!(stderr(&output).contains("<REV>..."), "{}", stderr(&output));
+}
+
+#[test]
+fn the_development_verbs_are_runner_verbs_of_cargo_schema() {
+    let temp = temp_crate("app");
+    for (verb, option) in [
+        ("test", "--data"),
+        ("seed", "--rerun-changed"),
+        ("reset", "--all"),
+    ] {
+        let output = cargo_schema(temp.path(), &[verb, "--help"]);
+        assert_exit(&output, 0);
+        let help = String::from_utf8_lossy(&output.stdout);
+        assert!(help.contains(option), "{verb}: {help}");
+    }
 }

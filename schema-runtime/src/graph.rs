@@ -84,7 +84,7 @@ pub enum GraphError {
         at: String,
     },
     /// A relative move from several current heads.
-    #[error("the database is at several heads ({}); a relative move needs one: use LABEL@+N or REV+N", .heads.join(", "))]
+    #[error("the database is at several heads ({}); a relative move needs one: use LABEL@+N / LABEL@-N, REV+N / REV-N, or name the revision", .heads.join(", "))]
     AmbiguousRelative {
         /// The current heads.
         heads: Vec<String>,
@@ -107,6 +107,14 @@ pub enum GraphError {
     /// A downgrade target that is not applied.
     #[error("`{0}` is not applied to this database, so it cannot be a downgrade target")]
     NotApplied(String),
+    /// A revision asked to be reverted alone while applied revisions build on it.
+    #[error("`{id}` cannot be reverted alone: {} build(s) on it and is applied", .by.join(", "))]
+    BuiltOn {
+        /// The revision.
+        id: String,
+        /// The applied revisions that build on it.
+        by: Vec<String>,
+    },
 }
 
 impl From<GraphCheckError> for GraphError {
@@ -520,6 +528,20 @@ impl RevisionGraph {
         seen
     }
 
+    /// The branch a label names: the labelled revision and its descendants through parent
+    /// links only. A revision of another branch that `depends_on` one of them needs the branch
+    /// but is no part of it.
+    fn branch(&self, n: usize) -> HashSet<usize> {
+        let mut seen: HashSet<usize> = HashSet::new();
+        let mut stack = vec![n];
+        while let Some(n) = stack.pop() {
+            if seen.insert(n) {
+                stack.extend(&self.nodes[n].children);
+            }
+        }
+        seen
+    }
+
     fn sorted(&self, set: &HashSet<usize>) -> Vec<usize> {
         let mut nodes: Vec<usize> = set.iter().copied().collect();
         nodes.sort_by_key(|&n| self.rank[n]);
@@ -651,7 +673,7 @@ impl RevisionGraph {
             }
             Target::Label(label, what) => {
                 let start = self.label_node(&label)?;
-                let branch = self.descendants(start);
+                let branch = self.branch(start);
                 let branch_heads: Vec<usize> = self
                     .sorted(&branch)
                     .into_iter()
@@ -713,7 +735,11 @@ impl RevisionGraph {
             Target::Base => self.sorted(&applied),
             Target::Revision(spec) => keep_revision(self.resolve_node(&spec)?)?,
             // -N undoes the last N applied revisions, merges and branches included, as Alembic.
-            Target::Relative(n) if n <= 0 => last_n(self.sorted(&applied), n)?,
+            // A relative move needs one current head, as `upgrade +N` does.
+            Target::Relative(n) if n <= 0 => {
+                self.single_current(current)?;
+                last_n(self.sorted(&applied), n)?
+            }
             Target::FromRevision(spec, n) => {
                 let from = self.resolve_node(&spec)?;
                 match self.walk(from, n.unsigned_abs() as usize, n >= 0)? {
@@ -723,7 +749,7 @@ impl RevisionGraph {
             }
             Target::Label(label, what) => {
                 let start = self.label_node(&label)?;
-                let branch = self.descendants(start);
+                let branch = self.branch(start);
                 let in_branch: Vec<usize> = self
                     .sorted(&applied)
                     .into_iter()
@@ -742,7 +768,19 @@ impl RevisionGraph {
                         }
                         self.sorted(&gone)
                     }
-                    LabelTarget::Relative(n) if n <= 0 => last_n(in_branch, n)?,
+                    // The branch's last N, and what other branches built on them with
+                    // `depends_on` (reverted first).
+                    LabelTarget::Relative(n) if n <= 0 => {
+                        let mut gone: HashSet<usize> = HashSet::new();
+                        for m in last_n(in_branch, n)? {
+                            gone.extend(
+                                self.descendants(m)
+                                    .into_iter()
+                                    .filter(|d| applied.contains(d)),
+                            );
+                        }
+                        self.sorted(&gone)
+                    }
                     _ => return Err(GraphError::InvalidTarget(target.into())),
                 }
             }
@@ -752,6 +790,31 @@ impl RevisionGraph {
         };
         undo.reverse();
         Ok(undo.into_iter().map(|n| self.id(n)).collect())
+    }
+
+    /// Reverting exactly revision `id` (an id or unique prefix) from `current` heads: it must be
+    /// applied, and no applied revision may build on it (`cargo schema test` reverts each
+    /// revision it just applied, whatever other branches are applied beside it).
+    pub fn revert_plan(&self, current: &[String], id: &str) -> Result<Vec<&str>, GraphError> {
+        let applied = self.closure(&self.nodes_of(current)?);
+        let n = self.resolve_node(id)?;
+        if !applied.contains(&n) {
+            return Err(GraphError::NotApplied(self.id(n).into()));
+        }
+        let mut above = self.descendants(n);
+        above.remove(&n);
+        above.retain(|d| applied.contains(d));
+        if !above.is_empty() {
+            return Err(GraphError::BuiltOn {
+                id: self.id(n).into(),
+                by: self
+                    .sorted(&above)
+                    .into_iter()
+                    .map(|d| self.id(d).to_owned())
+                    .collect(),
+            });
+        }
+        Ok(vec![self.id(n)])
     }
 
     /// The revisions of a target, as `stamp` records them (`base` is none).
@@ -777,7 +840,7 @@ impl RevisionGraph {
                 }
                 Target::Label(label, LabelTarget::Head) => {
                     let start = self.label_node(&label)?;
-                    let branch = self.descendants(start);
+                    let branch = self.branch(start);
                     out.extend(
                         self.sorted(&branch)
                             .into_iter()
@@ -888,7 +951,8 @@ impl RevisionGraph {
         } else {
             self.closure(&end(to)?)
         };
-        let lower: Option<HashSet<usize>> = if from.is_empty() {
+        // `base:` is everything from the bases, as an empty `:` start is.
+        let lower: Option<HashSet<usize>> = if from.is_empty() || from == "base" {
             None
         } else {
             let mut above = HashSet::new();

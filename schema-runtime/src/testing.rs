@@ -226,3 +226,94 @@ pub fn assert_sql_snapshots_are_current(migrations: &Migrations, package_dir: &s
         eprintln!("note: SQL snapshots are compared with schema-runtime's `cli` feature only");
     }
 }
+
+/// Adds a `#[test]` that runs `cargo schema test` under `cargo test`:
+/// `every_revision_round_trips_on_a_scratch_database` applies, reverts and applies again
+/// every revision on a scratch database created and dropped beside `DATABASE_URL`'s (or, when
+/// it is unset, in a temporary SQLite file), comparing the schema read from the catalogs after
+/// each move, and fails naming the first revision that does not come back to the same schema
+/// and what differs. Needs a database driver feature of schema-runtime.
+///
+/// ```
+/// pub static MIGRATIONS: schema_runtime::Migrations = schema_runtime::Migrations::from_static(&[]);
+/// schema_runtime::round_trip_tests!(MIGRATIONS);
+/// # fn main() {}
+/// ```
+#[macro_export]
+macro_rules! round_trip_tests {
+    ($migrations:expr $(,)?) => {
+        #[cfg(test)]
+        #[doc(hidden)]
+        mod __schema_round_trip_tests {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[test]
+            fn every_revision_round_trips_on_a_scratch_database() {
+                $crate::testing::assert_round_trips(&$migrations);
+            }
+        }
+    };
+}
+
+/// What [`round_trip_tests!`](crate::round_trip_tests) runs: see there.
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+pub fn assert_round_trips(migrations: &Migrations) {
+    use crate::migrator::{
+        ConnectOptions, Database, MigrateError, Outcome, RoundTripOptions, ScratchDatabase,
+    };
+    let url = match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ if cfg!(feature = "sqlite") => "sqlite:round_trip.db".to_owned(),
+        _ => {
+            eprintln!("note: DATABASE_URL is not set and schema-runtime has no SQLite driver: the round trip is skipped");
+            return;
+        }
+    };
+    let migrator = migrator(migrations);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let connect = ConnectOptions::default();
+    let results = runtime.block_on(async {
+        let scratch = ScratchDatabase::create(&url, &connect).await?;
+        let ran = async {
+            let mut db = Database::connect_with(scratch.url(), &connect).await?;
+            let results = migrator
+                .round_trip(&mut db, &RoundTripOptions::default(), |_| {})
+                .await;
+            let _ = db.close().await;
+            results
+        }
+        .await;
+        let dropped = scratch.drop_database(&connect).await;
+        let results = ran?;
+        dropped?;
+        Ok::<_, MigrateError>(results)
+    });
+    let results = results.unwrap_or_else(|e| panic!("the round trip could not run: {e}"));
+    for r in results {
+        match r.outcome {
+            Outcome::Differs { stage, differences } => {
+                let mut message = format!(
+                    "revision `{}` ({}) does not round-trip: after its {} the database differs:",
+                    r.revision,
+                    r.message,
+                    stage.as_str()
+                );
+                for d in differences {
+                    let _ = write!(message, "\n    {d}");
+                }
+                panic!("{message}\n  `cargo schema test` shows the same");
+            }
+            Outcome::Failed { stage, error } => panic!(
+                "revision `{}` ({}): its {} failed in the round trip:\n  {error}",
+                r.revision,
+                r.message,
+                stage.as_str()
+            ),
+            _ => {}
+        }
+    }
+}

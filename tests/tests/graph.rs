@@ -324,8 +324,11 @@ fn upgrade_heads_keeps_one_version_row_per_branch_and_downgrade_closes_them_one_
     assert!(db.upgrade("heads").is_empty(), "at every head already");
 
     // Alembic deletes the row of each branch that closes, until one remains, then updates it.
-    assert_eq!(db.downgrade("-1"), moves(&[(SHOPPING_CART, &[ADD_COLUMN])]));
-    assert_eq!(db.downgrade("-1"), moves(&[(ADD_COLUMN, &[ACCOUNT])]));
+    // (`-1` at two heads is ambiguous: downgrade_minus_n_at_several_heads_is_refused_naming_them.)
+    assert_eq!(
+        db.downgrade(ACCOUNT),
+        moves(&[(SHOPPING_CART, &[ADD_COLUMN]), (ADD_COLUMN, &[ACCOUNT])])
+    );
     assert_eq!(db.downgrade("-1"), moves(&[(ACCOUNT, &[])]));
     let err = db.downgrade_error("-1");
     assert!(
@@ -943,5 +946,115 @@ fn plus_n_walks_from_the_current_revision() {
     assert_eq!(
         db.upgrade("+1"),
         moves(&[(ANOTHER_COLUMN, &[ANOTHER_COLUMN])])
+    );
+}
+
+/// The account tree with `shoppingcart` labelled, and a networking revision that depends on
+/// the shopping cart branch's `d747`.
+fn cart_dependency() -> Vec<Revision> {
+    let mut revisions = forest();
+    revisions.push(
+        Revision::new(IP_ACCOUNT, &[DNS], "add ip account table", |op| {
+            op.create_table("ip_account", |t| {
+                t.column("id", Type::Integer).primary_key();
+            });
+        })
+        .depends_on(&[CART_COLUMN]),
+    );
+    revisions
+}
+
+#[test]
+fn label_head_follows_only_that_labels_branch_when_another_depends_on_it() {
+    let m = migrator(cart_dependency());
+    // `upgrade shoppingcart@head`: 27c6 and d747 (and 1975 below them), not networking's
+    // 2a95, which depends on d747 but is no part of the shoppingcart branch.
+    let mut db = VersionRows::empty(&m);
+    assert_eq!(
+        db.upgrade("shoppingcart@head"),
+        moves(&[
+            (ACCOUNT, &[ACCOUNT]),
+            (SHOPPING_CART, &[SHOPPING_CART]),
+            (CART_COLUMN, &[CART_COLUMN]),
+        ])
+    );
+    assert!(db.upgrade("shoppingcart@head").is_empty(), "at its head");
+    assert_eq!(
+        m.graph()
+            .resolve_targets(&["shoppingcart@head".into()])
+            .unwrap(),
+        [CART_COLUMN]
+    );
+    // `shoppingcart@+1` walks the branch, and `shoppingcart@-1` reverts its newest revision.
+    let mut db = VersionRows::at(&m, &[ACCOUNT]);
+    assert_eq!(
+        db.upgrade("shoppingcart@+2"),
+        moves(&[
+            (SHOPPING_CART, &[SHOPPING_CART]),
+            (CART_COLUMN, &[CART_COLUMN])
+        ])
+    );
+    db.upgrade("heads");
+    assert_eq!(
+        ids(&db.downgrade("shoppingcart@-1")),
+        [IP_ACCOUNT, CART_COLUMN]
+    );
+}
+
+#[test]
+fn history_from_base_lists_from_the_base() {
+    let m = migrator(with_dependency());
+    let graph = m.graph();
+    let all: Vec<&str> = graph.range(":", &[]).unwrap();
+    // Several heads: `head` is ambiguous, as everywhere; `heads` is every one.
+    assert!(matches!(
+        graph.range("base:head", &[]),
+        Err(GraphError::MultipleHeads { .. })
+    ));
+    assert_eq!(graph.range("base:heads", &[]).unwrap(), all);
+    assert_eq!(graph.range("base:", &[]).unwrap(), all);
+    // `history -r base:REV`: REV and everything it needs, newest first.
+    assert_eq!(
+        graph.range(&format!("base:{CART_COLUMN}"), &[]).unwrap(),
+        [CART_COLUMN, SHOPPING_CART, ACCOUNT]
+    );
+    // On a single line, `base:head` is every revision.
+    let line = migrator(vec![account(), add_column(), another_column()]);
+    assert_eq!(
+        line.graph().range("base:head", &[]).unwrap(),
+        [ANOTHER_COLUMN, ADD_COLUMN, ACCOUNT]
+    );
+}
+
+#[test]
+fn downgrade_minus_n_at_several_heads_is_refused_naming_them() {
+    let m = migrator(branched());
+    let mut db = VersionRows::empty(&m);
+    db.upgrade("heads");
+    for target in ["-1", "-2"] {
+        let err = db.downgrade_error(target);
+        let GraphError::AmbiguousRelative { heads } = &err else {
+            panic!("expected several heads, got {err}");
+        };
+        assert_eq!(sorted(heads), sorted(&[ADD_COLUMN, SHOPPING_CART]));
+        let message = err.to_string();
+        assert!(
+            message.contains(ADD_COLUMN) && message.contains(SHOPPING_CART),
+            "{message}"
+        );
+        assert!(
+            message.contains("REV-N"),
+            "says what to write instead: {message}"
+        );
+    }
+    // As `upgrade +1` is.
+    assert!(matches!(
+        db.upgrade_error("+1"),
+        GraphError::AmbiguousRelative { .. }
+    ));
+    // Naming the revision still works.
+    assert_eq!(
+        ids(&db.downgrade(&format!("{SHOPPING_CART}-1"))),
+        [SHOPPING_CART, ADD_COLUMN]
     );
 }

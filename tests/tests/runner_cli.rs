@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use schema_tests::temp_dir;
+use schema_runtime::{Database, Dialect};
+use schema_tests::{all_databases, block_on, dump_schema, temp_dir, TestDb};
 
 /// Builds the blog's runner once and returns its path.
 fn runner() -> PathBuf {
@@ -29,8 +30,19 @@ fn runner() -> PathBuf {
 
 /// Runs the runner in `cwd` with `args`, without DATABASE_URL or CARGO_SCHEMA from outside.
 fn run(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(runner());
+    run_binary(&runner(), cwd, args, env)
+}
+
+/// The runner of tests/fixtures/asymmetric (built with this package): a raw SQL revision on one
+/// of two branches whose downgrade forgets the index its upgrade creates.
+const ASYMMETRIC: &str = env!("CARGO_BIN_EXE_asymmetric_runner");
+
+/// Runs the runner `binary` in `cwd` with `args`, without DATABASE_URL, CARGO_SCHEMA or
+/// SCHEMA_ENV from outside.
+fn run_binary(binary: &Path, cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(binary);
     command
+        .env_remove("SCHEMA_ENV")
         .args(args)
         .current_dir(cwd)
         .env_remove("DATABASE_URL")
@@ -166,4 +178,452 @@ fn usage_errors_name_the_forms_a_verb_takes() {
         "{}",
         stderr(&out)
     );
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// `SELECT COUNT(*)` of each table, as `users=2 posts=1 ...`.
+async fn counts(db: &mut Database, tables: &[&str]) -> String {
+    let d = db.dialect();
+    let text = if d.is_mysql_family() { "CHAR" } else { "TEXT" };
+    let mut out = Vec::new();
+    for table in tables {
+        let n = db
+            .raw()
+            .fetch_strings(&format!(
+                "SELECT CAST(COUNT(*) AS {text}) FROM {}",
+                d.quote(table)
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("count {table}: {e}"));
+        out.push(format!("{table}={}", n[0]));
+    }
+    out.join(" ")
+}
+
+/// Whether the scratch database a `test --format json` run reported is gone.
+async fn scratch_is_gone(test_db: &TestDb, report: &serde_json::Value) -> bool {
+    let url = report["scratch_database"]
+        .as_str()
+        .expect("scratch_database");
+    let name = url.rsplit('/').next().unwrap_or_default();
+    assert!(name.contains("_schema_test_"), "{url}");
+    match test_db.dialect {
+        Dialect::Sqlite => !Path::new(url.trim_start_matches("sqlite:")).exists(),
+        d => {
+            let mut db = test_db.connect().await;
+            let sql = if d == Dialect::Postgres {
+                "SELECT CAST(datname AS TEXT) FROM pg_database".to_owned()
+            } else {
+                "SELECT CAST(schema_name AS CHAR) FROM information_schema.schemata".to_owned()
+            };
+            let names = db.raw().fetch_strings(&sql).await.expect("list databases");
+            !names.iter().any(|n| n == name)
+        }
+    }
+}
+
+#[test]
+fn test_names_the_revision_whose_downgrade_forgets_an_index_on_every_database() {
+    block_on(async {
+        for test_db in all_databases("rt_asymmetric").await {
+            let d = test_db.dialect;
+            let dir = temp_dir("rt_asymmetric_cwd");
+            let out = run_binary(
+                Path::new(ASYMMETRIC),
+                &dir.0,
+                &["--database-url", &test_db.url, "test"],
+                &[],
+            );
+            let text = stderr(&out);
+            assert_eq!(out.status.code(), Some(3), "{d}: {text}");
+            for line in [
+                "Passed 0001_notes (notes): up, down, up",
+                "Passed 0002_tags (tags): up, down, up",
+                "error: revision `0003_title_index` (notes by title) does not round-trip: after its upgrade and downgrade the database differs from before its upgrade:\n    index ix_notes_title on notes: expected absent, found (title)\n  its downgrade does not undo everything its upgrade did",
+            ] {
+                assert!(text.contains(line), "{d}: missing `{line}` in:\n{text}");
+            }
+            assert!(
+                !text.contains("0004_pinned"),
+                "{d}: stops at the first: {text}"
+            );
+
+            // The same as a typed document, and the scratch database is gone.
+            let out = run_binary(
+                Path::new(ASYMMETRIC),
+                &dir.0,
+                &["--database-url", &test_db.url, "--format", "json", "test"],
+                &[],
+            );
+            assert_eq!(out.status.code(), Some(3), "{d}: {}", stderr(&out));
+            let report: serde_json::Value =
+                serde_json::from_str(&stdout(&out)).expect("one JSON document");
+            assert_eq!(report["passed"], false, "{d}: {report}");
+            assert_eq!(report["first_failure"], "0003_title_index", "{d}");
+            let failed = &report["revisions"][2];
+            assert_eq!(failed["status"], "differs", "{d}: {report}");
+            assert_eq!(failed["stage"], "downgrade", "{d}");
+            assert_eq!(
+                failed["differences"],
+                serde_json::json!([{ "kind": "index", "table": "notes", "name": "ix_notes_title", "expected": null, "found": "(title)" }]),
+                "{d}"
+            );
+            assert!(scratch_is_gone(&test_db, &report).await, "{d}: {report}");
+
+            // A range that leaves the planted revision out passes; one that names it fails.
+            let out = run_binary(
+                Path::new(ASYMMETRIC),
+                &dir.0,
+                &[
+                    "--database-url",
+                    &test_db.url,
+                    "test",
+                    "0001_notes:0002_tags",
+                ],
+                &[],
+            );
+            assert_eq!(out.status.code(), Some(0), "{d}: {}", stderr(&out));
+            let out = run_binary(
+                Path::new(ASYMMETRIC),
+                &dir.0,
+                &["--database-url", &test_db.url, "test", "0004"],
+                &[],
+            );
+            let text = stderr(&out);
+            assert_eq!(out.status.code(), Some(0), "{d}: {text}");
+            assert!(
+                text.contains(
+                    "Applied 0003_title_index (notes by title) (below the range, not tested)"
+                ),
+                "{d}: {text}"
+            );
+            assert!(text.contains("Passed 0004_pinned"), "{d}: {text}");
+
+            // The database the URL names is left alone.
+            let mut db = test_db.connect().await;
+            assert_eq!(dump_schema(&mut db).await, "", "{d}");
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}
+
+#[test]
+fn test_passes_the_blog_on_every_database() {
+    block_on(async {
+        for test_db in all_databases("rt_blog").await {
+            let d = test_db.dialect;
+            let dir = temp_dir("rt_blog_cwd");
+            let out = run(
+                &dir.0,
+                &["--database-url", &test_db.url, "test", "--data"],
+                &[],
+            );
+            let text = stderr(&out);
+            assert_eq!(out.status.code(), Some(0), "{d}: {text}");
+            assert_eq!(text.matches("      Passed ").count(), 5, "{d}: {text}");
+            assert!(
+                text.contains("Finished 5 revision(s) went up, down and up again on"),
+                "{d}: {text}"
+            );
+            test_db.drop_db().await;
+        }
+    });
+}
+
+/// A schema dump without one table's block.
+fn without_table(dump: &str, table: &str) -> String {
+    let mut skipping = false;
+    let mut out = String::new();
+    for line in dump.lines() {
+        if let Some(name) = line.strip_prefix("table ") {
+            skipping = name == table;
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+const BLOG_TABLES: [&str; 5] = ["users", "posts", "comments", "tags", "post_tags"];
+const SEEDED: &str = "users=2 posts=1 comments=1 tags=3 post_tags=2";
+const EMPTY: &str = "users=0 posts=0 comments=0 tags=0 post_tags=0";
+
+#[test]
+fn seed_and_reset_round_trip_the_blog_on_every_database() {
+    block_on(async {
+        for test_db in all_databases("rt_seed").await {
+            let d = test_db.dialect;
+            let dir = temp_dir("rt_seed_cwd");
+            let url = test_db.url.as_str();
+            let runner = |args: &[&str]| {
+                let mut all = vec!["--database-url", url];
+                all.extend_from_slice(args);
+                run(&dir.0, &all, &[])
+            };
+            // Seeds need the migrated schema.
+            let out = runner(&["seed"]);
+            assert_eq!(out.status.code(), Some(2), "{d}: {}", stderr(&out));
+            assert!(
+                stderr(&out).contains("no revision applied"),
+                "{d}: {}",
+                stderr(&out)
+            );
+
+            let out = runner(&["upgrade"]);
+            assert!(out.status.success(), "{d}: {}", stderr(&out));
+            let mut db = test_db.connect().await;
+            let migrated = dump_schema(&mut db).await;
+
+            let out = runner(&["--format", "json", "seed"]);
+            assert!(out.status.success(), "{d}: {}", stderr(&out));
+            let document: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+            let tags_file = if d == Dialect::Postgres {
+                "seeds/003_tags.postgres.sql"
+            } else {
+                "seeds/003_tags.sql"
+            };
+            assert_eq!(document["seeds"][2]["file"], tags_file, "{d}: {document}");
+            let statuses: Vec<&str> = document["seeds"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["status"].as_str().unwrap())
+                .collect();
+            assert_eq!(statuses, ["applied"; 4], "{d}");
+            assert_eq!(counts(&mut db, &BLOG_TABLES).await, SEEDED, "{d}");
+
+            // Again: every seed ran with this content already, nothing runs.
+            let out = runner(&["seed"]);
+            assert!(out.status.success(), "{d}: {}", stderr(&out));
+            assert_eq!(
+                stderr(&out).matches("Unchanged").count(),
+                4,
+                "{d}: {}",
+                stderr(&out)
+            );
+            assert_eq!(counts(&mut db, &BLOG_TABLES).await, SEEDED, "{d}");
+
+            // Reset: downgraded to base, bookkeeping dropped, at head again, empty.
+            let out = runner(&["reset"]);
+            assert!(out.status.success(), "{d}: {}", stderr(&out));
+            assert_eq!(
+                stderr(&out).matches("Reverted").count(),
+                5,
+                "{d}: {}",
+                stderr(&out)
+            );
+            assert_eq!(counts(&mut db, &BLOG_TABLES).await, EMPTY, "{d}");
+            assert!(!db.table_exists("schema_seeds").await.unwrap(), "{d}");
+            assert_eq!(dump_schema(&mut db).await, migrated, "{d}");
+
+            let out = runner(&["reset", "--seed"]);
+            assert!(out.status.success(), "{d}: {}", stderr(&out));
+            assert_eq!(counts(&mut db, &BLOG_TABLES).await, SEEDED, "{d}");
+
+            // --all drops what the migrations did not create too.
+            db.raw()
+                .execute("CREATE TABLE scratch_notes (id INTEGER)")
+                .await
+                .unwrap();
+            db.raw()
+                .execute("CREATE VIEW post_titles AS SELECT title FROM posts")
+                .await
+                .unwrap();
+            let out = runner(&["--format", "json", "reset", "--all", "--seed"]);
+            assert!(out.status.success(), "{d}: {}", stderr(&out));
+            let document: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+            let dropped = document["dropped"].to_string();
+            for object in [
+                "table scratch_notes",
+                "view post_titles",
+                "table users",
+                "table schema_version",
+            ] {
+                assert!(dropped.contains(object), "{d}: {object} in {dropped}");
+            }
+            assert_eq!(document["applied"].as_array().unwrap().len(), 5, "{d}");
+            assert_eq!(
+                without_table(&dump_schema(&mut db).await, "schema_seeds"),
+                migrated,
+                "{d}"
+            );
+            assert_eq!(counts(&mut db, &BLOG_TABLES).await, SEEDED, "{d}");
+            let out = runner(&["current"]);
+            assert!(
+                stdout(&out).contains("20250105_130000_rename_user_name"),
+                "{d}"
+            );
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}
+
+#[test]
+fn a_changed_seed_stops_the_run_until_rerun_changed() {
+    let dir = with_database("seed_changed");
+    let seeds = dir.0.join("my-seeds");
+    std::fs::create_dir_all(&seeds).unwrap();
+    let seeds_dir = seeds.to_str().unwrap();
+    std::fs::write(
+        seeds.join("001_users.sql"),
+        "INSERT INTO users (email, display_name) VALUES ('a@x', 'A');",
+    )
+    .unwrap();
+    assert!(run(&dir.0, &["upgrade"], &[]).status.success());
+    let out = run(&dir.0, &["seed", "--seeds-dir", seeds_dir], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Seeded 001_users"),
+        "{}",
+        stderr(&out)
+    );
+
+    std::fs::write(
+        seeds.join("001_users.sql"),
+        "INSERT INTO users (email, display_name) VALUES ('b@x', 'B');",
+    )
+    .unwrap();
+    std::fs::write(
+        seeds.join("002_more.sql"),
+        "INSERT INTO users (email, display_name) VALUES ('c@x', 'C');",
+    )
+    .unwrap();
+    let out = run(&dir.0, &["seed", "--seeds-dir", seeds_dir], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stderr(&out);
+    assert!(
+        text.contains("a seed file changed since it ran: 001_users (recorded checksum"),
+        "{text}"
+    );
+    assert!(text.contains("nothing ran"), "{text}");
+    assert!(text.contains("--rerun-changed"), "{text}");
+    assert!(!text.contains("Seeded"), "{text}");
+
+    let out = run(
+        &dir.0,
+        &["seed", "--seeds-dir", seeds_dir, "--rerun-changed"],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stderr(&out);
+    assert!(text.contains("Reseeded 001_users"), "{text}");
+    assert!(text.contains("Seeded 002_more"), "{text}");
+
+    // A failing seed is rolled back and not recorded.
+    std::fs::write(seeds.join("003_bad.sql"), "INSERT INTO users (email, display_name) VALUES ('d@x', 'D');\nINSERT INTO nowhere VALUES (1);").unwrap();
+    let out = run(&dir.0, &["seed", "--seeds-dir", seeds_dir], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("seed `003_bad`"), "{}", stderr(&out));
+    let out = run(
+        &dir.0,
+        &["--format", "json", "seed", "--seeds-dir", seeds_dir],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    block_on(async {
+        let url = format!("sqlite:{}", dir.0.join("db.sqlite").display());
+        let mut db = Database::connect(&url).await.unwrap();
+        assert_eq!(counts(&mut db, &["users"]).await, "users=3");
+    });
+}
+
+#[test]
+fn seed_and_reset_refuse_a_database_not_for_development_without_force() {
+    let dir = temp_dir("not_dev");
+    // A host elsewhere: refused before any connection is tried.
+    for verb in ["seed", "reset"] {
+        let out = run(
+            &dir.0,
+            &[
+                "--database-url",
+                "postgres://app:secret@db.example.invalid/app",
+                verb,
+            ],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let text = stderr(&out);
+        assert!(
+            text.contains(&format!("refusing to {verb} postgres://app:***@db.example.invalid/app: it does not count as a development database (its host db.example.invalid is not this machine")),
+            "{text}"
+        );
+        assert!(text.contains("SCHEMA_ENV=development"), "{text}");
+        assert!(text.contains("--force"), "{text}");
+        assert!(!text.contains("cannot connect"), "{text}");
+    }
+    // SCHEMA_ENV=production wins over a local SQLite file, which is not even created.
+    let file = dir.0.join("prod.db");
+    let url = format!("sqlite:{}", file.display());
+    for verb in [&["seed"][..], &["reset", "--all"]] {
+        let mut args = vec!["--database-url", url.as_str()];
+        args.extend_from_slice(verb);
+        let out = run(&dir.0, &args, &[("SCHEMA_ENV", "production")]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("SCHEMA_ENV=production marks it as production"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(!file.exists(), "refused before connecting");
+    }
+    // --force goes ahead, and says so.
+    let out = run(
+        &dir.0,
+        &["--database-url", url.as_str(), "reset", "--force"],
+        &[("SCHEMA_ENV", "production")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Forced reset on"), "{}", stderr(&out));
+    assert!(file.exists());
+    // SCHEMA_ENV=development lets a non-local host through the check (to a connection error
+    // here: the host does not exist).
+    let out = run(
+        &dir.0,
+        &[
+            "--database-url",
+            "postgres://app@db.example.invalid/app",
+            "--connect-timeout",
+            "2",
+            "seed",
+        ],
+        &[("SCHEMA_ENV", "development")],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot connect"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_round_trip_passes_a_33_revision_package_with_foreign_keys_enums_rebuilds_and_data() {
+    use schema_runtime::migrator::{Outcome, RoundTripOptions};
+    block_on(async {
+        for test_db in all_databases("rt_crash_package").await {
+            let d = test_db.dialect;
+            let migrator = schema_tests::crash::migrator();
+            let mut db = test_db.connect().await;
+            let results = migrator
+                .round_trip(
+                    &mut db,
+                    &RoundTripOptions::default().with_data(true),
+                    |_| {},
+                )
+                .await
+                .unwrap_or_else(|e| panic!("{d}: {e}"));
+            let failures: Vec<String> = results
+                .iter()
+                .filter(|r| r.outcome != Outcome::Same)
+                .map(|r| format!("{} {:?}", r.revision, r.outcome))
+                .collect();
+            assert!(failures.is_empty(), "{d}: {failures:#?}");
+            assert_eq!(results.len(), migrator.graph().len(), "{d}");
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
 }

@@ -621,7 +621,12 @@ fn runner_source_text(runner: &str, migrations: &str) -> String {
          \n\
          // `cargo test` replays every revision on each dialect, derives every downgrade and, once\n\
          // `cargo schema snapshot` has written {migrations}/snapshots/, compares their SQL.\n\
-         schema_runtime::migration_tests!(MIGRATIONS);\n"
+         schema_runtime::migration_tests!(MIGRATIONS);\n\
+         \n\
+         // `cargo schema test` applies, reverts and applies again every revision on a scratch\n\
+         // database and compares the schema each time. To run it under `cargo test` too (beside\n\
+         // DATABASE_URL's database, else in a temporary SQLite file), uncomment:\n\
+         // schema_runtime::round_trip_tests!(MIGRATIONS);\n"
     )
 }
 

@@ -8,3 +8,8 @@ pub static MIGRATIONS: schema_runtime::Migrations = schema_runtime::migrations!(
 // `cargo test -p blog` replays every revision on each dialect, derives every downgrade and
 // compares the SQL snapshots in migrations/snapshots/, without a database.
 schema_runtime::migration_tests!(MIGRATIONS);
+
+// And every revision applied, reverted and applied again on a scratch database beside
+// DATABASE_URL's (else a temporary SQLite file), the schema compared each time: `cargo schema
+// test` under `cargo test`.
+schema_runtime::round_trip_tests!(MIGRATIONS);

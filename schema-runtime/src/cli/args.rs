@@ -73,9 +73,63 @@ pub enum RunnerCommand {
     Stamp(StampArgs),
     /// Accept the current SQL of applied revisions whose source was edited on purpose, and clear failed-step records.
     Repair(RepairArgs),
+    /// Upgrade, downgrade and upgrade again each revision on a scratch database (created and dropped on the URL's server; SQLite: a temporary file), comparing the schema read from the catalogs each time.
+    Test(TestArgs),
+    /// Run the SQL files of seeds/ (next to the migrations folder) that have not run yet; development databases only.
+    Seed(SeedArgs),
+    /// Drop what the migrations created (or, with --all, everything), then upgrade to head again; development databases only.
+    Reset(ResetArgs),
     /// Diff the models against the migrations (or a live database) and print the ops of a new revision.
     #[command(hide = true)]
     Autogenerate(AutogenerateArgs),
+}
+
+/// `test` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct TestArgs {
+    /// The revisions to test, as `history -r` takes a range (`A:B`, `base:head`, `REV:`); a
+    /// single revision is that one alone. The revisions they need are applied first, untested.
+    /// Default: every revision.
+    #[arg(value_name = "REV-RANGE", allow_hyphen_values = true)]
+    pub range: Option<String>,
+    /// Also compare the number of rows of every table (data migrations that leave rows behind).
+    #[arg(long)]
+    pub data: bool,
+}
+
+/// `seed` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct SeedArgs {
+    /// Seed a database that does not count as development (a host other than localhost,
+    /// 127.0.0.1, ::1 or a Unix socket, or SCHEMA_ENV=production).
+    #[arg(long)]
+    pub force: bool,
+    /// Run again the seeds whose file changed since they ran (else a changed seed stops the
+    /// run before anything runs).
+    #[arg(long)]
+    pub rerun_changed: bool,
+    /// The seeds folder [default: seeds/ next to the migrations folder].
+    #[arg(long, value_name = "DIR")]
+    pub seeds_dir: Option<std::path::PathBuf>,
+}
+
+/// `reset` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct ResetArgs {
+    /// Drop every table, view, sequence and type of the database (SQLite: of the file), not
+    /// only what the migrations created: for a database the downgrade to base cannot empty.
+    #[arg(long)]
+    pub all: bool,
+    /// Run the seeds after the upgrade.
+    #[arg(long)]
+    pub seed: bool,
+    /// Reset a database that does not count as development (a host other than localhost,
+    /// 127.0.0.1, ::1 or a Unix socket, or SCHEMA_ENV=production).
+    #[arg(long)]
+    pub force: bool,
+    /// With --seed: the seeds folder [default: seeds/ next to the migrations folder].
+    #[arg(long, value_name = "DIR")]
+    pub seeds_dir: Option<std::path::PathBuf>,
 }
 
 /// `current` arguments.

@@ -60,16 +60,11 @@ impl IntrospectOptions {
     /// use schema_runtime::introspect::IntrospectOptions;
     /// use schema_runtime::VersionTable;
     /// let options = IntrospectOptions::excluding(&VersionTable::default());
-    /// assert_eq!(options.exclude_tables, ["schema_version", "schema_log", "schema_progress", "schema_ops"]);
+    /// assert_eq!(options.exclude_tables, ["schema_version", "schema_log", "schema_progress", "schema_ops", "schema_seeds"]);
     /// ```
     pub fn excluding(version_table: &VersionTable) -> Self {
         IntrospectOptions {
-            exclude_tables: vec![
-                version_table.version.clone(),
-                version_table.log.clone(),
-                version_table.progress.clone(),
-                version_table.ops.clone(),
-            ],
+            exclude_tables: version_table.all().map(str::to_owned).to_vec(),
             exclude_patterns: Vec::new(),
             schema: None,
             naming: NamingConvention::default(),

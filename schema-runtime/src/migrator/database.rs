@@ -422,6 +422,21 @@ impl Database {
         Raw { db: self }
     }
 
+    /// Closes the connection, so the server ends the session at once (before a `DROP
+    /// DATABASE`, say); a connection of the application's pool goes back to it instead.
+    pub async fn close(self) -> Result<(), sqlx::Error> {
+        match self.conn {
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(Handle::Owned(c)) => c.close().await,
+            #[cfg(feature = "sqlite")]
+            Conn::Sqlite(Handle::Owned(c)) => c.close().await,
+            #[cfg(feature = "mysql")]
+            Conn::Mysql(Handle::Owned(c)) => c.close().await,
+            #[allow(unreachable_patterns)]
+            _ => Ok(()),
+        }
+    }
+
     /// Whether a table exists in the current schema / database.
     pub async fn table_exists(&mut self, table: &str) -> Result<bool, sqlx::Error> {
         let sql = self.dialect.bookkeeping().table_exists_sql(table);

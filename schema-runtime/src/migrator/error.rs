@@ -216,6 +216,27 @@ pub enum MigrateError {
     /// Reading the live schema failed.
     #[error("cannot read the database's schema: {0}")]
     Introspect(String),
+    /// Seeds that ran have changed files since (`cargo schema seed`); nothing ran.
+    #[error(
+        "{} changed since {} ran: {}; nothing ran. Run `cargo schema seed --rerun-changed` to run {} again as {} now (its statements must not clash with the rows it added before), or `cargo schema reset --seed` to rebuild the database with the current seeds",
+        if .0.len() == 1 { "a seed file" } else { "seed files" },
+        if .0.len() == 1 { "it" } else { "they" },
+        .0.iter().map(|c| format!("{} (recorded checksum {}, now {})", c.name, &c.recorded[..12.min(c.recorded.len())], &c.current[..12.min(c.current.len())])).collect::<Vec<_>>().join(", "),
+        if .0.len() == 1 { "it" } else { "them" },
+        if .0.len() == 1 { "it is" } else { "they are" },
+    )]
+    SeedsChanged(Vec<super::devdata::ChangedSeed>),
+    /// A seed's SQL failed; its transaction was rolled back.
+    #[error("seed `{name}` ({file}) failed: {source}; it was rolled back (on MySQL/MariaDB, DDL in it stays) and is not recorded, and the seeds after it did not run")]
+    Seed {
+        /// The seed.
+        name: String,
+        /// Its file.
+        file: String,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
+    },
     /// A bookkeeping query failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

@@ -6,6 +6,8 @@ mod cancel;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 mod database;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+mod devdata;
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 mod drift;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 mod error;
@@ -15,7 +17,11 @@ mod plan;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 mod progress;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+mod round_trip;
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 mod run;
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+mod url;
 mod version_table;
 
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
@@ -23,10 +29,18 @@ pub use cancel::Cancel;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use database::{endpoint, redact as redact_url, ConnectOptions, Database, Raw};
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+pub use devdata::{
+    development_database, drop_everything, read_seeds, ChangedSeed, Seed, SeedResult, SeedStatus,
+};
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use error::{ChecksumChange, LockWait, MigrateError};
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use ledger::{Edit, LogEntry};
 pub use plan::{Direction, PlanError, Step};
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+pub use round_trip::{
+    Difference, Outcome, RevisionResult, RoundTripOptions, ScratchDatabase, Stage,
+};
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use run::{AppliedStep, RunOptions, StepEvent};
 pub use version_table::{Progress, VersionTable};

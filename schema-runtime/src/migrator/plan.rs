@@ -247,6 +247,27 @@ impl Migrator {
         target: &str,
     ) -> Result<Vec<Step>, PlanError> {
         let undo = self.graph.downgrade_plan(current, target)?;
+        self.plan_reverting(d, current, undo)
+    }
+
+    /// The step that reverts exactly revision `id`, which no applied revision builds on.
+    pub fn plan_revert(
+        &self,
+        d: Dialect,
+        current: &[String],
+        id: &str,
+    ) -> Result<Vec<Step>, PlanError> {
+        let undo = self.graph.revert_plan(current, id)?;
+        self.plan_reverting(d, current, undo)
+    }
+
+    /// The steps that revert `undo` (newest first) from `current` heads.
+    fn plan_reverting(
+        &self,
+        d: Dialect,
+        current: &[String],
+        undo: Vec<&str>,
+    ) -> Result<Vec<Step>, PlanError> {
         if undo.is_empty() {
             return Ok(Vec::new());
         }

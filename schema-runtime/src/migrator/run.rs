@@ -116,6 +116,22 @@ impl RunOptions {
     }
 }
 
+/// Where a run goes: a target as `upgrade` and `downgrade` take it, or one revision reverted.
+#[derive(Debug, Clone, Copy)]
+enum Goal<'a> {
+    Target(&'a str),
+    Revert(&'a str),
+}
+
+impl std::fmt::Display for Goal<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Goal::Target(target) => f.write_str(target),
+            Goal::Revert(id) => write!(f, "revert {id}"),
+        }
+    }
+}
+
 /// Why a step did not apply.
 pub(super) enum StepError {
     /// Another migrator moved the version table (SQLite, where the lock is per transaction).
@@ -184,7 +200,23 @@ impl Migrator {
     ) -> Result<Vec<AppliedStep>, MigrateError> {
         self.lock_with(db, options.lock_timeout).await?;
         let result = self
-            .migrate_locked(db, direction, target, options, observe)
+            .migrate_locked(db, direction, Goal::Target(target), options, observe)
+            .await;
+        self.unlock(db, result).await
+    }
+
+    /// Reverts exactly revision `id` (an id or unique prefix), which must be applied with no
+    /// applied revision building on it, whatever other branches are applied beside it.
+    pub async fn revert(
+        &self,
+        db: &mut Database,
+        id: &str,
+        options: RunOptions,
+        observe: impl FnMut(StepEvent<'_>),
+    ) -> Result<Vec<AppliedStep>, MigrateError> {
+        self.lock_with(db, options.lock_timeout).await?;
+        let result = self
+            .migrate_locked(db, Direction::Down, Goal::Revert(id), options, observe)
             .await;
         self.unlock(db, result).await
     }
@@ -237,11 +269,12 @@ impl Migrator {
         d: Dialect,
         direction: Direction,
         current: &[String],
-        target: &str,
+        goal: Goal<'_>,
     ) -> Result<Vec<Step>, MigrateError> {
-        Ok(match direction {
-            Direction::Up => self.plan_upgrade(d, current, target)?,
-            Direction::Down => self.plan_downgrade(d, current, target)?,
+        Ok(match (goal, direction) {
+            (Goal::Target(target), Direction::Up) => self.plan_upgrade(d, current, target)?,
+            (Goal::Target(target), Direction::Down) => self.plan_downgrade(d, current, target)?,
+            (Goal::Revert(id), _) => self.plan_revert(d, current, id)?,
         })
     }
 
@@ -249,14 +282,14 @@ impl Migrator {
         &self,
         db: &mut Database,
         direction: Direction,
-        target: &str,
+        goal: Goal<'_>,
         options: RunOptions,
         mut observe: impl FnMut(StepEvent<'_>),
     ) -> Result<Vec<AppliedStep>, MigrateError> {
         let d = db.dialect();
         let current = self.current(db).await?;
         self.check_version_rows(&current)?;
-        let mut steps = self.plan(d, direction, &current, target)?;
+        let mut steps = self.plan(d, direction, &current, goal)?;
         if steps.is_empty() {
             // Nothing to run, but an applied revision edited since is still an error: an edit
             // noticed only once something is pending would surface at the worst moment.
@@ -299,10 +332,13 @@ impl Migrator {
                 .apply_in_one_transaction(db, &steps, observe, &options.cancel)
                 .await;
         }
-        let relative = matches!(
-            Target::parse(target),
-            Ok(Target::Relative(_) | Target::FromRevision(..))
-        );
+        let relative = match goal {
+            Goal::Target(target) => matches!(
+                Target::parse(target),
+                Ok(Target::Relative(_) | Target::FromRevision(..))
+            ),
+            Goal::Revert(_) => true,
+        };
         let mut done = Vec::with_capacity(steps.len());
         let mut i = 0;
         // The bounds the session has now: the server's until a step asks for others.
@@ -357,12 +393,12 @@ impl Migrator {
                 // Another process applied steps meanwhile: plan again from where it left the database.
                 Err(StepError::Moved) if relative => {
                     return Err(MigrateError::Concurrent {
-                        target: target.into(),
+                        target: goal.to_string(),
                     })
                 }
                 Err(StepError::Moved) => {
                     let current = self.current(db).await?;
-                    steps = self.plan(d, direction, &current, target)?;
+                    steps = self.plan(d, direction, &current, goal)?;
                     i = 0;
                 }
                 Err(StepError::Cancelled(stopped)) => {

@@ -17,6 +17,9 @@ pub struct VersionTable {
     /// `check --database` shows what an edit changed, op by op. Keyed by checksum, so migrators
     /// with their own version tables can share it.
     pub ops: String,
+    /// One row per applied development seed (`cargo schema seed`): its name and the checksum
+    /// of the file that ran.
+    pub seeds: String,
 }
 
 impl Default for VersionTable {
@@ -71,6 +74,7 @@ impl VersionTable {
             log: log.into(),
             progress: progress.into(),
             ops: "schema_ops".into(),
+            seeds: "schema_seeds".into(),
         }
     }
 
@@ -78,6 +82,24 @@ impl VersionTable {
     pub fn with_ops_table(mut self, table: &str) -> Self {
         self.ops = table.into();
         self
+    }
+
+    /// Records applied seeds in `table` instead of `schema_seeds`.
+    pub fn with_seeds_table(mut self, table: &str) -> Self {
+        self.seeds = table.into();
+        self
+    }
+
+    /// Every bookkeeping table, the seeds' included: what reading a schema leaves out and what
+    /// `cargo schema reset` drops after the downgrade to base.
+    pub fn all(&self) -> [&str; 5] {
+        [
+            &self.version,
+            &self.log,
+            &self.progress,
+            &self.ops,
+            &self.seeds,
+        ]
     }
 
     /// `CREATE TABLE IF NOT EXISTS` for the table of recorded ops.

@@ -207,6 +207,11 @@ pub fn migrations_snapshots(
 /// `<migrations folder>/snapshots`, the migrations folder being the one holding the migration
 /// files (`migrations` in the package when there are none yet).
 pub fn snapshots_dir(migrations: &Migrations, package_dir: &Path) -> PathBuf {
+    migrations_dir(migrations, package_dir).join(SNAPSHOTS_DIR)
+}
+
+/// The folder holding the migration files (`migrations` in the package when there are none).
+pub(crate) fn migrations_dir(migrations: &Migrations, package_dir: &Path) -> PathBuf {
     migrations
         .defs()
         .first()
@@ -216,7 +221,6 @@ pub fn snapshots_dir(migrations: &Migrations, package_dir: &Path) -> PathBuf {
                 .map(Path::to_path_buf)
         })
         .unwrap_or_else(|| package_dir.join("migrations"))
-        .join(SNAPSHOTS_DIR)
 }
 
 /// The absolute path of a migration file as `file!()` recorded it: absolute when
