@@ -189,11 +189,14 @@ corpus! {
     postgres_forum: Dialect::Postgres, "postgres/forum";
     postgres_billing: Dialect::Postgres, "postgres/billing";
     postgres_cms: Dialect::Postgres, "postgres/cms";
+    postgres_identifiers: Dialect::Postgres, "postgres/identifiers";
     mariadb_forum: Dialect::Mariadb, "mariadb/forum";
     mariadb_billing: Dialect::Mariadb, "mariadb/billing";
     mariadb_cms: Dialect::Mariadb, "mariadb/cms";
+    mariadb_identifiers: Dialect::Mariadb, "mariadb/identifiers";
     sqlite_billing: Dialect::Sqlite, "sqlite/billing";
     sqlite_cms: Dialect::Sqlite, "sqlite/cms";
+    sqlite_identifiers: Dialect::Sqlite, "sqlite/identifiers";
 }
 
 /// Runs `sql` on a fresh database of `dialect` and returns the adoption's notes.
