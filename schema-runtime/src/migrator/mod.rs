@@ -35,6 +35,8 @@ pub use devdata::{
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use error::{ChecksumChange, LockWait, MigrateError};
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+pub use drift::Drift;
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use ledger::{Edit, LogEntry};
 pub use plan::{Direction, PlanError, Step};
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
