@@ -86,7 +86,13 @@ const IN_DATABASE: &str = "in the database";
 /// What `op` (one op of `changes`, from `live` to `recorded`) says differs; `None` for the
 /// half of a pair another op of `changes` already describes (an index or constraint changed
 /// in place is dropped and created again).
-fn detail(op: &Op, changes: &[Change], live: &Schema, recorded: &Schema, d: Dialect) -> Option<String> {
+fn detail(
+    op: &Op,
+    changes: &[Change],
+    live: &Schema,
+    recorded: &Schema,
+    d: Dialect,
+) -> Option<String> {
     let ty = |c: &crate::ColumnDef| {
         let mut text = column(c);
         let rendered = d.render_type(&c.ty);
@@ -106,12 +112,18 @@ fn detail(op: &Op, changes: &[Change], live: &Schema, recorded: &Schema, d: Dial
             ty(column)
         ),
         Op::DropColumn { table, column } => match live.column(table, column) {
-            Ok(c) => format!("{table}.{column}: {} {IN_DATABASE}, not {IN_MIGRATIONS}", ty(c)),
+            Ok(c) => format!(
+                "{table}.{column}: {} {IN_DATABASE}, not {IN_MIGRATIONS}",
+                ty(c)
+            ),
             Err(_) => format!("{table}.{column}: {IN_DATABASE}, not {IN_MIGRATIONS}"),
         },
         Op::AlterColumn(a) => {
             let wanted = a.rename.as_deref().unwrap_or(&a.column);
-            match (recorded.column(&a.table, wanted), live.column(&a.table, &a.column)) {
+            match (
+                recorded.column(&a.table, wanted),
+                live.column(&a.table, &a.column),
+            ) {
                 (Ok(r), Ok(l)) => format!(
                     "{}.{wanted}: {} {IN_MIGRATIONS}, {} {IN_DATABASE}",
                     a.table,
@@ -121,23 +133,21 @@ fn detail(op: &Op, changes: &[Change], live: &Schema, recorded: &Schema, d: Dial
                 _ => op.describe(),
             }
         }
-        Op::CreateIndex { index: i, .. } => {
-            match live.index_on(Some(&i.table), &i.name).ok() {
-                Some(l) => format!(
-                    "index {} on {}: {} {IN_MIGRATIONS}, {} {IN_DATABASE}",
-                    i.name,
-                    i.table,
-                    index(i),
-                    index(l)
-                ),
-                None => format!(
-                    "index {} on {}: {} {IN_MIGRATIONS}, missing {IN_DATABASE}",
-                    i.name,
-                    i.table,
-                    index(i)
-                ),
-            }
-        }
+        Op::CreateIndex { index: i, .. } => match live.index_on(Some(&i.table), &i.name).ok() {
+            Some(l) => format!(
+                "index {} on {}: {} {IN_MIGRATIONS}, {} {IN_DATABASE}",
+                i.name,
+                i.table,
+                index(i),
+                index(l)
+            ),
+            None => format!(
+                "index {} on {}: {} {IN_MIGRATIONS}, missing {IN_DATABASE}",
+                i.name,
+                i.table,
+                index(i)
+            ),
+        },
         Op::DropIndex { name, table, .. } => {
             let l = live.index_on(table.as_deref(), name).ok()?;
             let recreated = changes.iter().any(|c| {
@@ -187,9 +197,9 @@ fn detail(op: &Op, changes: &[Change], live: &Schema, recorded: &Schema, d: Dial
             e.values.join(", ")
         ),
         Op::DropEnum { name } => format!("enum {name}: {IN_DATABASE}, not {IN_MIGRATIONS}"),
-        Op::AddEnumValue { name, value, .. } => format!(
-            "enum {name}: value '{value}' {IN_MIGRATIONS}, missing {IN_DATABASE}"
-        ),
+        Op::AddEnumValue { name, value, .. } => {
+            format!("enum {name}: value '{value}' {IN_MIGRATIONS}, missing {IN_DATABASE}")
+        }
         other => format!("{}: differs", other.describe()),
     })
 }
