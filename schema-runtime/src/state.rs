@@ -962,6 +962,11 @@ impl Schema {
             for key in t.def.uniques.iter_mut().chain(t.def.primary_key.as_mut()) {
                 rename(&mut key.columns);
             }
+            for ck in &mut t.def.checks {
+                if ck.column.as_ref() == Some(&alter.column) {
+                    ck.column = Some(new_name.clone());
+                }
+            }
             for fk in &mut t.def.foreign_keys {
                 rename(&mut fk.columns);
                 if fk.ref_table == alter.table {

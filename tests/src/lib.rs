@@ -503,7 +503,14 @@ async fn mysql_facts(db: &mut Database) -> SchemaFacts {
             deferrable: String::new(),
         });
     }
-    for r in rows(db, "check constraints", "SELECT CAST(table_name AS CHAR), CAST(constraint_name AS CHAR), CAST(check_clause AS CHAR) FROM information_schema.check_constraints WHERE constraint_schema = DATABASE() ORDER BY 1, 2", 3).await {
+    // MariaDB tells a column-level check (named after its column) from a table-level one.
+    let level = if db.dialect() == Dialect::Mariadb {
+        "CASE WHEN level = 'Column' THEN ' (column-level)' ELSE '' END"
+    } else {
+        "''"
+    };
+    let checks = format!("SELECT CAST(table_name AS CHAR), CAST(constraint_name AS CHAR), CAST(CONCAT(check_clause, {level}) AS CHAR) FROM information_schema.check_constraints WHERE constraint_schema = DATABASE() ORDER BY 1, 2");
+    for r in rows(db, "check constraints", &checks, 3).await {
         if let Some(t) = facts.table(&r[0]) {
             t.checks.push((r[1].clone(), r[2].clone()));
         }

@@ -555,6 +555,17 @@ fn table_ops() {
                 t.comment("Reader comments");
             });
         }),
+        // MariaDB writes a check named as its column in the column (a column-level check).
+        Case::new("create_table_column_check", |op| {
+            op.create_table("scores", |t| {
+                t.column("id", Type::BigInt).primary_key();
+                t.column("score", Type::Integer)
+                    .not_null()
+                    .check_named("score", "score >= 0");
+                t.column("bonus", Type::Integer)
+                    .check_named("ck_scores_bonus", "bonus >= 0");
+            });
+        }),
         Case::new("create_table_serial", |op| {
             op.create_table("events", |t| {
                 t.column("id", Type::BigInt).primary_key().serial();

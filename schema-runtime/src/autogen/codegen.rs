@@ -522,6 +522,13 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
         if let Some(c) = &column.comment {
             let _ = write!(s, ".comment({})", lit(c));
         }
+        for ck in def
+            .checks
+            .iter()
+            .filter(|ck| ck.column.as_deref() == Some(column.name.as_str()))
+        {
+            let _ = write!(s, ".check_named({}, {})", lit(&ck.name), lit(&ck.expr));
+        }
         if def
             .uniques
             .iter()
@@ -585,7 +592,11 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
         }
         table_level.push(s);
     }
-    for ck in &def.checks {
+    for ck in def
+        .checks
+        .iter()
+        .filter(|ck| ck.column.as_ref().is_none_or(|c| def.column(c).is_none()))
+    {
         match check_short_name(table, &ck.name, naming) {
             Some(short) => table_level.push(format!("t.check({}, {})", lit(short), lit(&ck.expr))),
             None => table_level.push(format!(

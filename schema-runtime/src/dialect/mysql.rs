@@ -36,7 +36,7 @@ pub(crate) enum Flavour {
 
 /// A server of the MySQL family.
 pub(crate) struct MySql {
-    flavour: Flavour,
+    pub(crate) flavour: Flavour,
 }
 
 /// MySQL 8.
@@ -106,6 +106,9 @@ impl SqlDialect for MySql {
     }
     fn index_names_per_table(&self) -> bool {
         true
+    }
+    fn inline_column_check(&self, ck: &crate::ops::CheckDef) -> bool {
+        self.flavour == Flavour::Mariadb && ck.column.as_deref() == Some(ck.name.as_str())
     }
 
     fn quote_char(&self) -> char {

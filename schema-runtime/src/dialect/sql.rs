@@ -10,7 +10,7 @@
 
 use super::{Dialect, RenderError, Rendered};
 use crate::ops::{
-    AlterColumn, ColumnDef, Constraint, Deferrable, EnumDef, EnumPosition, ForeignKeyDef,
+    AlterColumn, CheckDef, ColumnDef, Constraint, Deferrable, EnumDef, EnumPosition, ForeignKeyDef,
     IdentityOptions, IndexDef, IndexKey, KeyDef, KeyPart, NullsOrder, Op, RawSql, Rows, SetValue,
     TableDef,
 };
@@ -77,6 +77,11 @@ pub(crate) trait SqlDialect: Sync {
     }
     /// Index names are per table (MySQL, MariaDB), not per schema.
     fn index_names_per_table(&self) -> bool {
+        false
+    }
+    /// `ck` is written in its column's definition (MariaDB, where a column-level check is
+    /// named after its column), not as a table-level constraint.
+    fn inline_column_check(&self, _ck: &CheckDef) -> bool {
         false
     }
     /// An identity column need not be the table's sole primary key.
@@ -538,13 +543,29 @@ pub(crate) trait SqlDialect: Sync {
         };
         let mut lines: Vec<String> = Vec::with_capacity(def.columns.len() + 2);
         let mut inline_pk = false;
+        let inline_check = |ck: &CheckDef| {
+            self.inline_column_check(ck)
+                && ck.column.as_ref().is_some_and(|c| def.column(c).is_some())
+        };
         for column in &def.columns {
-            let (line, pk) = self.table_column_sql(op, def, column, before)?;
+            let (mut line, pk) = self.table_column_sql(op, def, column, before)?;
             inline_pk |= pk;
+            for ck in def
+                .checks
+                .iter()
+                .filter(|ck| inline_check(ck) && ck.column.as_deref() == Some(column.name.as_str()))
+            {
+                line.push_str(&format!(" CHECK ({})", ck.expr));
+            }
             lines.push(line);
         }
         let mut after = Vec::new();
         for constraint in def.constraints() {
+            if let Constraint::Check(ck) = &constraint {
+                if inline_check(ck) {
+                    continue;
+                }
+            }
             if let Constraint::PrimaryKey(k) | Constraint::Unique(k) = &constraint {
                 if matches!(constraint, Constraint::PrimaryKey(_)) && inline_pk {
                     continue;

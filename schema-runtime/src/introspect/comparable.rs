@@ -117,6 +117,9 @@ fn comparable_table(table: &Table, schema: &Schema, d: &dyn Introspector) -> Tab
     }
     for check in &mut def.checks {
         check.expr = normalise_sql(&check.expr);
+        if !d.column_level_checks() {
+            check.column = None;
+        }
     }
     def.comment = comparable_comment(def.comment.take(), d);
     def.uniques

@@ -270,6 +270,11 @@ pub(crate) trait Introspector: crate::dialect::SqlDialect {
     fn identity_options(&self) -> bool {
         false
     }
+
+    /// A column-level CHECK is told apart from a table-level one (MariaDB).
+    fn column_level_checks(&self) -> bool {
+        false
+    }
 }
 
 impl Dialect {

@@ -104,7 +104,7 @@ pub(super) async fn read(
         column.comment = comment(&text);
         t.def.columns.push(column);
     }
-    for [table, name, clause, _] in check_rows {
+    for [table, name, clause, level] in check_rows {
         let Some(t) = tables.get(&table) else {
             continue;
         };
@@ -113,7 +113,14 @@ pub(super) async fn read(
             .column(&name)
             .is_some_and(|c| c.ty == Type::Json && is_json_valid(&clause, &name));
         if !json_alias {
-            t.def.checks.push(CheckDef { name, expr: clause });
+            // MariaDB's column-level check is named after its column.
+            let column = (level.eq_ignore_ascii_case("column") && t.def.column(&name).is_some())
+                .then(|| name.clone());
+            t.def.checks.push(CheckDef {
+                name,
+                expr: clause,
+                column,
+            });
         }
     }
 
@@ -387,6 +394,10 @@ pub(super) fn parse_default(
 }
 
 impl Introspector for MySql {
+    fn column_level_checks(&self) -> bool {
+        self.flavour == crate::dialect::mysql::Flavour::Mariadb
+    }
+
     fn read<'a>(
         &'a self,
         catalog: &'a mut Catalog<'_>,

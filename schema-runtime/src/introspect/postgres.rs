@@ -183,6 +183,7 @@ pub(super) async fn read(
                 t.def.checks.push(CheckDef {
                     name,
                     expr: check_expression(&definition),
+                    column: None,
                 })
             }
             "x" => catalog.note(format!(

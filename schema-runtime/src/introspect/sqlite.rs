@@ -203,6 +203,7 @@ pub(super) async fn read(
                 t.def.checks.push(CheckDef {
                     name: name.clone(),
                     expr: expr.clone(),
+                    column: None,
                 });
             }
         }

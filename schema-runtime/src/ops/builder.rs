@@ -283,6 +283,7 @@ impl Ops {
             Constraint::Check(CheckDef {
                 name,
                 expr: expr.to_owned(),
+                column: None,
             }),
         )
     }
@@ -503,6 +504,8 @@ struct ColumnSpec {
     unique: bool,
     index: bool,
     foreign_key: Option<ForeignKeyDef>,
+    /// Column-level checks: (name, expression).
+    checks: Vec<(String, String)>,
 }
 
 impl TableBuilder {
@@ -599,6 +602,7 @@ impl TableBuilder {
         self.def.checks.push(CheckDef {
             name: name.to_owned(),
             expr: expr.to_owned(),
+            column: None,
         });
         self
     }
@@ -608,6 +612,7 @@ impl TableBuilder {
         self.def.checks.push(CheckDef {
             name: self.naming.check(&self.def.name, name),
             expr: expr.to_owned(),
+            column: None,
         });
         self
     }
@@ -696,7 +701,13 @@ impl TableBuilder {
         let mut indexes = Vec::new();
         let mut uniques = Vec::new();
         let mut fks = Vec::new();
+        let mut checks = Vec::new();
         for (column, spec) in self.def.columns.iter_mut().zip(self.specs) {
+            checks.extend(spec.checks.into_iter().map(|(name, expr)| CheckDef {
+                name,
+                expr,
+                column: Some(column.name.clone()),
+            }));
             let cols = [column.name.clone()];
             if spec.primary_key
                 || primary_key
@@ -725,6 +736,8 @@ impl TableBuilder {
         // Column-level declarations come first, in column order, then table-level ones.
         uniques.append(&mut self.def.uniques);
         fks.append(&mut self.def.foreign_keys);
+        checks.append(&mut self.def.checks);
+        self.def.checks = checks;
         indexes.append(&mut self.indexes);
         self.def.primary_key = primary_key;
         self.def.uniques = uniques;
@@ -931,6 +944,17 @@ impl ColumnBuilder<'_, TableColumn> {
     pub fn index(mut self) -> Self {
         if let Flags::Table { spec, .. } = &mut self.flags {
             spec.index = true;
+        }
+        self
+    }
+
+    /// A column-level `CHECK (expr)` named `name` as written. MariaDB names a column-level check
+    /// after its column and drops it with the column: there, a check named as the column is
+    /// written in the column's definition; elsewhere (and under another name) it is a
+    /// table-level check, which PostgreSQL, SQLite and MySQL do not tell apart.
+    pub fn check_named(mut self, name: &str, expr: &str) -> Self {
+        if let Flags::Table { spec, .. } = &mut self.flags {
+            spec.checks.push((name.to_owned(), expr.to_owned()));
         }
         self
     }

@@ -238,6 +238,11 @@ fn check(out: &mut String, ck: &CheckDef) {
     q(out, &ck.name);
     out.push(' ');
     q(out, &ck.expr);
+    // Only when set, so checks written before column-level ones existed keep their checksum.
+    if let Some(column) = &ck.column {
+        out.push_str(" column=");
+        q(out, column);
+    }
     out.push('}');
 }
 

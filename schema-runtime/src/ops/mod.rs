@@ -192,6 +192,10 @@ pub struct CheckDef {
     pub name: String,
     /// The SQL condition, rendered verbatim.
     pub expr: String,
+    /// The column whose definition holds the check (a column-level `CHECK`), where the dialect
+    /// tells the two apart (MariaDB names it after the column and drops it with the column);
+    /// `None` for a table-level check.
+    pub column: Option<String>,
 }
 
 /// A table constraint.

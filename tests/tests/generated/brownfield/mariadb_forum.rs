@@ -18,10 +18,9 @@ pub fn upgrade(op: &mut Ops) {
         t.column("password", Type::String(255)).not_null();
         t.column("remember_token", Type::String(100));
         t.column("role", Type::custom("enum('member','moderator','admin')")).not_null().default("member");
-        t.column("karma", Type::Integer).not_null().default(0);
+        t.column("karma", Type::Integer).not_null().default(0).check_named("karma", "`karma` >= -1000");
         t.column("created_at", Type::custom("timestamp"));
         t.column("updated_at", Type::custom("timestamp"));
-        t.check_named("karma", "`karma` >= -1000");
         t.comment("People who can sign in");
     });
     op.create_index("users", ["email"]).unique().name("users_email_unique");
@@ -55,9 +54,8 @@ pub fn upgrade(op: &mut Ops) {
     op.create_table("votes", |t| {
         t.column("post_id", Type::custom("bigint(20) unsigned")).primary_key();
         t.column("user_id", Type::custom("bigint(20) unsigned")).primary_key();
-        t.column("value", Type::custom("tinyint(4)")).not_null();
+        t.column("value", Type::custom("tinyint(4)")).not_null().check_named("value", "`value` in (-1,1)");
         t.foreign_key(["post_id"], "posts", ["id"]).on_delete(FkAction::Cascade).name("votes_post_id_foreign");
         t.foreign_key(["user_id"], "users", ["id"]).on_delete(FkAction::Cascade).name("votes_user_id_foreign");
-        t.check_named("value", "`value` in (-1,1)");
     });
 }
