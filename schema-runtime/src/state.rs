@@ -46,9 +46,11 @@ impl Table {
 pub struct Schema {
     tables: BTreeMap<String, Table>,
     enums: BTreeMap<String, Vec<String>>,
-    /// Every index and constraint name, with its table: names are unique across the schema,
-    /// and this keeps checking them O(1) however many tables there are.
-    names: foldhash::HashMap<String, String>,
+    /// Every index and constraint name, with the tables holding it (sorted): a constraint
+    /// name is unique across the schema; an index name may repeat on other tables (MySQL and
+    /// MariaDB keep index names per table; the dialects that do not refuse it when rendering).
+    /// This keeps checking names O(1) however many tables there are.
+    names: foldhash::HashMap<String, Vec<String>>,
 }
 
 /// An op that does not fit the schema it is applied to.
@@ -87,6 +89,15 @@ pub enum StateError {
         table: String,
         /// Constraint name.
         name: String,
+    },
+    /// `drop_index(name)` where several tables have an index of that name (MySQL and
+    /// MariaDB keep index names per table).
+    #[error("indexes named `{name}` are on several tables ({}); say which: op.drop_index(\"{name}\").on(\"TABLE\")", tables.join(", "))]
+    AmbiguousIndex {
+        /// Index name.
+        name: String,
+        /// The tables with an index of that name.
+        tables: Vec<String>,
     },
     /// An index or constraint of that name exists already.
     #[error("an index or constraint named `{0}` already exists")]
@@ -225,14 +236,44 @@ impl Schema {
             })
     }
 
-    /// The index called `name`, on whichever table.
+    /// The index called `name`, on whichever table; `None` also when indexes of that name
+    /// are on several tables (see [`index_on`](Self::index_on)).
     pub fn index(&self, name: &str) -> Option<&IndexDef> {
-        let table = self.names.get(name)?;
-        self.tables
-            .get(table)?
-            .indexes
-            .iter()
-            .find(|i| i.name == name)
+        match self.indexes_named(name).as_slice() {
+            [only] => Some(only),
+            _ => None,
+        }
+    }
+
+    /// The indexes called `name`, one per table holding one.
+    pub fn indexes_named(&self, name: &str) -> Vec<&IndexDef> {
+        self.names
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter_map(|table| self.tables.get(table))
+            .filter_map(|t| t.indexes.iter().find(|i| i.name == name))
+            .collect()
+    }
+
+    /// The index called `name` on `table`, or on whichever table when `table` is `None` and
+    /// only one has it; says which tables to choose from when several do.
+    pub fn index_on(&self, table: Option<&str>, name: &str) -> Result<&IndexDef, StateError> {
+        let found = self.indexes_named(name);
+        match table {
+            Some(table) => found
+                .into_iter()
+                .find(|i| i.table == table)
+                .ok_or_else(|| StateError::MissingIndex(format!("{name}` on `{table}"))),
+            None => match found.as_slice() {
+                [] => Err(StateError::MissingIndex(name.to_owned())),
+                [only] => Ok(only),
+                several => Err(StateError::AmbiguousIndex {
+                    name: name.to_owned(),
+                    tables: several.iter().map(|i| i.table.clone()).collect(),
+                }),
+            },
+        }
     }
 
     /// The foreign keys of other tables that point at `table`, as `(table, fk)`.
@@ -280,15 +321,36 @@ impl Schema {
     /// before (`before`, from [`names_held`](Self::names_held)) and indexes what they hold now.
     fn reindex_names(&mut self, before: &[String], tables: &[&str]) {
         for name in before {
-            self.names.remove(name);
+            if let Some(holders) = self.names.get_mut(name) {
+                holders.retain(|t| !tables.contains(&t.as_str()));
+                if holders.is_empty() {
+                    self.names.remove(name);
+                }
+            }
         }
         for &table in tables {
             if let Some(t) = self.tables.get(table) {
                 for name in t.names() {
-                    self.names.insert(name.to_owned(), table.to_owned());
+                    let holders = self.names.entry(name.to_owned()).or_default();
+                    if let Err(at) = holders.binary_search_by(|h| h.as_str().cmp(table)) {
+                        holders.insert(at, table.to_owned());
+                    }
                 }
             }
         }
+    }
+
+    /// Whether `name` is held by a constraint anywhere, or by an index of `table`: an index
+    /// called so on `table` would clash everywhere (another table's index of that name clashes
+    /// only on the dialects with one index namespace, which refuse it when rendering).
+    fn index_name_taken(&self, table: &str, name: &str) -> bool {
+        self.names.get(name).is_some_and(|holders| {
+            holders.iter().any(|h| {
+                self.tables
+                    .get(h)
+                    .is_some_and(|t| h == table || t.def.constraint_names().any(|n| n == name))
+            })
+        })
     }
 
     fn check_columns<'a>(
@@ -382,8 +444,11 @@ impl Schema {
         let index_table;
         let touched: Vec<&str> = match op {
             Op::RenameTable { from, to } => vec![from, to],
-            Op::DropIndex { name, .. } => {
-                index_table = self.names.get(name).cloned();
+            Op::DropIndex { name, table, .. } => {
+                index_table = self
+                    .index_on(table.as_deref(), name)
+                    .ok()
+                    .map(|i| i.table.clone());
                 index_table.as_deref().into_iter().collect()
             }
             _ => op.table().into_iter().collect(),
@@ -519,8 +584,10 @@ impl Schema {
                 if index.keys.is_empty() {
                     return Err(StateError::EmptyIndex(index.name.clone()));
                 }
-                if self.name_taken(&index.name) {
-                    return if *if_not_exists && self.index(&index.name).is_some() {
+                if self.index_name_taken(&index.table, &index.name) {
+                    return if *if_not_exists
+                        && self.index_on(Some(&index.table), &index.name).is_ok()
+                    {
                         Ok(())
                     } else {
                         Err(StateError::DuplicateName(index.name.clone()))
@@ -531,11 +598,17 @@ impl Schema {
                 self.table_mut(&index.table)?.indexes.push(index.clone());
             }
             Op::DropIndex {
-                name, if_exists, ..
-            } => match self.index(name).map(|i| i.table.clone()) {
-                Some(table) => self.table_mut(&table)?.indexes.retain(|i| &i.name != name),
-                None if *if_exists => {}
-                None => return Err(StateError::MissingIndex(name.clone())),
+                name,
+                table,
+                if_exists,
+                ..
+            } => match self.index_on(table.as_deref(), name) {
+                Ok(index) => {
+                    let table = index.table.clone();
+                    self.table_mut(&table)?.indexes.retain(|i| &i.name != name)
+                }
+                Err(StateError::MissingIndex(_)) if *if_exists => {}
+                Err(e) => return Err(e),
             },
             Op::AddConstraint { table, constraint } => {
                 let def = self.table_def(table)?;

@@ -796,6 +796,11 @@ fn create_index_ops() {
             op.create_index("posts", [IndexKey::column("title").prefix(8)]);
         })
         .unsupported_on(&[Dialect::Postgres, Dialect::Sqlite]),
+        // MySQL and MariaDB keep index names per table; the derived downgrade names the table.
+        Case::new("create_index_name_of_another_tables_index", |op| {
+            op.create_index("posts", ["title"]).name("ix_users_name");
+        })
+        .unsupported_on(&[Dialect::Postgres, Dialect::Sqlite]),
         Case::new("create_index_using_hash", |op| {
             op.create_index("users", ["zip"]).using("hash");
         })

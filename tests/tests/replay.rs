@@ -61,6 +61,65 @@ fn check_names_the_revision_the_op_and_the_missing_table() {
 }
 
 #[test]
+fn index_names_repeat_across_tables_only_where_the_dialect_keeps_them_per_table() {
+    let two_tables = |op: &mut Ops| {
+        for table in ["boards", "threads"] {
+            op.create_table(table, |t| {
+                t.column("id", Type::BigInt).primary_key();
+                t.column("position", Type::Integer).not_null();
+            });
+            op.create_index(table, ["position"]).name("position");
+        }
+    };
+    let ambiguous = Migrator::new(vec![
+        Revision::new("0001_tables", &[], "tables", two_tables),
+        Revision::new("0002_drop", &["0001_tables"], "drop", |op| {
+            op.drop_index("position");
+        }),
+    ])
+    .expect("valid graph");
+    let problems: Vec<String> = ambiguous
+        .check(&[Dialect::Mariadb])
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            "revision `0002_drop`: drop_index(position): indexes named `position` are on several tables (boards, threads); say which: op.drop_index(\"position\").on(\"TABLE\")"
+        ]
+    );
+
+    let named = Migrator::new(vec![
+        Revision::new("0001_tables", &[], "tables", two_tables),
+        Revision::new("0002_drop", &["0001_tables"], "drop", |op| {
+            op.drop_index("position").on("threads");
+        }),
+    ])
+    .expect("valid graph");
+    assert!(named.check(&[Dialect::Mariadb, Dialect::Mysql]).is_empty());
+    let schema = named.schema_at(&["0002_drop".to_owned()]).expect("replay");
+    assert_eq!(schema.indexes_named("position").len(), 1);
+    assert_eq!(
+        schema.index("position").map(|i| i.table.as_str()),
+        Some("boards")
+    );
+    // One namespace for index names: refused with what to do.
+    let refused: Vec<String> = named
+        .check(&[Dialect::Postgres, Dialect::Sqlite])
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(refused.len(), 2, "{refused:#?}");
+    assert!(
+        refused
+            .iter()
+            .all(|p| p.contains("give this index another .name(..)")),
+        "{refused:#?}"
+    );
+}
+
+#[test]
 fn downgrade_problems_name_each_revision_without_a_derivable_downgrade() {
     let migrator = Migrator::new(vec![
         users(),

@@ -182,11 +182,16 @@ fn render_op(op: &Op, naming: &NamingConvention) -> String {
         }
         Op::DropIndex {
             name,
+            table,
             concurrently,
             if_exists,
         } => stmt(format!(
-            "op.drop_index({}){}{}",
+            "op.drop_index({}){}{}{}",
             lit(name),
+            table
+                .as_ref()
+                .map(|t| format!(".on({})", lit(t)))
+                .unwrap_or_default(),
             if *concurrently { ".concurrently()" } else { "" },
             if *if_exists { ".if_exists()" } else { "" }
         )),

@@ -452,6 +452,7 @@ fn diff_table(
         if !same && !implicit {
             drops_early.push(plain(Op::DropIndex {
                 name: index.name.clone(),
+                table: (from.indexes_named(&index.name).len() > 1).then(|| table.clone()),
                 concurrently: false,
                 if_exists: false,
             }));

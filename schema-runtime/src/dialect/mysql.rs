@@ -104,6 +104,9 @@ impl SqlDialect for MySql {
     fn implicit_foreign_key_indexes(&self) -> bool {
         true
     }
+    fn index_names_per_table(&self) -> bool {
+        true
+    }
 
     fn quote_char(&self) -> char {
         '`'
@@ -662,7 +665,10 @@ impl MySql {
     /// The table and the foreign keys that only the index or key `op` drops serves.
     fn lost_keys_of(&self, op: &Op, before: &Schema) -> Option<(String, Vec<ForeignKeyDef>)> {
         let (table, dropped) = match op {
-            Op::DropIndex { name, .. } => (before.index(name)?.table.clone(), name.clone()),
+            Op::DropIndex { name, table, .. } => (
+                before.index_on(table.as_deref(), name).ok()?.table.clone(),
+                name.clone(),
+            ),
             Op::DropConstraint { table, name } => {
                 match before.table(table)?.def.constraint(name)? {
                     Constraint::PrimaryKey(_) | Constraint::Unique(_) => {

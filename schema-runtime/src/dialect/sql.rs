@@ -75,6 +75,10 @@ pub(crate) trait SqlDialect: Sync {
     fn implicit_foreign_key_indexes(&self) -> bool {
         false
     }
+    /// Index names are per table (MySQL, MariaDB), not per schema.
+    fn index_names_per_table(&self) -> bool {
+        false
+    }
     /// An identity column need not be the table's sole primary key.
     fn identity_anywhere(&self) -> bool {
         false
@@ -1154,16 +1158,34 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
             d.check_key_columns(op, &index.table, &index.columns(), index.unique, &|c| {
                 before.column(&index.table, c).ok()
             })?;
+            if !d.index_names_per_table() {
+                if let Some(other) = before
+                    .indexes_named(&index.name)
+                    .into_iter()
+                    .find(|i| i.table != index.table)
+                {
+                    return Err(d.unsupported(
+                        op,
+                        format!(
+                            "the index `{}` of `{}` has this name already, and {} keeps one namespace for index names (MySQL and MariaDB keep one per table); give this index another .name(..)",
+                            other.name,
+                            other.table,
+                            d.title()
+                        ),
+                    ));
+                }
+            }
             vec![d.create_index(op, index, *concurrently, *if_not_exists)?]
         }
         Op::DropIndex {
             name,
+            table,
             concurrently,
             if_exists,
         } => d.drop_index(
             op,
             name,
-            before.index(name),
+            before.index_on(table.as_deref(), name).ok(),
             *concurrently,
             *if_exists,
             before,

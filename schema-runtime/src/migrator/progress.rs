@@ -466,8 +466,13 @@ fn touched_tables(op: &Op, before: &Schema, after: &Schema) -> Option<BTreeSet<S
             tables.insert(from.clone());
             tables.insert(to.clone());
         }
-        Op::DropIndex { name, .. } => {
-            tables.extend(before.index(name).map(|i| i.table.clone()));
+        Op::DropIndex { name, table, .. } => {
+            tables.extend(
+                before
+                    .index_on(table.as_deref(), name)
+                    .ok()
+                    .map(|i| i.table.clone()),
+            );
         }
         Op::CreateEnum(_)
         | Op::DropEnum { .. }

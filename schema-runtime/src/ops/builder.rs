@@ -241,10 +241,11 @@ impl Ops {
     pub fn drop_index(&mut self, name: &str) -> DropIndexOptions<'_> {
         self.ops.push(Op::DropIndex {
             name: name.to_owned(),
+            table: None,
             concurrently: false,
             if_exists: false,
         });
-        last!(self.ops, Op::DropIndex { concurrently, if_exists, .. } => DropIndexOptions { concurrently, if_exists })
+        last!(self.ops, Op::DropIndex { table, concurrently, if_exists, .. } => DropIndexOptions { table, concurrently, if_exists })
     }
 
     /// Adds a unique constraint on `columns` of `table`, named by the naming convention.
@@ -1129,11 +1130,19 @@ impl IndexBuilder<'_> {
 /// Options of `drop_index`.
 #[derive(Debug)]
 pub struct DropIndexOptions<'a> {
+    table: &'a mut Option<String>,
     concurrently: &'a mut bool,
     if_exists: &'a mut bool,
 }
 
 impl DropIndexOptions<'_> {
+    /// The index of this name on `table`: needed only where several tables have an index of
+    /// the name (MySQL and MariaDB keep index names per table).
+    pub fn on(self, table: &str) -> Self {
+        *self.table = Some(table.to_owned());
+        self
+    }
+
     /// `DROP INDEX CONCURRENTLY` on PostgreSQL (the migration must be `transactional = false`).
     pub fn concurrently(self) -> Self {
         *self.concurrently = true;

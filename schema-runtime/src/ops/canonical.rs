@@ -499,10 +499,15 @@ fn write_op(out: &mut String, op: &Op) {
         }
         Op::DropIndex {
             name,
+            table,
             concurrently,
             if_exists,
         } => {
             q(out, name);
+            if let Some(table) = table {
+                out.push_str(" table=");
+                q(out, table);
+            }
             if *concurrently {
                 out.push_str(" concurrently");
             }

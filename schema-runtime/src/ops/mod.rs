@@ -863,6 +863,9 @@ pub enum Op {
     DropIndex {
         /// Index name.
         name: String,
+        /// The table, when several tables have an index of that name (MySQL and MariaDB keep
+        /// index names per table); `None` finds the one table that has it.
+        table: Option<String>,
         /// `CONCURRENTLY` (PostgreSQL).
         concurrently: bool,
         /// `IF EXISTS`.

@@ -143,13 +143,15 @@ impl Op {
                     identity: alter.identity.map(|_| old.identity),
                 })]
             }
-            Op::CreateIndex { index, if_not_exists: true, .. } if before.index(&index.name).is_some() => Vec::new(),
+            Op::CreateIndex { index, if_not_exists: true, .. } if before.index_on(Some(&index.table), &index.name).is_ok() => Vec::new(),
             Op::CreateIndex { index, concurrently, .. } => {
-                vec![Op::DropIndex { name: index.name.clone(), concurrently: *concurrently, if_exists: false }]
+                // Another table's index of the same name (MySQL) makes the table necessary.
+                let table = (!before.indexes_named(&index.name).is_empty()).then(|| index.table.clone());
+                vec![Op::DropIndex { name: index.name.clone(), table, concurrently: *concurrently, if_exists: false }]
             }
-            Op::DropIndex { name, if_exists: true, .. } if before.index(name).is_none() => Vec::new(),
-            Op::DropIndex { name, concurrently, .. } => {
-                let index = before.index(name).ok_or_else(|| state(StateError::MissingIndex(name.clone())))?;
+            Op::DropIndex { name, table, if_exists: true, .. } if before.index_on(table.as_deref(), name).is_err() => Vec::new(),
+            Op::DropIndex { name, table, concurrently, .. } => {
+                let index = before.index_on(table.as_deref(), name).map_err(state)?;
                 vec![Op::CreateIndex { index: index.clone(), concurrently: *concurrently, if_not_exists: false }]
             }
             Op::AddConstraint { table, constraint } => {

@@ -38,7 +38,7 @@ CREATE TABLE pages (
   published_at DATETIME DEFAULT NULL,
   location POINT NOT NULL,
   revision INT DEFAULT 1 NOT NULL,
-  INDEX IDX_pages_site (site_id, published_at DESC),
+  INDEX IDX_site (site_id, published_at DESC),
   INDEX IDX_author (author_id),
   UNIQUE INDEX UNIQ_site_path (site_id, path(191)),
   SPATIAL INDEX SPX_location (location),

@@ -37,7 +37,7 @@ CREATE TABLE `threads` (
   `created_at` timestamp NULL DEFAULT NULL,
   PRIMARY KEY (`id`),
   KEY `threads_board_recent_index` (`board_id`,`pinned` DESC,`last_post_at` DESC),
-  KEY `threads_title_prefix_index` (`title`(10)),
+  KEY `position` (`title`(10)),
   FULLTEXT KEY `threads_title_fulltext` (`title`),
   CONSTRAINT `threads_board_id_foreign` FOREIGN KEY (`board_id`) REFERENCES `boards` (`id`) ON DELETE CASCADE,
   CONSTRAINT `threads_user_id_foreign` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE SET NULL

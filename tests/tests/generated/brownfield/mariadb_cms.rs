@@ -35,7 +35,7 @@ pub fn upgrade(op: &mut Ops) {
     });
     op.create_index("pages", ["title", "body"]).using("fulltext").name("FTX_title_body");
     op.create_index("pages", ["author_id"]).name("IDX_author");
-    op.create_index("pages", [IndexKey::column("site_id"), IndexKey::column("published_at").desc()]).name("IDX_pages_site");
+    op.create_index("pages", [IndexKey::column("site_id"), IndexKey::column("published_at").desc()]).name("IDX_site");
     op.create_index("pages", ["location"]).using("spatial").name("SPX_location");
     op.create_index("pages", [IndexKey::column("site_id"), IndexKey::column("path").prefix(191)]).unique().name("UNIQ_site_path");
     op.create_table("tags", |t| {

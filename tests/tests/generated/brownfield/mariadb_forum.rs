@@ -37,9 +37,9 @@ pub fn upgrade(op: &mut Ops) {
         t.foreign_key(["board_id"], "boards", ["id"]).on_delete(FkAction::Cascade).name("threads_board_id_foreign");
         t.foreign_key(["user_id"], "users", ["id"]).on_delete(FkAction::SetNull).name("threads_user_id_foreign");
     });
+    op.create_index("threads", [IndexKey::column("title").prefix(10)]).name("position");
     op.create_index("threads", [IndexKey::column("board_id"), IndexKey::column("pinned").desc(), IndexKey::column("last_post_at").desc()]).name("threads_board_recent_index");
     op.create_index("threads", ["title"]).using("fulltext").name("threads_title_fulltext");
-    op.create_index("threads", [IndexKey::column("title").prefix(10)]).name("threads_title_prefix_index");
     op.create_table("posts", |t| {
         t.column("id", Type::custom("bigint(20) unsigned")).primary_key().identity();
         t.column("thread_id", Type::custom("bigint(20) unsigned")).not_null();
