@@ -515,8 +515,8 @@ struct Judge<'a> {
     fresh_tables: HashSet<String>,
     /// `(table, column)` added by this revision to an existing table.
     fresh_columns: HashSet<(String, String)>,
-    /// Indexes created by this revision.
-    fresh_indexes: HashSet<String>,
+    /// `(table, index)` created by this revision.
+    fresh_indexes: HashSet<(String, String)>,
     /// Enum types created by this revision.
     fresh_enums: HashSet<String>,
     findings: Vec<Finding>,
@@ -567,6 +567,14 @@ impl Judge<'_> {
             && !self
                 .fresh_columns
                 .contains(&(table.to_owned(), column.to_owned()))
+    }
+
+    /// The table of the index a `drop_index` names.
+    fn index_table(&self, table: Option<&str>, name: &str) -> Option<String> {
+        self.schema
+            .index_on(table, name)
+            .ok()
+            .map(|i| i.table.clone())
     }
 
     /// Tables existing before this revision with a column of enum type `name`.
@@ -662,18 +670,20 @@ impl Judge<'_> {
                 }
             }
             Op::DropIndex {
-                name, concurrently, ..
+                name,
+                table,
+                concurrently,
+                ..
             } => {
-                let table = self.schema.index(name).map(|i| i.table.clone());
-                let existing = !self.fresh_indexes.contains(name)
-                    && table.as_deref().is_some_and(|t| self.existing(t));
+                let Some(table) = self.index_table(table.as_deref(), name) else {
+                    return;
+                };
+                let existing = self.existing(&table)
+                    && !self.fresh_indexes.contains(&(table.clone(), name.clone()));
                 if existing && !concurrently {
                     self.flag(
                         "drop-index-without-concurrently",
-                        format!(
-                            "drops index `{name}` of `{}` without CONCURRENTLY",
-                            table.unwrap_or_default()
-                        ),
+                        format!("drops index `{name}` of `{table}` without CONCURRENTLY"),
                     );
                 }
             }
@@ -931,17 +941,20 @@ impl Judge<'_> {
                 concurrently,
                 ..
             } => {
-                self.fresh_indexes.insert(index.name.clone());
+                self.fresh_indexes
+                    .insert((index.table.clone(), index.name.clone()));
                 self.existing(&index.table) && !concurrently
             }
             Op::DropIndex {
-                name, concurrently, ..
+                name,
+                table,
+                concurrently,
+                ..
             } => {
                 !concurrently
                     && self
-                        .schema
-                        .index(name)
-                        .is_some_and(|i| self.existing(&i.table))
+                        .index_table(table.as_deref(), name)
+                        .is_some_and(|t| self.existing(&t))
             }
             Op::CreateEnum(def) => {
                 self.fresh_enums.insert(def.name.clone());
