@@ -1005,3 +1005,14 @@ fn the_development_verbs_are_runner_verbs_of_cargo_schema() {
         assert!(help.contains(option), "{verb}: {help}");
     }
 }
+
+#[test]
+fn lint_is_a_runner_verb_of_cargo_schema() {
+    let temp = temp_crate("app");
+    let output = cargo_schema(temp.path(), &["lint", "--help"]);
+    assert_exit(&output, 0);
+    let help = String::from_utf8_lossy(&output.stdout);
+    for option in ["--rules", "--dialect", "REV-RANGE"] {
+        assert!(help.contains(option), "{help}");
+    }
+}

@@ -453,13 +453,9 @@ pub fn lint(
     dialects: &[Dialect],
     range: Option<&str>,
 ) -> Result<Vec<Finding>, PlanError> {
-    let graph = migrator.graph();
-    let order = graph.topological();
-    let linted: HashSet<&str> = match range {
-        Some(range) if range.contains(':') => graph.range(range, &[])?.into_iter().collect(),
-        Some(one) => [graph.resolve(one)?].into_iter().collect(),
-        None => order.iter().copied().collect(),
-    };
+    let linted: Vec<&str> = revisions_in(migrator, range)?;
+    let linted: HashSet<&str> = linted.into_iter().collect();
+    let order = migrator.graph().topological();
     let mut schema = Schema::default();
     let mut findings = Vec::new();
     for id in order {
@@ -474,6 +470,21 @@ pub fn lint(
         }
     }
     Ok(findings)
+}
+
+/// The revisions of `range` (as [`lint`] takes it), in graph order (oldest first).
+pub fn revisions_in<'m>(
+    migrator: &'m Migrator,
+    range: Option<&str>,
+) -> Result<Vec<&'m str>, PlanError> {
+    let graph = migrator.graph();
+    let order = graph.topological();
+    let chosen: HashSet<&str> = match range {
+        Some(range) if range.contains(':') => graph.range(range, &[])?.into_iter().collect(),
+        Some(one) => [graph.resolve(one)?].into_iter().collect(),
+        None => return Ok(order),
+    };
+    Ok(order.into_iter().filter(|id| chosen.contains(id)).collect())
 }
 
 /// The findings of one revision whose upgrade runs on `before` (the schema every earlier
