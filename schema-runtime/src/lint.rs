@@ -653,7 +653,9 @@ impl Judge<'_> {
                 if !self.existing(&index.table) {
                     return;
                 }
-                if !concurrently {
+                // FULLTEXT and SPATIAL are MySQL/MariaDB index kinds (PostgreSQL refuses them).
+                let mysql_kind = matches!(index.method.as_deref(), Some("fulltext" | "spatial"));
+                if !concurrently && !mysql_kind {
                     self.flag(
                         "add-index-without-concurrently",
                         format!(
