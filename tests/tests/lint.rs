@@ -574,3 +574,40 @@ fn every_rule_is_documented_with_examples_and_a_severity() {
         );
     }
 }
+
+/// tests/fixtures/lint, as `#[migration]` and `migrations!` build it (`allow_lint` included).
+static FIXTURE: schema_runtime::Migrations = schema_runtime::migrations!("fixtures/lint");
+
+#[test]
+fn lint_tests_fail_with_the_report_of_the_errors_and_pass_on_a_clean_range() {
+    let failure = std::panic::catch_unwind(|| {
+        schema_runtime::testing::assert_lint_passes(&FIXTURE, None);
+    })
+    .expect_err("0002_risky builds an index without CONCURRENTLY");
+    let message = failure
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        message.contains(
+            "error[add-index-without-concurrently]: create_index(ix_accounts_name) in revision \
+             `0002_risky` (op 1, postgres)"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("allowed by allow_lint"), "{message}");
+    assert!(message.contains("allow_lint = [\"RULE\"]"), "{message}");
+    schema_runtime::testing::assert_lint_passes(&FIXTURE, Some("0003_online:"));
+
+    // The attribute carried `allow_lint` into the revision the lint reads.
+    let migrator = Migrator::from_migrations(&FIXTURE).expect("valid");
+    let risky = migrator.revision("0002_risky").expect("0002");
+    assert_eq!(risky.allow_lint, ["set-not-null"]);
+    assert_eq!(
+        migrator
+            .header("0004_drop_legacy")
+            .expect("0004")
+            .allow_lint,
+        ["drop-column", "drop-index-without-concurrently"]
+    );
+}
