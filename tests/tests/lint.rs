@@ -1,10 +1,14 @@
-//! `cargo schema lint` without a database: each rule's bad example is flagged and its good
-//! example is not, on a schema the replay of a first revision builds; ops on a table created in
-//! the same revision are never flagged; `allow_lint`, ranges and dialects.
+//! `cargo schema lint`: each rule's bad example is flagged and its good example is not, on a
+//! schema the replay of a first revision builds; ops on a table created in the same revision are
+//! never flagged; `allow_lint`, ranges and dialects (all without a database). Then the rules
+//! that predict a table rewrite or copy, checked on the real servers: PostgreSQL's relation file
+//! changes exactly when lint says it rewrites, MariaDB refuses `ALGORITHM=INPLACE` /
+//! `LOCK=NONE` exactly when lint says it copies or blocks.
 
 use schema_runtime::lint::{self, Finding, Severity, Summary};
 use schema_runtime::prelude::*;
 use schema_runtime::{Dialect, Migrator, Revision, Schema};
+use schema_tests::{block_on, TestDb};
 
 /// The tables every example works on, created by a revision of their own (so they exist
 /// before the example's revision).
@@ -610,4 +614,468 @@ fn lint_tests_fail_with_the_report_of_the_errors_and_pass_on_a_clean_range() {
             .allow_lint,
         ["drop-column", "drop-index-without-concurrently"]
     );
+}
+
+#[test]
+fn defaults_comments_nullable_columns_and_safe_widening_are_fine() {
+    let findings = lint_one(
+        |op| {
+            op.alter_column("users", "bio").set_default("");
+            op.alter_column("users", "name")
+                .set_default_expr("'anonymous'");
+            op.alter_column("users", "bio").drop_default();
+            op.alter_column("users", "name").set_nullable();
+            op.alter_column("users", "email").set_comment(Some("login"));
+            op.set_table_comment("users", Some("people"));
+            op.add_column("users", "seen_at", Type::TimestampTz)
+                .default_now();
+            op.add_column("users", "score", Type::Integer)
+                .not_null()
+                .default(0);
+            op.add_column("users", "nickname", Type::String(40));
+            op.alter_column("users", "name").set_type(Type::String(100));
+            op.add_enum_value("mood", "ecstatic").after("happy");
+            op.rename_enum_value("mood", "sad", "blue");
+            op.bulk_insert("users", ["name"], vec![row!["root"]]);
+        },
+        false,
+        &[],
+    );
+    // Only MySQL's rebuild for the nullability change.
+    let rules: Vec<&str> = findings.iter().map(|f| f.rule.id).collect();
+    assert_eq!(rules, ["mysql-change-nullability"], "{findings:#?}");
+}
+
+/// A change whose cost a rule predicts, checked on a real server: `before` builds the table
+/// (one row in it), `change` is the op judged.
+struct Probe {
+    name: &'static str,
+    before: fn(&mut Ops),
+    change: fn(&mut Ops),
+    /// The rule that says the change rewrites (PostgreSQL) or copies / blocks (MySQL family).
+    rule: &'static str,
+    /// MySQL family: what each ALTER of the change is run with; refused when it copies the
+    /// table (`ALGORITHM=INPLACE`) or blocks writes (`LOCK=NONE`).
+    clause: &'static str,
+}
+
+fn table_with(column: Type) -> fn(&mut Ops) {
+    // A fn pointer per type: the probes are plain data.
+    match column {
+        Type::Integer => |op| one_column(op, Type::Integer),
+        Type::String(10) => |op| one_column(op, Type::String(10)),
+        Type::String(20) => |op| one_column(op, Type::String(20)),
+        Type::String(60) => |op| one_column(op, Type::String(60)),
+        Type::String(100) => |op| one_column(op, Type::String(100)),
+        Type::Text => |op| one_column(op, Type::Text),
+        Type::Numeric(10, 2) => |op| one_column(op, Type::Numeric(10, 2)),
+        other => panic!("no probe table for {other}"),
+    }
+}
+
+fn one_column(op: &mut Ops, ty: Type) {
+    op.create_table("t", |t| {
+        t.column("id", Type::BigInt).primary_key();
+        t.column("c", ty);
+    });
+}
+
+fn probe_migrator(probe: &Probe) -> Migrator {
+    Migrator::new(vec![
+        Revision::new("0001", &[], "before", probe.before),
+        Revision::new("0002", &["0001"], "change", probe.change),
+    ])
+    .expect("valid")
+}
+
+/// Whether lint flags `probe.rule` on the change, for `dialect`.
+fn predicted(probe: &Probe, dialect: Dialect) -> bool {
+    lint::lint(&probe_migrator(probe), &[dialect], Some("0002"))
+        .expect("lint")
+        .iter()
+        .any(|f| f.rule.id == probe.rule)
+}
+
+/// Runs the probe's first revision and a row on a fresh database; returns the statements of
+/// its change.
+async fn prepare(
+    db: &mut schema_runtime::Database,
+    probe: &Probe,
+    dialect: Dialect,
+) -> Vec<String> {
+    let migrator = probe_migrator(probe);
+    let steps = migrator
+        .plan_upgrade(dialect, &[], "head")
+        .unwrap_or_else(|e| panic!("{}: {e}", probe.name));
+    for sql in &steps[0].statements {
+        db.raw()
+            .execute(sql)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {sql}: {e}", probe.name));
+    }
+    let table = dialect.quote("t");
+    db.raw()
+        .execute(&format!("INSERT INTO {table} (id) VALUES (1)"))
+        .await
+        .unwrap_or_else(|e| panic!("{}: insert: {e}", probe.name));
+    steps[1].statements.clone()
+}
+
+fn postgres_probes() -> Vec<Probe> {
+    let probe = |name, before, change: fn(&mut Ops), rule| Probe {
+        name,
+        before,
+        change,
+        rule,
+        clause: "",
+    };
+    vec![
+        probe(
+            "integer to bigint",
+            table_with(Type::Integer),
+            |op| {
+                op.alter_column("t", "c").set_type(Type::BigInt);
+            },
+            "change-column-type",
+        ),
+        probe(
+            "varchar(10) to varchar(20)",
+            table_with(Type::String(10)),
+            |op| {
+                op.alter_column("t", "c").set_type(Type::String(20));
+            },
+            "change-column-type",
+        ),
+        probe(
+            "varchar(20) to varchar(10)",
+            table_with(Type::String(20)),
+            |op| {
+                op.alter_column("t", "c").set_type(Type::String(10));
+            },
+            "change-column-type",
+        ),
+        probe(
+            "varchar(20) to text",
+            table_with(Type::String(20)),
+            |op| {
+                op.alter_column("t", "c").set_type(Type::Text);
+            },
+            "change-column-type",
+        ),
+        probe(
+            "text to varchar(20)",
+            table_with(Type::Text),
+            |op| {
+                op.alter_column("t", "c").set_type(Type::String(20));
+            },
+            "change-column-type",
+        ),
+        probe(
+            "numeric(10,2) to numeric(12,2)",
+            table_with(Type::Numeric(10, 2)),
+            |op| {
+                op.alter_column("t", "c").set_type(Type::Numeric(12, 2));
+            },
+            "change-column-type",
+        ),
+        probe(
+            "numeric(10,2) to numeric(12,3)",
+            table_with(Type::Numeric(10, 2)),
+            |op| {
+                op.alter_column("t", "c").set_type(Type::Numeric(12, 3));
+            },
+            "change-column-type",
+        ),
+        probe(
+            "integer to integer using",
+            table_with(Type::Integer),
+            |op| {
+                op.alter_column("t", "c")
+                    .set_type_using(Type::BigInt, "c::bigint");
+            },
+            "change-column-type",
+        ),
+        probe(
+            "column with gen_random_uuid()",
+            table_with(Type::Integer),
+            |op| {
+                op.add_column("t", "token", Type::Uuid)
+                    .default_expr("gen_random_uuid()");
+            },
+            "add-column-volatile-default",
+        ),
+        probe(
+            "column with random()",
+            table_with(Type::Integer),
+            |op| {
+                op.add_column("t", "r", Type::Double)
+                    .default_expr("random()");
+            },
+            "add-column-volatile-default",
+        ),
+        probe(
+            "column with now()",
+            table_with(Type::Integer),
+            |op| {
+                op.add_column("t", "at", Type::TimestampTz).default_now();
+            },
+            "add-column-volatile-default",
+        ),
+        probe(
+            "column with a constant",
+            table_with(Type::Integer),
+            |op| {
+                op.add_column("t", "n", Type::Integer).not_null().default(0);
+            },
+            "add-column-volatile-default",
+        ),
+        probe(
+            "identity column",
+            table_with(Type::Integer),
+            |op| {
+                op.add_column("t", "seq", Type::BigInt).identity();
+            },
+            "add-identity-column",
+        ),
+    ]
+}
+
+#[test]
+fn the_rewrite_rules_agree_with_postgresql() {
+    block_on(async {
+        let Some(test_db) = TestDb::create(Dialect::Postgres, "lint_rewrites").await else {
+            return;
+        };
+        let mut db = test_db.connect().await;
+        let mut disagreements = Vec::new();
+        for probe in postgres_probes() {
+            db.raw()
+                .execute("DROP TABLE IF EXISTS t")
+                .await
+                .expect("drop");
+            let change = prepare(&mut db, &probe, Dialect::Postgres).await;
+            let filenode = "SELECT pg_relation_filenode('t')::text";
+            let before = db.raw().fetch_strings(filenode).await.expect("filenode");
+            for sql in &change {
+                db.raw()
+                    .execute(sql)
+                    .await
+                    .unwrap_or_else(|e| panic!("{}: {sql}: {e}", probe.name));
+            }
+            let after = db.raw().fetch_strings(filenode).await.expect("filenode");
+            let rewritten = before != after;
+            let flagged = predicted(&probe, Dialect::Postgres);
+            if rewritten != flagged {
+                disagreements.push(format!(
+                    "{}: PostgreSQL {} the table, lint {} `{}`",
+                    probe.name,
+                    if rewritten { "rewrote" } else { "kept" },
+                    if flagged { "flags" } else { "does not flag" },
+                    probe.rule
+                ));
+            }
+        }
+        drop(db);
+        test_db.drop_db().await;
+        assert!(disagreements.is_empty(), "{disagreements:#?}");
+    });
+}
+
+fn mysql_probes() -> Vec<Probe> {
+    const COPY: &str = "ALGORITHM=INPLACE";
+    const BLOCKS: &str = "LOCK=NONE";
+    let probe = |name, before, change: fn(&mut Ops), rule, clause| Probe {
+        name,
+        before,
+        change,
+        rule,
+        clause,
+    };
+    vec![
+        probe(
+            "int to bigint",
+            table_with(Type::Integer),
+            |op| {
+                op.alter_column("t", "c").set_type(Type::BigInt);
+            },
+            "mysql-change-column-type",
+            COPY,
+        ),
+        probe(
+            "varchar(10) to varchar(20)",
+            table_with(Type::String(10)),
+            |op| {
+                op.alter_column("t", "c").set_type(Type::String(20));
+            },
+            "mysql-change-column-type",
+            COPY,
+        ),
+        probe(
+            "varchar(60) to varchar(100): 240 to 400 bytes",
+            table_with(Type::String(60)),
+            |op| {
+                op.alter_column("t", "c").set_type(Type::String(100));
+            },
+            "mysql-change-column-type",
+            COPY,
+        ),
+        probe(
+            "varchar(100) to varchar(200)",
+            table_with(Type::String(100)),
+            |op| {
+                op.alter_column("t", "c").set_type(Type::String(200));
+            },
+            "mysql-change-column-type",
+            COPY,
+        ),
+        probe(
+            "varchar(20) to text",
+            table_with(Type::String(20)),
+            |op| {
+                op.alter_column("t", "c").set_type(Type::Text);
+            },
+            "mysql-change-column-type",
+            COPY,
+        ),
+        probe(
+            "NOT NULL to nullable: rebuilt in place",
+            |op| {
+                op.create_table("t", |t| {
+                    t.column("id", Type::BigInt).primary_key();
+                    t.column("c", Type::Integer).not_null().default(0);
+                });
+            },
+            |op| {
+                op.alter_column("t", "c").set_nullable();
+            },
+            "mysql-change-column-type",
+            COPY,
+        ),
+        probe(
+            "foreign key",
+            |op| {
+                one_column(op, Type::BigInt);
+                op.create_table("r", |t| {
+                    t.column("id", Type::BigInt).primary_key();
+                });
+            },
+            |op| {
+                op.create_foreign_key("t", ["c"], "r", ["id"]);
+            },
+            "mysql-add-foreign-key",
+            COPY,
+        ),
+        probe(
+            "drop the primary key",
+            table_with(Type::Integer),
+            |op| {
+                op.drop_constraint("t", "pk_t");
+            },
+            "mysql-drop-primary-key",
+            COPY,
+        ),
+        probe(
+            "first FULLTEXT index",
+            table_with(Type::String(100)),
+            |op| {
+                op.create_index("t", ["c"]).using("fulltext");
+            },
+            "mysql-fulltext-index",
+            BLOCKS,
+        ),
+        probe(
+            "enum value at the end",
+            |op| {
+                op.create_enum("mood", ["sad", "happy"]);
+                one_column(op, Type::enumeration("mood"));
+            },
+            |op| {
+                op.add_enum_value("mood", "ecstatic");
+            },
+            "mysql-enum-value-not-at-end",
+            COPY,
+        ),
+        probe(
+            "enum value in the middle",
+            |op| {
+                op.create_enum("mood", ["sad", "happy"]);
+                one_column(op, Type::enumeration("mood"));
+            },
+            |op| {
+                op.add_enum_value("mood", "meh").before("happy");
+            },
+            "mysql-enum-value-not-at-end",
+            COPY,
+        ),
+        probe(
+            "drop an enum value",
+            |op| {
+                op.create_enum("mood", ["sad", "meh", "happy"]);
+                one_column(op, Type::enumeration("mood"));
+            },
+            |op| {
+                op.drop_enum_value("mood", "meh");
+            },
+            "drop-enum-value",
+            COPY,
+        ),
+    ]
+}
+
+#[test]
+fn the_copy_rules_agree_with_mariadb() {
+    block_on(async {
+        let Some(test_db) = TestDb::create(Dialect::Mariadb, "lint_copies").await else {
+            return;
+        };
+        let mut db = test_db.connect().await;
+        let mut disagreements = Vec::new();
+        for probe in mysql_probes() {
+            for table in ["t", "r"] {
+                db.raw()
+                    .execute(&format!("DROP TABLE IF EXISTS `{table}`"))
+                    .await
+                    .expect("drop");
+            }
+            let change = prepare(&mut db, &probe, Dialect::Mariadb).await;
+            let mut refused = None;
+            for sql in &change {
+                // `ALTER TABLE .., LOCK=NONE`, `CREATE INDEX .. ON t (c) LOCK=NONE`.
+                let sql = if sql.starts_with("ALTER TABLE") {
+                    format!("{sql}, {}", probe.clause)
+                } else if sql.starts_with("CREATE") && sql.contains("INDEX") {
+                    format!("{sql} {}", probe.clause)
+                } else {
+                    sql.clone()
+                };
+                if let Err(e) = db.raw().execute(&sql).await {
+                    refused = Some(format!("{sql}: {e}"));
+                    break;
+                }
+            }
+            // Refused for the algorithm or the lock (1845/1846 "... is not supported. Reason:
+            // ..."), not for the SQL itself.
+            if let Some(error) = refused.as_ref().filter(|e| !e.contains("is not supported")) {
+                disagreements.push(format!(
+                    "{}: refused for another reason: {error}",
+                    probe.name
+                ));
+            }
+            let flagged = predicted(&probe, Dialect::Mariadb);
+            if refused.is_some() != flagged {
+                disagreements.push(format!(
+                    "{}: MariaDB {} {}, lint {} `{}`",
+                    probe.name,
+                    if refused.is_some() { "refused" } else { "took" },
+                    probe.clause,
+                    if flagged { "flags" } else { "does not flag" },
+                    probe.rule
+                ));
+                disagreements.extend(refused);
+            }
+        }
+        drop(db);
+        test_db.drop_db().await;
+        assert!(disagreements.is_empty(), "{disagreements:#?}");
+    });
 }
