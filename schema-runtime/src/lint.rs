@@ -472,6 +472,34 @@ pub fn lint(
     Ok(findings)
 }
 
+/// The `allow_lint` entries of the revisions of `range` that allow nothing in `findings` (the
+/// findings of [`lint`] over the same range and `dialects`): `(revision, rule id)`, in graph
+/// order. A rule none of whose dialects is linted is not reported: it could not have fired.
+pub fn unused_allows(
+    migrator: &Migrator,
+    dialects: &[Dialect],
+    range: Option<&str>,
+    findings: &[Finding],
+) -> Result<Vec<(String, String)>, PlanError> {
+    let mut unused = Vec::new();
+    for id in revisions_in(migrator, range)? {
+        let Some(header) = migrator.header(id) else {
+            continue;
+        };
+        for allowed in &header.allow_lint {
+            let applies =
+                rule(allowed).is_some_and(|r| r.dialects.iter().any(|d| dialects.contains(d)));
+            let used = findings
+                .iter()
+                .any(|f| f.revision == id && f.rule.id == allowed.as_str());
+            if applies && !used {
+                unused.push((id.to_owned(), allowed.clone()));
+            }
+        }
+    }
+    Ok(unused)
+}
+
 /// The revisions of `range` (as [`lint`] takes it), in graph order (oldest first).
 pub fn revisions_in<'m>(
     migrator: &'m Migrator,

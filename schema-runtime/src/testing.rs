@@ -277,6 +277,14 @@ pub fn assert_lint_passes(migrations: &Migrations, range: Option<&str>) {
     if !findings.is_empty() {
         eprintln!("{report}");
     }
+    let unused = crate::lint::unused_allows(&migrator, &Dialect::enabled(), range, &findings)
+        .unwrap_or_default();
+    for (revision, rule) in unused {
+        eprintln!(
+            "warning: revision `{revision}` allows `{rule}` but breaks no such rule: remove it \
+             from its `allow_lint`"
+        );
+    }
 }
 
 /// Adds a `#[test]` that runs `cargo schema test` under `cargo test`:

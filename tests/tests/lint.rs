@@ -1079,3 +1079,26 @@ fn the_copy_rules_agree_with_mariadb() {
         assert!(disagreements.is_empty(), "{disagreements:#?}");
     });
 }
+
+#[test]
+fn an_allow_that_allows_nothing_is_reported_unless_its_rule_is_not_linted() {
+    let migrator = Migrator::new(vec![
+        base(),
+        Revision::new("0002_case", &["0001_base"], "rename", |op| {
+            op.alter_column("users", "name").rename_to("display_name");
+        })
+        .allow_lint(&["rename-column", "drop-table", "mysql-drop-primary-key"]),
+    ])
+    .expect("valid");
+    let unused = |dialects: &[Dialect]| {
+        let findings = lint::lint(&migrator, dialects, None).expect("lint");
+        lint::unused_allows(&migrator, dialects, None, &findings).expect("unused")
+    };
+    let pair = |rule: &str| ("0002_case".to_owned(), rule.to_owned());
+    assert_eq!(
+        unused(&Dialect::ALL),
+        [pair("drop-table"), pair("mysql-drop-primary-key")]
+    );
+    // The MySQL rule could not fire on PostgreSQL.
+    assert_eq!(unused(&[Dialect::Postgres]), [pair("drop-table")]);
+}

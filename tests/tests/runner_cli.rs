@@ -750,6 +750,10 @@ fn lint_keeps_allowed_findings_out_of_the_verdict_and_lists_its_rules() {
     );
     let counts = ["errors", "warnings", "infos", "allowed"].map(|k| report[k].as_u64());
     assert_eq!(counts, [Some(1), Some(1), Some(1), Some(3)]);
+    assert_eq!(
+        report["unused_allows"],
+        serde_json::json!([{ "revision": "0003_online", "rule": "rename-table" }])
+    );
 
     // Human: allowed findings are shown as such.
     let human = lint(&["lint"]);
@@ -758,6 +762,15 @@ fn lint_keeps_allowed_findings_out_of_the_verdict_and_lists_its_rules() {
         stderr(&human).contains(
             "error[set-not-null]: alter_column(accounts.email) in revision `0002_risky` (op 2, \
              postgres), allowed by allow_lint"
+        ),
+        "{}",
+        stderr(&human)
+    );
+
+    assert!(
+        stderr(&human).contains(
+            "warning: revision `0003_online` allows `rename-table` but breaks no such rule: \
+             remove it from its `allow_lint`"
         ),
         "{}",
         stderr(&human)

@@ -31,6 +31,15 @@ struct Report {
     allowed: usize,
     /// Every finding, in graph order then op order.
     findings: Vec<FindingReport>,
+    /// `allow_lint` entries that allow nothing (the revision breaks no such rule).
+    unused_allows: Vec<UnusedAllow>,
+}
+
+/// An `allow_lint` entry that allows nothing.
+#[derive(Debug, Serialize)]
+struct UnusedAllow {
+    revision: String,
+    rule: String,
 }
 
 /// One finding in the JSON report.
@@ -135,6 +144,7 @@ pub(super) fn lint(cx: &Context<'_>, args: &LintArgs) -> Result<u8, MigrateError
         .map(str::to_owned)
         .collect();
     let findings = lint::lint(cx.migrator, &dialects, range)?;
+    let unused = lint::unused_allows(cx.migrator, &dialects, range, &findings)?;
     let summary = Summary::of(&findings);
     let shown = names(&dialects).join(", ");
     if cx.json {
@@ -147,11 +157,24 @@ pub(super) fn lint(cx: &Context<'_>, args: &LintArgs) -> Result<u8, MigrateError
             infos: summary.infos,
             allowed: summary.allowed,
             findings: findings.iter().map(Into::into).collect(),
+            unused_allows: unused
+                .iter()
+                .map(|(revision, rule)| UnusedAllow {
+                    revision: revision.clone(),
+                    rule: rule.clone(),
+                })
+                .collect(),
         };
         output::data(serde_json::to_string_pretty(&report).unwrap_or_default());
     } else {
         for finding in &findings {
             print(finding);
+        }
+        for (revision, rule) in &unused {
+            output::warning(format!(
+                "revision `{revision}` allows `{rule}` but breaks no such rule: remove it from its \
+                 `allow_lint`"
+            ));
         }
         let what = format!("{} revision(s) for {shown}: {summary}", revisions.len());
         if summary.passed() {
