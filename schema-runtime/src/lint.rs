@@ -98,7 +98,7 @@ const MYSQL: &[Dialect] = &[Dialect::Mysql, Dialect::Mariadb];
 const ALL: &[Dialect] = &Dialect::ALL;
 
 /// Every rule, in the order of [`schema_core::lint::RULE_IDS`].
-pub const RULES: [Rule; 25] = [
+pub const RULES: [Rule; 26] = [
     Rule {
         id: "add-index-without-concurrently",
         severity: Severity::Error,
@@ -242,6 +242,15 @@ pub const RULES: [Rule; 25] = [
         instead: "create the new table, write to both, backfill, switch reads, then drop the old one (or keep the old name, or leave a view under it with raw SQL)",
         bad: r#"op.rename_table("posts", "articles");"#,
         good: r#"op.create_table("articles", |t| { .. }); // write both, backfill, then drop "posts""#,
+    },
+    Rule {
+        id: "rename-enum-value",
+        severity: Severity::Error,
+        dialects: ALL,
+        reason: "the application's running code still writes the old value, which the type no longer has; MySQL/MariaDB also copy every table with a column of the type (ALGORITHM=COPY)",
+        instead: "add the new value (at the end), move the rows and the code to it, then stop using the old one (leave it in the type)",
+        bad: r#"op.rename_enum_value("mood", "sad", "blue");"#,
+        good: r#"op.add_enum_value("mood", "blue"); // backfill, switch the code, keep "sad" unused"#,
     },
     Rule {
         id: "drop-column",
@@ -635,9 +644,20 @@ impl Judge<'_> {
             | Op::SetTableComment { .. }
             | Op::CreateEnum(_)
             | Op::DropEnum { .. }
-            | Op::RenameEnumValue { .. }
             | Op::BulkInsert { .. }
             | Op::DeleteRows { .. } => {}
+            Op::RenameEnumValue { name, from, to } => {
+                let tables = self.enum_tables(name);
+                if !tables.is_empty() {
+                    self.flag(
+                        "rename-enum-value",
+                        format!(
+                            "renames value '{from}' of enum type `{name}` to '{to}' while code may still write '{from}' to {}",
+                            quoted(&tables)
+                        ),
+                    );
+                }
+            }
             Op::DropTable { table, .. } => {
                 if self.existing(table) {
                     self.flag(

@@ -242,6 +242,15 @@ fn cases() -> Vec<Case> {
                 });
             },
         ),
+        case(
+            "rename-enum-value",
+            |op| {
+                op.rename_enum_value("mood", "sad", "blue");
+            },
+            |op| {
+                op.add_enum_value("mood", "blue");
+            },
+        ),
         allowing(
             case(
                 "drop-column",
@@ -635,7 +644,6 @@ fn defaults_comments_nullable_columns_and_safe_widening_are_fine() {
             op.add_column("users", "nickname", Type::String(40));
             op.alter_column("users", "name").set_type(Type::String(100));
             op.add_enum_value("mood", "ecstatic").after("happy");
-            op.rename_enum_value("mood", "sad", "blue");
             op.bulk_insert("users", ["name"], vec![row!["root"]]);
         },
         false,
@@ -1005,6 +1013,18 @@ fn mysql_probes() -> Vec<Probe> {
                 op.add_enum_value("mood", "meh").before("happy");
             },
             "mysql-enum-value-not-at-end",
+            COPY,
+        ),
+        probe(
+            "rename an enum value",
+            |op| {
+                op.create_enum("mood", ["sad", "happy"]);
+                one_column(op, Type::enumeration("mood"));
+            },
+            |op| {
+                op.rename_enum_value("mood", "sad", "blue");
+            },
+            "rename-enum-value",
             COPY,
         ),
         probe(

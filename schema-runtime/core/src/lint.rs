@@ -14,7 +14,7 @@
 //! ```
 
 /// Every lint rule id, in the order `cargo schema lint --rules` and the README list them.
-pub const RULE_IDS: [&str; 25] = [
+pub const RULE_IDS: [&str; 26] = [
     // PostgreSQL: locks and rewrites.
     "add-index-without-concurrently",
     "drop-index-without-concurrently",
@@ -33,6 +33,7 @@ pub const RULE_IDS: [&str; 25] = [
     // Every dialect: the application's running code.
     "rename-column",
     "rename-table",
+    "rename-enum-value",
     "drop-column",
     "drop-table",
     "raw-sql",
