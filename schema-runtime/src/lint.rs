@@ -472,10 +472,11 @@ pub fn lint(
             continue;
         };
         if linted.contains(id) {
-            findings.extend(lint_revision(revision, &schema, dialects));
-        }
-        for op in &revision.upgrade {
-            let _ = schema.apply(op);
+            findings.extend(judge(revision, &mut schema, dialects));
+        } else {
+            for op in &revision.upgrade {
+                let _ = schema.apply(op);
+            }
         }
     }
     Ok(findings)
@@ -527,10 +528,16 @@ pub fn revisions_in<'m>(
 /// The findings of one revision whose upgrade runs on `before` (the schema every earlier
 /// revision built), for `dialects`.
 pub fn lint_revision(revision: &Revision, before: &Schema, dialects: &[Dialect]) -> Vec<Finding> {
+    judge(revision, &mut before.clone(), dialects)
+}
+
+/// The findings of `revision` over `schema`, which is left as the revision leaves it (every op
+/// replayed as far as it fits).
+fn judge(revision: &Revision, schema: &mut Schema, dialects: &[Dialect]) -> Vec<Finding> {
     let mut judge = Judge {
         revision,
         dialects,
-        schema: before.clone(),
+        schema,
         fresh_tables: HashSet::new(),
         fresh_columns: HashSet::new(),
         fresh_indexes: HashSet::new(),
@@ -558,7 +565,7 @@ struct Judge<'a> {
     revision: &'a Revision,
     dialects: &'a [Dialect],
     /// The schema before the op under review.
-    schema: Schema,
+    schema: &'a mut Schema,
     /// Tables created by this revision (by their current name): nothing uses them yet.
     fresh_tables: HashSet<String>,
     /// `(table, column)` added by this revision to an existing table.
