@@ -116,6 +116,25 @@ pub enum StateError {
         /// Column name.
         column: String,
     },
+    /// An index expression ending in a key option (`.expression("email DESC")`), which would
+    /// land inside the key's parentheses and fail at run time.
+    #[error("index `{index}`: the expression `{expr}` ends with {}, which is not part of an expression; write IndexKey::expression(\"..\") with .desc() / .nulls_first() / .nulls_last() instead", trailing_key_option(expr).unwrap_or("a key option"))]
+    KeyOptionInExpression {
+        /// Index name.
+        index: String,
+        /// The expression as written.
+        expr: String,
+    },
+    /// An `alter_column` part that asks for what the column already is (`set_nullable` on a
+    /// nullable column): it would emit SQL both ways and its derived downgrade would undo
+    /// nothing, so it is refused.
+    #[error("alter_column on `{column}`: {what}; drop that part of the alter")]
+    NoOpAlter {
+        /// The column, as `table.column` (for the message).
+        column: String,
+        /// What is asked and already holds (`set_nullable: the column is already nullable`).
+        what: &'static str,
+    },
     /// The column is still used by an index or constraint.
     #[error("column `{table}.{column}` is used by `{by}`; drop `{by}` first")]
     ColumnInUse {
@@ -584,6 +603,14 @@ impl Schema {
                 if index.keys.is_empty() {
                     return Err(StateError::EmptyIndex(index.name.clone()));
                 }
+                for expr in index.expressions() {
+                    if trailing_key_option(expr).is_some() {
+                        return Err(StateError::KeyOptionInExpression {
+                            index: index.name.clone(),
+                            expr: expr.to_owned(),
+                        });
+                    }
+                }
                 if self.index_name_taken(&index.table, &index.name) {
                     return if *if_not_exists
                         && self.index_on(Some(&index.table), &index.name).is_ok()
@@ -870,6 +897,35 @@ impl Schema {
         if let Some(ty) = &alter.ty {
             self.check_type(ty)?;
         }
+        let no_op = |what: &'static str| StateError::NoOpAlter {
+            column: format!("{}.{}", alter.table, alter.column),
+            what,
+        };
+        match alter.nullable {
+            Some(true) if current.nullable => {
+                return Err(no_op("set_nullable: the column is already nullable"))
+            }
+            Some(false) if !current.nullable => {
+                return Err(no_op("set_not_null: the column is already NOT NULL"))
+            }
+            _ => {}
+        }
+        if alter.ty.as_ref() == Some(&current.ty) && alter.using.is_none() {
+            return Err(no_op("set_type: the column already has that type"));
+        }
+        if alter.default == Some(None) && current.default.is_none() {
+            return Err(no_op("drop_default: the column has no default"));
+        }
+        if alter.rename.as_ref() == Some(&alter.column) {
+            return Err(no_op("rename_to: the column already has that name"));
+        }
+        if alter.identity == Some(current.identity) {
+            return Err(no_op(if current.identity {
+                "set_identity(true): the column is an identity column already"
+            } else {
+                "set_identity(false): the column is not an identity column"
+            }));
+        }
         if let Some(new) = &alter.rename {
             if new != &alter.column && self.column(&alter.table, new).is_ok() {
                 return Err(StateError::DuplicateColumn {
@@ -928,5 +984,27 @@ impl Schema {
             }
         }
         Ok(())
+    }
+}
+
+/// The ordering option an index expression ends with, outside quotes (`email DESC`), if any.
+fn trailing_key_option(expr: &str) -> Option<&'static str> {
+    let words: Vec<String> = expr
+        .split_whitespace()
+        .rev()
+        .take(2)
+        .map(str::to_ascii_uppercase)
+        .collect();
+    match words
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["FIRST", "NULLS", ..] => Some("NULLS FIRST"),
+        ["LAST", "NULLS", ..] => Some("NULLS LAST"),
+        ["DESC", ..] => Some("DESC"),
+        ["ASC", ..] => Some("ASC"),
+        _ => None,
     }
 }

@@ -10,7 +10,7 @@
 use schema_runtime::autogen::{adopt, render_ops};
 use schema_runtime::introspect::{introspect_with_stats, other_tool_table, IntrospectOptions};
 use schema_runtime::prelude::*;
-use schema_runtime::{Dialect, Migrator, NamingConvention, Revision, VersionTable};
+use schema_runtime::{Dialect, Migrator, NamingConvention, Revision, Schema, VersionTable};
 use schema_tests::{block_on, dump_schema, run_client, TestDb};
 
 /// The source of a generated baseline, as checked in.
@@ -189,11 +189,44 @@ corpus! {
     postgres_forum: Dialect::Postgres, "postgres/forum";
     postgres_billing: Dialect::Postgres, "postgres/billing";
     postgres_cms: Dialect::Postgres, "postgres/cms";
+    postgres_identifiers: Dialect::Postgres, "postgres/identifiers";
     mariadb_forum: Dialect::Mariadb, "mariadb/forum";
     mariadb_billing: Dialect::Mariadb, "mariadb/billing";
     mariadb_cms: Dialect::Mariadb, "mariadb/cms";
+    mariadb_identifiers: Dialect::Mariadb, "mariadb/identifiers";
     sqlite_billing: Dialect::Sqlite, "sqlite/billing";
     sqlite_cms: Dialect::Sqlite, "sqlite/cms";
+    sqlite_identifiers: Dialect::Sqlite, "sqlite/identifiers";
+}
+
+/// Runs `sql` on a fresh database of `dialect` and returns the adoption's notes.
+async fn notes_of(dialect: Dialect, sql: &str) -> Option<(Vec<String>, Schema)> {
+    let test_db = TestDb::create(dialect, "bf_lossy").await?;
+    let out = run_client(&test_db, sql)?;
+    assert!(
+        out.status.success(),
+        "{dialect}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut db = test_db.connect().await;
+    let (live, stats) = introspect_with_stats(&mut db, &IntrospectOptions::default())
+        .await
+        .expect("introspect");
+    let adoption = adopt(&live, false, stats.notes);
+    assert_eq!(adoption.is_lossless(), adoption.notes.is_empty());
+    drop(db);
+    test_db.drop_db().await;
+    Some((adoption.notes, live))
+}
+
+fn assert_noted(dialect: Dialect, notes: &[String], objects: &[&str]) {
+    let notes = notes.join("\n");
+    for object in objects {
+        assert!(
+            notes.contains(object),
+            "{dialect}: no note for {object}:\n{notes}"
+        );
+    }
 }
 
 /// What the model cannot represent is named, one note per object, and makes the adoption
@@ -201,9 +234,6 @@ corpus! {
 #[test]
 fn adopt_names_what_it_cannot_represent_on_postgres() {
     block_on(async {
-        let Some(test_db) = TestDb::create(Dialect::Postgres, "bf_lossy").await else {
-            return;
-        };
         let sql = r#"
             CREATE TABLE orders (
                 id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -219,37 +249,106 @@ fn adopt_names_what_it_cannot_represent_on_postgres() {
             CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
             CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();
         "#;
-        let out = run_client(&test_db, sql).expect("psql");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let Some((notes, live)) = notes_of(Dialect::Postgres, sql).await else {
+            return;
+        };
+        assert_noted(
+            Dialect::Postgres,
+            &notes,
+            &[
+                "column orders.gross is generated",
+                "check orders_net_check on orders is NOT VALID",
+                "exclusion constraint orders_no_overlap on orders",
+                "view big_orders",
+                "sequence invoice_numbers",
+                "function touch",
+                "trigger orders_touch on orders",
+            ],
         );
-        let mut db = test_db.connect().await;
-        let (live, stats) = introspect_with_stats(&mut db, &IntrospectOptions::default())
-            .await
-            .expect("introspect");
-        let adoption = adopt(&live, false, stats.notes);
-        assert!(!adoption.is_lossless());
-        let notes = adoption.notes.join("\n");
-        for object in [
-            "column orders.gross is generated",
-            "check orders_net_check on orders is NOT VALID",
-            "exclusion constraint orders_no_overlap on orders",
-            "view big_orders",
-            "sequence invoice_numbers",
-            "function touch",
-            "trigger orders_touch on orders",
-        ] {
-            assert!(notes.contains(object), "no note for {object}:\n{notes}");
-        }
+        let notes = notes.join("\n");
         // btree_gist's own functions and types are the extension's, not the schema's.
         assert!(!notes.contains("gbt_"), "{notes}");
         // GENERATED ALWAYS is represented, not noted.
         assert!(!notes.contains("orders.id"), "{notes}");
         let id = live.column("orders", "id").expect("orders.id");
         assert!(id.identity_options.always);
-        drop(db);
-        test_db.drop_db().await;
+    });
+}
+
+#[test]
+fn adopt_names_what_it_cannot_represent_on_mariadb() {
+    block_on(async {
+        let sql = r#"
+            CREATE TABLE orders (
+                id bigint PRIMARY KEY AUTO_INCREMENT,
+                net decimal(10, 2) NOT NULL,
+                gross decimal(10, 2) AS (net * 1.2) STORED,
+                label varchar(40) AS (concat('#', id)) VIRTUAL,
+                touched timestamp NOT NULL DEFAULT current_timestamp ON UPDATE current_timestamp
+            );
+            CREATE VIEW big_orders AS SELECT * FROM orders WHERE net > 1000;
+            CREATE SEQUENCE invoice_numbers;
+            CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW SET NEW.net = NEW.net;
+            CREATE FUNCTION twice(x int) RETURNS int DETERMINISTIC RETURN x * 2;
+            CREATE PROCEDURE noop() BEGIN END;
+            CREATE EVENT nightly ON SCHEDULE EVERY 1 DAY DO DELETE FROM orders WHERE net < 0;
+        "#;
+        let Some((notes, _)) = notes_of(Dialect::Mariadb, sql).await else {
+            return;
+        };
+        assert_noted(
+            Dialect::Mariadb,
+            &notes,
+            &[
+                "column orders.gross is generated",
+                "column orders.label is generated",
+                "column orders.touched has `on update current_timestamp()`",
+                "view big_orders",
+                "sequence invoice_numbers",
+                "trigger orders_touch on orders",
+                "function twice",
+                "procedure noop",
+                "event nightly",
+            ],
+        );
+    });
+}
+
+#[test]
+fn adopt_names_what_it_cannot_represent_on_sqlite() {
+    block_on(async {
+        let sql = r#"
+            CREATE TABLE orders (
+                id INTEGER PRIMARY KEY,
+                net NUMERIC(10, 2) NOT NULL,
+                gross NUMERIC(10, 2) GENERATED ALWAYS AS (net * 1.2) STORED,
+                label TEXT AS ('#' || id) VIRTUAL
+            );
+            CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+            CREATE VIEW big_orders AS SELECT * FROM orders WHERE net > 1000;
+            CREATE TRIGGER orders_touch BEFORE UPDATE ON orders BEGIN SELECT 1; END;
+            CREATE VIRTUAL TABLE order_search USING fts5(label);
+        "#;
+        let Some((notes, live)) = notes_of(Dialect::Sqlite, sql).await else {
+            return;
+        };
+        assert_noted(
+            Dialect::Sqlite,
+            &notes,
+            &[
+                "column orders.gross is generated (STORED)",
+                "column orders.label is generated (VIRTUAL)",
+                "table settings is WITHOUT ROWID",
+                "view big_orders",
+                "trigger orders_touch on orders",
+                "virtual table order_search",
+            ],
+        );
+        // The generated columns were hidden from pragma_table_info; the FTS shadow tables are
+        // the virtual table's.
+        assert!(live.column("orders", "gross").is_ok());
+        assert!(live
+            .tables()
+            .all(|t| !t.def.name.starts_with("order_search")));
     });
 }

@@ -642,7 +642,8 @@ fn defaults_comments_nullable_columns_and_safe_widening_are_fine() {
                 .not_null()
                 .default(0);
             op.add_column("users", "nickname", Type::String(40));
-            op.alter_column("users", "name").set_type(Type::String(100));
+            op.alter_column("users", "email")
+                .set_type(Type::String(300));
             op.add_enum_value("mood", "ecstatic").after("happy");
             op.bulk_insert("users", ["name"], vec![row!["root"]]);
         },

@@ -153,6 +153,22 @@ async fn check_case(
     if t.def.column(&format!("{column}2")).is_none() || !t.indexes.iter().any(|i| i.name == index) {
         return Err(fail(format!("names not kept: {online}")));
     }
+    // Adopted: the source autogenerate writes parses as Rust and spells every name exactly
+    // (the corpus in tests/brownfield/*/identifiers.sql compiles such a file).
+    let adoption = schema_runtime::autogen::adopt(&live, false, Vec::new());
+    let body = schema_runtime::autogen::render_ops(
+        &adoption.changes,
+        &schema_runtime::NamingConvention::default(),
+    );
+    let source = format!("fn upgrade(op: &mut Ops) {{\n{body}}}");
+    let file: syn::File = syn::parse_str(&source)
+        .map_err(|e| fail(format!("adopt writes no Rust ({e}):\n{source}")))?;
+    let literals = string_literals(&file);
+    for name in [&renamed, &format!("{column}2"), &index.to_owned()] {
+        if !literals.contains(name) {
+            return Err(fail(format!("adopt does not spell {name:?}:\n{source}")));
+        }
+    }
     let expected_row = format!("{renamed}: 1 | {value} | bee\n");
     if !online.contains(&expected_row) || !online.contains("canary: 1 | still here") {
         return Err(fail(format!("rows not kept:\n{online}")));
@@ -198,6 +214,36 @@ async fn check_case(
             .map_err(|e| fail(format!("downgrade after the script: {e}")))?;
     }
     Ok(())
+}
+
+/// Every string literal of `file`, unescaped.
+fn string_literals(file: &syn::File) -> Vec<String> {
+    struct Strings(Vec<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Strings {
+        fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
+            self.0.push(lit.value());
+        }
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            // `row![..]` and the like: their tokens are not parsed as expressions.
+            let mut tokens = vec![mac.tokens.clone()];
+            while let Some(stream) = tokens.pop() {
+                for tree in stream {
+                    match tree {
+                        proc_macro2::TokenTree::Group(g) => tokens.push(g.stream()),
+                        proc_macro2::TokenTree::Literal(l) => {
+                            if let Ok(s) = syn::parse_str::<syn::LitStr>(&l.to_string()) {
+                                self.0.push(s.value());
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    let mut strings = Strings(Vec::new());
+    syn::visit::visit_file(&mut strings, file);
+    strings.0
 }
 
 #[test]

@@ -120,6 +120,70 @@ fn index_names_repeat_across_tables_only_where_the_dialect_keeps_them_per_table(
 }
 
 #[test]
+fn alters_that_change_nothing_and_key_options_inside_expressions_are_refused_at_replay() {
+    let problems = |change: fn(&mut Ops)| -> Vec<String> {
+        Migrator::new(vec![
+            users(),
+            Revision::new("0002_change", &["0001_users"], "change", change),
+        ])
+        .expect("valid graph")
+        .check(&Dialect::ALL)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+    };
+    // `set_nullable` on a NOT NULL column changes something.
+    let fine = problems(|op| {
+        op.alter_column("users", "email").set_nullable();
+    });
+    assert!(fine.is_empty(), "{fine:#?}");
+    type Case = (fn(&mut Ops), &'static str);
+    let cases: [Case; 5] = [
+        (
+            |op| {
+                op.add_column("users", "nick", Type::Text);
+                op.alter_column("users", "nick").set_nullable();
+            },
+            "set_nullable: the column is already nullable; drop that part of the alter",
+        ),
+        (
+            |op| {
+                op.alter_column("users", "email").set_not_null();
+            },
+            "set_not_null: the column is already NOT NULL",
+        ),
+        (
+            |op| {
+                op.alter_column("users", "email").set_type(Type::String(255));
+            },
+            "set_type: the column already has that type",
+        ),
+        (
+            |op| {
+                op.alter_column("users", "email").drop_default();
+            },
+            "drop_default: the column has no default",
+        ),
+        (
+            |op| {
+                op.create_index("users", ["id"]).expression("email DESC");
+            },
+            "the expression `email DESC` ends with DESC, which is not part of an expression; write IndexKey::expression(\"..\") with .desc()",
+        ),
+    ];
+    for (i, (change, expected)) in cases.into_iter().enumerate() {
+        let found = problems(change);
+        assert_eq!(found.len(), 1, "case {i}: {found:#?}");
+        assert!(found[0].contains(expected), "case {i}: {}", found[0]);
+        assert!(
+            found[0].starts_with("revision `0002_change`"),
+            "{}",
+            found[0]
+        );
+    }
+}
+
+#[test]
 fn downgrade_problems_name_each_revision_without_a_derivable_downgrade() {
     let migrator = Migrator::new(vec![
         users(),

@@ -1391,7 +1391,7 @@ mod tests {
         op.alter_column("users", "bio")
             .set_type_using(Type::String(10), "substr(bio, 1, 10)");
         op.alter_column("users", "email").rename_to("mail");
-        op.alter_column("users", "bio").set_nullable();
+        op.alter_column("users", "email").set_nullable();
         op.create_index("users", ["email"]).unique();
         op.create_index("users", ["bio"]).unique();
         op.create_index("posts", ["title"])

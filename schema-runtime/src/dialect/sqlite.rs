@@ -91,10 +91,21 @@ impl SqlDialect for Sqlite {
             return Ok((self.column_sql(column, schema), false));
         }
         self.check_identity(op, def, column)?;
-        // SQLite's AUTOINCREMENT exists only on an INTEGER PRIMARY KEY declared inline.
+        // SQLite's AUTOINCREMENT exists only on an INTEGER PRIMARY KEY declared inline. The
+        // key's name goes inline too unless it is the default convention's (which introspection
+        // gives an unnamed key back), so a name another tool chose survives.
+        let name = def
+            .primary_key
+            .as_ref()
+            .map(|k| k.name.as_str())
+            .filter(|n| {
+                !n.is_empty() && *n != crate::NamingConvention::default().primary_key(&def.name)
+            })
+            .map(|n| format!("CONSTRAINT {} ", self.quote(n)))
+            .unwrap_or_default();
         Ok((
             format!(
-                "{} INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT",
+                "{} INTEGER NOT NULL {name}PRIMARY KEY AUTOINCREMENT",
                 self.quote(&column.name)
             ),
             true,

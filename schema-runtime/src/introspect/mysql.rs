@@ -40,13 +40,14 @@ pub(super) async fn read(
         tables.add(name, comment(text));
     }
 
-    let column_rows: Vec<[String; 9]> = catalog
+    let column_rows: Vec<[String; 10]> = catalog
         .rows(
             "columns",
             "SELECT CAST(table_name AS CHAR), CAST(column_name AS CHAR), CAST(column_type AS CHAR), \
              CAST(data_type AS CHAR), CAST(is_nullable AS CHAR), \
              CAST(CASE WHEN column_default IS NULL THEN 'n' ELSE 'v' END AS CHAR), CAST(COALESCE(column_default, '') AS CHAR), \
-             CAST(extra AS CHAR), CAST(COALESCE(column_comment, '') AS CHAR) \
+             CAST(extra AS CHAR), CAST(COALESCE(column_comment, '') AS CHAR), \
+             CAST(COALESCE(generation_expression, '') AS CHAR) \
              FROM information_schema.columns WHERE table_schema = DATABASE() ORDER BY table_name, ordinal_position",
         )
         .await?;
@@ -63,12 +64,24 @@ pub(super) async fn read(
     };
     let check_rows: Vec<[String; 4]> = catalog.rows("check constraints", check_sql).await?;
 
-    for [table, name, column_type, data_type, nullable, has_default, default, extra, text] in
+    for [table, name, column_type, data_type, nullable, has_default, default, extra, text, generated] in
         column_rows
     {
         let Some(t) = tables.get(&table) else {
             continue;
         };
+        let lower_extra = extra.to_ascii_lowercase();
+        if lower_extra.contains("generated") && !generated.is_empty() {
+            catalog.note(format!(
+                "column {table}.{name} is generated ({extra} AS ({generated})); the model has no generated columns, so the baseline declares a plain column: add the expression with op.execute"
+            ));
+        }
+        if let Some(at) = lower_extra.find("on update") {
+            catalog.note(format!(
+                "column {table}.{name} has `{}`; the model has no ON UPDATE default, so the baseline leaves it out: add it with op.execute",
+                extra[at..].trim()
+            ));
+        }
         let json_alias = data_type.eq_ignore_ascii_case("longtext")
             && check_rows.iter().any(|[ct, cn, clause, _]| {
                 *ct == table && *cn == name && is_json_valid(clause, &name)
@@ -209,6 +222,36 @@ pub(super) async fn read(
             // an index of its own, so the baseline does not create it twice.
         } else {
             add_index(t, index, &options.naming, true);
+        }
+    }
+    // What else lives in the database: named in notes, not adopted.
+    let other_rows: Vec<[String; 3]> = catalog
+        .rows(
+            "other objects",
+            "SELECT CAST('view' AS CHAR), CAST(table_name AS CHAR), CAST('' AS CHAR) FROM information_schema.tables \
+             WHERE table_schema = DATABASE() AND table_type IN ('VIEW', 'SYSTEM VIEW') \
+             UNION ALL SELECT CAST('sequence' AS CHAR), CAST(table_name AS CHAR), CAST('' AS CHAR) FROM information_schema.tables \
+             WHERE table_schema = DATABASE() AND table_type = 'SEQUENCE' \
+             UNION ALL SELECT CAST('trigger' AS CHAR), CAST(trigger_name AS CHAR), CAST(event_object_table AS CHAR) \
+             FROM information_schema.triggers WHERE trigger_schema = DATABASE() \
+             UNION ALL SELECT CAST(LOWER(routine_type) AS CHAR), CAST(routine_name AS CHAR), CAST('' AS CHAR) \
+             FROM information_schema.routines WHERE routine_schema = DATABASE() \
+             UNION ALL SELECT CAST('event' AS CHAR), CAST(event_name AS CHAR), CAST('' AS CHAR) \
+             FROM information_schema.events WHERE event_schema = DATABASE() \
+             ORDER BY 1, 2",
+        )
+        .await?;
+    for [kind, name, on_table] in other_rows {
+        if on_table.is_empty() {
+            if options.includes(&name) {
+                catalog.note(format!(
+                    "{kind} {name} is not in the model; recreate it with op.execute (or leave it out with --exclude)"
+                ));
+            }
+        } else if tables.get(&on_table).is_some() {
+            catalog.note(format!(
+                "{kind} {name} on {on_table} is not in the model; recreate it with op.execute"
+            ));
         }
     }
     Ok(tables.into_schema(Schema::default()))

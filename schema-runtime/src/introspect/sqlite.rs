@@ -32,27 +32,70 @@ pub(super) async fn read(
         .await?;
     let mut tables = Tables::default();
     let mut ddl: BTreeMap<String, (String, Vec<TableConstraint>)> = BTreeMap::new();
+    // Virtual tables (FTS, R-tree) are not in the model; their shadow tables are theirs.
+    let virtual_tables: Vec<String> = table_rows
+        .iter()
+        .filter(|[_, sql]| {
+            sql.trim_start()
+                .get(..20)
+                .is_some_and(|head| head.eq_ignore_ascii_case("CREATE VIRTUAL TABLE"))
+        })
+        .map(|[name, _]| name.clone())
+        .collect();
     for [name, sql] in table_rows.into_iter().filter(|r| options.includes(&r[0])) {
+        if virtual_tables.contains(&name) {
+            catalog.note(format!(
+                "virtual table {name} is not in the model; recreate it with op.execute (or leave it out with --exclude)"
+            ));
+            continue;
+        }
+        if virtual_tables
+            .iter()
+            .any(|v| name.starts_with(&format!("{v}_")))
+        {
+            continue;
+        }
+        let options_text = sql
+            .rfind(')')
+            .map(|at| sql[at..].to_ascii_uppercase())
+            .unwrap_or_default();
+        for option in ["WITHOUT ROWID", "STRICT"] {
+            if options_text.contains(option) {
+                catalog.note(format!(
+                    "table {name} is {option}; the model has no table options, so the baseline declares a plain table"
+                ));
+            }
+        }
         tables.add(&name, None);
         let constraints = sqlite_ddl::table_constraints(&sql);
         ddl.insert(name, (sql, constraints));
     }
 
-    let column_rows: Vec<[String; 7]> = catalog
+    let column_rows: Vec<[String; 8]> = catalog
         .rows(
             "columns",
             &format!(
                 "SELECT m.name, p.name, COALESCE(p.type, ''), CAST(p.\"notnull\" AS TEXT), \
-                 CASE WHEN p.dflt_value IS NULL THEN 'n' ELSE 'v' END, COALESCE(CAST(p.dflt_value AS TEXT), ''), CAST(p.pk AS TEXT) \
-                 FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE {USER_TABLES} ORDER BY m.name, p.cid"
+                 CASE WHEN p.dflt_value IS NULL THEN 'n' ELSE 'v' END, COALESCE(CAST(p.dflt_value AS TEXT), ''), CAST(p.pk AS TEXT), \
+                 CAST(p.hidden AS TEXT) \
+                 FROM sqlite_master m JOIN pragma_table_xinfo(m.name) p WHERE {USER_TABLES} ORDER BY m.name, p.cid"
             ),
         )
         .await?;
     let mut key_columns: BTreeMap<String, Vec<(u32, String)>> = BTreeMap::new();
-    for [table, name, declared, not_null, has_default, default, pk] in column_rows {
+    for [table, name, declared, not_null, has_default, default, pk, hidden] in column_rows {
         let Some(t) = tables.get(&table) else {
             continue;
         };
+        // `hidden`: 2 a VIRTUAL and 3 a STORED generated column (1: a virtual table's own).
+        match hidden.as_str() {
+            "1" => continue,
+            "2" | "3" => catalog.note(format!(
+                "column {table}.{name} is generated ({}); the model has no generated columns, so the baseline declares a plain column: add the expression with op.execute",
+                if hidden == "2" { "VIRTUAL" } else { "STORED" }
+            )),
+            _ => {}
+        }
         let ty = declared_type(&declared);
         let mut column = ColumnDef::new(name.clone(), ty);
         column.nullable = not_null == "0";
@@ -234,6 +277,26 @@ pub(super) async fn read(
             t.def.uniques.push(KeyDef { name, columns });
         } else {
             add_index(t, index, &options.naming, true);
+        }
+    }
+    let other_rows: Vec<[String; 3]> = catalog
+        .rows(
+            "other objects",
+            "SELECT type, name, tbl_name FROM sqlite_master WHERE type IN ('view', 'trigger') \
+             AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY 1, 2",
+        )
+        .await?;
+    for [kind, name, on_table] in other_rows {
+        if kind == "view" {
+            if options.includes(&name) {
+                catalog.note(format!(
+                    "view {name} is not in the model; recreate it with op.execute (or leave it out with --exclude)"
+                ));
+            }
+        } else if tables.get(&on_table).is_some() {
+            catalog.note(format!(
+                "trigger {name} on {on_table} is not in the model; recreate it with op.execute"
+            ));
         }
     }
     Ok(tables.into_schema(Schema::default()))

@@ -33,6 +33,8 @@ pub use devdata::{
     development_database, drop_everything, read_seeds, ChangedSeed, Seed, SeedResult, SeedStatus,
 };
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+pub use drift::Drift;
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use error::{ChecksumChange, LockWait, MigrateError};
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use ledger::{Edit, LogEntry};

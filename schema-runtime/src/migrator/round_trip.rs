@@ -452,7 +452,7 @@ fn by_name<T>(
     }
 }
 
-fn column(c: &ColumnDef) -> String {
+pub(super) fn column(c: &ColumnDef) -> String {
     let mut text = format!("{} {}", c.ty, if c.nullable { "NULL" } else { "NOT NULL" });
     match &c.default {
         Some(ServerDefault::Value(Value::Str(s))) => text.push_str(&format!(" DEFAULT '{s}'")),
@@ -480,7 +480,7 @@ fn action(a: Option<FkAction>) -> &'static str {
     }
 }
 
-fn foreign_key(k: &ForeignKeyDef) -> String {
+pub(super) fn foreign_key(k: &ForeignKeyDef) -> String {
     format!(
         "({}) references {} ({}) on delete {} on update {}",
         k.columns.join(", "),
@@ -491,7 +491,7 @@ fn foreign_key(k: &ForeignKeyDef) -> String {
     )
 }
 
-fn index(i: &IndexDef) -> String {
+pub(super) fn index(i: &IndexDef) -> String {
     let keys: Vec<String> = i.keys.iter().map(index_key).collect();
     let mut text = format!(
         "{}({})",

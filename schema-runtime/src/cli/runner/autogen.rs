@@ -217,14 +217,9 @@ pub(super) async fn database_drift(cx: &Context<'_>) -> Result<Vec<String>, Migr
     };
     Ok(cx
         .migrator
-        .drift(&mut db, cx.exclude)
+        .drift_details(&mut db, cx.exclude)
         .await?
         .into_iter()
-        .map(|c| {
-            format!(
-                "the database has drifted from {at}: reaching the recorded schema would need {}",
-                c.op.describe()
-            )
-        })
+        .map(|drift| format!("the database has drifted from {at}: {}", drift.detail))
         .collect())
 }
