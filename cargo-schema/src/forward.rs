@@ -356,6 +356,34 @@ mod tests {
     }
 
     #[test]
+    fn forwards_lint_with_its_range_dialects_and_format() {
+        assert_eq!(
+            forward(&[
+                "lint",
+                "-p",
+                "db",
+                "20250103:",
+                "--dialect",
+                "postgres,mysql",
+                "--format",
+                "json"
+            ]),
+            [
+                "lint",
+                "20250103:",
+                "--dialect",
+                "postgres,mysql",
+                "--format",
+                "json"
+            ]
+        );
+        assert_eq!(
+            forward(&["lint", "--rules", "--release"]),
+            ["lint", "--rules"]
+        );
+    }
+
+    #[test]
     fn leaves_everything_after_double_dash() {
         assert_eq!(
             forward(&["upgrade", "--", "-p", "x"]),

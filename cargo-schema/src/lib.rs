@@ -2,7 +2,7 @@
 //!
 //! Verbs that read or write files (`init`, `revision`, `merge`) run here without compiling
 //! anything; the runner's verbs (`upgrade`, `downgrade`, `current`, `history`, `heads`, `check`,
-//! `show`, `test`, `seed`, `reset`, ...) build the migrations package's runner binary with cargo
+//! `lint`, `show`, `test`, `seed`, `reset`, ...) build the migrations package's runner binary with cargo
 //! and run it with the same arguments. See [`workspace`] for how the migrations package is found, [`forward`] for what
 //! the runner receives and [`exit_codes`] for how it ends.
 

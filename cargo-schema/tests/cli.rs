@@ -178,7 +178,12 @@ fn init_creates_the_runner_build_script_and_manifest_entries() {
          // `cargo schema test` applies, reverts and applies again every revision on a scratch\n\
          // database and compares the schema each time. To run it under `cargo test` too (beside\n\
          // DATABASE_URL's database, else in a temporary SQLite file), uncomment:\n\
-         // schema_runtime::round_trip_tests!(MIGRATIONS);\n"
+         // schema_runtime::round_trip_tests!(MIGRATIONS);\n\
+         \n\
+         // `cargo schema lint` reviews the revisions for ops that lock or rewrite a table in use or\n\
+         // break running code. To fail `cargo test` on its errors too, uncomment (with\n\
+         // `, range = \"REV:\"` it reviews only REV and the revisions after it):\n\
+         // schema_runtime::lint_tests!(MIGRATIONS);\n"
     );
     assert!(read(&dir.join("build.rs"))
         .contains("fn main() {\n    println!(\"cargo:rerun-if-changed=migrations\");\n}"));
@@ -1003,5 +1008,16 @@ fn the_development_verbs_are_runner_verbs_of_cargo_schema() {
         assert_exit(&output, 0);
         let help = String::from_utf8_lossy(&output.stdout);
         assert!(help.contains(option), "{verb}: {help}");
+    }
+}
+
+#[test]
+fn lint_is_a_runner_verb_of_cargo_schema() {
+    let temp = temp_crate("app");
+    let output = cargo_schema(temp.path(), &["lint", "--help"]);
+    assert_exit(&output, 0);
+    let help = String::from_utf8_lossy(&output.stdout);
+    for option in ["--rules", "--dialect", "REV-RANGE"] {
+        assert!(help.contains(option), "{help}");
     }
 }

@@ -31,6 +31,8 @@ pub(crate) struct Migration<'a> {
     pub lock_timeout_ms: Option<u64>,
     /// `statement_timeout`, in milliseconds.
     pub statement_timeout_ms: Option<u64>,
+    /// `allow_lint`: the lint rules this revision may break (known ids, checked).
+    pub allow_lint: Vec<LitStr>,
 }
 
 impl<'a> Migration<'a> {
@@ -69,6 +71,7 @@ impl<'a> Migration<'a> {
             transactional: header.transactional,
             lock_timeout_ms: header.lock_timeout_ms,
             statement_timeout_ms: header.statement_timeout_ms,
+            allow_lint: attr.literals(Key::AllowLint),
         })
     }
 }

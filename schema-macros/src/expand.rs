@@ -144,6 +144,7 @@ pub(crate) fn revision(migration: &Migration, func: TokenStream) -> TokenStream 
     let parents = &migration.parents;
     let depends_on = &migration.depends_on;
     let branch_labels = &migration.branch_labels;
+    let allow_lint = &migration.allow_lint;
     let message = &migration.message;
     let irreversible = migration.irreversible;
     let transactional = migration.transactional;
@@ -193,6 +194,7 @@ pub(crate) fn revision(migration: &Migration, func: TokenStream) -> TokenStream 
                 transactional: #transactional,
                 lock_timeout_ms: #lock_timeout_ms,
                 statement_timeout_ms: #statement_timeout_ms,
+                allow_lint: &[#(#allow_lint),*],
                 source: ::core::file!(),
             };
     }

@@ -22,6 +22,7 @@ pub mod dialect;
 pub mod graph;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub mod introspect;
+pub mod lint;
 pub mod migrator;
 pub mod model;
 pub mod naming;

@@ -29,6 +29,9 @@ pub struct RevisionDef {
     pub lock_timeout_ms: Option<u64>,
     /// `statement_timeout = "10min"`, in milliseconds.
     pub statement_timeout_ms: Option<u64>,
+    /// `allow_lint = ["rule-id", ...]`: the `cargo schema lint` rules this revision may break
+    /// (ids checked by `#[migration]`).
+    pub allow_lint: &'static [&'static str],
     /// The source file, for messages.
     pub source: &'static str,
 }
@@ -72,6 +75,7 @@ impl RevisionDef {
             statement_timeout: self
                 .statement_timeout_ms
                 .map(std::time::Duration::from_millis),
+            allow_lint: self.allow_lint.iter().map(|r| (*r).to_owned()).collect(),
         }
     }
 }
@@ -113,6 +117,9 @@ pub struct Revision {
     /// Its own bound on each statement (`statement_timeout` on PostgreSQL, and the client's
     /// bound everywhere); `None` takes the run's.
     pub statement_timeout: Option<std::time::Duration>,
+    /// The [lint](crate::lint) rules this revision may break: their findings are reported as
+    /// allowed and do not fail `cargo schema lint`.
+    pub allow_lint: Vec<String>,
 }
 
 impl Revision {
@@ -132,6 +139,7 @@ impl Revision {
             transactional: true,
             lock_timeout: None,
             statement_timeout: None,
+            allow_lint: Vec::new(),
         }
     }
 
@@ -145,6 +153,13 @@ impl Revision {
     /// Bounds how long each of this revision's statements may run.
     pub fn statement_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.statement_timeout = Some(timeout);
+        self
+    }
+
+    /// Allows the [lint](crate::lint) rules `ids` in this revision (what
+    /// `#[migration(allow_lint = [...])]` declares).
+    pub fn allow_lint(mut self, ids: &[&str]) -> Self {
+        self.allow_lint = ids.iter().map(|p| (*p).to_owned()).collect();
         self
     }
 

@@ -1,12 +1,15 @@
 //! The tests every migrations package gets from one line, [`migration_tests!`]: plain
 //! `cargo test` replays every revision on every dialect, derives every downgrade and compares
-//! the SQL snapshots, all without a database.
+//! the SQL snapshots, all without a database. [`lint_tests!`] adds the safety review of
+//! `cargo schema lint`, [`round_trip_tests!`] the round trip of `cargo schema test`.
 //!
 //! The functions behind the tests are public, so a package can call them from tests of its
 //! own (with other dialects, say) and tests of this crate can call them on in-memory
 //! revisions.
 //!
 //! [`migration_tests!`]: crate::migration_tests
+//! [`lint_tests!`]: crate::lint_tests
+//! [`round_trip_tests!`]: crate::round_trip_tests
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -224,6 +227,63 @@ pub fn assert_sql_snapshots_are_current(migrations: &Migrations, package_dir: &s
     {
         let _ = (migrations, package_dir);
         eprintln!("note: SQL snapshots are compared with schema-runtime's `cli` feature only");
+    }
+}
+
+/// Adds a `#[test]` that runs `cargo schema lint` under `cargo test`:
+/// `migrations_pass_lint` reviews the revisions (all of them, or those of `range = "A:B"` as
+/// `history -r` takes it: the ones already deployed need not be linted again) for the dialects
+/// the runtime has drivers for, and fails with the report of every error finding that its
+/// revision does not allow (`#[migration(.., allow_lint = ["rule-id"])]`); warnings are printed.
+/// See [`crate::lint`]. Needs no database.
+///
+/// ```
+/// pub static MIGRATIONS: schema_runtime::Migrations = schema_runtime::Migrations::from_static(&[]);
+/// schema_runtime::lint_tests!(MIGRATIONS, range = "base:head");
+/// # fn main() {}
+/// ```
+#[macro_export]
+macro_rules! lint_tests {
+    ($migrations:expr $(, range = $range:expr)? $(,)?) => {
+        #[cfg(test)]
+        #[doc(hidden)]
+        mod __schema_lint_tests {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[test]
+            fn migrations_pass_lint() {
+                let range: &[&str] = &[$($range)?];
+                $crate::testing::assert_lint_passes(&$migrations, range.first().copied());
+            }
+        }
+    };
+}
+
+/// What [`lint_tests!`](crate::lint_tests) runs: lints the revisions of `range` (every one when
+/// `None`) for [`Dialect::enabled`] and panics with the report of the findings when one is an
+/// error its revision does not allow.
+pub fn assert_lint_passes(migrations: &Migrations, range: Option<&str>) {
+    let migrator = migrator(migrations);
+    let findings = crate::lint::lint(&migrator, &Dialect::enabled(), range)
+        .unwrap_or_else(|e| panic!("the lint could not run: {e}"));
+    let report = crate::lint::report(&findings);
+    let summary = crate::lint::Summary::of(&findings);
+    assert!(
+        summary.passed(),
+        "{report}\n\nmake the ops safe as each `instead:` says, or allow a rule in its revision \
+         with `#[migration(.., allow_lint = [\"RULE\"])]`; `cargo schema lint` shows the same"
+    );
+    if !findings.is_empty() {
+        eprintln!("{report}");
+    }
+    let unused = crate::lint::unused_allows(&migrator, &Dialect::enabled(), range, &findings)
+        .unwrap_or_default();
+    for (revision, rule) in unused {
+        eprintln!(
+            "warning: revision `{revision}` allows `{rule}` but breaks no such rule: remove it \
+             from its `allow_lint`"
+        );
     }
 }
 

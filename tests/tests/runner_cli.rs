@@ -627,3 +627,188 @@ fn the_round_trip_passes_a_33_revision_package_with_foreign_keys_enums_rebuilds_
         }
     });
 }
+
+/// The runner of tests/fixtures/lint (built with this package): an index built without
+/// CONCURRENTLY on a table in use, an allowed SET NOT NULL, raw SQL, then revisions that pass.
+const LINT: &str = env!("CARGO_BIN_EXE_lint_runner");
+
+/// `(rule, revision, allowed)` of each finding of a `lint --format json` report.
+fn lint_findings(report: &serde_json::Value) -> Vec<(String, String, bool)> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().expect("rule").to_owned(),
+                f["revision"].as_str().expect("revision").to_owned(),
+                f["allowed"].as_bool().expect("allowed"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn lint_flags_the_blogs_blocking_index_and_rename_and_exits_3() {
+    let dir = temp_dir("lint_blog");
+    let out = run(&dir.0, &["lint"], &[]);
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    for expected in [
+        "error[add-index-without-concurrently]: create_index(ix_posts_slug) in revision \
+         `20250104_120000_user_bio_and_post_slug` (op 3, postgres)\n  creates unique index \
+         `ix_posts_slug` on `posts`, a table that exists before this revision, without CONCURRENTLY\n  \
+         why: CREATE INDEX without CONCURRENTLY",
+        "error[rename-column]: alter_column(users.name) in revision \
+         `20250105_130000_rename_user_name` (op 1, postgres, sqlite, mysql, mariadb)\n  renames \
+         column `users.name` to `display_name`",
+        "  instead: add the new column, write both",
+        "error: lint failed: 5 revision(s) for postgres, sqlite, mysql, mariadb: 2 errors, 0 \
+         warnings, 0 infos (0 allowed by allow_lint)",
+    ] {
+        assert!(text.contains(expected), "{expected}\n---\n{text}");
+    }
+    // The indexes of the tables the first revisions create are fine.
+    assert!(!text.contains("20250102_100000_create_posts"), "{text}");
+
+    // Before the risky revisions, and on SQLite only the rename.
+    let early = run(&dir.0, &["lint", "20250101:20250103"], &[]);
+    assert_eq!(early.status.code(), Some(0), "{}", stderr(&early));
+    assert!(
+        stderr(&early)
+            .contains("Linted 3 revision(s) for postgres, sqlite, mysql, mariadb: 0 errors"),
+        "{}",
+        stderr(&early)
+    );
+    let sqlite = run(&dir.0, &["lint", "--dialect", "sqlite"], &[]);
+    assert_eq!(sqlite.status.code(), Some(3), "{}", stderr(&sqlite));
+    assert!(!stderr(&sqlite).contains("add-index-without-concurrently"));
+    assert!(stderr(&sqlite).contains("error[rename-column]"));
+
+    // JSON: one document on stdout, parsed back.
+    let json = run(
+        &dir.0,
+        &["lint", "--format", "json", "--dialect", "postgres,mysql"],
+        &[],
+    );
+    assert_eq!(json.status.code(), Some(3), "{}", stderr(&json));
+    let report: serde_json::Value =
+        serde_json::from_str(&stdout(&json)).expect("one JSON document");
+    assert_eq!(report["dialects"], serde_json::json!(["postgres", "mysql"]));
+    assert_eq!(report["revisions"].as_array().map(Vec::len), Some(5));
+    assert_eq!(report["passed"], false);
+    assert_eq!(
+        (report["errors"].as_u64(), report["warnings"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(
+        lint_findings(&report),
+        [
+            (
+                "add-index-without-concurrently".to_owned(),
+                "20250104_120000_user_bio_and_post_slug".to_owned(),
+                false
+            ),
+            (
+                "rename-column".to_owned(),
+                "20250105_130000_rename_user_name".to_owned(),
+                false
+            ),
+        ]
+    );
+    let rename = &report["findings"][1];
+    assert_eq!(rename["severity"], "error");
+    assert_eq!(rename["op"], "alter_column(users.name)");
+    assert_eq!(rename["op_index"], 1);
+    assert_eq!(rename["dialects"], serde_json::json!(["postgres", "mysql"]));
+    assert!(rename["reason"]
+        .as_str()
+        .is_some_and(|r| r.contains("running code")));
+    assert!(rename["instead"].as_str().is_some_and(|r| !r.is_empty()));
+}
+
+#[test]
+fn lint_keeps_allowed_findings_out_of_the_verdict_and_lists_its_rules() {
+    let dir = temp_dir("lint_fixture");
+    let lint = |args: &[&str]| run_binary(Path::new(LINT), &dir.0, args, &[]);
+
+    let out = lint(&["lint", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("one JSON document");
+    let finding =
+        |rule: &str, revision: &str, allowed: bool| (rule.to_owned(), revision.to_owned(), allowed);
+    assert_eq!(
+        lint_findings(&report),
+        [
+            finding("add-index-without-concurrently", "0002_risky", false),
+            finding("set-not-null", "0002_risky", true),
+            finding("mysql-change-nullability", "0002_risky", false),
+            finding("raw-sql", "0002_risky", false),
+            finding("drop-index-without-concurrently", "0004_drop_legacy", true),
+            finding("drop-column", "0004_drop_legacy", true),
+        ]
+    );
+    let counts = ["errors", "warnings", "infos", "allowed"].map(|k| report[k].as_u64());
+    assert_eq!(counts, [Some(1), Some(1), Some(1), Some(3)]);
+    assert_eq!(
+        report["unused_allows"],
+        serde_json::json!([{ "revision": "0003_online", "rule": "rename-table" }])
+    );
+
+    // Human: allowed findings are shown as such.
+    let human = lint(&["lint"]);
+    assert_eq!(human.status.code(), Some(3));
+    assert!(
+        stderr(&human).contains(
+            "error[set-not-null]: alter_column(accounts.email) in revision `0002_risky` (op 2, \
+             postgres), allowed by allow_lint"
+        ),
+        "{}",
+        stderr(&human)
+    );
+
+    assert!(
+        stderr(&human).contains(
+            "warning: revision `0003_online` allows `rename-table` but breaks no such rule: \
+             remove it from its `allow_lint`"
+        ),
+        "{}",
+        stderr(&human)
+    );
+
+    // From 0003 on, only allowed findings: the lint passes.
+    let later = lint(&["lint", "0003_online:"]);
+    assert_eq!(later.status.code(), Some(0), "{}", stderr(&later));
+    assert!(
+        stderr(&later).contains("Linted 2 revision(s)")
+            && stderr(&later).contains("(2 allowed by allow_lint)"),
+        "{}",
+        stderr(&later)
+    );
+
+    // An unknown revision is an invalid target (exit 4).
+    let unknown = lint(&["lint", "nope"]);
+    assert_eq!(unknown.status.code(), Some(4), "{}", stderr(&unknown));
+
+    // --rules: every rule, with its examples.
+    let rules = lint(&["lint", "--rules", "--format", "json"]);
+    assert!(rules.status.success(), "{}", stderr(&rules));
+    let rules: serde_json::Value = serde_json::from_str(&stdout(&rules)).expect("JSON");
+    let ids: Vec<&str> = rules
+        .as_array()
+        .expect("rules")
+        .iter()
+        .map(|r| r["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(ids, schema_core::lint::RULE_IDS);
+    let human_rules = lint(&["lint", "--rules"]);
+    let listed = stdout(&human_rules);
+    assert!(
+        listed.contains("add-index-without-concurrently (error; postgres)\n  why: "),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("  bad:  op.create_index(\"posts\", [\"slug\"]);"),
+        "{listed}"
+    );
+}

@@ -626,7 +626,12 @@ fn runner_source_text(runner: &str, migrations: &str) -> String {
          // `cargo schema test` applies, reverts and applies again every revision on a scratch\n\
          // database and compares the schema each time. To run it under `cargo test` too (beside\n\
          // DATABASE_URL's database, else in a temporary SQLite file), uncomment:\n\
-         // schema_runtime::round_trip_tests!(MIGRATIONS);\n"
+         // schema_runtime::round_trip_tests!(MIGRATIONS);\n\
+         \n\
+         // `cargo schema lint` reviews the revisions for ops that lock or rewrite a table in use or\n\
+         // break running code. To fail `cargo test` on its errors too, uncomment (with\n\
+         // `, range = \"REV:\"` it reviews only REV and the revisions after it):\n\
+         // schema_runtime::lint_tests!(MIGRATIONS);\n"
     )
 }
 

@@ -1,5 +1,5 @@
-//! The runner's verbs (`upgrade`, `downgrade`, `current`, `history`, `heads`, `check`, `show`,
-//! `test`, `seed`, `reset`, ...): build the migrations package's runner binary with cargo, then
+//! The runner's verbs (`upgrade`, `downgrade`, `current`, `history`, `heads`, `check`, `lint`,
+//! `show`, `test`, `seed`, `reset`, ...): build the migrations package's runner binary with cargo, then
 //! hand it the command line.
 //! A built runner is fresh for cargo, so repeated commands cost a no-op build.
 

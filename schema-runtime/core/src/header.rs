@@ -69,10 +69,13 @@ pub enum Key {
     LockTimeout,
     /// `statement_timeout = "10min"`: how long each statement may run.
     StatementTimeout,
+    /// `allow_lint = "rule-id"` or a list: `cargo schema lint` rules this revision is allowed
+    /// to break.
+    AllowLint,
 }
 
 /// Every key, in the order the docs list them.
-pub const KEYS: [Key; 10] = [
+pub const KEYS: [Key; 11] = [
     Key::Id,
     Key::Revises,
     Key::DependsOn,
@@ -83,6 +86,7 @@ pub const KEYS: [Key; 10] = [
     Key::Transactional,
     Key::LockTimeout,
     Key::StatementTimeout,
+    Key::AllowLint,
 ];
 
 impl Key {
@@ -99,6 +103,7 @@ impl Key {
             Key::Transactional => "transactional",
             Key::LockTimeout => "lock_timeout",
             Key::StatementTimeout => "statement_timeout",
+            Key::AllowLint => "allow_lint",
         }
     }
 
@@ -120,6 +125,8 @@ impl Key {
             "transaction" | "atomic" => Some(Key::Transactional),
             "lock_wait_timeout" | "lock_wait" | "locktimeout" => Some(Key::LockTimeout),
             "timeout" | "max_execution_time" => Some(Key::StatementTimeout),
+            "allow" | "allow_lints" | "lint" | "lints" | "allow_rules" | "ignore_lint"
+            | "skip_lint" => Some(Key::AllowLint),
             _ => None,
         }
     }
@@ -139,6 +146,9 @@ impl Key {
             Key::Transactional => "`transactional = false` or `transactional = true` (the default)",
             Key::LockTimeout => "`lock_timeout = \"5s\"` (ms, s, min or h)",
             Key::StatementTimeout => "`statement_timeout = \"10min\"` (ms, s, min or h)",
+            Key::AllowLint => {
+                "`allow_lint = \"<rule-id>\"` or `allow_lint = [\"rename-column\", \"drop-column\"]`"
+            }
         }
     }
 
@@ -147,6 +157,7 @@ impl Key {
         match self {
             Key::Revises => "a parent id as a string literal, e.g. `\"20250101_090000_init\"`",
             Key::BranchLabels => "a branch label as a string literal, e.g. `\"billing\"`",
+            Key::AllowLint => "a lint rule id as a string literal, e.g. `\"rename-column\"`",
             _ => "a revision id as a string literal, e.g. `\"20250101_090000_init\"`",
         }
     }
@@ -155,7 +166,7 @@ impl Key {
     fn shape(self) -> Shape {
         match self {
             Key::Id | Key::Message => Shape::Str,
-            Key::Revises | Key::DependsOn | Key::BranchLabels => Shape::StrList,
+            Key::Revises | Key::DependsOn | Key::BranchLabels | Key::AllowLint => Shape::StrList,
             Key::Downgrade => Shape::Path,
             Key::Irreversible => Shape::Flag,
             Key::Transactional => Shape::Bool,
@@ -348,6 +359,13 @@ pub enum HeaderProblem {
         /// The downgrade's path.
         downgrade: String,
     },
+    /// An `allow_lint` item that is no lint rule's id.
+    UnknownLintRule {
+        /// The id as written.
+        id: String,
+        /// The rule it probably means.
+        suggestion: Option<&'static str>,
+    },
     /// A duration that is not a positive number with a unit.
     InvalidDuration {
         /// The key.
@@ -409,6 +427,10 @@ impl fmt::Display for HeaderProblem {
                     "`depends_on = []` names no revision; omit `depends_on` when the revision \
                      depends only on its parents",
                 ),
+                Key::AllowLint => f.write_str(
+                    "`allow_lint = []` allows no rule; omit `allow_lint` or name the rules, e.g. \
+                     `allow_lint = [\"rename-column\"]`",
+                ),
                 _ => write!(
                     f,
                     "`{key} = []` names no label; omit `{key}` or write `{key} = \"<label>\"`"
@@ -438,6 +460,10 @@ impl fmt::Display for HeaderProblem {
                     f,
                     "`{value}` is listed twice in `depends_on`; name each revision once"
                 ),
+                Key::AllowLint => write!(
+                    f,
+                    "lint rule `{value}` is listed twice in `allow_lint`; name each rule once"
+                ),
                 _ => write!(
                     f,
                     "branch label `{value}` is listed twice; write each label once"
@@ -459,6 +485,16 @@ impl fmt::Display for HeaderProblem {
                 "`message` is empty; describe the revision in one line, \
                  e.g. `message = \"create users\"`",
             ),
+            HeaderProblem::UnknownLintRule { id, suggestion } => {
+                let hint = suggestion
+                    .map(|rule| format!(" (did you mean `{rule}`?)"))
+                    .unwrap_or_default();
+                write!(
+                    f,
+                    "unknown lint rule `{id}`{hint}; `cargo schema lint --rules` lists the rule \
+                     ids (kebab-case, e.g. `rename-column`)"
+                )
+            }
             HeaderProblem::IrreversibleWithDowngrade { downgrade } => write!(
                 f,
                 "`irreversible` contradicts `downgrade = {downgrade}`: an irreversible revision \
@@ -491,6 +527,8 @@ pub struct RevisionHeader {
     pub lock_timeout_ms: Option<u64>,
     /// `statement_timeout`, in milliseconds.
     pub statement_timeout_ms: Option<u64>,
+    /// `allow_lint`: known rule ids, each once, in the order written.
+    pub allow_lint: Vec<String>,
 }
 
 /// What [`check`] found.
@@ -541,6 +579,7 @@ struct Fields {
     revises: Option<StrList>,
     depends_on: Option<StrList>,
     branch_labels: Option<StrList>,
+    allow_lint: Option<StrList>,
     downgrade: Option<String>,
     /// The value and the key's entry, for the contradiction error.
     irreversible: Option<(bool, usize)>,
@@ -670,6 +709,7 @@ fn set_list(fields: &mut Fields, key: Key, list: StrList) {
     match key {
         Key::Revises => fields.revises = Some(list),
         Key::DependsOn => fields.depends_on = Some(list),
+        Key::AllowLint => fields.allow_lint = Some(list),
         _ => fields.branch_labels = Some(list),
     }
 }
@@ -788,6 +828,31 @@ fn cross_check(fields: Fields, errors: &mut Vec<HeaderError>) -> Option<Revision
         }
     }
 
+    let mut allow_lint: Vec<String> = Vec::new();
+    if let Some(list) = &fields.allow_lint {
+        if let Some(location) = list.empty_at {
+            let key = Key::AllowLint;
+            error(location, HeaderProblem::EmptyList { key });
+        }
+        for rule in &list.items {
+            let value = &rule.value;
+            if allow_lint.contains(value) {
+                let (key, value) = (Key::AllowLint, value.clone());
+                error(rule.location, HeaderProblem::ListedTwice { key, value });
+                continue;
+            }
+            if crate::lint::is_rule(value) {
+                allow_lint.push(value.clone());
+            } else {
+                let problem = HeaderProblem::UnknownLintRule {
+                    id: value.clone(),
+                    suggestion: crate::lint::suggestion(value),
+                };
+                error(rule.location, problem);
+            }
+        }
+    }
+
     if fields.message.is_none() && !fields.has(Key::Message) {
         error(
             Location::Attribute,
@@ -822,6 +887,7 @@ fn cross_check(fields: Fields, errors: &mut Vec<HeaderError>) -> Option<Revision
         transactional: fields.transactional.unwrap_or(true),
         lock_timeout_ms: fields.lock_timeout_ms,
         statement_timeout_ms: fields.statement_timeout_ms,
+        allow_lint,
     })
 }
 
@@ -886,6 +952,7 @@ mod tests {
             Entry::new("downgrade", Value::Path("self::down".into())),
             Entry::new("transactional", Value::Bool(false)),
             Entry::new("lock_timeout", s("2s")),
+            Entry::new("allow_lint", list(&["rename-column", "drop-table"])),
         ]);
         let checked = check(&entries);
         assert_eq!(checked.errors, []);
@@ -903,6 +970,7 @@ mod tests {
                 transactional: false,
                 lock_timeout_ms: Some(2000),
                 statement_timeout_ms: None,
+                allow_lint: vec!["rename-column".into(), "drop-table".into()],
             })
         );
     }
@@ -938,14 +1006,15 @@ mod tests {
                     Location::Key { entry: 2 },
                     "unknown key `parents` (did you mean `revises`?); expected one of `id`, \
                      `revises`, `depends_on`, `branch_labels`, `message`, `downgrade`, \
-                     `irreversible`, `transactional`, `lock_timeout`, `statement_timeout`"
+                     `irreversible`, `transactional`, `lock_timeout`, `statement_timeout`, \
+                     `allow_lint`"
                         .to_owned()
                 ),
                 (
                     Location::Key { entry: 3 },
                     "unknown key; expected one of `id`, `revises`, `depends_on`, \
                      `branch_labels`, `message`, `downgrade`, `irreversible`, `transactional`, \
-                     `lock_timeout`, `statement_timeout`"
+                     `lock_timeout`, `statement_timeout`, `allow_lint`"
                         .to_owned()
                 ),
                 (
@@ -1030,6 +1099,62 @@ mod tests {
                 "`irreversible` contradicts `downgrade = down`: an irreversible revision has no \
                  downgrade; remove one of the two",
             ]
+        );
+    }
+
+    #[test]
+    fn allow_lint_names_known_rules_once() {
+        let mut entries = base();
+        entries.push(Entry::new(
+            "allow_lint",
+            Value::List(vec![
+                s("drop-column"),
+                s("drop_colum"),
+                s("drop-column"),
+                Value::Path("RULE".into()),
+                s("no-such-rule-anywhere"),
+            ]),
+        ));
+        assert_eq!(
+            errors(&entries),
+            [
+                (
+                    Location::Item { entry: 2, index: 3 },
+                    "expected a lint rule id as a string literal, e.g. `\"rename-column\"`; \
+                     constants and macros are not evaluated here"
+                        .to_owned()
+                ),
+                (
+                    Location::Item { entry: 2, index: 1 },
+                    "unknown lint rule `drop_colum` (did you mean `drop-column`?); `cargo schema \
+                     lint --rules` lists the rule ids (kebab-case, e.g. `rename-column`)"
+                        .to_owned()
+                ),
+                (
+                    Location::Item { entry: 2, index: 2 },
+                    "lint rule `drop-column` is listed twice in `allow_lint`; name each rule once"
+                        .to_owned()
+                ),
+                (
+                    Location::Item { entry: 2, index: 4 },
+                    "unknown lint rule `no-such-rule-anywhere`; `cargo schema lint --rules` lists \
+                     the rule ids (kebab-case, e.g. `rename-column`)"
+                        .to_owned()
+                ),
+            ]
+        );
+        let mut single = base();
+        single.push(Entry::new("allow_lint", s("raw-sql")));
+        let header = check(&single).header.expect("valid");
+        assert_eq!(header.allow_lint, ["raw-sql"]);
+        let mut empty = base();
+        empty.push(Entry::new("allow_lint", Value::List(vec![])));
+        assert!(errors(&empty)[0]
+            .1
+            .starts_with("`allow_lint = []` allows no rule"));
+        assert_eq!(
+            check(&base()).header.expect("valid").allow_lint,
+            Vec::<String>::new()
         );
     }
 

@@ -7,6 +7,7 @@
 //! - [`source`]: reading that header from a file's text (comments, strings, raw strings and
 //!   nested items skipped), for the `migrations!` collector and `cargo schema`.
 //! - [`names`]: revision id and branch label rules, the identifier length limit.
+//! - [`lint`]: the ids of `cargo schema lint`'s rules, which `allow_lint` may name.
 //! - [`folder`]: which files of a migrations folder are migrations.
 //! - [`graph`]: the checks a set of revisions must pass to be a revision graph.
 //!
@@ -19,5 +20,6 @@
 pub mod folder;
 pub mod graph;
 pub mod header;
+pub mod lint;
 pub mod names;
 pub mod source;

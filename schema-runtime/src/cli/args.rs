@@ -63,6 +63,8 @@ pub enum RunnerCommand {
     Heads(InspectArgs),
     /// Replay every revision without a database and report ops that do not fit or that a dialect cannot express.
     Check(CheckArgs),
+    /// Review the revisions for ops that lock or rewrite a table in use or break running code (one rule each; --rules lists them); exit 3 on an error that no `allow_lint` allows.
+    Lint(LintArgs),
     /// Write the SQL of every revision, upgrade and downgrade, per dialect as insta snapshots in migrations/snapshots/; --check compares instead.
     Snapshot(SnapshotArgs),
     /// Show one revision and its SQL.
@@ -95,6 +97,22 @@ pub struct TestArgs {
     /// Also compare the number of rows of every table (data migrations that leave rows behind).
     #[arg(long)]
     pub data: bool,
+}
+
+/// `lint` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct LintArgs {
+    /// The revisions to lint, as `history -r` takes a range (`A:B`, `base:head`, `REV:`); a
+    /// single revision is that one alone. The revisions before them are replayed, not linted.
+    /// Default: every revision.
+    #[arg(value_name = "REV-RANGE", allow_hyphen_values = true)]
+    pub range: Option<String>,
+    /// Dialects to lint for (default: those whose drivers the runner was built with).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub dialect: Vec<Dialect>,
+    /// List the rules (id, severity, dialects, why, what instead, examples) instead of linting.
+    #[arg(long, conflicts_with = "range")]
+    pub rules: bool,
 }
 
 /// `seed` arguments.

@@ -221,5 +221,6 @@ fn header_of(r: &Revision) -> Revision {
         transactional: r.transactional,
         lock_timeout: r.lock_timeout,
         statement_timeout: r.statement_timeout,
+        allow_lint: r.allow_lint.clone(),
     }
 }

@@ -1,13 +1,14 @@
 //! The runner behind `cargo schema`: a migrations package's `migrate` binary calls
 //! [`runner_main!`](crate::runner_main), and `cargo schema upgrade` builds and runs it.
 //! One verb family per file: `migrate.rs` (upgrade, downgrade, stamp, repair, offline SQL),
-//! `inspect.rs` (current, history, heads, branches, show), `check.rs`, `snapshot.rs`,
-//! `round_trip.rs` (test), `devdata.rs` (seed, reset).
+//! `inspect.rs` (current, history, heads, branches, show), `check.rs`, `lint.rs`,
+//! `snapshot.rs`, `round_trip.rs` (test), `devdata.rs` (seed, reset).
 
 mod autogen;
 mod check;
 mod devdata;
 mod inspect;
+mod lint;
 mod migrate;
 mod output;
 mod round_trip;
@@ -175,6 +176,7 @@ async fn run(cx: &Context<'_>, command: &RunnerCommand) -> Result<u8, MigrateErr
         RunnerCommand::Branches(args) => inspect::branches(cx, args),
         RunnerCommand::Show(args) => inspect::show(cx, args),
         RunnerCommand::Check(args) => check::check(cx, args).await,
+        RunnerCommand::Lint(args) => lint::lint(cx, args),
         RunnerCommand::Snapshot(args) => snapshot::snapshot(cx, args),
         RunnerCommand::Test(args) => round_trip::test(cx, args).await,
         RunnerCommand::Seed(args) => devdata::seed(cx, args).await,
