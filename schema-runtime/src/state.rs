@@ -116,6 +116,9 @@ pub enum StateError {
         /// Column name.
         column: String,
     },
+    /// A raw SQL op declares raw SQL as its effect.
+    #[error("a raw SQL op's declared effects are builder ops, not raw SQL")]
+    RawEffect,
     /// An index expression ending in a key option (`.expression("email DESC")`), which would
     /// land inside the key's parentheses and fail at run time.
     #[error("index `{index}`: the expression `{expr}` ends with {}, which is not part of an expression; write IndexKey::expression(\"..\") with .desc() / .nulls_first() / .nulls_last() instead", trailing_key_option(expr).unwrap_or("a key option"))]
@@ -809,7 +812,24 @@ impl Schema {
                 let def = self.table_def(table)?;
                 self.check_columns(def, set.iter().map(|(c, _)| c))?;
             }
-            Op::Sql(_) => {}
+            Op::Sql(raw) => {
+                if raw.effects.is_empty() {
+                    return Ok(());
+                }
+                // All or nothing, as every op.
+                let saved = self.clone();
+                for effect in &raw.effects {
+                    let applied = if matches!(effect, Op::Sql(_)) {
+                        Err(StateError::RawEffect)
+                    } else {
+                        self.apply(effect)
+                    };
+                    if let Err(e) = applied {
+                        *self = saved;
+                        return Err(e);
+                    }
+                }
+            }
         }
         Ok(())
     }

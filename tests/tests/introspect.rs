@@ -498,3 +498,56 @@ fn drift_names_the_object_and_both_sides() {
         }
     });
 }
+
+/// Raw SQL that creates an object: undeclared, drift says which revision's SQL names it;
+/// declared with `.declares(..)`, the replay knows the object and there is no drift.
+#[test]
+fn raw_sql_objects_are_declared_or_traced_to_their_revision() {
+    let base = Revision::new("0001", &[], "posts", |op| {
+        op.create_table("posts", |t| {
+            t.column("id", Type::BigInt).primary_key();
+            t.column("title", Type::String(200)).not_null();
+        });
+    });
+    let undeclared = Migrator::new(vec![
+        base.clone(),
+        Revision::new("0002_raw", &["0001"], "raw index", |op| {
+            op.execute("CREATE INDEX ix_posts_title ON posts (title)");
+        }),
+    ])
+    .expect("two revisions");
+    let declared = Migrator::new(vec![
+        base,
+        Revision::new("0002_raw", &["0001"], "raw index", |op| {
+            op.execute("CREATE INDEX ix_posts_title ON posts (title)")
+                .declares(|op| {
+                    op.create_index("posts", ["title"]).name("ix_posts_title");
+                });
+        }),
+    ])
+    .expect("two revisions");
+    block_on(async {
+        for test_db in all_databases("raw_declared").await {
+            let d = test_db.dialect;
+            let mut db = test_db.connect().await;
+            undeclared.upgrade(&mut db, "head").await.expect("upgrade");
+            let details: Vec<String> = undeclared
+                .drift_details(&mut db, &[])
+                .await
+                .expect("drift")
+                .into_iter()
+                .map(|drift| drift.detail)
+                .collect();
+            assert_eq!(details.len(), 1, "{d}: {details:#?}");
+            assert!(
+                details[0].starts_with("index ix_posts_title on posts: (title) in the database, not in the migrations (revision 0002_raw runs raw SQL that names it"),
+                "{d}: {}",
+                details[0]
+            );
+            let drift = declared.drift(&mut db, &[]).await.expect("drift");
+            assert!(drift.is_empty(), "{d}: {drift:#?}");
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}

@@ -184,6 +184,62 @@ fn alters_that_change_nothing_and_key_options_inside_expressions_are_refused_at_
 }
 
 #[test]
+fn raw_sql_declares_its_effects_to_the_replay() {
+    let migrator = Migrator::new(vec![
+        users(),
+        Revision::new("0002_raw", &["0001_users"], "raw", |op| {
+            op.execute("CREATE INDEX ix_users_email_raw ON users (email)")
+                .reverse("DROP INDEX ix_users_email_raw")
+                .declares(|op| {
+                    op.create_index("users", ["email"])
+                        .name("ix_users_email_raw");
+                });
+        }),
+        Revision::new("0003_drop", &["0002_raw"], "drop", |op| {
+            op.drop_index("ix_users_email_raw");
+        }),
+    ])
+    .expect("valid graph");
+    // The declared index is in the replay, so a later drop_index fits and reverses.
+    assert!(migrator
+        .check(&[Dialect::Postgres, Dialect::Sqlite])
+        .is_empty());
+    let at_raw = migrator
+        .schema_at(&["0002_raw".to_owned()])
+        .expect("replay");
+    assert!(at_raw.index("ix_users_email_raw").is_some());
+    let at_drop = migrator
+        .schema_at(&["0003_drop".to_owned()])
+        .expect("replay");
+    assert!(at_drop.index("ix_users_email_raw").is_none());
+    // The derived downgrade of the raw SQL runs its reverse and undoes its effects.
+    let raw = migrator.revision("0002_raw").expect("revision");
+    let undo = raw.upgrade[0].reverse(&migrator.schema_at(&["0001_users".to_owned()]).unwrap());
+    let undo = undo.expect("reversible");
+    match &undo[0] {
+        schema_runtime::Op::Sql(raw) => {
+            assert_eq!(
+                raw.up.portable.as_deref(),
+                Some("DROP INDEX ix_users_email_raw")
+            );
+            assert!(
+                matches!(&raw.effects[..], [schema_runtime::Op::DropIndex { name, .. }] if name == "ix_users_email_raw")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Declared effects are part of the checksum: declaring changes it.
+    let plain = Revision::new("0002_raw", &["0001_users"], "raw", |op| {
+        op.execute("CREATE INDEX ix_users_email_raw ON users (email)")
+            .reverse("DROP INDEX ix_users_email_raw");
+    });
+    assert_ne!(
+        schema_runtime::ops::canonical::checksum(&plain.upgrade, true),
+        schema_runtime::ops::canonical::checksum(&raw.upgrade, true)
+    );
+}
+
+#[test]
 fn downgrade_problems_name_each_revision_without_a_derivable_downgrade() {
     let migrator = Migrator::new(vec![
         users(),

@@ -43,12 +43,47 @@ impl Migrator {
         Ok(changes
             .iter()
             .filter_map(|c| {
-                detail(&c.op, &changes, &live, &recorded, d).map(|detail| Drift {
+                let mut detail = detail(&c.op, &changes, &live, &recorded, d)?;
+                if let Some(id) = self.raw_sql_naming(only_in_database(&c.op, &live)?) {
+                    detail.push_str(&format!(
+                        " (revision {id} runs raw SQL that names it: declare what the SQL creates with .declares(|op| ..) so the replay knows it)"
+                    ));
+                }
+                Some(Drift {
                     change: c.clone(),
                     detail,
                 })
             })
             .collect())
+    }
+
+    /// The first revision (in graph order) whose raw SQL names `object` as a word.
+    fn raw_sql_naming(&self, object: &str) -> Option<String> {
+        let lower = object.to_lowercase();
+        let is_word = |c: char| c.is_alphanumeric() || c == '_';
+        self.graph().topological().into_iter().find_map(|id| {
+            let revision = self.revision(id)?;
+            let names_it = revision.upgrade.iter().any(|op| match op {
+                Op::Sql(raw) => [
+                    &raw.up.portable,
+                    &raw.up.postgres,
+                    &raw.up.sqlite,
+                    &raw.up.mysql,
+                    &raw.up.mariadb,
+                ]
+                .into_iter()
+                .flatten()
+                .any(|sql| {
+                    let sql = sql.to_lowercase();
+                    sql.match_indices(&lower).any(|(at, _)| {
+                        !sql[..at].chars().next_back().is_some_and(is_word)
+                            && !sql[at + lower.len()..].chars().next().is_some_and(is_word)
+                    })
+                }),
+                _ => false,
+            });
+            names_it.then(|| id.to_owned())
+        })
     }
 
     async fn compare(
@@ -202,6 +237,21 @@ fn detail(
         }
         other => format!("{}: differs", other.describe()),
     })
+}
+
+/// The name of the object `op` drops because only the database has it (a table, column, index
+/// or constraint), if it is one.
+fn only_in_database<'a>(op: &'a Op, live: &Schema) -> Option<&'a str> {
+    match op {
+        Op::DropTable { table, .. } => Some(table),
+        Op::DropColumn { column, .. } => Some(column),
+        Op::DropIndex { name, table, .. } => {
+            live.index_on(table.as_deref(), name).ok()?;
+            Some(name)
+        }
+        Op::DropConstraint { name, .. } => Some(name),
+        _ => None,
+    }
 }
 
 fn kind(c: &Constraint) -> &'static str {

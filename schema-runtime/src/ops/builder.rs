@@ -447,8 +447,17 @@ impl Ops {
     /// });
     /// ```
     pub fn sql(&mut self, up: SqlText) -> SqlBuilder<'_> {
-        self.ops.push(Op::Sql(RawSql { up, down: None }));
-        last!(self.ops, Op::Sql(raw) => SqlBuilder { raw })
+        self.ops.push(Op::Sql(RawSql {
+            up,
+            down: None,
+            effects: Vec::new(),
+        }));
+        let naming = &self.naming;
+        let data = self.data;
+        match self.ops.last_mut() {
+            Some(Op::Sql(raw)) => SqlBuilder { raw, naming, data },
+            _ => unreachable!("just pushed"),
+        }
     }
 }
 
@@ -1233,6 +1242,8 @@ impl UpdateBuilder<'_> {
 #[derive(Debug)]
 pub struct SqlBuilder<'a> {
     raw: &'a mut RawSql,
+    naming: &'a NamingConvention,
+    data: DataMode,
 }
 
 impl SqlBuilder<'_> {
@@ -1245,6 +1256,31 @@ impl SqlBuilder<'_> {
     /// The SQL that undoes this one, one variant per dialect.
     pub fn reverse_with(self, down: SqlText) -> Self {
         self.raw.down = Some(down);
+        self
+    }
+
+    /// Declares what the SQL does to the schema, written with the builder: the replay applies
+    /// these ops (they are never rendered), so the objects the SQL makes are known to `check`,
+    /// `check --database`, autogenerate and the derived downgrade of later revisions, and the
+    /// declared effects of `.reverse(..)` are derived.
+    ///
+    /// ```
+    /// use schema_runtime::prelude::*;
+    /// let mut op = Ops::new();
+    /// op.execute("CREATE INDEX ix_posts_search ON posts USING gin (to_tsvector('english', title))")
+    ///     .reverse("DROP INDEX ix_posts_search")
+    ///     .declares(|op| {
+    ///         op.create_index("posts", [] as [&str; 0])
+    ///             .expression("to_tsvector('english', title)")
+    ///             .using("gin")
+    ///             .name("ix_posts_search");
+    ///     });
+    /// ```
+    pub fn declares(self, effects: impl FnOnce(&mut Ops)) -> Self {
+        let mut inner = Ops::with_naming(self.naming.clone());
+        inner.data = self.data;
+        effects(&mut inner);
+        self.raw.effects = inner.into_ops();
         self
     }
 }

@@ -616,6 +616,15 @@ fn write_op(out: &mut String, op: &Op) {
                 out.push_str(" down:");
                 sql_text(out, down);
             }
+            // Only when declared, so raw SQL written before declarations keeps its checksum.
+            if !raw.effects.is_empty() {
+                out.push_str(" effects=[");
+                for effect in &raw.effects {
+                    write_op(out, effect);
+                    out.push(';');
+                }
+                out.push(']');
+            }
         }
     }
 }

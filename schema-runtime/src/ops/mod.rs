@@ -794,12 +794,16 @@ impl RowHasher {
 }
 
 /// Raw SQL, with an optional inverse.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RawSql {
     /// Runs on upgrade.
     pub up: SqlText,
     /// Runs on downgrade; without it the op is irreversible.
     pub down: Option<SqlText>,
+    /// What the SQL does to the schema, as the author declares it (`.declares(|op| ..)`):
+    /// applied to the replayed state and never rendered, so `check`, `check --database`,
+    /// autogenerate and derived downgrades know the objects the SQL makes.
+    pub effects: Vec<Op>,
 }
 
 /// One schema change.

@@ -194,7 +194,22 @@ impl Op {
                 })
             }
             Op::Sql(raw) => match &raw.down {
-                Some(down) => vec![Op::Sql(RawSql { up: down.clone(), down: Some(raw.up.clone()) })],
+                Some(down) => {
+                    // The declared effects reverse as any ops do, each against the state
+                    // before it, in reverse order.
+                    let mut state = before.clone();
+                    let mut effects = Vec::new();
+                    for effect in &raw.effects {
+                        let mut undo = effect.reverse(&state)?;
+                        state.apply(effect).map_err(|e| ReverseError::State {
+                            op: effect.describe(),
+                            source: e,
+                        })?;
+                        undo.append(&mut effects);
+                        effects = undo;
+                    }
+                    vec![Op::Sql(RawSql { up: down.clone(), down: Some(raw.up.clone()), effects })]
+                }
                 None => {
                     return Err(ReverseError::Irreversible {
                         op: self.describe(),
