@@ -98,7 +98,7 @@ const MYSQL: &[Dialect] = &[Dialect::Mysql, Dialect::Mariadb];
 const ALL: &[Dialect] = &Dialect::ALL;
 
 /// Every rule, in the order of [`schema_core::lint::RULE_IDS`].
-pub const RULES: [Rule; 26] = [
+pub const RULES: [Rule; 27] = [
     Rule {
         id: "add-index-without-concurrently",
         severity: Severity::Error,
@@ -269,6 +269,15 @@ pub const RULES: [Rule; 26] = [
         instead: "deploy code that no longer uses the table first (and keep a backup), then drop it in a later release and allow this rule there (`allow_lint = [\"drop-table\"]`)",
         bad: r#"op.drop_table("legacy_sessions");"#,
         good: r#"op.drop_table("legacy_sessions"); // #[migration(.., allow_lint = ["drop-table"])], after the code stopped using it"#,
+    },
+    Rule {
+        id: "downgrade-deletes-cascade",
+        severity: Severity::Warning,
+        dialects: ALL,
+        reason: "the derived downgrade of a bulk_insert deletes its rows, and ON DELETE CASCADE then deletes every row of the referencing tables that points at them, including rows written after the upgrade",
+        instead: "write an explicit downgrade that keeps the rows (or deletes only what is safe), or make the referencing foreign keys RESTRICT",
+        bad: r#"op.bulk_insert("users", ["id", "name"], [row![1, "system"]]); // posts.author_id references users ON DELETE CASCADE"#,
+        good: r#"op.bulk_insert("legacy_sessions", ["id"], [row![1]]); // nothing references it"#,
     },
     Rule {
         id: "raw-sql",
@@ -651,8 +660,28 @@ impl Judge<'_> {
             | Op::SetTableComment { .. }
             | Op::CreateEnum(_)
             | Op::DropEnum { .. }
-            | Op::BulkInsert { .. }
             | Op::DeleteRows { .. } => {}
+            Op::BulkInsert { table, .. } => {
+                // Only the derived downgrade deletes the rows: an explicit one says what it does.
+                if self.revision.downgrade.is_none() {
+                    let cascading: Vec<String> = self
+                        .schema
+                        .referencing(table)
+                        .into_iter()
+                        .filter(|(_, fk)| fk.on_delete == Some(crate::ops::FkAction::Cascade))
+                        .map(|(t, _)| t.to_owned())
+                        .collect();
+                    if !cascading.is_empty() {
+                        self.flag(
+                            "downgrade-deletes-cascade",
+                            format!(
+                                "the derived downgrade deletes the rows inserted into `{table}`, and ON DELETE CASCADE deletes the rows of {} that reference them",
+                                quoted(&cascading)
+                            ),
+                        );
+                    }
+                }
+            }
             Op::RenameEnumValue { name, from, to } => {
                 let tables = self.enum_tables(name);
                 if !tables.is_empty() {

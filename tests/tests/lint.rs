@@ -276,6 +276,19 @@ fn cases() -> Vec<Case> {
             &["drop-table"],
         ),
         case(
+            "downgrade-deletes-cascade",
+            |op| {
+                op.create_foreign_key("posts", ["author_id"], "users", ["id"])
+                    .on_delete(FkAction::Cascade);
+                op.bulk_insert("users", ["id", "name"], [row![1, "system"]]);
+            },
+            |op| {
+                op.create_foreign_key("posts", ["author_id"], "users", ["id"])
+                    .on_delete(FkAction::Restrict);
+                op.bulk_insert("users", ["id", "name"], [row![1, "system"]]);
+            },
+        ),
+        case(
             "raw-sql",
             |op| {
                 op.execute("ALTER TABLE events ALTER COLUMN id TYPE bigint")

@@ -14,7 +14,7 @@
 //! ```
 
 /// Every lint rule id, in the order `cargo schema lint --rules` and the README list them.
-pub const RULE_IDS: [&str; 26] = [
+pub const RULE_IDS: [&str; 27] = [
     // PostgreSQL: locks and rewrites.
     "add-index-without-concurrently",
     "drop-index-without-concurrently",
@@ -36,6 +36,7 @@ pub const RULE_IDS: [&str; 26] = [
     "rename-enum-value",
     "drop-column",
     "drop-table",
+    "downgrade-deletes-cascade",
     "raw-sql",
     // MySQL and MariaDB: table copies and rebuilds.
     "mysql-change-column-type",
