@@ -551,3 +551,38 @@ fn raw_sql_objects_are_declared_or_traced_to_their_revision() {
         }
     });
 }
+
+/// `.identity_start(n)`: the first generated value is n (PostgreSQL `START WITH`, MySQL and
+/// MariaDB the `AUTO_INCREMENT = n` table option); SQLite refuses it with a hint.
+#[test]
+fn an_identity_starts_where_asked() {
+    let migrator = Migrator::new(vec![Revision::new("0001", &[], "events", |op| {
+        op.create_table("events", |t| {
+            t.column("id", Type::BigInt)
+                .primary_key()
+                .identity_start(1000);
+            t.column("kind", Type::String(20)).not_null();
+        });
+        op.bulk_insert("events", ["kind"], [row!["first"], row!["second"]]);
+    })])
+    .expect("one revision");
+    assert_eq!(migrator.check(&[Dialect::Sqlite]).len(), 1);
+    block_on(async {
+        for test_db in all_databases("identity_start").await {
+            let d = test_db.dialect;
+            if d == Dialect::Sqlite {
+                test_db.drop_db().await;
+                continue;
+            }
+            let mut db = test_db.connect().await;
+            migrator.upgrade(&mut db, "head").await.expect("upgrade");
+            assert_eq!(
+                schema_tests::dump_rows(&mut db, "events", &["id", "kind"]).await,
+                "events: 1000 | first\nevents: 1001 | second\n",
+                "{d}"
+            );
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}

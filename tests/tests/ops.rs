@@ -584,6 +584,15 @@ fn table_ops() {
             });
         })
         .unsupported_on(&[Dialect::Sqlite, Dialect::Mysql, Dialect::Mariadb]),
+        Case::new("create_table_identity_start", |op| {
+            op.create_table("events", |t| {
+                t.column("id", Type::BigInt)
+                    .primary_key()
+                    .identity_start(1000);
+                t.column("kind", Type::String(20)).not_null();
+            });
+        })
+        .unsupported_on(&[Dialect::Sqlite]),
         Case::new("create_table_if_not_exists", |op| {
             op.create_table("notes", |t| {
                 t.column("id", Type::Integer).primary_key();

@@ -180,10 +180,47 @@ impl SqlDialect for MySql {
     }
 
     fn table_options(&self, def: &TableDef) -> String {
-        match &def.comment {
-            Some(comment) => format!(" COMMENT = {}", self.literal(comment)),
-            None => String::new(),
+        let mut options = String::new();
+        // The first value of the table's AUTO_INCREMENT column (`.identity_start(n)`).
+        if let Some(start) = def
+            .columns
+            .iter()
+            .filter(|c| c.identity)
+            .find_map(|c| c.identity_options.start)
+        {
+            options.push_str(&format!(" AUTO_INCREMENT = {start}"));
         }
+        if let Some(comment) = &def.comment {
+            options.push_str(&format!(" COMMENT = {}", self.literal(comment)));
+        }
+        options
+    }
+
+    fn identity_start_is_table_option(&self) -> bool {
+        true
+    }
+
+    /// AUTO_INCREMENT takes a start value (a table option); its step is the server's
+    /// `auto_increment_increment`, and it has no ALWAYS, bounds, cache or cycle.
+    fn identity_options_refused(&self, options: &crate::ops::IdentityOptions) -> Option<String> {
+        let rest = crate::ops::IdentityOptions {
+            start: None,
+            serial: false,
+            ..options.clone()
+        };
+        if rest.always {
+            return Some(format!(
+                "{} has no GENERATED ALWAYS identity; drop .identity_always() (or use it on PostgreSQL only)",
+                self.title()
+            ));
+        }
+        rest.has_sequence_options().then(|| {
+            format!(
+                "{} takes only a start value for AUTO_INCREMENT (the step is the server's auto_increment_increment); drop {}",
+                self.title(),
+                rest.sequence_sql()
+            )
+        })
     }
 
     fn set_table_comment(&self, table: &str, comment: Option<&str>) -> Vec<String> {

@@ -191,6 +191,12 @@ pub(crate) trait SqlDialect: Sync {
         None
     }
 
+    /// An identity's start value is a table option (MySQL's `AUTO_INCREMENT = n`), so only
+    /// `create_table` can say it.
+    fn identity_start_is_table_option(&self) -> bool {
+        false
+    }
+
     /// Identity options this dialect cannot express, as the hint of the refusal.
     fn identity_options_refused(&self, options: &IdentityOptions) -> Option<String> {
         if options.always {
@@ -500,6 +506,19 @@ pub(crate) trait SqlDialect: Sync {
         }
         if let Some(hint) = self.identity_options_refused(&column.identity_options) {
             return Err(self.unsupported(op, format!("identity column `{}`: {hint}", column.name)));
+        }
+        if let Some(start) = column.identity_options.start {
+            if self.identity_start_is_table_option() && !matches!(op, Op::CreateTable { .. }) {
+                return Err(self.unsupported(
+                    op,
+                    format!(
+                        "identity column `{}`: {}'s AUTO_INCREMENT start is a table option, set by create_table; here run op.execute(\"ALTER TABLE {} AUTO_INCREMENT = {start}\")",
+                        column.name,
+                        self.title(),
+                        def.name
+                    ),
+                ));
+            }
         }
         let sole_pk = def
             .primary_key
