@@ -44,7 +44,9 @@ impl Migrator {
             .iter()
             .filter_map(|c| {
                 let mut detail = detail(&c.op, &changes, &live, &recorded, d)?;
-                if let Some(id) = self.raw_sql_naming(only_in_database(&c.op, &live)?) {
+                if let Some(id) =
+                    only_in_database(&c.op, &live).and_then(|object| self.raw_sql_naming(object))
+                {
                     detail.push_str(&format!(
                         " (revision {id} runs raw SQL that names it: declare what the SQL creates with .declares(|op| ..) so the replay knows it)"
                     ));
