@@ -754,6 +754,29 @@ pub fn run_client_with(
     Some(child.wait_with_output().expect("the client exits"))
 }
 
+/// Fails unless `tests/{path}` (under this crate) holds `expected`, the source `writer`
+/// (autogenerate, adopt) produces now, showing the diff; with `UPDATE_GENERATED` set it
+/// rewrites the file instead, for review with `git diff`.
+pub fn assert_generated(path: &str, expected: &str, writer: &str) {
+    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(path);
+    let actual = std::fs::read_to_string(&full).unwrap_or_default();
+    if actual != expected {
+        if std::env::var_os("UPDATE_GENERATED").is_some() {
+            std::fs::write(&full, expected).expect("write generated file");
+        } else {
+            panic!(
+                "{} is not what {writer} writes now; rerun with UPDATE_GENERATED=1 and review the diff:\n{}",
+                full.display(),
+                similar::TextDiff::from_lines(actual.as_str(), expected)
+                    .unified_diff()
+                    .header("checked in", writer)
+            );
+        }
+    }
+}
+
 /// Runs `f` on a fresh tokio runtime (tests are sync so one harness serves all).
 pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()

@@ -22,21 +22,6 @@ fn source(changes: &[Change]) -> String {
     )
 }
 
-/// Fails unless `path` holds `expected` (or rewrites it when UPDATE_GENERATED is set).
-fn assert_generated(path: &str, expected: &str) {
-    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join(path);
-    let actual = std::fs::read_to_string(&full).unwrap_or_default();
-    if actual != expected {
-        if std::env::var_os("UPDATE_GENERATED").is_some() {
-            std::fs::write(&full, expected).expect("write generated file");
-        } else {
-            panic!("{} is not what autogenerate writes now; rerun with UPDATE_GENERATED=1 and review the diff", full.display());
-        }
-    }
-}
-
 fn fold(build: fn(&mut Ops)) -> Schema {
     let mut op = Ops::new();
     build(&mut op);
@@ -59,7 +44,11 @@ fn the_shop_models_autogenerate_a_migration_that_builds_them() {
         "the model set covers at least 25 tables"
     );
     let changes = diff(&Schema::default(), &target, &DiffOptions::default());
-    assert_generated("generated/shop_from_empty.rs", &source(&changes));
+    schema_tests::assert_generated(
+        "generated/shop_from_empty.rs",
+        &source(&changes),
+        "autogenerate",
+    );
     let built = fold(generated::shop_from_empty::upgrade);
     let left = diff(&built, &target, &DiffOptions::default());
     assert!(left.is_empty(), "the generated migration misses: {left:#?}");
@@ -216,7 +205,7 @@ fn scripted_model_edits_give_the_expected_ops_and_the_generated_files_apply() {
         previous = target.clone();
         targets.push(target);
     }
-    assert_generated("generated/model_edits.rs", &file);
+    schema_tests::assert_generated("generated/model_edits.rs", &file, "autogenerate");
 
     // The compiled files rebuild each step exactly, without a database...
     let mut built = Schema::default();

@@ -20,27 +20,6 @@ fn source(body: &str, corpus: &str) -> String {
     )
 }
 
-/// Fails unless `path` holds `expected` (or rewrites it when UPDATE_GENERATED is set).
-fn assert_generated(path: &str, expected: &str) {
-    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join(path);
-    let actual = std::fs::read_to_string(&full).unwrap_or_default();
-    if actual != expected {
-        if std::env::var_os("UPDATE_GENERATED").is_some() {
-            std::fs::write(&full, expected).expect("write generated file");
-        } else {
-            panic!(
-                "{} is not what adopt writes now; rerun with UPDATE_GENERATED=1 and review the diff:\n{}",
-                full.display(),
-                similar::TextDiff::from_lines(actual.as_str(), expected)
-                .unified_diff()
-                .header("checked in", "adopt writes")
-            );
-        }
-    }
-}
-
 /// The dump without the tool's version tables and other tools' migration tables (which adopt
 /// leaves out by design).
 fn without_version_tables(dump: &str) -> String {
@@ -109,7 +88,7 @@ fn round_trip(dialect: Dialect, corpus: &str, upgrade: fn(&mut Ops)) {
         );
         let body = render_ops(&adoption.changes, &NamingConvention::default());
         let file = format!("generated/brownfield/{}.rs", corpus.replace('/', "_"));
-        assert_generated(&file, &source(&body, corpus));
+        schema_tests::assert_generated(&file, &source(&body, corpus), "adopt");
 
         // The baseline builds the same catalog on an empty database.
         let migrator = Migrator::new(vec![Revision::new(

@@ -228,20 +228,7 @@ pub(super) async fn reset(cx: &Context<'_>, args: &ResetArgs) -> Result<u8, Migr
     };
     let observe = |event: StepEvent<'_>| {
         if let (StepEvent::Finished(step, duration), false) = (event, json) {
-            let done = if step.direction == Direction::Up {
-                "Applied"
-            } else {
-                "Reverted"
-            };
-            output::status(
-                done,
-                format!(
-                    "{} ({}) in {}",
-                    step.revision,
-                    step.message,
-                    output::duration(duration)
-                ),
-            );
+            output::step_finished(step, duration);
         }
     };
     let mut document = ResetDocument {

@@ -83,20 +83,7 @@ pub(super) async fn move_to(
             );
         }
         if let (StepEvent::Finished(step, duration), false) = (event, json) {
-            let done = if step.direction == Direction::Up {
-                "Applied"
-            } else {
-                "Reverted"
-            };
-            output::status(
-                done,
-                format!(
-                    "{} ({}) in {}",
-                    step.revision,
-                    step.message,
-                    output::duration(duration)
-                ),
-            );
+            output::step_finished(step, duration);
         }
     };
     let options = RunOptions::default()

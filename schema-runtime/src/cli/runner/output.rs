@@ -31,6 +31,24 @@ pub fn note(verb: &str, message: impl std::fmt::Display) {
     let _ = writeln!(anstream::stderr(), "{CYAN}{verb:>12}{CYAN:#} {message}");
 }
 
+/// `     Applied 0002_posts (create posts) in 12ms` (or `Reverted`) when a step ends.
+pub fn step_finished(step: &crate::Step, duration: Duration) {
+    let done = if step.direction == crate::Direction::Up {
+        "Applied"
+    } else {
+        "Reverted"
+    };
+    status(
+        done,
+        format!(
+            "{} ({}) in {}",
+            step.revision,
+            step.message,
+            self::duration(duration)
+        ),
+    );
+}
+
 /// `warning: message` on stderr.
 pub fn warning(message: impl std::fmt::Display) {
     let _ = writeln!(anstream::stderr(), "{YELLOW}warning{YELLOW:#}: {message}");
