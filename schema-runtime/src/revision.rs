@@ -201,6 +201,7 @@ impl Revision {
 pub struct Migrations {
     defs: &'static [RevisionDef],
     naming: &'static NamingConvention,
+    schema: Option<&'static str>,
 }
 
 static DEFAULT_NAMING: NamingConvention = NamingConvention::DEFAULT;
@@ -211,15 +212,36 @@ impl Migrations {
         Migrations {
             defs,
             naming: &DEFAULT_NAMING,
+            schema: None,
         }
     }
 
     /// Names unnamed indexes and constraints of these migrations with `naming`.
     pub const fn with_naming(self, naming: &'static NamingConvention) -> Self {
+        Migrations { naming, ..self }
+    }
+
+    /// PostgreSQL: the migrations live in schema `schema` (created by the first `upgrade`):
+    /// the runner sets `search_path` to it alone, so the version table, the log and every
+    /// unqualified name are there, and introspection (`check --database`, `adopt`,
+    /// autogenerate) reads it only. `--schema` overrides it for one run; other databases
+    /// refuse a schema (name the database in the URL).
+    ///
+    /// ```
+    /// use schema_runtime::Migrations;
+    /// static MIGRATIONS: Migrations = Migrations::from_static(&[]).in_schema("app");
+    /// assert_eq!(MIGRATIONS.schema(), Some("app"));
+    /// ```
+    pub const fn in_schema(self, schema: &'static str) -> Self {
         Migrations {
-            defs: self.defs,
-            naming,
+            schema: Some(schema),
+            ..self
         }
+    }
+
+    /// The PostgreSQL schema of these migrations ([`Migrations::in_schema`]).
+    pub fn schema(&self) -> Option<&'static str> {
+        self.schema
     }
 
     /// The naming convention of these migrations.

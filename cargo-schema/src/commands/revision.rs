@@ -169,7 +169,7 @@ fn adopt_generated(
     );
     // The new file needs a rebuild; the stamp then records the database as at this revision.
     let mut stamp = Vec::new();
-    if let Some(url) = &opts.global.database_url {
+    for url in &opts.global.database_url {
         stamp.push(std::ffi::OsString::from("--database-url"));
         stamp.push(url.into());
     }

@@ -46,7 +46,7 @@ pub(crate) fn capture(opts: &Opts, args: &[&str], cwd: &Path) -> Result<String, 
     }
     let executable = build(&package, &opts.cargo, cwd)?;
     let mut command = Command::new(&executable);
-    if let Some(url) = &opts.global.database_url {
+    for url in &opts.global.database_url {
         command.args(["--database-url", url]);
     }
     command.args(exclude_args(&package));

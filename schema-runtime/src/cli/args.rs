@@ -8,8 +8,35 @@ use crate::Dialect;
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// Database URL; defaults to $DATABASE_URL, then `.env`, then a SQLite file in the project.
+    /// Repeat it to run on several databases (a fleet: see --jobs).
     #[arg(long, global = true, value_name = "URL")]
-    pub database_url: Option<String>,
+    pub database_url: Vec<String>,
+    /// A file of database URLs, one per line (`#` comments; `${VAR}` is read from the
+    /// environment, so no secret sits in the file; ` schema=NAME` after a PostgreSQL URL):
+    /// upgrade, downgrade, current, stamp and check --database run on each (a fleet).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub databases: Option<std::path::PathBuf>,
+    /// PostgreSQL: the schema to work in for this run (the version table, the log and every
+    /// unqualified name live there; created by upgrade). Default: the migrations' own
+    /// (`Migrations::in_schema`), else the server's search_path.
+    #[arg(long, global = true, value_name = "NAME", env = "SCHEMA_PG_SCHEMA")]
+    pub schema: Option<String>,
+    /// PostgreSQL: run on each of these schemas of every database given, as a fleet: names
+    /// and glob patterns of existing schemas, comma-separated (`--schemas 'tenant_*'`).
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAMES",
+        value_delimiter = ',',
+        conflicts_with = "schema"
+    )]
+    pub schemas: Vec<String>,
+    /// Fleet: how many targets run at a time.
+    #[arg(short, long, global = true, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: u16,
+    /// Fleet: start no further target once one has failed (they are reported skipped).
+    #[arg(long, global = true)]
+    pub fail_fast: bool,
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
     pub format: Format,

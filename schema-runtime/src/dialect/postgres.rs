@@ -375,6 +375,15 @@ impl Postgres {
     }
 }
 
+/// The advisory-lock key of the current schema: [`LOCK_KEY`] for `public`, else mixed with a
+/// hash of the schema's name.
+fn schema_lock_key() -> String {
+    format!(
+        "CASE WHEN current_schema() = 'public' THEN {LOCK_KEY} \
+         ELSE {LOCK_KEY} # CAST(hashtext(current_schema()) AS BIGINT) END"
+    )
+}
+
 impl Bookkeeping for Postgres {
     fn table_exists_sql(&self, table: &str) -> String {
         format!(
@@ -384,15 +393,18 @@ impl Bookkeeping for Postgres {
     }
 
     /// An advisory lock, polled with try-lock so a `CREATE INDEX CONCURRENTLY` never waits on
-    /// a blocked migrator.
+    /// a blocked migrator. One per schema (the current one: the run's `--schema`), so tenants
+    /// kept in schemas of one database migrate side by side; `public` keeps the key of
+    /// releases before schemas, so an older runner still excludes a newer one.
     fn try_lock_sql(&self, _timeout: Duration) -> Option<String> {
         Some(format!(
-            "SELECT CAST(pg_try_advisory_lock({LOCK_KEY}) AS TEXT)"
+            "SELECT CAST(pg_try_advisory_lock({}) AS TEXT)",
+            schema_lock_key()
         ))
     }
 
     fn unlock_sql(&self) -> Option<String> {
-        Some(format!("SELECT pg_advisory_unlock({LOCK_KEY})"))
+        Some(format!("SELECT pg_advisory_unlock({})", schema_lock_key()))
     }
 
     fn log_id_column(&self) -> &'static str {

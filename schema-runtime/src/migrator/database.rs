@@ -29,6 +29,15 @@ pub struct ConnectOptions {
     pub statement_timeout: Option<Duration>,
     /// How long SQLite waits for another writer's lock before it gives up.
     pub busy_timeout: Duration,
+    /// PostgreSQL: the schema (namespace) the run works in: `search_path` is set to it alone
+    /// when connecting, so the version table, the log and every unqualified name of the
+    /// migrations live there, and introspection reads it only. `None`: the server's
+    /// `search_path` (usually `public`). Refused on the other databases, whose schemas are
+    /// databases: name it in the URL.
+    pub schema: Option<String>,
+    /// Create [`schema`](Self::schema) when it does not exist (what `upgrade` and `stamp` do);
+    /// otherwise connecting fails, naming it.
+    pub create_schema: bool,
 }
 
 impl Default for ConnectOptions {
@@ -37,6 +46,8 @@ impl Default for ConnectOptions {
             connect_timeout: Duration::from_secs(5),
             statement_timeout: None,
             busy_timeout: Duration::from_secs(60),
+            schema: None,
+            create_schema: false,
         }
     }
 }
@@ -59,6 +70,18 @@ impl ConnectOptions {
         self.busy_timeout = timeout;
         self
     }
+
+    /// PostgreSQL: work in `schema` (see [`ConnectOptions::schema`]).
+    pub fn with_schema(mut self, schema: Option<String>) -> Self {
+        self.schema = schema;
+        self
+    }
+
+    /// Create the schema when it is missing (see [`ConnectOptions::create_schema`]).
+    pub fn with_create_schema(mut self, create: bool) -> Self {
+        self.create_schema = create;
+        self
+    }
 }
 
 /// A database connection that the migrator drives.
@@ -77,6 +100,8 @@ pub struct Database {
     /// `host:port` (or the SQLite file), for messages.
     endpoint: String,
     statement_timeout: Option<Duration>,
+    /// The PostgreSQL schema the connection works in, when one was asked for.
+    schema: Option<String>,
 }
 
 /// A connection of the application's pool, or one of our own.
@@ -174,6 +199,11 @@ impl From<PoolConnection<sqlx::MySql>> for Database {
     }
 }
 
+/// `name` as a PostgreSQL quoted identifier.
+fn quote_pg(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
 /// `host:port` of a server URL (default ports filled in), or the path of a SQLite one.
 ///
 /// ```
@@ -252,6 +282,7 @@ impl Database {
             flavour_known,
             endpoint: String::new(),
             statement_timeout: None,
+            schema: None,
         }
     }
 
@@ -271,6 +302,20 @@ impl Database {
     ) -> Result<Database, MigrateError> {
         let dialect =
             Dialect::from_url(url).ok_or_else(|| MigrateError::UnsupportedUrl(redact(url)))?;
+        if let Some(schema) = &options.schema {
+            if dialect != Dialect::Postgres {
+                return Err(MigrateError::Usage(format!(
+                    "a schema (`{schema}`) is PostgreSQL's: on {} a schema is a database, so name it in the URL ({}) instead of --schema",
+                    dialect.name(),
+                    redact(url)
+                )));
+            }
+            if schema.is_empty() || schema.len() > 63 || schema.contains('\0') {
+                return Err(MigrateError::Usage(format!(
+                    "`{schema}` is not a PostgreSQL schema name: 1 to 63 bytes, no NUL"
+                )));
+            }
+        }
         let endpoint = endpoint(url);
         let connect_err = |source| MigrateError::Connect {
             url: redact(url),
@@ -281,10 +326,12 @@ impl Database {
             Ok::<Conn, sqlx::Error>(match dialect {
                 #[cfg(feature = "postgres")]
                 Dialect::Postgres => {
-                    let options = sqlx::postgres::PgConnectOptions::from_str(url)?;
-                    Conn::Postgres(Handle::Owned(
-                        sqlx::PgConnection::connect_with(&options).await?,
-                    ))
+                    let mut pg = sqlx::postgres::PgConnectOptions::from_str(url)?;
+                    if let Some(schema) = &options.schema {
+                        // Sent with the start-up packet: no round trip of its own.
+                        pg = pg.options([("search_path", quote_pg(schema))]);
+                    }
+                    Conn::Postgres(Handle::Owned(sqlx::PgConnection::connect_with(&pg).await?))
                 }
                 #[cfg(feature = "sqlite")]
                 Dialect::Sqlite => {
@@ -346,7 +393,40 @@ impl Database {
         db.endpoint = endpoint.clone();
         db.statement_timeout = options.statement_timeout;
         db.detect_flavour().await.map_err(connect_err)?;
+        if let Some(schema) = &options.schema {
+            db.enter_schema(schema, options.create_schema).await?;
+        }
         Ok(db)
+    }
+
+    /// Checks that the `search_path` set at connection names an existing schema (PostgreSQL
+    /// ignores one that does not exist, and would then create tables nowhere), creating it
+    /// when asked.
+    async fn enter_schema(&mut self, schema: &str, create: bool) -> Result<(), MigrateError> {
+        let found = self
+            .fetch_strings(
+                "SELECT CAST(current_schema() AS TEXT) WHERE current_schema() IS NOT NULL",
+            )
+            .await?;
+        if found.first().map(String::as_str) != Some(schema) {
+            if !create {
+                return Err(MigrateError::Usage(format!(
+                    "schema `{schema}` does not exist in {}: create it (CREATE SCHEMA {}) or run `upgrade`, which creates it",
+                    self.endpoint,
+                    quote_pg(schema)
+                )));
+            }
+            self.execute(&format!("CREATE SCHEMA IF NOT EXISTS {}", quote_pg(schema)))
+                .await?;
+        }
+        self.endpoint = format!("{} (schema {schema})", self.endpoint);
+        self.schema = Some(schema.to_owned());
+        Ok(())
+    }
+
+    /// The PostgreSQL schema this connection works in, when [`ConnectOptions::schema`] named one.
+    pub fn schema(&self) -> Option<&str> {
+        self.schema.as_deref()
     }
 
     /// Bounds each query from now on (`None`: the connection's own bound).

@@ -12,6 +12,8 @@ mod drift;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 mod error;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+mod fleet;
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 mod ledger;
 mod plan;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
@@ -36,6 +38,11 @@ pub use devdata::{
 pub use drift::Drift;
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use error::{ChecksumChange, LockWait, MigrateError};
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+pub use fleet::{
+    for_each_target, parse_targets, read_targets, schemas_matching, FleetOptions, FleetTarget,
+    TargetOutcome, TargetReport,
+};
 #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 pub use ledger::{Edit, LogEntry};
 pub use plan::{Direction, PlanError, Step};
@@ -79,7 +86,17 @@ pub struct Migrator {
     graph: RevisionGraph,
     version_table: VersionTable,
     naming: NamingConvention,
+    /// The PostgreSQL schema the migrations live in ([`Migrations::in_schema`]).
+    schema: Option<String>,
+    /// Plans already made, by dialect, direction, current heads and goal: a fleet of targets
+    /// in the same state shares one plan ([`Migrator::with_plan_cache`]).
+    plans: Option<std::sync::Arc<PlanCache>>,
 }
+
+/// Plans by (dialect, direction, sorted current heads, goal).
+type PlanCache = std::sync::Mutex<
+    foldhash::HashMap<(crate::Dialect, Direction, Vec<String>, String), Vec<Step>>,
+>;
 
 /// One revision: its header always, its ops once something needs them.
 ///
@@ -125,7 +142,9 @@ impl Migrator {
                 loaded: OnceLock::new(),
             })
             .collect();
-        Self::from_entries(entries, naming)
+        let mut migrator = Self::from_entries(entries, naming)?;
+        migrator.schema = migrations.schema().map(str::to_owned);
+        Ok(migrator)
     }
 
     fn from_entries(
@@ -149,7 +168,52 @@ impl Migrator {
             graph,
             version_table: VersionTable::default(),
             naming,
+            schema: None,
+            plans: None,
         })
+    }
+
+    /// Works in PostgreSQL schema `schema` (see [`Migrations::in_schema`]); `None`: the
+    /// connection's default.
+    pub fn with_schema(mut self, schema: Option<&str>) -> Self {
+        self.schema = schema.map(str::to_owned);
+        self
+    }
+
+    /// The PostgreSQL schema the migrations live in, if they name one.
+    pub fn schema(&self) -> Option<&str> {
+        self.schema.as_deref()
+    }
+
+    /// Keeps every plan made, so that targets in the same state share one (a fleet run):
+    /// the first target at a given set of heads renders the SQL, the others reuse it.
+    pub fn with_plan_cache(mut self) -> Self {
+        self.plans = Some(std::sync::Arc::default());
+        self
+    }
+
+    /// `plan()` once per distinct key when a plan cache is on.
+    #[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
+    fn cached_plan<E>(
+        &self,
+        key: (crate::Dialect, Direction, &[String], &str),
+        plan: impl FnOnce() -> Result<Vec<Step>, E>,
+    ) -> Result<Vec<Step>, E> {
+        let Some(cache) = &self.plans else {
+            return plan();
+        };
+        let mut heads = key.2.to_vec();
+        heads.sort();
+        let key = (key.0, key.1, heads, key.3.to_owned());
+        if let Some(steps) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(steps.clone());
+        }
+        let steps = plan()?;
+        cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, steps.clone());
+        Ok(steps)
     }
 
     /// Uses other names for the version and log tables.

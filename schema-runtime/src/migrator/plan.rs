@@ -11,7 +11,7 @@ use crate::state::{Schema, StateError};
 use crate::{Dialect, RenderError};
 
 /// Up or down.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
     /// Applying a revision.
     Up,

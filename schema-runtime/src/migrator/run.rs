@@ -155,7 +155,8 @@ impl From<sqlx::Error> for StepError {
 }
 
 impl Migrator {
-    /// Connects to `url` and upgrades it to `head`: the one call an application makes at start-up.
+    /// Connects to `url` and upgrades it to `head`: the one call an application makes at
+    /// start-up (in the migrations' PostgreSQL schema, created if missing, when they name one).
     ///
     /// ```no_run
     /// # async fn start() -> Result<(), schema_runtime::MigrateError> {
@@ -165,7 +166,10 @@ impl Migrator {
     /// # Ok(()) }
     /// ```
     pub async fn run(&self, url: &str) -> Result<Vec<AppliedStep>, MigrateError> {
-        let mut db = Database::connect(url).await?;
+        let options = super::ConnectOptions::default()
+            .with_schema(self.schema.clone())
+            .with_create_schema(true);
+        let mut db = Database::connect_with(url, &options).await?;
         self.upgrade(&mut db, "head").await
     }
 
@@ -271,10 +275,18 @@ impl Migrator {
         current: &[String],
         goal: Goal<'_>,
     ) -> Result<Vec<Step>, MigrateError> {
-        Ok(match (goal, direction) {
-            (Goal::Target(target), Direction::Up) => self.plan_upgrade(d, current, target)?,
-            (Goal::Target(target), Direction::Down) => self.plan_downgrade(d, current, target)?,
-            (Goal::Revert(id), _) => self.plan_revert(d, current, id)?,
+        let goal_key = match goal {
+            Goal::Target(target) => target.to_owned(),
+            Goal::Revert(id) => format!("revert {id}"),
+        };
+        self.cached_plan((d, direction, current, &goal_key), || {
+            Ok(match (goal, direction) {
+                (Goal::Target(target), Direction::Up) => self.plan_upgrade(d, current, target)?,
+                (Goal::Target(target), Direction::Down) => {
+                    self.plan_downgrade(d, current, target)?
+                }
+                (Goal::Revert(id), _) => self.plan_revert(d, current, id)?,
+            })
         })
     }
 

@@ -7,6 +7,7 @@
 mod autogen;
 mod check;
 mod devdata;
+mod fleet;
 mod inspect;
 mod lint;
 mod migrate;
@@ -69,6 +70,7 @@ pub fn database_url(explicit: Option<&str>, project: &Project) -> Option<String>
 }
 
 /// What every verb gets.
+#[derive(Clone)]
 struct Context<'a> {
     migrator: &'a Migrator,
     migrations: &'a Migrations,
@@ -79,6 +81,11 @@ struct Context<'a> {
     connect: crate::migrator::ConnectOptions,
     /// `--exclude` patterns: tables that reading the database leaves out.
     exclude: &'a [String],
+    /// PostgreSQL: the schema of this run (`--schema`, else the migrations' own).
+    schema: Option<&'a str>,
+    /// `--jobs` and `--fail-fast`, for a fleet.
+    jobs: usize,
+    fail_fast: bool,
 }
 
 impl Context<'_> {
@@ -98,7 +105,23 @@ impl Context<'_> {
                 ),
             );
         }
-        crate::migrator::Database::connect_with(url, &self.connect).await
+        crate::migrator::Database::connect_with(url, &self.connect_options()).await
+    }
+
+    /// The run's connect options, with its schema (created by the verbs that write).
+    fn connect_options(&self) -> crate::migrator::ConnectOptions {
+        self.connect
+            .clone()
+            .with_schema(self.schema.map(str::to_owned))
+    }
+
+    /// This context on another database of a fleet.
+    fn on<'b>(&'b self, url: &'b str, schema: Option<&'b str>) -> Context<'b> {
+        Context {
+            url: Some(url),
+            schema: schema.or(self.schema),
+            ..self.clone()
+        }
     }
 }
 
@@ -132,7 +155,13 @@ pub fn main_with_models(
             return ExitCode::from(exit_codes::MIGRATION_FAILED);
         }
     };
-    let url = database_url(cli.global.database_url.as_deref(), &project);
+    let fleet = cli.global.database_url.len() > 1
+        || cli.global.databases.is_some()
+        || !cli.global.schemas.is_empty();
+    let url = match cli.global.database_url.as_slice() {
+        [one] => Some(one.clone()),
+        _ => database_url(None, &project),
+    };
     let cx = Context {
         migrator: &migrator,
         migrations,
@@ -143,10 +172,22 @@ pub fn main_with_models(
         connect: crate::migrator::ConnectOptions::default()
             .with_connect_timeout(Duration::from_secs_f64(cli.global.connect_timeout))
             .with_statement_timeout(cli.global.statement_timeout.map(Duration::from_secs_f64))
-            .with_busy_timeout(Duration::from_secs_f64(cli.global.busy_timeout)),
+            .with_busy_timeout(Duration::from_secs_f64(cli.global.busy_timeout))
+            .with_create_schema(writes(&cli.command)),
         exclude: &cli.global.exclude,
+        schema: cli.global.schema.as_deref().or(migrator.schema()),
+        jobs: usize::from(cli.global.jobs),
+        fail_fast: cli.global.fail_fast,
     };
-    let code = match runtime.block_on(run(&cx, &cli.command)) {
+    let work = async {
+        if fleet {
+            let targets = fleet::targets(&cx, &cli.global).await?;
+            fleet::run(&cx, &targets, &cli.command).await
+        } else {
+            run(&cx, &cli.command).await
+        }
+    };
+    let code = match runtime.block_on(work) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             output::error(&e);
@@ -162,6 +203,17 @@ pub fn main_with_models(
     // debug build) would only delay the exit.
     std::mem::forget(migrator);
     code
+}
+
+/// Whether `command` writes to the database, and so may create the run's PostgreSQL schema.
+fn writes(command: &RunnerCommand) -> bool {
+    matches!(
+        command,
+        RunnerCommand::Upgrade(_)
+            | RunnerCommand::Stamp(_)
+            | RunnerCommand::Seed(_)
+            | RunnerCommand::Reset(_)
+    )
 }
 
 async fn run(cx: &Context<'_>, command: &RunnerCommand) -> Result<u8, MigrateError> {

@@ -11,6 +11,16 @@ const RED: Style = AnsiColor::Red.on_default().bold();
 const CYAN: Style = AnsiColor::Cyan.on_default().bold();
 const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
 
+tokio::task_local! {
+    /// The fleet target whose verb is writing (its lines are prefixed with it).
+    pub static TARGET: String;
+}
+
+/// `[target] ` inside a fleet target's verb, else nothing.
+fn prefix() -> String {
+    TARGET.try_with(|t| format!("[{t}] ")).unwrap_or_default()
+}
+
 /// Applies `CARGO_TERM_COLOR` (`always`, `never`, `auto`) to every later write.
 pub fn init_color() {
     let choice = match std::env::var("CARGO_TERM_COLOR").as_deref() {
@@ -23,12 +33,17 @@ pub fn init_color() {
 
 /// `   Upgrading message` on stderr, the verb bold green and right-aligned to 12 columns.
 pub fn status(verb: &str, message: impl std::fmt::Display) {
-    let _ = writeln!(anstream::stderr(), "{GREEN}{verb:>12}{GREEN:#} {message}");
+    let p = prefix();
+    let _ = writeln!(
+        anstream::stderr(),
+        "{p}{GREEN}{verb:>12}{GREEN:#} {message}"
+    );
 }
 
 /// `     Skipped message`, the verb in cyan.
 pub fn note(verb: &str, message: impl std::fmt::Display) {
-    let _ = writeln!(anstream::stderr(), "{CYAN}{verb:>12}{CYAN:#} {message}");
+    let p = prefix();
+    let _ = writeln!(anstream::stderr(), "{p}{CYAN}{verb:>12}{CYAN:#} {message}");
 }
 
 /// `     Applied 0002_posts (create posts) in 12ms` (or `Reverted`) when a step ends.
@@ -51,17 +66,23 @@ pub fn step_finished(step: &crate::Step, duration: Duration) {
 
 /// `warning: message` on stderr.
 pub fn warning(message: impl std::fmt::Display) {
-    let _ = writeln!(anstream::stderr(), "{YELLOW}warning{YELLOW:#}: {message}");
+    let p = prefix();
+    let _ = writeln!(
+        anstream::stderr(),
+        "{p}{YELLOW}warning{YELLOW:#}: {message}"
+    );
 }
 
 /// `error: message` on stderr.
 pub fn error(message: impl std::fmt::Display) {
-    let _ = writeln!(anstream::stderr(), "{RED}error{RED:#}: {message}");
+    let p = prefix();
+    let _ = writeln!(anstream::stderr(), "{p}{RED}error{RED:#}: {message}");
 }
 
 /// A line on stdout (data, not status).
 pub fn data(line: impl std::fmt::Display) {
-    let _ = writeln!(anstream::stdout(), "{line}");
+    let p = prefix();
+    let _ = writeln!(anstream::stdout(), "{p}{line}");
 }
 
 /// `3.2ms`, `1.25s`.
