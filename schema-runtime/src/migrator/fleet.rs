@@ -439,7 +439,9 @@ impl Migrator {
         let clock = Instant::now();
         let mut from = None;
         let connect = ConnectOptions {
-            schema: target.schema.clone().or_else(|| self.schema.clone()),
+            schema: (target.schema.as_deref())
+                .or_else(|| self.schema_for(&target.url))
+                .map(str::to_owned),
             create_schema: direction == Direction::Up,
             ..options.connect.clone()
         };

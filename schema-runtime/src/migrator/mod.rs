@@ -185,6 +185,16 @@ impl Migrator {
         self.schema.as_deref()
     }
 
+    /// The schema a connection to `url` works in: the migrations' own on PostgreSQL, none
+    /// elsewhere (so a package kept in a PostgreSQL schema still runs on SQLite in
+    /// development).
+    pub fn schema_for(&self, url: &str) -> Option<&str> {
+        match crate::Dialect::from_url(url) {
+            Some(crate::Dialect::Postgres) => self.schema(),
+            _ => None,
+        }
+    }
+
     /// Keeps every plan made, so that targets in the same state share one (a fleet run):
     /// the first target at a given set of heads renders the SQL, the others reuse it.
     pub fn with_plan_cache(mut self) -> Self {

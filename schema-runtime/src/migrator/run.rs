@@ -167,7 +167,7 @@ impl Migrator {
     /// ```
     pub async fn run(&self, url: &str) -> Result<Vec<AppliedStep>, MigrateError> {
         let options = super::ConnectOptions::default()
-            .with_schema(self.schema.clone())
+            .with_schema(self.schema_for(url).map(str::to_owned))
             .with_create_schema(true);
         let mut db = Database::connect_with(url, &options).await?;
         self.upgrade(&mut db, "head").await

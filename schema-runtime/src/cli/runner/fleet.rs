@@ -176,6 +176,9 @@ fn print_table(summary: &Summary<'_>, elapsed: Duration) {
         })
         .collect();
     let header = ["TARGET", "FROM", "TO", "TIME", "OUTCOME"].map(str::to_owned);
+    // Verbs that do not move the version rows have no FROM / TO.
+    let heads_known = summary.targets.iter().any(|l| l.from.is_some());
+    let keep = |i: usize| heads_known || !(1..=2).contains(&i);
     let mut widths = [0usize; 5];
     for row in std::iter::once(&header).chain(&rows) {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -186,7 +189,9 @@ fn print_table(summary: &Summary<'_>, elapsed: Duration) {
         let cells: Vec<String> = row
             .iter()
             .zip(widths)
-            .map(|(cell, w)| format!("{cell:<w$}"))
+            .enumerate()
+            .filter(|(i, _)| keep(*i))
+            .map(|(_, (cell, w))| format!("{cell:<w$}"))
             .collect();
         output::data(cells.join("  ").trim_end());
     }

@@ -81,7 +81,8 @@ struct Context<'a> {
     connect: crate::migrator::ConnectOptions,
     /// `--exclude` patterns: tables that reading the database leaves out.
     exclude: &'a [String],
-    /// PostgreSQL: the schema of this run (`--schema`, else the migrations' own).
+    /// PostgreSQL: the schema of this run (`--schema`, or the fleet target's); else the
+    /// migrations' own on a PostgreSQL URL.
     schema: Option<&'a str>,
     /// `--jobs` and `--fail-fast`, for a fleet.
     jobs: usize,
@@ -110,9 +111,10 @@ impl Context<'_> {
 
     /// The run's connect options, with its schema (created by the verbs that write).
     fn connect_options(&self) -> crate::migrator::ConnectOptions {
+        let package = self.url.and_then(|url| self.migrator.schema_for(url));
         self.connect
             .clone()
-            .with_schema(self.schema.map(str::to_owned))
+            .with_schema(self.schema.or(package).map(str::to_owned))
     }
 
     /// This context on another database of a fleet.
@@ -175,7 +177,7 @@ pub fn main_with_models(
             .with_busy_timeout(Duration::from_secs_f64(cli.global.busy_timeout))
             .with_create_schema(writes(&cli.command)),
         exclude: &cli.global.exclude,
-        schema: cli.global.schema.as_deref().or(migrator.schema()),
+        schema: cli.global.schema.as_deref(),
         jobs: usize::from(cli.global.jobs),
         fail_fast: cli.global.fail_fast,
     };
