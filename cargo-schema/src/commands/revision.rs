@@ -168,11 +168,10 @@ fn adopt_generated(
         ),
     );
     // The new file needs a rebuild; the stamp then records the database as at this revision.
-    let mut stamp = Vec::new();
-    for url in &opts.global.database_url {
-        stamp.push(std::ffi::OsString::from("--database-url"));
-        stamp.push(url.into());
-    }
+    let mut stamp: Vec<std::ffi::OsString> = super::runner::connection_args(&opts.global)
+        .into_iter()
+        .map(Into::into)
+        .collect();
     stamp.extend(["stamp".into(), id.into()]);
     let stamped = super::runner::run(opts, stamp, cwd);
     if !matches!(stamped, Ok(code) if code == crate::exit_codes::SUCCESS) {

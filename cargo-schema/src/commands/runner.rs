@@ -33,6 +33,19 @@ pub fn run(opts: &Opts, forwarded: Vec<OsString>, cwd: &Path) -> Result<u8, Erro
     execute(&executable, &package, forwarded, opts.cargo.color)
 }
 
+/// The options that say which database (and PostgreSQL schema) a verb that `cargo schema`
+/// runs on the user's behalf (adopt's stamp, autogenerate --from-db) connects to.
+pub(crate) fn connection_args(global: &schema_runtime::cli::args::GlobalArgs) -> Vec<String> {
+    let mut args = Vec::new();
+    for url in &global.database_url {
+        args.extend(["--database-url".to_owned(), url.clone()]);
+    }
+    if let Some(schema) = &global.schema {
+        args.extend(["--schema".to_owned(), schema.clone()]);
+    }
+    args
+}
+
 /// Builds the runner, runs it with `args`, and returns what it printed on stdout (its stderr
 /// goes to the terminal); a non-zero exit is [`Error::RunnerFailed`].
 pub(crate) fn capture(opts: &Opts, args: &[&str], cwd: &Path) -> Result<String, Error> {
@@ -46,9 +59,7 @@ pub(crate) fn capture(opts: &Opts, args: &[&str], cwd: &Path) -> Result<String, 
     }
     let executable = build(&package, &opts.cargo, cwd)?;
     let mut command = Command::new(&executable);
-    for url in &opts.global.database_url {
-        command.args(["--database-url", url]);
-    }
+    command.args(connection_args(&opts.global));
     command.args(exclude_args(&package));
     command
         .args(args)
