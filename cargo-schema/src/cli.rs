@@ -104,7 +104,7 @@ pub struct InitArgs {
     /// The databases the project uses; only their drivers are compiled [default: detected from
     /// DATABASE_URL, .env and the package's sqlx/diesel/sea-orm features, else asked, else sqlite].
     #[arg(long = "database", value_name = "DB", value_delimiter = ',')]
-    pub databases: Vec<Driver>,
+    pub drivers: Vec<Driver>,
 }
 
 /// A database driver of the runtime (a cargo feature of `schema-runtime`).

@@ -400,8 +400,8 @@ fn choose_drivers(
 ) -> Result<Vec<Driver>, Error> {
     let mut drivers: Vec<Driver>;
     let why: String;
-    if !args.databases.is_empty() {
-        drivers = args.databases.clone();
+    if !args.drivers.is_empty() {
+        drivers = args.drivers.clone();
         why = "--database".to_owned();
     } else {
         let mut found: Vec<(Driver, String)> = Vec::new();
