@@ -88,6 +88,17 @@ impl Migrator {
         })
     }
 
+    /// How this migrator reads a live database: its naming convention (names that follow it
+    /// are read back as unnamed), its own bookkeeping tables and the `exclude` patterns left
+    /// out. Drift checks, `autogenerate --from-db` and `adopt` all read through it.
+    pub fn introspect_options(&self, exclude: &[String]) -> IntrospectOptions {
+        IntrospectOptions {
+            naming: self.naming().clone(),
+            ..IntrospectOptions::excluding(self.version_table())
+        }
+        .with_excluded_patterns(exclude.to_vec())
+    }
+
     async fn compare(
         &self,
         db: &mut Database,
@@ -95,12 +106,7 @@ impl Migrator {
     ) -> Result<(Schema, Schema, Vec<Change>, Dialect), MigrateError> {
         let current = self.current(db).await?;
         let recorded = self.schema_at(&current)?;
-        let options = IntrospectOptions {
-            naming: self.naming().clone(),
-            ..IntrospectOptions::excluding(self.version_table())
-        }
-        .with_excluded_patterns(exclude.to_vec());
-        let live = introspect(db, &options)
+        let live = introspect(db, &self.introspect_options(exclude))
             .await
             .map_err(|e| MigrateError::Introspect(e.to_string()))?;
         let live = without_tool_tables(&live).0;

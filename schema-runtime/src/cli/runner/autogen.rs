@@ -8,7 +8,7 @@ use serde_json::json;
 use super::{exit_codes, output, Context};
 use crate::autogen::{adopt, diff, render_ops, without_tool_tables, Adoption, Change, DiffOptions};
 use crate::cli::args::AutogenerateArgs;
-use crate::introspect::{comparable, introspect_with_stats, other_tool_table, IntrospectOptions};
+use crate::introspect::{comparable, introspect_with_stats, other_tool_table};
 use crate::migrator::MigrateError;
 use crate::Schema;
 
@@ -30,11 +30,7 @@ async fn read_live(
     cx: &Context<'_>,
     db: &mut crate::Database,
 ) -> Result<(Schema, crate::Dialect, Vec<String>), MigrateError> {
-    let options = IntrospectOptions {
-        naming: cx.migrator.naming().clone(),
-        ..IntrospectOptions::excluding(cx.migrator.version_table())
-    }
-    .with_excluded_patterns(cx.exclude.to_vec());
+    let options = cx.migrator.introspect_options(cx.exclude);
     let (schema, stats) = introspect_with_stats(db, &options)
         .await
         .map_err(|e| MigrateError::Introspect(e.to_string()))?;
@@ -209,16 +205,18 @@ pub(super) fn model_drift(cx: &Context<'_>) -> Result<Vec<String>, MigrateError>
 /// Differences between the live database and the revision its version table records.
 pub(super) async fn database_drift(cx: &Context<'_>) -> Result<Vec<String>, MigrateError> {
     let mut db = cx.connect().await?;
+    let drift = cx.migrator.drift_details(&mut db, cx.exclude).await?;
+    if drift.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Read again only to name it: a database without drift costs no extra query.
     let current = cx.migrator.current(&mut db).await?;
     let at = if current.is_empty() {
         "base".to_owned()
     } else {
         current.join(", ")
     };
-    Ok(cx
-        .migrator
-        .drift_details(&mut db, cx.exclude)
-        .await?
+    Ok(drift
         .into_iter()
         .map(|drift| format!("the database has drifted from {at}: {}", drift.detail))
         .collect())
