@@ -201,6 +201,17 @@ fn typed_values_in_rows() {
     }
 }
 
+/// `Value::json` takes anything that displays as JSON: a `serde_json::Value` too.
+#[test]
+fn json_values_from_serde_json() {
+    let doc = serde_json::json!({"a": [1, "it's"]});
+    assert_eq!(Value::json(&doc), Value::json(r#"{"a":[1,"it's"]}"#));
+    assert_eq!(
+        Dialect::Postgres.render_value(&Value::json(doc)),
+        r#"'{"a":[1,"it''s"]}'::jsonb"#
+    );
+}
+
 /// A malformed typed value is refused when the migration is planned, saying what it should be.
 #[test]
 fn malformed_typed_values_are_refused() {
