@@ -1143,7 +1143,9 @@ fn postgres_rewrites(old: &Type, new: &Type, using: bool) -> bool {
     match (old, new) {
         _ if old == new => false,
         (Type::String(a), Type::String(b)) => b < a,
-        (Type::String(_), Type::Text) => false,
+        // VARCHAR, VARCHAR(n) and TEXT are binary-coercible one way or both.
+        (Type::String(_), Type::Text | Type::Varchar) | (Type::Varchar, Type::Text) => false,
+        (Type::Text, Type::Varchar) => false,
         (Type::Numeric(p, s), Type::Numeric(p2, s2)) => !(s == s2 && p2 >= p),
         _ => true,
     }

@@ -198,6 +198,14 @@ pub enum StateError {
         /// Columns named.
         expected: usize,
     },
+    /// A type that no database can have (a precision out of range).
+    #[error("type {ty}: {reason}")]
+    InvalidType {
+        /// The type, as `Float(60)`.
+        ty: String,
+        /// The valid range.
+        reason: &'static str,
+    },
     /// Internal: rows loaded only as a digest reached a renderer (a bug in the caller).
     #[error("the rows were loaded for the schema only, not to run them; this is a bug of cargo-schema, please report it")]
     RowsNotLoaded,
@@ -209,7 +217,10 @@ fn compatible(a: &Type, b: &Type) -> bool {
         || (a.is_integer() && b.is_integer())
         || matches!(
             (a, b),
-            (Type::String(_) | Type::Text, Type::String(_) | Type::Text)
+            (
+                Type::String(_) | Type::Varchar | Type::Text,
+                Type::String(_) | Type::Varchar | Type::Text
+            )
         )
 }
 
@@ -396,7 +407,13 @@ impl Schema {
             Type::Enum(name) if !self.enums.contains_key(name) => {
                 Err(StateError::MissingEnum(name.clone()))
             }
-            _ => Ok(()),
+            _ => match ty.invalid() {
+                Some(reason) => Err(StateError::InvalidType {
+                    ty: ty.to_string(),
+                    reason,
+                }),
+                None => Ok(()),
+            },
         }
     }
 

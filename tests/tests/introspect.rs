@@ -586,3 +586,188 @@ fn an_identity_starts_where_asked() {
         }
     });
 }
+
+/// The portable types of issue 16, with defaults of typed values, and rows of typed values.
+fn portable_types(d: Dialect, op: &mut Ops) {
+    op.create_table("portable", |t| {
+        t.column("id", Type::Integer).primary_key();
+        if !d.is_mysql_family() {
+            t.column("title", Type::Varchar)
+                .not_null()
+                .default("untitled");
+        }
+        t.column("ratio", Type::Float(24)).default(0.5);
+        t.column("precise", Type::Float(53));
+        t.column("low", Type::Float(1));
+        t.column("high", Type::Float(25));
+        t.column("at", Type::TimePrecision(3));
+        t.column("whole", Type::TimePrecision(0));
+        t.column("stamp", Type::TimestampPrecision(3))
+            .not_null()
+            .default_now();
+        t.column("seconds", Type::TimestampPrecision(0));
+        t.column("micros", Type::TimestampPrecision(6));
+        t.column("seen_at", Type::TimestampTzPrecision(3))
+            .default_now();
+        t.column("logged", Type::DateTime).default_now();
+        t.column("day", Type::Date)
+            .default(Value::date("2024-01-31"));
+        t.column("money", Type::Numeric(12, 2))
+            .default(Value::decimal("12.50"));
+        t.column("uid", Type::Uuid)
+            .default(Value::uuid("67e55044-10b1-426f-9247-bb680e5fe0c8"));
+    });
+}
+
+fn portable_rows(_d: Dialect, op: &mut Ops) {
+    op.bulk_insert(
+        "portable",
+        [
+            "id", "ratio", "at", "seconds", "seen_at", "day", "money", "uid",
+        ],
+        [
+            row![
+                1,
+                0.25,
+                Value::time("08:00:00.125"),
+                Value::timestamp("2024-01-31 08:00:00"),
+                Value::timestamp_tz("2024-01-31 08:00:00.5-01:00"),
+                Value::date("2024-02-29"),
+                Value::decimal("-3.50"),
+                Value::uuid("00000000-0000-0000-0000-000000000001")
+            ],
+            row![
+                2,
+                None::<f64>,
+                None::<i32>,
+                None::<i32>,
+                None::<i32>,
+                None::<i32>,
+                None::<i32>,
+                None::<i32>
+            ],
+        ],
+    );
+}
+
+/// After a revision using every portable type of issue 16 and one inserting typed values, the
+/// live schema reads back as the replayed one (no drift, no autogenerate change), the precision
+/// types read back as each dialect stores them, and downgrading takes the rows and the table
+/// away again.
+#[test]
+fn portable_types_read_back_without_drift() {
+    block_on(async {
+        for test_db in all_databases("introspect_portable").await {
+            let d = test_db.dialect;
+            let migrator = Migrator::new(vec![
+                Revision::new("0001", &[], "portable", move |op| portable_types(d, op)),
+                Revision::new("0002", &["0001"], "rows", move |op| portable_rows(d, op)),
+            ])
+            .expect("valid graph");
+            assert!(
+                migrator.check(&[d]).is_empty(),
+                "{d}: {:?}",
+                migrator.check(&[d])
+            );
+            let mut db = test_db.connect().await;
+            migrator
+                .upgrade(&mut db, "head")
+                .await
+                .unwrap_or_else(|e| panic!("{d}: upgrade: {e}"));
+            let replayed = migrator.schema_at(&["0002".to_owned()]).expect("replay");
+            let live = introspect(&mut db, &IntrospectOptions::default())
+                .await
+                .unwrap_or_else(|e| panic!("{d}: {e}"));
+            assert_same(&comparable(&replayed, d), &comparable(&live, d), d);
+            let drift = migrator.drift(&mut db, &[]).await.expect("drift");
+            assert!(drift.is_empty(), "{d}: {drift:#?}");
+
+            // What each dialect stores for the precision types.
+            let ty = |c: &str| {
+                live.column("portable", c)
+                    .unwrap_or_else(|e| panic!("{d}: {e}"))
+                    .ty
+                    .clone()
+            };
+            let expected: &[(&str, Type)] = match d {
+                Dialect::Postgres => &[
+                    ("title", Type::Varchar),
+                    ("ratio", Type::Real),
+                    ("precise", Type::Double),
+                    ("low", Type::Real),
+                    ("high", Type::Double),
+                    ("at", Type::TimePrecision(3)),
+                    ("whole", Type::TimePrecision(0)),
+                    ("stamp", Type::TimestampPrecision(3)),
+                    ("seconds", Type::TimestampPrecision(0)),
+                    ("micros", Type::TimestampPrecision(6)),
+                    ("seen_at", Type::TimestampTzPrecision(3)),
+                    ("logged", Type::Timestamp),
+                ],
+                Dialect::Sqlite => &[
+                    ("title", Type::Varchar),
+                    ("ratio", Type::Float(53)),
+                    ("at", Type::Time),
+                    ("stamp", Type::Timestamp),
+                    ("seen_at", Type::TimestampTz),
+                    ("logged", Type::DateTime),
+                ],
+                _ => &[
+                    ("ratio", Type::Real),
+                    ("precise", Type::Double),
+                    ("low", Type::Real),
+                    ("high", Type::Double),
+                    ("at", Type::TimePrecision(3)),
+                    ("whole", Type::TimePrecision(0)),
+                    ("stamp", Type::TimestampPrecision(3)),
+                    ("seconds", Type::TimestampPrecision(0)),
+                    ("micros", Type::Timestamp),
+                    ("seen_at", Type::TimestampPrecision(3)),
+                    ("logged", Type::Timestamp),
+                ],
+            };
+            for (column, want) in expected {
+                assert_eq!(&ty(column), want, "{d}: portable.{column}");
+            }
+            assert_eq!(
+                live.column("portable", "stamp").unwrap().default,
+                Some(ServerDefault::Now),
+                "{d}"
+            );
+
+            // The instant is kept as an instant: 08:00:00.5-01:00 is 09:00:00.5 UTC.
+            let (sql, want) = match d {
+                Dialect::Postgres => (
+                    "SELECT CAST(seen_at AT TIME ZONE 'UTC' AS TEXT) FROM portable WHERE id = 1",
+                    "2024-01-31 09:00:00.5",
+                ),
+                Dialect::Sqlite => (
+                    "SELECT strftime('%Y-%m-%d %H:%M:%f', seen_at) FROM portable WHERE id = 1",
+                    "2024-01-31 09:00:00.500",
+                ),
+                _ => (
+                    "SELECT CAST(seen_at AS CHAR) FROM portable WHERE id = 1",
+                    "2024-01-31 09:00:00.500",
+                ),
+            };
+            let got = db.raw().fetch_strings(sql).await.expect("read the instant");
+            assert_eq!(got, [want], "{d}");
+
+            // Derived downgrades: the rows go, then the table.
+            migrator
+                .downgrade(&mut db, "-1")
+                .await
+                .unwrap_or_else(|e| panic!("{d}: downgrade -1: {e}"));
+            let rows = schema_tests::dump_rows(&mut db, "portable", &["id"]).await;
+            assert_eq!(rows, "", "{d}");
+            migrator
+                .downgrade(&mut db, "base")
+                .await
+                .unwrap_or_else(|e| panic!("{d}: downgrade to base: {e}"));
+            let tables = schema_tests::table_names(&mut db).await;
+            assert!(!tables.iter().any(|t| t == "portable"), "{d}: {tables:?}");
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}

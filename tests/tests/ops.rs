@@ -176,6 +176,50 @@ fn moods(op: &mut Ops) {
     );
 }
 
+/// `readings`: a column of each precision type and typed value of issue 16, with one row of
+/// typed values and one of NULLs.
+fn readings(op: &mut Ops) {
+    op.create_table("readings", |t| {
+        t.column("id", Type::Integer).primary_key();
+        t.column("ratio", Type::Float(24));
+        t.column("precise", Type::Float(53));
+        t.column("money", Type::Numeric(12, 2));
+        t.column("day", Type::Date);
+        t.column("at", Type::TimePrecision(3));
+        t.column("stamp", Type::TimestampPrecision(3));
+        t.column("seen_at", Type::TimestampTzPrecision(0));
+        t.column("logged", Type::DateTime);
+        t.column("uid", Type::Uuid);
+        t.column("doc", Type::Json);
+    });
+    let mut nulls = vec![Value::Null; READING_COLUMNS.len()];
+    nulls[0] = Value::Int(2);
+    op.bulk_insert("readings", READING_COLUMNS, [reading(1), nulls]);
+}
+
+const READING_COLUMNS: [&str; 11] = [
+    "id", "ratio", "precise", "money", "day", "at", "stamp", "seen_at", "logged", "uid", "doc",
+];
+
+/// A row of `readings` with typed values that differ by `id`.
+fn reading(id: i32) -> Vec<Value> {
+    row![
+        id,
+        0.25 * f64::from(id),
+        -1.5,
+        Value::decimal(format!("{id}2.50")),
+        Value::date(format!("2024-01-{:02}", id + 10)),
+        Value::time(format!("13:45:{:02}.25", id)),
+        Value::timestamp(format!("2024-01-31T13:45:{:02}.125", id)),
+        Value::timestamp_tz(format!("2024-01-01 01:30:{:02}+02:00", id)),
+        Value::timestamp(format!("2024-02-29 23:59:{:02}", id)),
+        Value::uuid(format!("67e55044-10b1-426f-9247-bb680e5fe0c{id}")),
+        Value::json(format!(
+            r#"{{"id": {id}, "tags": ["a", "b\\c"], "ok": true}}"#
+        ))
+    ]
+}
+
 /// The statements of planned steps, each ending in `;`.
 fn statements(steps: &[Step]) -> String {
     let sql: Vec<String> = steps
@@ -625,6 +669,28 @@ fn table_ops() {
 #[test]
 fn add_column_ops() {
     run(vec![
+        // The portable types of issue 16, each added to a table with rows.
+        Case::new("add_column_precision_types", |op| {
+            op.add_column("users", "ratio", Type::Float(10))
+                .default(0.5);
+            op.add_column("users", "seen_at", Type::TimestampTzPrecision(3))
+                .not_null()
+                .default_now();
+            op.add_column("users", "at", Type::TimePrecision(0));
+            op.add_column("users", "logged", Type::DateTime);
+            op.add_column("users", "born", Type::Date)
+                .default(Value::date("2000-01-01"));
+            op.add_column("users", "balance", Type::Numeric(10, 2))
+                .not_null()
+                .default(Value::decimal("12.50"));
+        }),
+        // MySQL and MariaDB have no VARCHAR without a length: refused with a hint.
+        Case::new("add_column_unbounded_string", |op| {
+            op.add_column("users", "motto", Type::Varchar)
+                .not_null()
+                .default("carpe diem");
+        })
+        .unsupported_on(&[Dialect::Mysql, Dialect::Mariadb]),
         Case::new("add_column_nullable", |op| {
             op.add_column("users", "nickname", Type::String(40));
         }),
@@ -1008,6 +1074,39 @@ fn data_ops() {
                 .filter("id <= 2");
         })
         .rows("users", &["id", "karma"]),
+        // Typed values (issue 16): the derived downgrade deletes the rows by their values, so
+        // each must compare equal to what the database stored.
+        Case::new("bulk_insert_typed_values", |op| {
+            op.bulk_insert("readings", READING_COLUMNS, [reading(3), reading(4)]);
+        })
+        .on(readings)
+        .rows("readings", &READING_COLUMNS),
+        Case::new("update_typed_values", |op| {
+            op.update("readings")
+                .set("money", Value::decimal("-0.01"))
+                .set("day", Value::date("2025-12-31"))
+                .set("at", Value::time("00:00:00.5"))
+                .set("stamp", Value::timestamp("2025-12-31 23:59:59.999"))
+                .set("seen_at", Value::timestamp_tz("2025-12-31 23:00:00Z"))
+                .set("logged", Value::timestamp("2025-12-31 00:00:00"))
+                .set("uid", Value::uuid("00000000-0000-0000-0000-000000000000"))
+                .set("doc", Value::json("[null]"))
+                .filter("id = 2");
+        })
+        .downgrade(|op| {
+            op.update("readings")
+                .set("money", Value::Null)
+                .set("day", Value::Null)
+                .set("at", Value::Null)
+                .set("stamp", Value::Null)
+                .set("seen_at", Value::Null)
+                .set("logged", Value::Null)
+                .set("uid", Value::Null)
+                .set("doc", Value::Null)
+                .filter("id = 2");
+        })
+        .on(readings)
+        .rows("readings", &READING_COLUMNS),
         Case::new("execute_with_reverse", |op| {
             op.execute("CREATE TABLE audit_log (id INTEGER NOT NULL, note VARCHAR(100))")
                 .reverse("DROP TABLE audit_log");

@@ -68,6 +68,170 @@ fn create_table_with_every_portable_type() {
     });
 }
 
+/// The portable types of issue 16: an unbounded string (refused on MySQL and MariaDB), a
+/// float of a binary precision, fractional-second precisions and the DATETIME spelling.
+#[test]
+fn create_table_with_the_precision_types() {
+    snapshot("create_table_precision_types", nothing, |op| {
+        op.create_table("moments", |t| {
+            t.column("id", Type::Integer).primary_key();
+            t.column("ratio", Type::Float(24)).default(0.5);
+            t.column("precise", Type::Float(53));
+            t.column("at", Type::TimePrecision(3));
+            t.column("whole", Type::TimePrecision(0));
+            t.column("stamp", Type::TimestampPrecision(3))
+                .not_null()
+                .default_now();
+            t.column("seconds", Type::TimestampPrecision(0))
+                .default_now();
+            t.column("seen_at", Type::TimestampTzPrecision(6));
+            t.column("logged", Type::DateTime).default_now();
+            t.column("day", Type::Date)
+                .default(Value::date("2024-01-31"));
+            t.column("money", Type::Numeric(12, 2))
+                .default(Value::decimal("12.50"));
+        });
+    });
+    snapshot("create_table_unbounded_string", nothing, |op| {
+        op.create_table("notes", |t| {
+            t.column("id", Type::Integer).primary_key();
+            t.column("title", Type::Varchar)
+                .not_null()
+                .default("untitled");
+        });
+    });
+    snapshot("alter_column_to_unbounded_string", users, |op| {
+        op.alter_column("users", "name").set_type(Type::Varchar);
+    });
+}
+
+/// A precision no database has is refused on every dialect, with the valid range.
+#[test]
+fn precisions_out_of_range_are_refused() {
+    snapshot("precision_out_of_range", nothing, |op| {
+        op.create_table("t", |t| {
+            t.column("f", Type::Float(54));
+        });
+        op.create_table("u", |t| {
+            t.column("at", Type::TimestampPrecision(7));
+        });
+    });
+}
+
+/// Typed values in `bulk_insert`, `update` and the derived `delete_rows` (the downgrade).
+#[test]
+fn typed_values_in_rows() {
+    fn moments(op: &mut Ops) {
+        op.create_table("moments", |t| {
+            t.column("id", Type::Integer).primary_key();
+            t.column("money", Type::Numeric(12, 2));
+            t.column("day", Type::Date);
+            t.column("at", Type::Time);
+            t.column("stamp", Type::Timestamp);
+            t.column("seen_at", Type::TimestampTz);
+            t.column("uid", Type::Uuid);
+            t.column("doc", Type::Json);
+        });
+    }
+    let insert = |op: &mut Ops| {
+        op.bulk_insert(
+            "moments",
+            ["id", "money", "day", "at", "stamp", "seen_at", "uid", "doc"],
+            [
+                row![
+                    1,
+                    Value::decimal("-12.50"),
+                    Value::date("2024-01-31"),
+                    Value::time("13:45:00.25"),
+                    Value::timestamp("2024-01-31T13:45:00"),
+                    Value::timestamp_tz("2024-01-01 01:30:00+02:00"),
+                    Value::uuid("67e55044-10b1-426f-9247-bb680e5fe0c8"),
+                    Value::json(r#"{"it's": [1, "a\\b"]}"#)
+                ],
+                row![
+                    2,
+                    None::<i32>,
+                    None::<i32>,
+                    None::<i32>,
+                    None::<i32>,
+                    None::<i32>,
+                    None::<i32>,
+                    None::<i32>
+                ],
+            ],
+        );
+    };
+    snapshot("bulk_insert_typed_values", moments, insert);
+    snapshot(
+        "update_typed_values",
+        |op| {
+            moments(op);
+            insert(op);
+        },
+        |op| {
+            op.update("moments")
+                .set("money", Value::decimal("0.01"))
+                .set("day", Value::date("2025-12-31"))
+                .set("at", Value::time("00:00:00"))
+                .set("stamp", Value::timestamp("2025-12-31 23:59:59.999999"))
+                .set("seen_at", Value::timestamp_tz("2025-12-31 23:00:00Z"))
+                .set("uid", Value::uuid("00000000-0000-0000-0000-000000000000"))
+                .set("doc", Value::json("null"))
+                .filter("id = 2");
+        },
+    );
+    // Derived downgrade of the insert: the rows are deleted by their values.
+    let down = Migrator::new(vec![
+        Revision::new("0001", &[], "moments", moments),
+        Revision::new("0002", &["0001"], "rows", insert),
+    ])
+    .expect("two revisions");
+    for d in Dialect::ALL {
+        let steps = down
+            .plan_downgrade(d, &["0002".to_owned()], "-1")
+            .expect("derived downgrade");
+        let sql: Vec<String> = steps
+            .iter()
+            .flat_map(|s| s.statements.iter().map(|sql| format!("{sql};")))
+            .collect();
+        insta::assert_snapshot!(
+            format!("bulk_insert_typed_values_downgrade@{}", d.name()),
+            sql.join("\n\n")
+        );
+    }
+}
+
+/// `Value::json` takes anything that displays as JSON: a `serde_json::Value` too.
+#[test]
+fn json_values_from_serde_json() {
+    let doc = serde_json::json!({"a": [1, "it's"]});
+    assert_eq!(Value::json(&doc), Value::json(r#"{"a":[1,"it's"]}"#));
+    assert_eq!(
+        Dialect::Postgres.render_value(&Value::json(doc)),
+        r#"'{"a":[1,"it''s"]}'::jsonb"#
+    );
+}
+
+/// A malformed typed value is refused when the migration is planned, saying what it should be.
+#[test]
+fn malformed_typed_values_are_refused() {
+    snapshot(
+        "malformed_typed_values",
+        |op| {
+            op.create_table("t", |t| {
+                t.column("day", Type::Date);
+                t.column("uid", Type::Uuid);
+            });
+        },
+        |op| {
+            op.bulk_insert("t", ["day"], [row![Value::date("31/01/2024")]]);
+            op.update("t").set("uid", Value::uuid("not-a-uuid"));
+            op.add_column("t", "doc", Type::Json)
+                .default(Value::json("{oops}"));
+        },
+    );
+}
+
 #[test]
 fn create_table_with_identity_primary_key_unique_and_defaults() {
     snapshot("create_table_identity_unique", nothing, users);

@@ -34,6 +34,10 @@ fn rust_type(ty: &Type) -> String {
         Type::String(n) => format!("Type::String({n})"),
         Type::Custom(s) => format!("Type::custom({})", lit(s)),
         Type::Enum(s) => format!("Type::enumeration({})", lit(s)),
+        Type::Float(p) => format!("Type::Float({p})"),
+        Type::TimePrecision(p) => format!("Type::TimePrecision({p})"),
+        Type::TimestampPrecision(p) => format!("Type::TimestampPrecision({p})"),
+        Type::TimestampTzPrecision(p) => format!("Type::TimestampTzPrecision({p})"),
         other => format!("Type::{other:?}"),
     }
 }
@@ -52,6 +56,13 @@ fn rust_value(v: &Value) -> String {
             }
         }
         Value::Str(s) => lit(s),
+        Value::Decimal(s) => format!("Value::decimal({})", lit(s)),
+        Value::Date(s) => format!("Value::date({})", lit(s)),
+        Value::Time(s) => format!("Value::time({})", lit(s)),
+        Value::Timestamp(s) => format!("Value::timestamp({})", lit(s)),
+        Value::TimestampTz(s) => format!("Value::timestamp_tz({})", lit(s)),
+        Value::Uuid(s) => format!("Value::uuid({})", lit(s)),
+        Value::Json(s) => format!("Value::json({})", lit(s)),
     }
 }
 

@@ -23,7 +23,7 @@ use crate::ops::{
     AlterColumn, ColumnDef, Constraint, EnumPosition, ForeignKeyDef, IndexDef, Op, TableDef,
 };
 use crate::state::{Schema, Table};
-use crate::types::{ServerDefault, Type};
+use crate::types::{ServerDefault, Type, Value};
 
 /// Which server of the family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,6 +139,12 @@ impl SqlDialect for MySql {
             // MariaDB's native UUID type needs 10.7; CHAR(36) reads the same on both flavours.
             Type::Uuid => "CHAR(36)".into(),
             Type::Json => "JSON".into(),
+            // Refused by `type_refused`: MySQL has no VARCHAR without a length.
+            Type::Varchar => "VARCHAR".into(),
+            Type::Float(p) => format!("FLOAT({p})"),
+            Type::TimePrecision(p) => format!("TIME({p})"),
+            Type::TimestampPrecision(p) | Type::TimestampTzPrecision(p) => format!("DATETIME({p})"),
+            Type::DateTime => "DATETIME(6)".into(),
             Type::Enum(_) => format!(
                 "ENUM({})",
                 enum_values
@@ -155,12 +161,11 @@ impl SqlDialect for MySql {
     fn render_default(&self, default: &ServerDefault, ty: &Type) -> String {
         match default {
             // The precision of CURRENT_TIMESTAMP must match the column's.
-            ServerDefault::Now
-                if matches!(ty, Type::Timestamp | Type::TimestampTz | Type::Time) =>
-            {
-                "CURRENT_TIMESTAMP(6)".into()
-            }
-            ServerDefault::Now => "CURRENT_TIMESTAMP".into(),
+            ServerDefault::Now => match ty.fractional_seconds() {
+                Some(None) => "CURRENT_TIMESTAMP(6)".into(),
+                Some(Some(p)) if p > 0 => format!("CURRENT_TIMESTAMP({p})"),
+                _ => "CURRENT_TIMESTAMP".into(),
+            },
             // MySQL 8 accepts defaults on TEXT, BLOB and JSON only as parenthesised expressions
             // (MariaDB takes them either way).
             ServerDefault::Value(v) if matches!(ty, Type::Text | Type::Bytes | Type::Json) => {
@@ -169,6 +174,31 @@ impl SqlDialect for MySql {
             ServerDefault::Value(v) => self.render_value(v),
             ServerDefault::Expr(e) => format!("({e})"),
         }
+    }
+
+    /// DATETIME keeps no offset: an instant is written in UTC, as `TimestampTz` columns hold
+    /// it. MySQL 8 compares a JSON column with a JSON value only, so its JSON is cast (MariaDB's
+    /// JSON is text).
+    fn typed_literal(&self, value: &Value, text: &str) -> String {
+        match value {
+            Value::Decimal(_) => text.to_owned(),
+            Value::TimestampTz(_) => {
+                self.literal(&Value::utc_timestamp(text).unwrap_or_else(|| text.to_owned()))
+            }
+            Value::Json(_) if self.flavour == Flavour::Mysql => {
+                format!("CAST({} AS JSON)", self.literal(text))
+            }
+            _ => self.literal(text),
+        }
+    }
+
+    fn type_refused(&self, ty: &Type) -> Option<String> {
+        (*ty == Type::Varchar).then(|| {
+            format!(
+                "{} has no VARCHAR without a length; use Type::Text, or Type::String(n) with a length",
+                self.title()
+            )
+        })
     }
 
     fn identity_after_null(&self) -> &'static str {

@@ -10,7 +10,7 @@ use crate::ops::{
     AlterColumn, ColumnDef, EnumDef, EnumPosition, IdentityOptions, IndexDef, Op, TableDef,
 };
 use crate::state::{Schema, StateError};
-use crate::types::Type;
+use crate::types::{Type, Value};
 
 /// PostgreSQL (the generic SQL, plus what only PostgreSQL has).
 pub(crate) struct Postgres;
@@ -70,8 +70,28 @@ impl SqlDialect for Postgres {
             Type::TimestampTz => "TIMESTAMPTZ".into(),
             Type::Uuid => "UUID".into(),
             Type::Json => "JSONB".into(),
+            Type::Varchar => "VARCHAR".into(),
+            Type::Float(p) => format!("FLOAT({p})"),
+            Type::TimePrecision(p) => format!("TIME({p})"),
+            Type::TimestampPrecision(p) => format!("TIMESTAMP({p})"),
+            Type::TimestampTzPrecision(p) => format!("TIMESTAMP({p}) WITH TIME ZONE"),
+            Type::DateTime => "TIMESTAMP WITHOUT TIME ZONE".into(),
             Type::Enum(name) => self.quote(name),
             Type::Custom(s) => s.clone(),
+        }
+    }
+
+    /// Typed literals, so that a value means the same in any expression (`DATE '2024-01-31'`).
+    fn typed_literal(&self, value: &Value, text: &str) -> String {
+        let literal = self.literal(text);
+        match value {
+            Value::Date(_) => format!("DATE {literal}"),
+            Value::Time(_) => format!("TIME {literal}"),
+            Value::Timestamp(_) => format!("TIMESTAMP {literal}"),
+            Value::TimestampTz(_) => format!("TIMESTAMPTZ {literal}"),
+            Value::Uuid(_) => format!("{literal}::uuid"),
+            Value::Json(_) => format!("{literal}::jsonb"),
+            _ => text.to_owned(),
         }
     }
 

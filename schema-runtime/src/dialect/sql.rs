@@ -153,6 +153,45 @@ pub(crate) trait SqlDialect: Sync {
                 }
             }
             Value::Str(s) => self.literal(s),
+            typed => self.typed_literal(typed, typed.typed_text().unwrap_or_default()),
+        }
+    }
+
+    /// A decimal, date, time, timestamp, UUID or JSON value with its `text` (checked by
+    /// [`check_values`](Self::check_values) before any statement is rendered): a bare decimal,
+    /// string literals for the rest.
+    fn typed_literal(&self, value: &Value, text: &str) -> String {
+        match value {
+            Value::Decimal(_) => text.to_owned(),
+            _ => self.literal(text),
+        }
+    }
+
+    /// Why the dialect cannot have a column of type `ty` (what to use instead), if it cannot.
+    fn type_refused(&self, _ty: &Type) -> Option<String> {
+        None
+    }
+
+    /// Column types of `op` the dialect has no way to express.
+    fn check_types(&self, op: &Op) -> Result<(), RenderError> {
+        let refused = match op {
+            Op::CreateTable { def, .. } => def
+                .columns
+                .iter()
+                .find_map(|c| self.type_refused(&c.ty).map(|hint| (&c.name, hint))),
+            Op::AddColumn { column, .. } => self
+                .type_refused(&column.ty)
+                .map(|hint| (&column.name, hint)),
+            Op::AlterColumn(a) => {
+                a.ty.as_ref()
+                    .and_then(|ty| self.type_refused(ty))
+                    .map(|hint| (&a.column, hint))
+            }
+            _ => None,
+        };
+        match refused {
+            Some((column, hint)) => Err(self.unsupported(op, format!("column `{column}`: {hint}"))),
+            None => Ok(()),
         }
     }
 
@@ -361,8 +400,33 @@ pub(crate) trait SqlDialect: Sync {
         true
     }
 
-    /// Values the database or an SQL script cannot carry: a NUL character in text.
+    /// Values the database or an SQL script cannot carry: a NUL character in text, a malformed
+    /// typed value (`Value::date("31/01/2024")`).
     fn check_values(&self, op: &Op) -> Result<(), RenderError> {
+        let malformed = |v: &Value| v.invalid().map(|what| (v.clone(), what));
+        let defaults = |c: &ColumnDef| match &c.default {
+            Some(ServerDefault::Value(v)) => malformed(v),
+            _ => None,
+        };
+        let bad = match op {
+            Op::BulkInsert { rows, .. } | Op::DeleteRows { rows, .. } => {
+                rows.values().iter().flatten().find_map(malformed)
+            }
+            Op::Update { set, .. } => set.iter().find_map(|(_, v)| match v {
+                SetValue::Value(v) => malformed(v),
+                SetValue::Expr(_) => None,
+            }),
+            Op::CreateTable { def, .. } => def.columns.iter().find_map(defaults),
+            Op::AddColumn { column, .. } => defaults(column),
+            Op::AlterColumn(a) => match &a.default {
+                Some(Some(ServerDefault::Value(v))) => malformed(v),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some((value, what)) = bad {
+            return Err(self.unsupported(op, format!("the value {value:?} is malformed: {what}")));
+        }
         let nul = |v: &Value| matches!(v, Value::Str(s) if s.contains('\0'));
         let found = match op {
             Op::BulkInsert { rows, .. } | Op::DeleteRows { rows, .. } => {
@@ -1149,6 +1213,7 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
     before: &Schema,
 ) -> Result<Vec<String>, RenderError> {
     d.check_identifiers(op)?;
+    d.check_types(op)?;
     d.check_values(op)?;
     let state = |source| RenderError::State {
         op: op.describe(),

@@ -67,8 +67,21 @@ impl SqlDialect for Sqlite {
             Type::TimestampTz => "TIMESTAMPTZ".into(),
             Type::Uuid => "UUID".into(),
             Type::Json => "JSON".into(),
+            Type::Varchar => "VARCHAR".into(),
+            // SQLite's floats are all 64-bit, and it has no fractional-second precision.
+            Type::Float(_) => "FLOAT".into(),
+            Type::TimePrecision(_) => "TIME".into(),
+            Type::TimestampPrecision(_) => "TIMESTAMP".into(),
+            Type::TimestampTzPrecision(_) => "TIMESTAMPTZ".into(),
+            Type::DateTime => "DATETIME".into(),
             Type::Custom(s) => s.clone(),
         }
+    }
+
+    /// Every typed value is text: a decimal too, which `NUMERIC` affinity converts where no
+    /// digit is lost (a bare literal would be read as a 64-bit float first).
+    fn typed_literal(&self, _value: &Value, text: &str) -> String {
+        self.literal(text)
     }
 
     fn render_default(&self, default: &ServerDefault, _ty: &Type) -> String {

@@ -159,10 +159,21 @@ fn comparable_default(default: ServerDefault, ty: &Type) -> Option<ServerDefault
         ServerDefault::Value(Value::Int(n)) if *ty == Type::Boolean && (n == 0 || n == 1) => {
             ServerDefault::Value(Value::Bool(n == 1))
         }
-        ServerDefault::Value(Value::Int(n))
-            if matches!(ty, Type::Real | Type::Double | Type::Numeric(..)) =>
-        {
+        ServerDefault::Value(Value::Int(n)) if ty.is_fractional() => {
             ServerDefault::Value(Value::Float(n as f64))
+        }
+        // A typed value reads back as the text of its literal.
+        ServerDefault::Value(
+            v @ (Value::Date(_)
+            | Value::Time(_)
+            | Value::Timestamp(_)
+            | Value::TimestampTz(_)
+            | Value::Uuid(_)
+            | Value::Json(_)
+            | Value::Decimal(_)),
+        ) => {
+            let text = v.typed_text().unwrap_or_default();
+            return comparable_default(ServerDefault::Value(Value::Str(text.to_owned())), ty);
         }
         ServerDefault::Value(Value::Bool(b)) if ty.is_integer() => {
             ServerDefault::Value(Value::Int(i64::from(b)))

@@ -352,8 +352,16 @@ pub(super) fn parse_type(spelling: &str) -> Type {
         ("text", []) => Type::Text,
         ("blob", []) => Type::Bytes,
         ("date", []) => Type::Date,
+        // MySQL stores FLOAT(p) as FLOAT up to 24 binary digits, else as DOUBLE.
+        ("float", [p]) if (1..=24).contains(p) => Type::Real,
+        ("float", [p]) if (25..=53).contains(p) => Type::Double,
         ("time", [6]) => Type::Time,
         ("datetime", [6]) => Type::Timestamp,
+        // Fewer fractional digits (none: `time`, `datetime`).
+        ("time", []) => Type::TimePrecision(0),
+        ("datetime", []) => Type::TimestampPrecision(0),
+        ("time", [p]) if *p < 6 => Type::TimePrecision(*p as u8),
+        ("datetime", [p]) if *p < 6 => Type::TimestampPrecision(*p as u8),
         ("char", [36]) => Type::Uuid,
         ("json", []) => Type::Json,
         _ => Type::Custom(lower),
@@ -470,9 +478,25 @@ mod tests {
             Type::Timestamp,
             Type::Uuid,
             Type::Json,
+            Type::TimePrecision(0),
+            Type::TimePrecision(3),
+            Type::TimestampPrecision(0),
+            Type::TimestampPrecision(5),
         ] {
             assert_eq!(parse_type(&Dialect::Mysql.render_type(&ty)), ty);
         }
+        // What MySQL stores for FLOAT(p), a zoned or DATETIME-spelt timestamp.
+        let canonical = |ty| parse_type(&Dialect::Mysql.render_type(&ty));
+        assert_eq!(canonical(Type::Float(24)), Type::Real);
+        assert_eq!(canonical(Type::Float(25)), Type::Double);
+        assert_eq!(canonical(Type::DateTime), Type::Timestamp);
+        assert_eq!(
+            canonical(Type::TimestampTzPrecision(3)),
+            Type::TimestampPrecision(3)
+        );
+        assert_eq!(canonical(Type::TimestampPrecision(6)), Type::Timestamp);
+        assert_eq!(parse_type("time"), Type::TimePrecision(0));
+        assert_eq!(parse_type("datetime(3)"), Type::TimestampPrecision(3));
         assert_eq!(parse_type("int(11)"), Type::Integer);
         assert_eq!(parse_type("bigint(20)"), Type::BigInt);
         assert_eq!(parse_type("decimal(12,2)"), Type::Numeric(12, 2));
@@ -485,7 +509,8 @@ mod tests {
             parse_type("ENUM('Happy', 'it''s')"),
             Type::Custom("enum('Happy','it''s')".into())
         );
-        assert_eq!(parse_type("datetime"), Type::Custom("datetime".into()));
+        assert_eq!(parse_type("datetime"), Type::TimestampPrecision(0));
+        assert_eq!(parse_type("float(7,2)"), Type::Custom("float(7,2)".into()));
     }
 
     #[test]

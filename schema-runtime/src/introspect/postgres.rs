@@ -389,6 +389,18 @@ pub(super) fn parse_type(spelling: &str) -> Type {
     let (base, args) = match lower.split_once('(') {
         Some((base, rest)) => match rest.split_once(')') {
             Some((args, tail)) if tail.trim().is_empty() => (base.trim(), Some(args)),
+            // `time(3) without time zone`, `timestamp(3) with time zone`: the precision
+            // between the name and the zone.
+            Some((args, tail)) if matches!(base.trim(), "time" | "timestamp") => {
+                let zone = tail.trim();
+                let p = args.trim().parse::<u8>().ok().filter(|p| *p <= 6);
+                return match (base.trim(), zone, p) {
+                    ("time", "without time zone", Some(p)) => Type::TimePrecision(p),
+                    ("timestamp", "without time zone", Some(p)) => Type::TimestampPrecision(p),
+                    ("timestamp", "with time zone", Some(p)) => Type::TimestampTzPrecision(p),
+                    _ => Type::Custom(lower),
+                };
+            }
             _ => (lower.as_str(), None),
         },
         None => (lower.as_str(), None),
@@ -417,7 +429,20 @@ pub(super) fn parse_type(spelling: &str) -> Type {
         ("uuid", None) => Type::Uuid,
         ("jsonb", None) => Type::Json,
         ("char" | "character" | "bpchar", Some(&[n])) => Type::Custom(format!("character({n})")),
-        ("varchar", None) => Type::Custom("character varying".into()),
+        ("character varying" | "varchar", None) => Type::Varchar,
+        // `FLOAT(p)` is stored as `real` up to 24 binary digits, else as `double precision`.
+        ("float", Some(&[p])) if (1..=24).contains(&p) => Type::Real,
+        ("float", Some(&[p])) if (25..=53).contains(&p) => Type::Double,
+        ("float", None) => Type::Double,
+        ("time" | "timetz" | "timestamp" | "timestamptz", Some(&[p])) if p <= 6 => {
+            let p = p as u8;
+            match base {
+                "time" => Type::TimePrecision(p),
+                "timestamp" => Type::TimestampPrecision(p),
+                "timestamptz" => Type::TimestampTzPrecision(p),
+                _ => Type::Custom(lower),
+            }
+        }
         _ => Type::Custom(lower),
     }
 }
@@ -517,9 +542,33 @@ mod tests {
             Type::TimestampTz,
             Type::Uuid,
             Type::Json,
+            Type::Varchar,
+            Type::TimePrecision(0),
+            Type::TimestampPrecision(3),
+            Type::TimestampTzPrecision(6),
         ] {
             assert_eq!(parse_type(&Dialect::Postgres.render_type(&ty)), ty);
         }
+        // What PostgreSQL stores for FLOAT(p) and the DATETIME spelling.
+        let canonical = |ty| parse_type(&Dialect::Postgres.render_type(&ty));
+        assert_eq!(canonical(Type::Float(1)), Type::Real);
+        assert_eq!(canonical(Type::Float(24)), Type::Real);
+        assert_eq!(canonical(Type::Float(25)), Type::Double);
+        assert_eq!(canonical(Type::Float(53)), Type::Double);
+        assert_eq!(canonical(Type::DateTime), Type::Timestamp);
+        assert_eq!(parse_type("character varying"), Type::Varchar);
+        assert_eq!(
+            parse_type("time(3) without time zone"),
+            Type::TimePrecision(3)
+        );
+        assert_eq!(
+            parse_type("timestamp(0) with time zone"),
+            Type::TimestampTzPrecision(0)
+        );
+        assert_eq!(
+            parse_type("time(3) with time zone"),
+            Type::Custom("time(3) with time zone".into())
+        );
         assert_eq!(parse_type("character varying(32)"), Type::String(32));
         assert_eq!(parse_type("numeric(12,2)"), Type::Numeric(12, 2));
         assert_eq!(parse_type("timestamp with time zone"), Type::TimestampTz);
@@ -528,7 +577,7 @@ mod tests {
         assert_eq!(parse_type("INET"), Type::Custom("inet".into()));
         assert_eq!(
             parse_type("timestamp(3) without time zone"),
-            Type::Custom("timestamp(3) without time zone".into())
+            Type::TimestampPrecision(3)
         );
         assert_eq!(parse_type("integer[]"), Type::Custom("integer[]".into()));
     }

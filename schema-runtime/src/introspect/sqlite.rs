@@ -379,6 +379,14 @@ pub(super) fn parse_type(declared: &str) -> Type {
         ("TIMESTAMPTZ", Some([])) => Type::TimestampTz,
         ("UUID", Some([])) => Type::Uuid,
         ("JSON", Some([])) => Type::Json,
+        ("VARCHAR", Some([])) => Type::Varchar,
+        ("DATETIME", Some([])) => Type::DateTime,
+        // SQLite's floats are all 64-bit.
+        ("FLOAT", Some([])) => Type::Float(53),
+        ("FLOAT", Some(&[p])) if (1..=53).contains(&p) => Type::Float(p as u8),
+        ("TIME", Some(&[p])) if p <= 6 => Type::TimePrecision(p as u8),
+        ("TIMESTAMP", Some(&[p])) if p <= 6 => Type::TimestampPrecision(p as u8),
+        ("TIMESTAMPTZ", Some(&[p])) if p <= 6 => Type::TimestampTzPrecision(p as u8),
         _ => Type::Custom(declared.to_owned()),
     }
 }
@@ -449,9 +457,20 @@ mod tests {
             Type::TimestampTz,
             Type::Uuid,
             Type::Json,
+            Type::Varchar,
+            Type::DateTime,
+            Type::Float(53),
         ] {
             assert_eq!(parse_type(&Dialect::Sqlite.render_type(&ty)), ty);
         }
+        // No precision on SQLite: FLOAT(p) is FLOAT, TIME(p) is TIME.
+        let canonical = |ty| parse_type(&Dialect::Sqlite.render_type(&ty));
+        assert_eq!(canonical(Type::Float(10)), Type::Float(53));
+        assert_eq!(canonical(Type::TimePrecision(3)), Type::Time);
+        assert_eq!(canonical(Type::TimestampPrecision(0)), Type::Timestamp);
+        assert_eq!(canonical(Type::TimestampTzPrecision(3)), Type::TimestampTz);
+        assert_eq!(parse_type("FLOAT(24)"), Type::Float(24));
+        assert_eq!(parse_type("TIMESTAMP(3)"), Type::TimestampPrecision(3));
         assert_eq!(parse_type("CHAR(2)"), Type::Custom("CHAR(2)".into()));
         assert_eq!(parse_type(""), Type::Custom(String::new()));
     }

@@ -115,11 +115,7 @@ pub(super) fn bare_value(text: &str, ty: &Type) -> Option<Value> {
 /// The value of a string literal's content on a column of type `ty`: numbers and booleans
 /// that a dialect stores quoted (PostgreSQL's `'-1'::integer`) come back as such.
 pub(super) fn literal_value(content: &str, ty: &Type) -> Value {
-    let numeric = ty.is_integer()
-        || matches!(
-            ty,
-            Type::Real | Type::Double | Type::Numeric(..) | Type::Boolean
-        );
+    let numeric = ty.is_integer() || ty.is_fractional() || *ty == Type::Boolean;
     if numeric {
         if let Some(v) = bare_value(content, ty) {
             return v;

@@ -119,6 +119,22 @@ fn ty(out: &mut String, t: &Type) {
         Type::TimestampTz => out.push_str("TimestampTz"),
         Type::Uuid => out.push_str("Uuid"),
         Type::Json => out.push_str("Json"),
+        // Variants added later write names no earlier variant writes, so every existing
+        // revision keeps its checksum.
+        Type::Varchar => out.push_str("Varchar"),
+        Type::Float(p) => {
+            let _ = write!(out, "Float({p})");
+        }
+        Type::TimePrecision(p) => {
+            let _ = write!(out, "TimePrecision({p})");
+        }
+        Type::TimestampPrecision(p) => {
+            let _ = write!(out, "TimestampPrecision({p})");
+        }
+        Type::TimestampTzPrecision(p) => {
+            let _ = write!(out, "TimestampTzPrecision({p})");
+        }
+        Type::DateTime => out.push_str("DateTime"),
         Type::Enum(name) => {
             out.push_str("Enum(");
             q(out, name);
@@ -146,7 +162,21 @@ fn value(out: &mut String, v: &Value) {
             let _ = write!(out, "f{:016x}", f.to_bits());
         }
         Value::Str(s) => q(out, s),
+        // The typed values: a prefix no earlier value writes, then the text as written.
+        Value::Decimal(s) => tagged(out, "decimal", s),
+        Value::Date(s) => tagged(out, "date", s),
+        Value::Time(s) => tagged(out, "time", s),
+        Value::Timestamp(s) => tagged(out, "timestamp", s),
+        Value::TimestampTz(s) => tagged(out, "timestamptz", s),
+        Value::Uuid(s) => tagged(out, "uuid", s),
+        Value::Json(s) => tagged(out, "json", s),
     }
+}
+
+fn tagged(out: &mut String, tag: &str, text: &str) {
+    out.push_str(tag);
+    out.push(':');
+    q(out, text);
 }
 
 fn default(out: &mut String, d: Option<&ServerDefault>) {
@@ -668,6 +698,91 @@ mod tests {
         assert!(!is_canonical(
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         ));
+    }
+
+    /// The canonical text of the types and values that existed before the portable types of
+    /// issue 16 is pinned: a revision's checksum must never change under it.
+    #[test]
+    fn existing_types_and_values_keep_their_canonical_text() {
+        let mut op = Ops::new();
+        op.create_table("t", |t| {
+            for (i, ty) in [
+                Type::SmallInt,
+                Type::Integer,
+                Type::BigInt,
+                Type::Boolean,
+                Type::Real,
+                Type::Double,
+                Type::Numeric(12, 2),
+                Type::String(20),
+                Type::Text,
+                Type::Bytes,
+                Type::Date,
+                Type::Time,
+                Type::Timestamp,
+                Type::TimestampTz,
+                Type::Uuid,
+                Type::Json,
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                t.column(&format!("c{i}"), ty);
+            }
+        });
+        op.update("t")
+            .set("c0", Value::Null)
+            .set("c1", true)
+            .set("c2", -3)
+            .set("c3", 0.5)
+            .set("c4", "s");
+        op.bulk_insert("t", ["c1", "c8"], [row![1, "a"], row![2, None::<&str>]]);
+        let text = text(op.ops(), true);
+        let types = "SmallInt,Integer,BigInt,Boolean,Real,Double,Numeric(12,2),String(20),Text,Bytes,Date,Time,Timestamp,TimestampTz,Uuid,Json";
+        let written: Vec<&str> = text
+            .split("type=")
+            .skip(1)
+            .map(|s| s.split([' ', '}']).next().unwrap())
+            .collect();
+        assert_eq!(written.join(","), types, "{text}");
+        assert!(
+            text.contains(
+                r#"set "c0"=null set "c1"=true set "c2"=-3 set "c3"=f3fe0000000000000 set "c4"="s""#
+            ),
+            "{text}"
+        );
+        assert_eq!(
+            checksum(op.ops(), true),
+            "319FBCF138D05D466D5B1FD2F8F15BF0F696A416C79C3942A806D3B46DB5D32A",
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn typed_values_and_new_types_have_their_own_canonical_text() {
+        let mut a = Ops::new();
+        a.update("t").set("c", "2024-01-31");
+        let mut b = Ops::new();
+        b.update("t").set("c", Value::date("2024-01-31"));
+        assert_ne!(checksum(a.ops(), true), checksum(b.ops(), true));
+        assert!(text(b.ops(), true).contains(r#"date:"2024-01-31""#));
+        let rows = |v: Value| crate::ops::Rows::from(vec![vec![v]]).digest();
+        assert_ne!(rows(Value::from("x")), rows(Value::json("x")));
+        assert_ne!(rows(Value::uuid("x")), rows(Value::json("x")));
+        let mut v = Ops::new();
+        v.add_column("t", "a", Type::Varchar);
+        v.add_column("t", "b", Type::Float(24));
+        v.add_column("t", "c", Type::TimestampTzPrecision(3));
+        v.add_column("t", "d", Type::DateTime);
+        let text = text(v.ops(), true);
+        for ty in [
+            "Varchar",
+            "Float(24)",
+            "TimestampTzPrecision(3)",
+            "DateTime",
+        ] {
+            assert!(text.contains(&format!("type={ty}")), "{text}");
+        }
     }
 
     #[test]

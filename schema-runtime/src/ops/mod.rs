@@ -777,14 +777,26 @@ impl RowHasher {
                     self.0.update(b"d");
                     self.0.update(f.to_bits().to_le_bytes());
                 }
-                Value::Str(s) => {
-                    self.0.update(b"s");
-                    self.0.update((s.len() as u64).to_le_bytes());
-                    self.0.update(s.as_bytes());
-                }
+                Value::Str(s) => self.text(b"s", s),
+                // The typed values: tags no earlier value has, so existing digests stay.
+                Value::Decimal(s) => self.text(b"N", s),
+                Value::Date(s) => self.text(b"D", s),
+                Value::Time(s) => self.text(b"T", s),
+                Value::Timestamp(s) => self.text(b"P", s),
+                Value::TimestampTz(s) => self.text(b"Z", s),
+                Value::Uuid(s) => self.text(b"U", s),
+                Value::Json(s) => self.text(b"J", s),
             }
         }
         self.0.update(b"\n");
+    }
+
+    /// A tag, the length and the bytes of a text value.
+    fn text(&mut self, tag: &[u8], s: &str) {
+        use sha2::Digest;
+        self.0.update(tag);
+        self.0.update((s.len() as u64).to_le_bytes());
+        self.0.update(s.as_bytes());
     }
 
     fn finish(self) -> [u8; 32] {

@@ -7,8 +7,8 @@ pub fn upgrade(op: &mut Ops) {
         t.column("email", Type::String(191));
         t.column("countryCode", Type::custom("char(2)")).not_null().default("US");
         t.column("metadata", Type::Json);
-        t.column("createdAt", Type::custom("datetime(3)")).not_null().default_now();
-        t.column("updatedAt", Type::custom("datetime(3)")).not_null();
+        t.column("createdAt", Type::TimestampPrecision(3)).not_null().default_now();
+        t.column("updatedAt", Type::TimestampPrecision(3)).not_null();
     });
     op.create_index("Customer", ["email"]).name("Customer_email_idx");
     op.create_index("Customer", ["externalRef"]).unique().name("Customer_externalRef_key");
@@ -26,7 +26,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("customerId", Type::Integer).not_null();
         t.column("planId", Type::Integer).not_null();
         t.column("status", Type::String(20)).not_null().default("active");
-        t.column("currentPeriodEnd", Type::custom("datetime(3)")).not_null();
+        t.column("currentPeriodEnd", Type::TimestampPrecision(3)).not_null();
         t.column("quantity", Type::Integer).not_null().default(1).comment("Seats billed per period");
         t.foreign_key(["customerId"], "Customer", ["id"]).on_update(FkAction::Cascade).name("Subscription_customerId_fkey");
         t.foreign_key(["planId"], "Plan", ["id"]).on_update(FkAction::Cascade).name("Subscription_planId_fkey");
@@ -42,7 +42,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("total", Type::Numeric(12, 2)).not_null().default(0.0);
         t.column("issuedOn", Type::Date);
         t.column("dueOn", Type::Date);
-        t.column("paidAt", Type::custom("datetime(3)"));
+        t.column("paidAt", Type::TimestampPrecision(3));
         t.foreign_key(["customerId"], "Customer", ["id"]).on_update(FkAction::Cascade).name("Invoice_customerId_fkey");
         t.foreign_key(["subscriptionId"], "Subscription", ["id"]).on_delete(FkAction::SetNull).on_update(FkAction::Cascade).name("Invoice_subscriptionId_fkey");
     });
@@ -62,7 +62,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("id", Type::String(191)).primary_key();
         t.column("invoiceId", Type::Integer).not_null();
         t.column("amount", Type::Numeric(12, 2)).not_null();
-        t.column("receivedAt", Type::custom("datetime(3)")).not_null().default_now();
+        t.column("receivedAt", Type::TimestampPrecision(3)).not_null().default_now();
         t.column("provider", Type::String(32)).not_null();
         t.column("providerRef", Type::String(128));
         t.foreign_key(["invoiceId"], "Invoice", ["id"]).on_update(FkAction::Cascade).name("Payment_invoiceId_fkey");

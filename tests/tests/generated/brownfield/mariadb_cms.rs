@@ -24,7 +24,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("path", Type::String(500)).not_null();
         t.column("title", Type::String(300)).not_null();
         t.column("body", Type::custom("longtext")).not_null();
-        t.column("published_at", Type::custom("datetime"));
+        t.column("published_at", Type::TimestampPrecision(0));
         t.column("location", Type::custom("point")).not_null();
         t.column("revision", Type::Integer).not_null().default(1);
         t.foreign_key(["author_id"], "authors", ["id"]).on_delete(FkAction::SetNull).name("FK_pages_author");

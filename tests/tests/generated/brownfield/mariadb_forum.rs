@@ -31,7 +31,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("user_id", Type::custom("bigint(20) unsigned"));
         t.column("title", Type::String(300)).not_null();
         t.column("pinned", Type::Boolean).not_null().default(false);
-        t.column("last_post_at", Type::custom("datetime"));
+        t.column("last_post_at", Type::TimestampPrecision(0));
         t.column("created_at", Type::custom("timestamp"));
         t.foreign_key(["board_id"], "boards", ["id"]).on_delete(FkAction::Cascade).name("threads_board_id_foreign");
         t.foreign_key(["user_id"], "users", ["id"]).on_delete(FkAction::SetNull).name("threads_user_id_foreign");

@@ -8,8 +8,8 @@ pub fn upgrade(op: &mut Ops) {
         t.column("email", Type::String(255));
         t.column("country_code", Type::custom("character(2)")).not_null().default("US");
         t.column("metadata", Type::Json).not_null().default("{}");
-        t.column("created_at", Type::custom("timestamp(6) without time zone")).not_null();
-        t.column("updated_at", Type::custom("timestamp(6) without time zone")).not_null();
+        t.column("created_at", Type::TimestampPrecision(6)).not_null();
+        t.column("updated_at", Type::TimestampPrecision(6)).not_null();
         t.primary_key(["id"]);
         t.primary_key_name("customers_pkey");
     });
@@ -33,9 +33,9 @@ pub fn upgrade(op: &mut Ops) {
         t.column("customer_id", Type::BigInt).not_null();
         t.column("plan_id", Type::BigInt).not_null();
         t.column("status", Type::String(20)).not_null().default("active");
-        t.column("current_period_start", Type::custom("timestamp(6) without time zone")).not_null();
-        t.column("current_period_end", Type::custom("timestamp(6) without time zone")).not_null();
-        t.column("canceled_at", Type::custom("timestamp(6) without time zone"));
+        t.column("current_period_start", Type::TimestampPrecision(6)).not_null();
+        t.column("current_period_end", Type::TimestampPrecision(6)).not_null();
+        t.column("canceled_at", Type::TimestampPrecision(6));
         t.column("quantity", Type::Integer).not_null().default(1).comment("Seats billed per period");
         t.primary_key(["id"]);
         t.primary_key_name("subscriptions_pkey");

@@ -3,8 +3,8 @@ pub fn upgrade(op: &mut Ops) {
     op.create_table("customers", |t| {
         t.column("id", Type::Integer).primary_key().identity();
         t.column("external_ref", Type::String(36)).not_null();
-        t.column("name", Type::custom("varchar")).not_null();
-        t.column("email", Type::custom("varchar"));
+        t.column("name", Type::Varchar).not_null();
+        t.column("email", Type::Varchar);
         t.column("country_code", Type::String(2)).not_null().default("US");
         t.column("metadata", Type::Json).not_null().default("{}");
         t.column("created_at", Type::custom("datetime(6)")).not_null();

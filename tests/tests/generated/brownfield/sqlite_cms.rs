@@ -24,9 +24,9 @@ pub fn upgrade(op: &mut Ops) {
         t.column("path", Type::Text).not_null();
         t.column("title", Type::Text).not_null();
         t.column("body", Type::Text).not_null().default("");
-        t.column("publishedAt", Type::custom("DATETIME"));
+        t.column("publishedAt", Type::DateTime);
         t.column("revision", Type::Integer).not_null().default(1);
-        t.column("createdAt", Type::custom("DATETIME")).not_null().default_now();
+        t.column("createdAt", Type::DateTime).not_null().default_now();
         t.foreign_key(["parentId"], "Page", ["id"]).on_delete(FkAction::SetNull).on_update(FkAction::Cascade).name("Page_parentId_fkey");
         t.foreign_key(["authorId"], "Author", ["id"]).on_delete(FkAction::SetNull).on_update(FkAction::Cascade).name("Page_authorId_fkey");
         t.foreign_key(["siteId"], "Site", ["id"]).on_delete(FkAction::Cascade).on_update(FkAction::Cascade).name("Page_siteId_fkey");
