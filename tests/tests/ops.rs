@@ -740,6 +740,24 @@ fn drop_column_ops() {
     ]);
 }
 
+/// `prices`: amounts and flags kept as text, as a legacy schema does.
+fn prices(op: &mut Ops) {
+    op.create_table("prices", |t| {
+        t.column("id", Type::Integer).primary_key();
+        t.column("amount", Type::String(20)).not_null();
+        t.column("paid", Type::String(5));
+    });
+    op.bulk_insert(
+        "prices",
+        ["id", "amount", "paid"],
+        [
+            row![1, "12.25", "1"],
+            row![2, "3.75", "0"],
+            row![3, "0.55", Value::Null],
+        ],
+    );
+}
+
 /// `codes`: unique columns with defaults, three rows.
 fn codes(op: &mut Ops) {
     op.create_table("codes", |t| {
@@ -784,12 +802,27 @@ fn alter_column_ops() {
         Case::new("alter_column_type", |op| {
             op.alter_column("users", "name").set_type(Type::String(200));
         }),
+        // A plain cast: PostgreSQL's USING, MySQL/MariaDB's MODIFY and SQLite's copy alike.
         Case::new("alter_column_type_using", |op| {
             op.alter_column("users", "zip")
                 .set_type_using(Type::Integer, "CAST(zip AS INTEGER)");
         })
-        .unsupported_on(&[Dialect::Mysql, Dialect::Mariadb])
         .rows("users", &["id", "zip"]),
+        // One portable revision: varchar to numeric and to boolean with PostgreSQL's casts.
+        Case::new("alter_column_type_using_postgres_casts", |op| {
+            op.alter_column("prices", "amount")
+                .set_type_using(Type::Numeric(12, 2), "amount::numeric(12, 2)");
+            op.alter_column("prices", "paid")
+                .set_type_using(Type::Boolean, "paid::boolean");
+        })
+        .on(prices)
+        .rows("prices", &["id", "amount"]),
+        // A conversion that computes has no MySQL/MariaDB spelling in one statement.
+        Case::new("alter_column_type_using_computed", |op| {
+            op.alter_column("users", "name")
+                .set_type_using(Type::Integer, "length(name)");
+        })
+        .unsupported_on(&[Dialect::Mysql, Dialect::Mariadb]),
         Case::new("alter_column_set_not_null_after_backfill", |op| {
             op.update("users")
                 .set("name", "anonymous")

@@ -300,15 +300,21 @@ impl SqlDialect for MySql {
         current: &ColumnDef,
         schema: &Schema,
     ) -> Result<Vec<String>, RenderError> {
-        if alter.using.is_some() {
-            return Err(self.unsupported(
-                op,
-                format!(
-                    "{} has no USING clause: MODIFY converts values implicitly; drop the cast expression, \
-                     or convert the values with op.execute before the type change",
-                    self.title()
-                ),
-            ));
+        // MODIFY converts the values itself, which is what a plain cast of the column asks
+        // for; a conversion that computes has no MySQL spelling in one statement.
+        if let Some(using) = &alter.using {
+            if !super::sql::plain_cast_of(using, &alter.column) {
+                return Err(self.unsupported(
+                    op,
+                    format!(
+                        "{} has no USING clause: MODIFY converts values implicitly, which serves a plain cast of the column \
+                         (`CAST({col} AS ..)`, `{col}::type`), but not `{using}`; compute the values with op.update into a new column \
+                         (add_column, update, drop_column, rename_to), or run this op on PostgreSQL and SQLite only",
+                        self.title(),
+                        col = alter.column,
+                    ),
+                ));
+            }
         }
         let table = self.quote(&alter.table);
         let new = alter.applied_to(current);

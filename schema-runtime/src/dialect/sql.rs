@@ -1375,6 +1375,49 @@ pub(crate) fn add_constraint_sql<D: SqlDialect + ?Sized>(
 
 /// The schema after `op`, for renderers that restate what an op leaves (MySQL's enum columns,
 /// PostgreSQL's recreated enum type).
+/// Whether `expr`, a `set_type_using` conversion, only casts `column` to the new type
+/// (`CAST(zip AS INTEGER)`, `zip::integer`, `"zip"::numeric(12, 2)`, or the bare column): what a
+/// dialect without USING does by itself when it converts the column (MySQL's MODIFY, SQLite's
+/// copy into a column of the new affinity). A conversion that computes (`length(bio)`) is not.
+pub(crate) fn plain_cast_of(expr: &str, column: &str) -> bool {
+    let expr = expr.trim();
+    let is_column = |text: &str| {
+        let text = text.trim();
+        text == column
+            || text
+                .strip_prefix('"')
+                .and_then(|t| t.strip_suffix('"'))
+                .is_some_and(|t| t.replace("\"\"", "\"") == column)
+            || text
+                .strip_prefix('`')
+                .and_then(|t| t.strip_suffix('`'))
+                .is_some_and(|t| t == column)
+    };
+    let is_type = |text: &str| {
+        let text = text.trim();
+        !text.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '(' | ')' | ','))
+    };
+    if is_column(expr) {
+        return true;
+    }
+    if let Some((value, ty)) = expr.split_once("::") {
+        return is_column(value) && is_type(ty);
+    }
+    let upper = expr.to_ascii_uppercase();
+    if upper.starts_with("CAST") && expr.ends_with(')') {
+        let inner = expr[4..].trim_start();
+        if let Some(inner) = inner.strip_prefix('(').and_then(|i| i.strip_suffix(')')) {
+            if let Some(at) = inner.to_ascii_uppercase().rfind(" AS ") {
+                return is_column(&inner[..at]) && is_type(&inner[at + 4..]);
+            }
+        }
+    }
+    false
+}
+
 pub(crate) fn schema_after(op: &Op, before: &Schema) -> Result<Schema, RenderError> {
     let mut after = before.clone();
     after.apply(op).map_err(|source| RenderError::State {
@@ -1414,6 +1457,32 @@ mod tests {
     use super::*;
     use crate::ops::Ops;
     use crate::row;
+
+    #[test]
+    fn plain_casts_of_the_column_are_told_from_conversions_that_compute() {
+        for plain in [
+            "price",
+            "\"price\"",
+            "`price`",
+            "price::numeric(12, 2)",
+            "\"price\"::NUMERIC",
+            "CAST(price AS DECIMAL(12,2))",
+            "cast( \"price\" as integer )",
+        ] {
+            assert!(plain_cast_of(plain, "price"), "{plain}");
+        }
+        for computed in [
+            "length(price)",
+            "price * 100",
+            "CAST(other AS INTEGER)",
+            "CAST(price AS INTEGER) + 1",
+            "price::numeric + 1",
+            "other::numeric",
+            "CAST(trim(price) AS INTEGER)",
+        ] {
+            assert!(!plain_cast_of(computed, "price"), "{computed}");
+        }
+    }
 
     /// How many variants [`Op`] has; [`variant`] maps each to one index below it.
     const VARIANTS: usize = 20;

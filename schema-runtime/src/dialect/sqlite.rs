@@ -415,7 +415,14 @@ fn rebuild_run(
         })?;
         match op {
             Op::AlterColumn(a) => {
+                // PostgreSQL's `price::numeric(12, 2)` is SQLite's `CAST(price AS numeric(12, 2))`.
                 if let Some(using) = &a.using {
+                    let using = match using.split_once("::") {
+                        Some((value, ty)) if super::sql::plain_cast_of(using, &a.column) => {
+                            format!("CAST({} AS {})", value.trim(), ty.trim())
+                        }
+                        _ => using.clone(),
+                    };
                     if let Some(source) = sources.iter_mut().find(|(n, _)| *n == a.column) {
                         source.1 = format!("({using})");
                     }

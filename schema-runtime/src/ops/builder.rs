@@ -1032,8 +1032,11 @@ impl AlterColumnBuilder<'_> {
         self
     }
 
-    /// Changes the type, converting existing values with `expr` (PostgreSQL `USING`; SQLite
-    /// copies the rows through it).
+    /// Changes the type, converting existing values with `expr` (PostgreSQL `USING`). Where
+    /// the dialect converts by itself, a plain cast of the column (`price::numeric(12, 2)`,
+    /// `CAST(zip AS INTEGER)`) is what it does: MySQL/MariaDB's MODIFY, SQLite's copy into the
+    /// new column; SQLite copies the rows through any other expression, and MySQL/MariaDB
+    /// refuse one (no USING there) with what to do instead.
     pub fn set_type_using(self, ty: Type, expr: &str) -> Self {
         self.alter.ty = Some(ty);
         self.alter.using = Some(expr.to_owned());
