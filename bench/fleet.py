@@ -258,9 +258,11 @@ def main():
     print("== building the fixture's runner (debug, as cargo schema builds it)", file=sys.stderr)
     sh(["cargo", "build", "-q", "-p", "schema-tests", "--bin", "tenant_runner"], cwd=REPO)
     target_dir = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
-    runner = str(target_dir / "debug" / "tenant_runner")
-
     WORK.mkdir(parents=True, exist_ok=True)
+    # A copy, so that a build during the run cannot pull the binary away.
+    runner = str(WORK / "tenant_runner")
+    shutil.copy2(target_dir / "debug" / "tenant_runner", runner)
+
     project = WORK / "alembic"
     shutil.rmtree(project, ignore_errors=True)
     (project / "alembic" / "versions").mkdir(parents=True)
