@@ -942,6 +942,20 @@ fn create_index_ops() {
                 .filter("body IS NOT NULL");
         })
         .unsupported_on(&[Dialect::Mysql, Dialect::Mariadb]),
+        // One revision: partial on PostgreSQL and SQLite, plain on MySQL/MariaDB.
+        Case::new("create_index_partial_or_plain", |op| {
+            op.create_index("posts", ["title"])
+                .filter("body IS NOT NULL")
+                .or_plain_elsewhere();
+        }),
+        // A unique index cannot fall back: uniqueness over every row is stricter.
+        Case::new("create_unique_index_partial_or_plain", |op| {
+            op.create_index("posts", ["title"])
+                .unique()
+                .filter("body IS NOT NULL")
+                .or_plain_elsewhere();
+        })
+        .unsupported_on(&[Dialect::Mysql, Dialect::Mariadb]),
         Case::new("create_index_include", |op| {
             op.create_index("posts", ["reviewer_id"]).include(["title"]);
         }),

@@ -404,6 +404,9 @@ fn create_index(index: &IndexDef, naming: &NamingConvention) -> String {
     if let Some(p) = &index.predicate {
         let _ = write!(s, ".filter({})", lit(p));
     }
+    if index.partial_or_plain {
+        s.push_str(".or_plain_elsewhere()");
+    }
     if !index.include.is_empty() {
         let _ = write!(s, ".include({})", list(&index.include));
     }

@@ -396,15 +396,7 @@ impl SqlDialect for MySql {
         index: &IndexDef,
         if_not_exists: bool,
     ) -> Result<(), RenderError> {
-        if index.predicate.is_some() {
-            return Err(self.unsupported(
-                op,
-                format!(
-                    "{} has no partial indexes; drop .filter(..), or index a generated column that is NULL outside the filter",
-                    self.title()
-                ),
-            ));
-        }
+        super::sql::partial_index_check(self, op, index)?;
         match self.flavour {
             Flavour::Mysql if if_not_exists => Err(self.unsupported(
                 op,

@@ -784,16 +784,7 @@ pub(crate) trait SqlDialect: Sync {
         index: &IndexDef,
         _if_not_exists: bool,
     ) -> Result<(), RenderError> {
-        if index.predicate.is_some() && !self.partial_indexes() {
-            return Err(self.unsupported(
-                op,
-                format!(
-                    "{} has no partial indexes; drop .filter(..), or index a generated column that is NULL outside the filter",
-                    self.title()
-                ),
-            ));
-        }
-        Ok(())
+        partial_index_check(self, op, index)
     }
 
     /// `CONCURRENTLY ` where the dialect has it.
@@ -948,7 +939,7 @@ pub(crate) trait SqlDialect: Sync {
             self.quote(&index.table),
         );
         sql.push_str(&self.include_clause(index));
-        if let Some(predicate) = &index.predicate {
+        if let Some(predicate) = index.predicate.as_ref().filter(|_| self.partial_indexes()) {
             sql.push_str(" WHERE ");
             sql.push_str(predicate);
         }
@@ -1379,6 +1370,38 @@ pub(crate) fn add_constraint_sql<D: SqlDialect + ?Sized>(
 /// (`CAST(zip AS INTEGER)`, `zip::integer`, `"zip"::numeric(12, 2)`, or the bare column): what a
 /// dialect without USING does by itself when it converts the column (MySQL's MODIFY, SQLite's
 /// copy into a column of the new affinity). A conversion that computes (`length(bio)`) is not.
+/// A partial index where the dialect has none: refused, unless it falls back to a plain index
+/// (`.or_plain_elsewhere()`), which a unique index may not.
+pub(crate) fn partial_index_check<D: SqlDialect + ?Sized>(
+    d: &D,
+    op: &Op,
+    index: &IndexDef,
+) -> Result<(), RenderError> {
+    if index.predicate.is_none() || d.partial_indexes() {
+        return Ok(());
+    }
+    if !index.partial_or_plain {
+        return Err(d.unsupported(
+            op,
+            format!(
+                "{} has no partial indexes; add .or_plain_elsewhere() for a plain index here (partial where supported), drop .filter(..), or index a generated column that is NULL outside the filter",
+                d.title()
+            ),
+        ));
+    }
+    if index.unique {
+        return Err(d.unsupported(
+            op,
+            format!(
+                "{} has no partial indexes, and a unique index cannot fall back to a plain one (uniqueness over every row is a stricter constraint); drop .or_plain_elsewhere() and give {} a unique generated column that is NULL outside the filter, or keep this index to PostgreSQL and SQLite",
+                d.title(),
+                d.title()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 pub(crate) fn plain_cast_of(expr: &str, column: &str) -> bool {
     let expr = expr.trim();
     let is_column = |text: &str| {

@@ -194,6 +194,11 @@ fn comparable_index(index: &IndexDef, d: &dyn Introspector) -> IndexDef {
         }
     }
     i.predicate = i.predicate.map(|p| normalise_sql(&p));
+    // A partial index that falls back is a plain one where partial indexes do not exist.
+    if i.partial_or_plain && !d.partial_indexes() {
+        i.predicate = None;
+    }
+    i.partial_or_plain = false;
     if i.method.as_deref() == Some("btree") {
         i.method = None;
     }

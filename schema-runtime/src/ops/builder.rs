@@ -1133,9 +1133,34 @@ impl IndexBuilder<'_> {
         self
     }
 
-    /// A partial index: only rows matching `predicate` (PostgreSQL and SQLite).
+    /// A partial index: only rows matching `predicate` (PostgreSQL and SQLite; refused on
+    /// MySQL/MariaDB unless [`or_plain_elsewhere`](Self::or_plain_elsewhere)).
     pub fn filter(self, predicate: &str) -> Self {
         self.index.predicate = Some(predicate.to_owned());
+        self
+    }
+
+    /// With [`filter`](Self::filter): a plain index (every row) where the dialect has no
+    /// partial indexes (MySQL/MariaDB), instead of refusing the revision: "partial where
+    /// supported, plain elsewhere", as Alembic's `postgresql_where=` behaves. Refused on a
+    /// unique index, whose fallback would be a stricter constraint.
+    ///
+    /// ```
+    /// use schema_runtime::prelude::*;
+    /// use schema_runtime::{Dialect, Migrator, Revision};
+    /// let migrator = Migrator::new(vec![Revision::new("0001", &[], "orders", |op| {
+    ///     op.create_table("orders", |t| {
+    ///         t.column("id", Type::BigInt).primary_key();
+    ///         t.column("shipped_at", Type::Timestamp);
+    ///     });
+    ///     op.create_index("orders", ["shipped_at"]).filter("shipped_at IS NULL").or_plain_elsewhere();
+    /// })]).unwrap();
+    /// let sql = |d| migrator.plan_upgrade(d, &[], "head").unwrap()[0].statements[1].clone();
+    /// assert!(sql(Dialect::Postgres).ends_with(r#"("shipped_at") WHERE shipped_at IS NULL"#));
+    /// assert!(sql(Dialect::Mariadb).ends_with("(`shipped_at`)"));
+    /// ```
+    pub fn or_plain_elsewhere(self) -> Self {
+        self.index.partial_or_plain = true;
         self
     }
 

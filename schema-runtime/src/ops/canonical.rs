@@ -369,6 +369,9 @@ fn index(out: &mut String, i: &IndexDef) {
         out.push_str(" where=");
         q(out, p);
     }
+    if i.partial_or_plain {
+        out.push_str(" or_plain");
+    }
     if !i.include.is_empty() {
         out.push_str(" include=");
         list(out, &i.include);

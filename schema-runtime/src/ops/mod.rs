@@ -318,6 +318,10 @@ pub struct IndexDef {
     pub unique: bool,
     /// Partial index predicate (`WHERE`), PostgreSQL and SQLite.
     pub predicate: Option<String>,
+    /// Where the dialect has no partial indexes (MySQL/MariaDB), build a plain index instead of
+    /// refusing the op (`.or_plain_elsewhere()`; Alembic's `postgresql_where=`, which MySQL
+    /// ignores). Not for a unique index: uniqueness over every row is another constraint.
+    pub partial_or_plain: bool,
     /// Non-key columns stored in the index (PostgreSQL `INCLUDE`; ignored elsewhere).
     pub include: Vec<String>,
     /// The access method, lower case: PostgreSQL `btree` (the default), `hash`, `gin`, `gist`,
