@@ -56,7 +56,30 @@ pub mod __private {
 }
 
 /// Everything a migration file needs: `use schema_runtime::prelude::*;`.
+/// `name` as an identifier inside a CHECK, index, default or filter expression, portably: in
+/// standard SQL quotes, which PostgreSQL and SQLite read as they are and which the MySQL/MariaDB
+/// renderer turns into backticks (a column named `select`, `order`, or with capitals or
+/// spaces).
+///
+/// ```
+/// use schema_runtime::prelude::*;
+/// use schema_runtime::{Dialect, Migrator, Revision};
+/// let migrator = Migrator::new(vec![Revision::new("0001", &[], "votes", |op| {
+///     op.create_table("votes", |t| {
+///         t.column("select", Type::Integer).not_null();
+///         t.check("select_nonnegative", &format!("{} >= 0", ident("select")));
+///     });
+/// })]).unwrap();
+/// let sql = |d| migrator.plan_upgrade(d, &[], "head").unwrap()[0].statements[0].clone();
+/// assert!(sql(Dialect::Postgres).contains(r#"CHECK ("select" >= 0)"#));
+/// assert!(sql(Dialect::Mariadb).contains("CHECK (`select` >= 0)"));
+/// ```
+pub fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
 pub mod prelude {
+    pub use crate::ident;
     pub use crate::ops::{Deferrable, FkAction, IndexKey, Ops, SqlText};
     pub use crate::row;
     pub use crate::types::{Type, Value};

@@ -88,6 +88,13 @@ fn keys(d: Dialect, op: &mut Ops) {
     });
     op.create_index("books", ["author_id", "title"]).unique();
     op.create_index("books", ["score"]).include(["karma"]);
+    // A check on columns named after a keyword and with capitals, quoted portably.
+    op.add_column("tags", "Order", Type::Integer);
+    op.create_check(
+        "tags",
+        "order_select",
+        &format!("{} >= 0 OR {} IS NULL", ident("Order"), ident("Order")),
+    );
     // Partial where the dialect has partial indexes, plain on MySQL/MariaDB: no drift either way.
     op.create_index("tags", ["weight"])
         .filter("weight > 0")

@@ -740,6 +740,20 @@ fn drop_column_ops() {
     ]);
 }
 
+/// `ballots`: columns named `select` and `Order`.
+fn ballots(op: &mut Ops) {
+    op.create_table("ballots", |t| {
+        t.column("id", Type::Integer).primary_key();
+        t.column("select", Type::Integer).not_null();
+        t.column("Order", Type::String(10));
+    });
+    op.bulk_insert(
+        "ballots",
+        ["id", "select", "Order"],
+        [row![1, 0, "a"], row![2, 3, Value::Null]],
+    );
+}
+
 /// `prices`: amounts and flags kept as text, as a legacy schema does.
 fn prices(op: &mut Ops) {
     op.create_table("prices", |t| {
@@ -1038,6 +1052,17 @@ fn constraint_ops() {
         Case::new("create_check", |op| {
             op.create_check("posts", "title_not_empty", "title <> ''");
         }),
+        // A column named after a keyword, quoted portably (backticks on MySQL/MariaDB, where
+        // "select" would be a string and the check always true).
+        Case::new("create_check_on_a_keyword_column", |op| {
+            op.create_check(
+                "ballots",
+                "select_nonnegative",
+                &format!("{} >= 0 AND \"Order\" <> 'x'", ident("select")),
+            );
+        })
+        .on(ballots)
+        .rows("ballots", &["id", "select"]),
         Case::new("drop_constraint_primary_key", |op| {
             op.drop_constraint("tags", "pk_tags");
         }),

@@ -95,6 +95,11 @@ impl SqlDialect for MySql {
     fn trailing_space_in_names(&self) -> bool {
         false
     }
+    /// Standard-quoted identifiers in backticks (no ANSI_QUOTES assumed).
+    fn sql_expr<'a>(&self, expr: &'a str) -> std::borrow::Cow<'a, str> {
+        super::sql::ansi_quotes_to_backticks(expr)
+    }
+
     fn partial_indexes(&self) -> bool {
         false
     }
@@ -172,7 +177,7 @@ impl SqlDialect for MySql {
                 format!("({})", self.render_value(v))
             }
             ServerDefault::Value(v) => self.render_value(v),
-            ServerDefault::Expr(e) => format!("({e})"),
+            ServerDefault::Expr(e) => format!("({})", self.sql_expr(e)),
         }
     }
 

@@ -54,6 +54,12 @@ pub(crate) trait SqlDialect: Sync {
     fn partial_indexes(&self) -> bool {
         true
     }
+    /// A CHECK, index or default expression as this dialect reads it: identifiers are written
+    /// in standard SQL quotes (`"select" >= 0`, or [`ident`](crate::ident)), which MySQL and
+    /// MariaDB (without ANSI_QUOTES) would read as string literals, so they get backticks.
+    fn sql_expr<'a>(&self, expr: &'a str) -> std::borrow::Cow<'a, str> {
+        std::borrow::Cow::Borrowed(expr)
+    }
     /// `CREATE INDEX CONCURRENTLY`, which cannot run inside a transaction.
     fn concurrent_index_builds(&self) -> bool {
         false
@@ -215,7 +221,7 @@ pub(crate) trait SqlDialect: Sync {
         match default {
             ServerDefault::Value(v) => self.render_value(v),
             ServerDefault::Now => "CURRENT_TIMESTAMP".into(),
-            ServerDefault::Expr(e) => e.clone(),
+            ServerDefault::Expr(e) => self.sql_expr(e).into_owned(),
         }
     }
 
@@ -525,7 +531,11 @@ pub(crate) trait SqlDialect: Sync {
             ),
             Constraint::ForeignKey(fk) => self.foreign_key_sql(op, fk)?,
             Constraint::Check(ck) => {
-                format!("CONSTRAINT {} CHECK ({})", self.quote(&ck.name), ck.expr)
+                format!(
+                    "CONSTRAINT {} CHECK ({})",
+                    self.quote(&ck.name),
+                    self.sql_expr(&ck.expr)
+                )
             }
         })
     }
@@ -638,7 +648,7 @@ pub(crate) trait SqlDialect: Sync {
                 .iter()
                 .filter(|ck| inline_check(ck) && ck.column.as_deref() == Some(column.name.as_str()))
             {
-                line.push_str(&format!(" CHECK ({})", ck.expr));
+                line.push_str(&format!(" CHECK ({})", self.sql_expr(&ck.expr)));
             }
             lines.push(line);
         }
@@ -849,7 +859,7 @@ pub(crate) trait SqlDialect: Sync {
         let title = self.title();
         let mut sql = match &key.part {
             KeyPart::Column(c) => self.quote(c),
-            KeyPart::Expression(e) => format!("({e})"),
+            KeyPart::Expression(e) => format!("({})", self.sql_expr(e)),
         };
         if let Some(prefix) = key.prefix {
             if !self.index_prefixes() {
@@ -1402,6 +1412,57 @@ pub(crate) fn partial_index_check<D: SqlDialect + ?Sized>(
     Ok(())
 }
 
+/// `"x"` identifiers of an expression in MySQL's backticks; string literals (`'..'`, with `''`
+/// and backslash escapes) and backticked names are left as written.
+pub(crate) fn ansi_quotes_to_backticks(expr: &str) -> std::borrow::Cow<'_, str> {
+    if !expr.contains('"') {
+        return std::borrow::Cow::Borrowed(expr);
+    }
+    let mut out = String::with_capacity(expr.len() + 2);
+    let mut chars = expr.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '`' => {
+                out.push(c);
+                while let Some(d) = chars.next() {
+                    out.push(d);
+                    if d == '\\' && c == '\'' {
+                        if let Some(e) = chars.next() {
+                            out.push(e);
+                        }
+                    } else if d == c {
+                        if chars.peek() == Some(&c) {
+                            out.push(chars.next().unwrap_or(c));
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+            '"' => {
+                let mut name = String::new();
+                while let Some(d) = chars.next() {
+                    if d == '"' {
+                        if chars.peek() == Some(&'"') {
+                            chars.next();
+                            name.push('"');
+                        } else {
+                            break;
+                        }
+                    } else {
+                        name.push(d);
+                    }
+                }
+                out.push('`');
+                out.push_str(&name.replace('`', "``"));
+                out.push('`');
+            }
+            _ => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 pub(crate) fn plain_cast_of(expr: &str, column: &str) -> bool {
     let expr = expr.trim();
     let is_column = |text: &str| {
@@ -1480,6 +1541,17 @@ mod tests {
     use super::*;
     use crate::ops::Ops;
     use crate::row;
+
+    #[test]
+    fn standard_quoted_identifiers_become_backticks_and_literals_stay() {
+        assert_eq!(ansi_quotes_to_backticks("\"select\" >= 0"), "`select` >= 0");
+        assert_eq!(
+            ansi_quotes_to_backticks("\"a\"\"b\" <> 'it''s \"x\"' AND `c\"d` = 'a\\'b'"),
+            "`a\"b` <> 'it''s \"x\"' AND `c\"d` = 'a\\'b'"
+        );
+        assert_eq!(ansi_quotes_to_backticks("\"we`ird\" > 0"), "`we``ird` > 0");
+        assert_eq!(ansi_quotes_to_backticks("karma >= 0"), "karma >= 0");
+    }
 
     #[test]
     fn plain_casts_of_the_column_are_told_from_conversions_that_compute() {

@@ -116,7 +116,7 @@ fn comparable_table(table: &Table, schema: &Schema, d: &dyn Introspector) -> Tab
         indexes.retain(|i| !is_foreign_key_index(i, &def.foreign_keys));
     }
     for check in &mut def.checks {
-        check.expr = normalise_sql(&check.expr);
+        check.expr = normalise_sql(&d.sql_expr(&check.expr));
         if !d.column_level_checks() {
             check.column = None;
         }
@@ -190,7 +190,7 @@ fn comparable_index(index: &IndexDef, d: &dyn Introspector) -> IndexDef {
     let mut i = index.clone();
     for key in &mut i.keys {
         if let KeyPart::Expression(e) = &mut key.part {
-            *e = normalise_sql(e);
+            *e = normalise_sql(&d.sql_expr(e));
         }
     }
     i.predicate = i.predicate.map(|p| normalise_sql(&p));
