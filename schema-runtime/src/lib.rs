@@ -55,7 +55,6 @@ pub mod __private {
     pub use crate::revision::{Migrations, RevisionDef};
 }
 
-/// Everything a migration file needs: `use schema_runtime::prelude::*;`.
 /// `name` as an identifier inside a CHECK, index, default or filter expression, portably: in
 /// standard SQL quotes, which PostgreSQL and SQLite read as they are and which the MySQL/MariaDB
 /// renderer turns into backticks (a column named `select`, `order`, or with capitals or
@@ -78,6 +77,7 @@ pub fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// Everything a migration file needs: `use schema_runtime::prelude::*;`.
 pub mod prelude {
     pub use crate::ident;
     pub use crate::ops::{Deferrable, FkAction, IndexKey, Ops, SqlText};
