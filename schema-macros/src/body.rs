@@ -103,7 +103,7 @@ struct Walker<'e> {
     /// The migration's op builder argument.
     op: Ident,
     /// Parameters of the enclosing `create_table` closures, innermost last.
-    tables: Vec<Ident>,
+    tables: Vec<(Ident, Option<String>)>,
     reversal: Reversal,
     errors: &'e mut Errors,
 }
@@ -203,7 +203,7 @@ impl Walker<'_> {
             return None;
         };
         let ident = path.path.get_ident()?;
-        if self.tables.last() == Some(ident) {
+        if self.tables.last().map(|(t, _)| t) == Some(ident) {
             Some(Builder::Table)
         } else if *ident == self.op {
             Some(Builder::Ops)
@@ -290,7 +290,8 @@ impl Walker<'_> {
                 if let Some(Expr::Closure(closure)) = arg(1).map(|a| ungroup(a)) {
                     self.visit_expr(args[0]);
                     let table = closure.inputs.first().and_then(binding);
-                    let pushed = table.map(|table| self.tables.push(table)).is_some();
+                    let name = arg(0).and_then(|a| string_literal(a)).map(LitStr::value);
+                    let pushed = table.map(|table| self.tables.push((table, name))).is_some();
                     self.visit_expr(&closure.body);
                     if pushed {
                         self.tables.pop();
@@ -342,6 +343,8 @@ impl Walker<'_> {
             "create_check" => {
                 self.name(arg(0), Name::Table);
                 self.name(arg(1), Name::Constraint);
+                let table = arg(0).and_then(|a| string_literal(a)).map(LitStr::value);
+                self.check_short_name(table.as_deref(), arg(1));
                 Builder::Named
             }
             "create_foreign_key" => {
@@ -403,7 +406,13 @@ impl Walker<'_> {
                 self.key_columns(arg(1), method);
                 Builder::Table
             }
-            "primary_key_name" | "check" | "check_named" => {
+            "check" => {
+                self.name(arg(0), Name::Constraint);
+                let table = self.tables.last().and_then(|(_, name)| name.clone());
+                self.check_short_name(table.as_deref(), arg(0));
+                Builder::Table
+            }
+            "primary_key_name" | "check_named" => {
                 self.name(arg(0), Name::Constraint);
                 Builder::Table
             }
@@ -520,6 +529,26 @@ impl Walker<'_> {
         if let Err(problem) = check_identifier(&value) {
             self.errors
                 .error_spanned_by(lit, problem.message(what.noun(), &value));
+        }
+    }
+
+    /// A check's short name that already carries the default naming convention's `ck_TABLE_`
+    /// prefix, which `create_check` / `t.check` add again (`ck_users_ck_users_name_nonempty`).
+    fn check_short_name(&mut self, table: Option<&str>, arg: Option<&&Expr>) {
+        let (Some(table), Some(lit)) = (table, arg.and_then(|a| string_literal(a))) else {
+            return;
+        };
+        let name = lit.value();
+        let prefix = format!("ck_{table}_");
+        if let Some(short) = name.strip_prefix(&prefix).filter(|s| !s.is_empty()) {
+            self.errors.error_spanned_by(
+                lit,
+                format!(
+                    "the check name `{name}` already starts with the naming convention's `{prefix}`, which is added to it again \
+                     (the constraint would be `{prefix}{name}`); write the short name `\"{short}\"`, or for a name used exactly \
+                     as written: `op.create_check(..).name(\"{name}\")` (in create_table: `t.check_named(\"{name}\", ..)`)"
+                ),
+            );
         }
     }
 
