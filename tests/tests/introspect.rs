@@ -88,6 +88,11 @@ fn keys(d: Dialect, op: &mut Ops) {
     });
     op.create_index("books", ["author_id", "title"]).unique();
     op.create_index("books", ["score"]).include(["karma"]);
+    // An identity SQLite keeps as its rowid alias (no AUTOINCREMENT): no drift anywhere.
+    op.create_table("notes", |t| {
+        t.column("id", Type::BigInt).primary_key().identity_rowid();
+        t.column("body", Type::Text);
+    });
     // A check on columns named after a keyword and with capitals, quoted portably.
     op.add_column("tags", "Order", Type::Integer);
     op.create_check(
@@ -245,7 +250,11 @@ fn introspected_schema_equals_the_replayed_one() {
             check_raw_facts(d, &live);
 
             let tables: Vec<&str> = live.tables().map(|t| t.def.name.as_str()).collect();
-            assert_eq!(tables, ["authors", "books", "everything", "tags"], "{d}");
+            assert_eq!(
+                tables,
+                ["authors", "books", "everything", "notes", "tags"],
+                "{d}"
+            );
             let everything = IntrospectOptions::default().with_excluded_tables(Vec::new());
             let all = introspect(&mut db, &everything).await.expect("introspect");
             assert!(all.table("schema_version").is_some(), "{d}");

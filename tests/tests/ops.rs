@@ -583,6 +583,14 @@ fn run(cases: Vec<Case>) {
 #[test]
 fn table_ops() {
     run(vec![
+        // SQLite's rowid alias instead of AUTOINCREMENT; the usual identity elsewhere.
+        Case::new("create_table_identity_rowid", |op| {
+            op.create_table("notes", |t| {
+                t.column("id", Type::BigInt).primary_key().identity_rowid();
+                t.column("body", Type::Text);
+            });
+            op.bulk_insert("notes", ["body"], [row!["first"], row!["second"]]);
+        }),
         Case::new("create_table", |op| {
             op.create_table("comments", |t| {
                 t.column("id", Type::BigInt).primary_key().identity();

@@ -666,6 +666,9 @@ fn identity_calls(column: &crate::ops::ColumnDef) -> String {
     if let Some(n) = o.cache {
         let _ = write!(s, ".identity_cache({n})");
     }
+    if o.rowid {
+        s.push_str(".identity_rowid()");
+    }
     if o.cycle {
         s.push_str(".identity_cycle()");
     }

@@ -116,9 +116,14 @@ impl SqlDialect for Sqlite {
             })
             .map(|n| format!("CONSTRAINT {} ", self.quote(n)))
             .unwrap_or_default();
+        let autoincrement = if column.identity_options.rowid {
+            ""
+        } else {
+            " AUTOINCREMENT"
+        };
         Ok((
             format!(
-                "{} INTEGER NOT NULL {name}PRIMARY KEY AUTOINCREMENT",
+                "{} INTEGER NOT NULL {name}PRIMARY KEY{autoincrement}",
                 self.quote(&column.name)
             ),
             true,

@@ -77,7 +77,7 @@ pub fn comparable(schema: &Schema, dialect: Dialect) -> Schema {
 fn comparable_table(table: &Table, schema: &Schema, d: &dyn Introspector) -> Table {
     let mut def = table.def.clone();
     let sole_identity_key = def.primary_key.as_ref().is_some_and(
-        |pk| matches!(pk.columns.as_slice(), [c] if def.column(c).is_some_and(|col| col.identity)),
+        |pk| matches!(pk.columns.as_slice(), [c] if def.column(c).is_some_and(|col| col.identity && !col.identity_options.rowid)),
     );
     def.columns = def
         .columns
@@ -141,6 +141,11 @@ fn comparable_column(column: &ColumnDef, schema: &Schema, d: &dyn Introspector) 
         }
         c.nullable = false;
         c.default = None;
+        // SQLite's rowid alias is an INTEGER PRIMARY KEY like any other: no identity to read.
+        if c.identity_options.rowid && d.inline_identity_key() {
+            c.identity = false;
+        }
+        c.identity_options.rowid = false;
         if !d.identity_options() {
             c.identity_options = Default::default();
         }

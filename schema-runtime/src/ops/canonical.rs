@@ -212,6 +212,9 @@ fn column(out: &mut String, c: &ColumnDef) {
             if o.serial {
                 out.push_str("serial,");
             }
+            if o.rowid {
+                out.push_str("rowid,");
+            }
             q(out, &o.sequence_sql());
         }
     }

@@ -61,6 +61,9 @@ pub struct IdentityOptions {
     pub cache: Option<i64>,
     /// `CYCLE`.
     pub cycle: bool,
+    /// SQLite: the table's rowid alias (`INTEGER PRIMARY KEY`, as SQLAlchemy writes it)
+    /// instead of `AUTOINCREMENT`; elsewhere the usual identity.
+    pub rowid: bool,
 }
 
 impl IdentityOptions {
