@@ -88,6 +88,13 @@ fn keys(d: Dialect, op: &mut Ops) {
     });
     op.create_index("books", ["author_id", "title"]).unique();
     op.create_index("books", ["score"]).include(["karma"]);
+    // An index on PostgreSQL only, another on MySQL/MariaDB only: each dialect has its own.
+    op.create_index("tags", ["name"])
+        .name("ix_tags_name_pg")
+        .only_on(&[Dialect::Postgres]);
+    op.create_index("tags", ["name", "weight"])
+        .name("ix_tags_name_my")
+        .only_on(&[Dialect::Mysql]);
     // An identity SQLite keeps as its rowid alias (no AUTOINCREMENT): no drift anywhere.
     op.create_table("notes", |t| {
         t.column("id", Type::BigInt).primary_key().identity_rowid();

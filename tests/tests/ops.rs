@@ -964,6 +964,20 @@ fn create_index_ops() {
                 .filter("body IS NOT NULL");
         })
         .unsupported_on(&[Dialect::Mysql, Dialect::Mariadb]),
+        // Per dialect: a GIN index on PostgreSQL, a FULLTEXT one on MySQL/MariaDB, none on SQLite.
+        Case::new("create_index_only_on", |op| {
+            op.create_index(
+                "posts",
+                [IndexKey::expression("to_tsvector('english', title)")],
+            )
+            .name("ix_posts_title_search")
+            .using("gin")
+            .only_on(&[Dialect::Postgres]);
+            op.create_index("posts", ["title"])
+                .name("ix_posts_title_fulltext")
+                .using("fulltext")
+                .only_on(&[Dialect::Mysql]);
+        }),
         // One revision: partial on PostgreSQL and SQLite, plain on MySQL/MariaDB.
         Case::new("create_index_partial_or_plain", |op| {
             op.create_index("posts", ["title"])

@@ -407,6 +407,14 @@ fn create_index(index: &IndexDef, naming: &NamingConvention) -> String {
     if index.partial_or_plain {
         s.push_str(".or_plain_elsewhere()");
     }
+    if !index.only_on.is_empty() {
+        let dialects: Vec<String> = index
+            .only_on
+            .iter()
+            .map(|d| format!("schema_runtime::Dialect::{d:?}"))
+            .collect();
+        let _ = write!(s, ".only_on(&[{}])", dialects.join(", "));
+    }
     if !index.include.is_empty() {
         let _ = write!(s, ".include({})", list(&index.include));
     }

@@ -1256,14 +1256,25 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
             let current = before.column(&alter.table, &alter.column).map_err(state)?;
             d.alter_column(op, alter, current, before)?
         }
+        Op::CreateIndex { index, .. } if !index.exists_on(d.dialect()) => Vec::new(),
+        Op::DropIndex { name, table, .. }
+            if before
+                .index_on(table.as_deref(), name)
+                .is_ok_and(|i| !i.exists_on(d.dialect())) =>
+        {
+            Vec::new()
+        }
         Op::CreateIndex {
             index,
             concurrently,
             if_not_exists,
         } => {
-            d.check_key_columns(op, &index.table, &index.columns(), index.unique, &|c| {
-                before.column(&index.table, c).ok()
-            })?;
+            // FULLTEXT and SPATIAL keys take TEXT and geometry columns whole.
+            if !matches!(index.method.as_deref(), Some("fulltext" | "spatial")) {
+                d.check_key_columns(op, &index.table, &index.columns(), index.unique, &|c| {
+                    before.column(&index.table, c).ok()
+                })?;
+            }
             if !d.index_names_per_table() {
                 if let Some(other) = before
                     .indexes_named(&index.name)

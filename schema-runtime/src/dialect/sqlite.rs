@@ -480,7 +480,7 @@ fn rebuild_run(
     ));
     // The unique keys (named unique indexes on SQLite), then the table's indexes.
     out.statements.extend(create);
-    for index in &after.indexes {
+    for index in after.indexes.iter().filter(|i| i.exists_on(d.dialect())) {
         out.statements
             .push(d.create_index(&ops[0], index, false, false)?);
     }

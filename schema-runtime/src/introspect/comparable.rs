@@ -92,6 +92,7 @@ fn comparable_table(table: &Table, schema: &Schema, d: &dyn Introspector) -> Tab
     let mut indexes: Vec<IndexDef> = table
         .indexes
         .iter()
+        .filter(|i| i.exists_on(d.dialect()))
         .map(|i| comparable_index(i, d))
         .collect();
     if d.uniques_are_indexes() {
@@ -204,6 +205,7 @@ fn comparable_index(index: &IndexDef, d: &dyn Introspector) -> IndexDef {
         i.predicate = None;
     }
     i.partial_or_plain = false;
+    i.only_on.clear();
     if i.method.as_deref() == Some("btree") {
         i.method = None;
     }

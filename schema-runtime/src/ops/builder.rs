@@ -1185,6 +1185,40 @@ impl IndexBuilder<'_> {
         self
     }
 
+    /// The index exists on these dialects only (`Dialect::Mysql` covers MariaDB unless
+    /// MariaDB is named too): elsewhere this op and the derived `drop_index` render nothing
+    /// and drift checks do not expect it. The replay keeps it on every dialect (its name is
+    /// taken), so a later op on it must be `only_on` the same dialects. Alembic's
+    /// `if op.get_bind().dialect.name == "postgresql":` around an index.
+    ///
+    /// ```
+    /// use schema_runtime::prelude::*;
+    /// use schema_runtime::{Dialect, Migrator, Revision};
+    /// let migrator = Migrator::new(vec![Revision::new("0001", &[], "posts", |op| {
+    ///     op.create_table("posts", |t| {
+    ///         t.column("id", Type::BigInt).primary_key();
+    ///         t.column("body", Type::Text).not_null();
+    ///     });
+    ///     op.create_index("posts", [IndexKey::expression("to_tsvector('english', body)")])
+    ///         .name("ix_posts_body_search")
+    ///         .using("gin")
+    ///         .only_on(&[Dialect::Postgres]);
+    ///     op.create_index("posts", ["body"])
+    ///         .name("ix_posts_body_fulltext")
+    ///         .using("fulltext")
+    ///         .only_on(&[Dialect::Mysql]);
+    /// })]).unwrap();
+    /// let sql = |d| migrator.plan_upgrade(d, &[], "head").unwrap()[0].statements.join(";\n");
+    /// assert!(sql(Dialect::Postgres).contains("USING gin"));
+    /// assert!(!sql(Dialect::Postgres).contains("FULLTEXT"));
+    /// assert!(sql(Dialect::Mariadb).contains("CREATE FULLTEXT INDEX"));
+    /// assert!(!sql(Dialect::Sqlite).contains("INDEX"));
+    /// ```
+    pub fn only_on(self, dialects: &[crate::Dialect]) -> Self {
+        self.index.only_on = dialects.to_vec();
+        self
+    }
+
     /// Non-key columns stored in the index (PostgreSQL `INCLUDE`; other dialects ignore it).
     pub fn include<I, S>(self, columns: I) -> Self
     where

@@ -375,6 +375,11 @@ fn index(out: &mut String, i: &IndexDef) {
     if i.partial_or_plain {
         out.push_str(" or_plain");
     }
+    if !i.only_on.is_empty() {
+        out.push_str(" only_on=");
+        let names: Vec<String> = i.only_on.iter().map(|d| d.name().to_owned()).collect();
+        list(out, &names);
+    }
     if !i.include.is_empty() {
         out.push_str(" include=");
         list(out, &i.include);

@@ -325,6 +325,10 @@ pub struct IndexDef {
     /// refusing the op (`.or_plain_elsewhere()`; Alembic's `postgresql_where=`, which MySQL
     /// ignores). Not for a unique index: uniqueness over every row is another constraint.
     pub partial_or_plain: bool,
+    /// The dialects that have this index (`.only_on(..)`); empty: every dialect. Elsewhere
+    /// creating and dropping it render nothing and drift checks do not expect it, so one
+    /// revision can hold a PostgreSQL-only GIN index beside a MySQL FULLTEXT one.
+    pub only_on: Vec<crate::Dialect>,
     /// Non-key columns stored in the index (PostgreSQL `INCLUDE`; ignored elsewhere).
     pub include: Vec<String>,
     /// The access method, lower case: PostgreSQL `btree` (the default), `hash`, `gin`, `gist`,
@@ -334,6 +338,16 @@ pub struct IndexDef {
 }
 
 impl IndexDef {
+    /// Whether `dialect` has this index (see [`IndexDef::only_on`]); MariaDB counts as MySQL
+    /// where only MySQL is named, as `SqlText` falls back.
+    pub fn exists_on(&self, dialect: crate::Dialect) -> bool {
+        self.only_on.is_empty()
+            || self.only_on.contains(&dialect)
+            || (dialect == crate::Dialect::Mariadb
+                && self.only_on.contains(&crate::Dialect::Mysql)
+                && !self.only_on.contains(&crate::Dialect::Mariadb))
+    }
+
     /// The columns of the column keys, in order (what the naming convention and foreign keys
     /// look at; expression keys are left out).
     pub fn columns(&self) -> Vec<String> {
