@@ -347,6 +347,13 @@ impl Walker<'_> {
                 self.check_short_name(table.as_deref(), arg(1));
                 Builder::Named
             }
+            "create_check_on" => {
+                self.name(arg(1), Name::Table);
+                self.name(arg(2), Name::Constraint);
+                let table = arg(1).and_then(|a| string_literal(a)).map(LitStr::value);
+                self.check_short_name(table.as_deref(), arg(2));
+                Builder::Named
+            }
             "create_foreign_key" => {
                 self.name(arg(0), Name::Table);
                 self.key_columns(arg(1), method);
@@ -410,6 +417,12 @@ impl Walker<'_> {
                 self.name(arg(0), Name::Constraint);
                 let table = self.tables.last().and_then(|(_, name)| name.clone());
                 self.check_short_name(table.as_deref(), arg(0));
+                Builder::Table
+            }
+            "check_on" => {
+                self.name(arg(1), Name::Constraint);
+                let table = self.tables.last().and_then(|(_, name)| name.clone());
+                self.check_short_name(table.as_deref(), arg(1));
                 Builder::Table
             }
             "primary_key_name" | "check_named" => {

@@ -95,6 +95,9 @@ fn keys(d: Dialect, op: &mut Ops) {
     op.create_index("tags", ["name", "weight"])
         .name("ix_tags_name_my")
         .only_on(&[Dialect::Mysql]);
+    // A check per dialect: drift expects each where it exists only.
+    op.create_check_on(&[Dialect::Postgres], "tags", "name_pg", "name ~ '^[a-z]'");
+    op.create_check_on(&[Dialect::Mysql], "tags", "name_my", "name REGEXP '^[a-z]'");
     // An identity SQLite keeps as its rowid alias (no AUTOINCREMENT): no drift anywhere.
     op.create_table("notes", |t| {
         t.column("id", Type::BigInt).primary_key().identity_rowid();

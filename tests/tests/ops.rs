@@ -1074,6 +1074,21 @@ fn constraint_ops() {
         Case::new("create_check", |op| {
             op.create_check("posts", "title_not_empty", "title <> ''");
         }),
+        // A condition whose SQL differs by dialect: one check per dialect, none on SQLite.
+        Case::new("create_check_on", |op| {
+            op.create_check_on(
+                &[Dialect::Postgres],
+                "users",
+                "name_letters_pg",
+                "name ~ '^[A-Za-z ]*$'",
+            );
+            op.create_check_on(
+                &[Dialect::Mysql],
+                "users",
+                "name_letters_my",
+                "name REGEXP '^[A-Za-z ]*$'",
+            );
+        }),
         // A column named after a keyword, quoted portably (backticks on MySQL/MariaDB, where
         // "select" would be a string and the check always true).
         Case::new("create_check_on_a_keyword_column", |op| {

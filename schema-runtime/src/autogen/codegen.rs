@@ -450,6 +450,20 @@ fn index_key(k: &IndexKey) -> String {
     s
 }
 
+/// For a check some dialects have: the `_on` of the call's name and its first argument
+/// (`&[schema_runtime::Dialect::Postgres], `); else nothing.
+fn check_on(ck: &crate::ops::CheckDef) -> (&'static str, String) {
+    if ck.only_on.is_empty() {
+        return ("", String::new());
+    }
+    let dialects: Vec<String> = ck
+        .only_on
+        .iter()
+        .map(|d| format!("schema_runtime::Dialect::{d:?}"))
+        .collect();
+    ("_on", format!("&[{}], ", dialects.join(", ")))
+}
+
 /// The short name a check was given, when the naming convention turns it into the full one.
 fn check_short_name<'a>(table: &str, full: &'a str, naming: &NamingConvention) -> Option<&'a str> {
     (1..=full.len())
@@ -487,13 +501,17 @@ fn add_constraint(table: &str, constraint: &Constraint, naming: &NamingConventio
         ),
         Constraint::Check(ck) => match check_short_name(table, &ck.name, naming) {
             Some(short) => format!(
-                "op.create_check({}, {}, {})",
+                "op.create_check{}({}{}, {}, {})",
+                check_on(ck).0,
+                check_on(ck).1,
                 lit(table),
                 lit(short),
                 lit(&ck.expr)
             ),
             None => format!(
-                "op.create_check({}, {}, {}).name({})",
+                "op.create_check{}({}{}, {}, {}).name({})",
+                check_on(ck).0,
+                check_on(ck).1,
                 lit(table),
                 lit(&ck.name),
                 lit(&ck.expr),
@@ -623,7 +641,13 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
         .filter(|ck| ck.column.as_ref().is_none_or(|c| def.column(c).is_none()))
     {
         match check_short_name(table, &ck.name, naming) {
-            Some(short) => table_level.push(format!("t.check({}, {})", lit(short), lit(&ck.expr))),
+            Some(short) => table_level.push(format!(
+                "t.check{}({}{}, {})",
+                check_on(ck).0,
+                check_on(ck).1,
+                lit(short),
+                lit(&ck.expr)
+            )),
             None => table_level.push(format!(
                 "t.check_named({}, {})",
                 lit(&ck.name),

@@ -643,11 +643,11 @@ pub(crate) trait SqlDialect: Sync {
         for column in &def.columns {
             let (mut line, pk) = self.table_column_sql(op, def, column, before)?;
             inline_pk |= pk;
-            for ck in def
-                .checks
-                .iter()
-                .filter(|ck| inline_check(ck) && ck.column.as_deref() == Some(column.name.as_str()))
-            {
+            for ck in def.checks.iter().filter(|ck| {
+                inline_check(ck)
+                    && ck.column.as_deref() == Some(column.name.as_str())
+                    && ck.exists_on(self.dialect())
+            }) {
                 line.push_str(&format!(" CHECK ({})", self.sql_expr(&ck.expr)));
             }
             lines.push(line);
@@ -655,7 +655,7 @@ pub(crate) trait SqlDialect: Sync {
         let mut after = Vec::new();
         for constraint in def.constraints() {
             if let Constraint::Check(ck) = &constraint {
-                if inline_check(ck) {
+                if inline_check(ck) || !ck.exists_on(self.dialect()) {
                     continue;
                 }
             }
@@ -1257,6 +1257,18 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
             d.alter_column(op, alter, current, before)?
         }
         Op::CreateIndex { index, .. } if !index.exists_on(d.dialect()) => Vec::new(),
+        Op::AddConstraint {
+            constraint: Constraint::Check(ck),
+            ..
+        } if !ck.exists_on(d.dialect()) => Vec::new(),
+        Op::DropConstraint { table, name }
+            if matches!(
+                before.table(table).and_then(|t| t.def.constraint(name)),
+                Some(Constraint::Check(ck)) if !ck.exists_on(d.dialect())
+            ) =>
+        {
+            Vec::new()
+        }
         Op::DropIndex { name, table, .. }
             if before
                 .index_on(table.as_deref(), name)

@@ -349,10 +349,12 @@ fn rebuilds<'a>(op: &'a Op, schema: &Schema) -> Option<&'a str> {
             (in_pk || in_check).then_some(table.as_str())
         }
         Op::AddConstraint { table, constraint } => (!matches!(constraint, Constraint::Unique(_))
+            && !matches!(constraint, Constraint::Check(ck) if !ck.exists_on(Dialect::Sqlite))
             && schema.table(table).is_some())
         .then_some(table.as_str()),
         Op::DropConstraint { table, name } => match schema.table(table)?.def.constraint(name)? {
             Constraint::Unique(_) => None,
+            Constraint::Check(ck) if !ck.exists_on(Dialect::Sqlite) => None,
             Constraint::PrimaryKey(_) | Constraint::ForeignKey(_) | Constraint::Check(_) => {
                 Some(table.as_str())
             }

@@ -116,7 +116,9 @@ fn comparable_table(table: &Table, schema: &Schema, d: &dyn Introspector) -> Tab
     if d.implicit_foreign_key_indexes() {
         indexes.retain(|i| !is_foreign_key_index(i, &def.foreign_keys));
     }
+    def.checks.retain(|ck| ck.exists_on(d.dialect()));
     for check in &mut def.checks {
+        check.only_on.clear();
         check.expr = normalise_sql(&d.sql_expr(&check.expr));
         if !d.column_level_checks() {
             check.column = None;

@@ -120,6 +120,7 @@ pub(super) async fn read(
                 name,
                 expr: clause,
                 column,
+                only_on: Vec::new(),
             });
         }
     }

@@ -184,6 +184,7 @@ pub(super) async fn read(
                     name,
                     expr: check_expression(&definition),
                     column: None,
+                    only_on: Vec::new(),
                 })
             }
             "x" => catalog.note(format!(

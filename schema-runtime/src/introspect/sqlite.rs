@@ -204,6 +204,7 @@ pub(super) async fn read(
                     name: name.clone(),
                     expr: expr.clone(),
                     column: None,
+                    only_on: Vec::new(),
                 });
             }
         }

@@ -276,6 +276,11 @@ fn check(out: &mut String, ck: &CheckDef) {
         out.push_str(" column=");
         q(out, column);
     }
+    if !ck.only_on.is_empty() {
+        out.push_str(" only_on=");
+        let names: Vec<String> = ck.only_on.iter().map(|d| d.name().to_owned()).collect();
+        list(out, &names);
+    }
     out.push('}');
 }
 

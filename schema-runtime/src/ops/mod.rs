@@ -199,6 +199,27 @@ pub struct CheckDef {
     /// tells the two apart (MariaDB names it after the column and drops it with the column);
     /// `None` for a table-level check.
     pub column: Option<String>,
+    /// The dialects that have this check (`create_check_on`, `t.check_on`); empty: every
+    /// dialect. Elsewhere adding and dropping it render nothing and drift checks do not expect
+    /// it: a check whose SQL differs by dialect is one check per dialect.
+    pub only_on: Vec<crate::Dialect>,
+}
+
+impl CheckDef {
+    /// Whether `dialect` has this check (see [`CheckDef::only_on`]).
+    pub fn exists_on(&self, dialect: crate::Dialect) -> bool {
+        listed(&self.only_on, dialect)
+    }
+}
+
+/// Whether `dialect` is in `only_on` (empty: every dialect); MariaDB counts as MySQL where
+/// only MySQL is named, as `SqlText` falls back.
+fn listed(only_on: &[crate::Dialect], dialect: crate::Dialect) -> bool {
+    only_on.is_empty()
+        || only_on.contains(&dialect)
+        || (dialect == crate::Dialect::Mariadb
+            && only_on.contains(&crate::Dialect::Mysql)
+            && !only_on.contains(&crate::Dialect::Mariadb))
 }
 
 /// A table constraint.
@@ -341,11 +362,7 @@ impl IndexDef {
     /// Whether `dialect` has this index (see [`IndexDef::only_on`]); MariaDB counts as MySQL
     /// where only MySQL is named, as `SqlText` falls back.
     pub fn exists_on(&self, dialect: crate::Dialect) -> bool {
-        self.only_on.is_empty()
-            || self.only_on.contains(&dialect)
-            || (dialect == crate::Dialect::Mariadb
-                && self.only_on.contains(&crate::Dialect::Mysql)
-                && !self.only_on.contains(&crate::Dialect::Mariadb))
+        listed(&self.only_on, dialect)
     }
 
     /// The columns of the column keys, in order (what the naming convention and foreign keys
