@@ -31,7 +31,9 @@ use std::time::{Duration, Instant};
 use futures_util::stream::{self, StreamExt};
 
 use super::database::{endpoint, redact};
-use super::{AppliedStep, ConnectOptions, Database, Direction, MigrateError, Migrator, RunOptions};
+use super::{
+    AppliedStep, ConnectOptions, Database, Direction, MigrateError, Migrator, RunOptions, StepEvent,
+};
 
 /// One database (and, on PostgreSQL, one schema in it) of a fleet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,7 +173,7 @@ impl TargetOutcome {
 pub struct TargetReport {
     /// The target.
     pub target: FleetTarget,
-    /// Its heads before the run (as read before its lock was taken); `None` when they could
+    /// Its heads before the run (as the run read them under its lock); `None` when they could
     /// not be read (the target failed before).
     pub from: Option<Vec<String>>,
     /// Its heads after the run (empty when it could not be read).
@@ -445,17 +447,19 @@ impl Migrator {
             create_schema: direction == Direction::Up,
             ..options.connect.clone()
         };
+        let mut to: Option<Vec<String>> = None;
         let result = async {
             let mut db = Database::connect_with(&target.url, &connect).await?;
-            let moved = async {
-                from = Some(self.current(&mut db).await?);
-                let applied = self
-                    .migrate(&mut db, direction, goal, options.run.clone(), |_| {})
-                    .await?;
-                let to = self.current(&mut db).await?;
-                Ok::<_, MigrateError>((applied, to))
-            }
-            .await;
+            // Where it starts and ends, as the run itself reads and moves the version rows:
+            // no query of its own.
+            let observe = |event: StepEvent<'_>| match event {
+                StepEvent::Current(heads) if from.is_none() => from = Some(heads.to_vec()),
+                StepEvent::Finished(step, _) => to = Some(step.heads_after.clone()),
+                _ => {}
+            };
+            let moved = self
+                .migrate(&mut db, direction, goal, options.run.clone(), observe)
+                .await;
             let _ = db.close().await;
             moved
         }
@@ -471,7 +475,8 @@ impl Migrator {
         };
         report.duration = clock.elapsed();
         match result {
-            Ok((applied, to)) => {
+            Ok(applied) => {
+                let to = to.or_else(|| report.from.clone()).unwrap_or_default();
                 report.outcome = if applied.is_empty() {
                     TargetOutcome::Unchanged
                 } else {

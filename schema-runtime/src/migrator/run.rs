@@ -40,6 +40,8 @@ pub enum StepEvent<'a> {
     Statement(&'a Step, usize),
     /// Something worth telling that is not an error.
     Notice(&'a str),
+    /// The version rows the run starts from, read under the lock before anything is planned.
+    Current(&'a [String]),
 }
 
 /// How a run applies its steps.
@@ -300,6 +302,7 @@ impl Migrator {
     ) -> Result<Vec<AppliedStep>, MigrateError> {
         let d = db.dialect();
         let current = self.current(db).await?;
+        observe(StepEvent::Current(&current));
         self.check_version_rows(&current)?;
         let mut steps = self.plan(d, direction, &current, goal)?;
         if steps.is_empty() {
