@@ -556,10 +556,12 @@ fn judge(revision: &Revision, schema: &mut Schema, dialects: &[Dialect]) -> Vec<
         ddl: None,
         op_index: 0,
         op: String::new(),
+        only_on: Vec::new(),
     };
     for (i, op) in revision.upgrade.iter().enumerate() {
         judge.op_index = i + 1;
         judge.op = op.describe();
+        judge.only_on = only_on(op, judge.schema);
         judge.op(op);
         judge.remember(op);
         let _ = judge.schema.apply(op);
@@ -590,6 +592,25 @@ struct Judge<'a> {
     ddl: Option<String>,
     op_index: usize,
     op: String,
+    /// The dialects the op under review renders on (an index or check `only_on` some);
+    /// empty: every dialect.
+    only_on: Vec<Dialect>,
+}
+
+/// The dialects `op` renders on, when it is an index or a check that only some have.
+fn only_on(op: &Op, schema: &Schema) -> Vec<Dialect> {
+    match op {
+        Op::CreateIndex { index, .. } => index.only_on.clone(),
+        Op::DropIndex { name, table, .. } => schema
+            .index_on(table.as_deref(), name)
+            .map(|i| i.only_on.clone())
+            .unwrap_or_default(),
+        Op::AddConstraint {
+            constraint: Constraint::Check(ck),
+            ..
+        } => ck.only_on.clone(),
+        _ => Vec::new(),
+    }
 }
 
 impl Judge<'_> {
@@ -605,6 +626,11 @@ impl Judge<'_> {
             .iter()
             .copied()
             .filter(|d| self.dialects.contains(d))
+            .filter(|d| {
+                self.only_on.is_empty()
+                    || self.only_on.contains(d)
+                    || (*d == Dialect::Mariadb && self.only_on.contains(&Dialect::Mysql))
+            })
             .collect();
         if dialects.is_empty() {
             return;

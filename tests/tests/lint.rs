@@ -550,6 +550,35 @@ fn the_dialects_linted_choose_the_rules() {
 }
 
 #[test]
+fn an_index_or_check_some_dialects_have_is_judged_on_those_only() {
+    let migrator = Migrator::new(vec![
+        base(),
+        Revision::new("0002_case", &["0001_base"], "per dialect", |op| {
+            op.create_index("posts", ["author_id"])
+                .only_on(&[Dialect::Mysql]);
+            op.create_index("posts", ["slug"])
+                .only_on(&[Dialect::Postgres]);
+        }),
+    ])
+    .expect("valid");
+    let findings: Vec<(&'static str, String, Vec<Dialect>)> =
+        lint::lint(&migrator, &Dialect::ALL, None)
+            .expect("lint")
+            .into_iter()
+            .map(|f| (f.rule.id, f.op, f.dialects))
+            .collect();
+    // The MySQL-only index is no PostgreSQL lock: only the PostgreSQL one is flagged.
+    assert_eq!(
+        findings,
+        [(
+            "add-index-without-concurrently",
+            "create_index(ix_posts_slug)".to_owned(),
+            vec![Dialect::Postgres]
+        )]
+    );
+}
+
+#[test]
 fn a_range_lints_its_revisions_over_the_schema_of_the_earlier_ones() {
     let migrator = Migrator::new(vec![
         base(),
