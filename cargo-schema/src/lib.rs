@@ -49,6 +49,7 @@ where
         }
     };
     shell::init_color(shell::color_choice(opts.cargo.color));
+    shell::set_quiet(opts.global.quiet);
     let cwd = match std::env::current_dir() {
         Ok(cwd) => cwd,
         Err(source) => {

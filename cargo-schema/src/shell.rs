@@ -3,6 +3,7 @@
 
 use std::fmt::Display;
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anstyle::{AnsiColor, Style};
 
@@ -13,6 +14,14 @@ const CYAN: Style = AnsiColor::Cyan.on_default().bold();
 const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
 const RED: Style = AnsiColor::Red.on_default().bold();
 const BOLD: Style = Style::new().bold();
+
+/// `--quiet`: no status lines (warnings and errors are still printed).
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Turns status lines off for the rest of the process (`--quiet`).
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
 
 /// The color choice in effect: `--color` wins over `CARGO_TERM_COLOR`.
 pub fn color_choice(flag: Option<Color>) -> Color {
@@ -35,11 +44,17 @@ pub fn init_color(choice: Color) {
 
 /// `     Created migrations/`: the verb bold green, right-aligned to 12 columns, as cargo prints.
 pub fn status(verb: &str, message: impl Display) {
+    if QUIET.load(Ordering::Relaxed) {
+        return;
+    }
     let _ = writeln!(anstream::stderr(), "{GREEN}{verb:>12}{GREEN:#} {message}");
 }
 
 /// `   Unchanged build.rs`: a status line for something left as it was, the verb in cyan.
 pub fn note(verb: &str, message: impl Display) {
+    if QUIET.load(Ordering::Relaxed) {
+        return;
+    }
     let _ = writeln!(anstream::stderr(), "{CYAN}{verb:>12}{CYAN:#} {message}");
 }
 

@@ -29,7 +29,7 @@ pub fn run(opts: &Opts, forwarded: Vec<OsString>, cwd: &Path) -> Result<u8, Erro
     if let Ok(listing) = crate::migration_files::list(&package.migrations_dir()) {
         crate::migration_files::warn_skipped(&listing);
     }
-    let executable = build(&package, &opts.cargo, cwd)?;
+    let executable = build(&package, &opts.cargo, opts.global.quiet, cwd)?;
     execute(&executable, &package, forwarded, opts.cargo.color)
 }
 
@@ -57,10 +57,13 @@ pub(crate) fn capture(opts: &Opts, args: &[&str], cwd: &Path) -> Result<String, 
             runner: package.runner,
         });
     }
-    let executable = build(&package, &opts.cargo, cwd)?;
+    let executable = build(&package, &opts.cargo, opts.global.quiet, cwd)?;
     let mut command = Command::new(&executable);
     command.args(connection_args(&opts.global));
     command.args(exclude_args(&package));
+    if opts.global.quiet {
+        command.arg("--quiet");
+    }
     command
         .args(args)
         .current_dir(&package.dir)
@@ -94,10 +97,15 @@ fn exclude_args(package: &MigrationsPackage) -> Vec<String> {
         .collect()
 }
 
-/// `cargo build -p <package> --bin <runner> [--release | --profile P]`: cargo's progress and
+/// `cargo build -p <package> --bin <runner> [--release | --profile P] [--quiet]`: cargo's progress and
 /// rendered diagnostics go to stderr as usual; its JSON messages on stdout tell where the
 /// executable is.
-fn build(package: &MigrationsPackage, args: &CargoArgs, cwd: &Path) -> Result<PathBuf, Error> {
+fn build(
+    package: &MigrationsPackage,
+    args: &CargoArgs,
+    quiet: bool,
+    cwd: &Path,
+) -> Result<PathBuf, Error> {
     let cargo = cargo_program();
     let mut command = Command::new(&cargo);
     command
@@ -113,6 +121,9 @@ fn build(package: &MigrationsPackage, args: &CargoArgs, cwd: &Path) -> Result<Pa
         .stderr(Stdio::inherit());
     if args.release {
         command.arg("--release");
+    }
+    if quiet {
+        command.arg("--quiet");
     }
     if let Some(profile) = &args.profile {
         command.args(["--profile", profile]);

@@ -37,9 +37,12 @@ pub struct GlobalArgs {
     /// Fleet: start no further target once one has failed (they are reported skipped).
     #[arg(long, global = true)]
     pub fail_fast: bool,
-    /// Output format.
+    /// Output format: `json` prints one document on stdout (see the README's "JSON output").
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// No status lines or progress on stderr (warnings and errors are still printed).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
     /// Seconds connecting (TCP, TLS, authentication) may take.
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 5.0, value_parser = seconds)]
     pub connect_timeout: f64,

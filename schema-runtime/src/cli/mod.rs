@@ -2,6 +2,8 @@
 //! [`runner_main!`](crate::runner_main), and `cargo schema upgrade` builds and runs it.
 
 pub mod args;
+#[cfg(feature = "cli")]
+pub mod json;
 #[cfg(all(
     feature = "cli",
     any(feature = "postgres", feature = "sqlite", feature = "mysql")

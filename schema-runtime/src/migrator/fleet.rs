@@ -12,7 +12,7 @@
 //! let migrator = schema_runtime::Migrator::from_migrations(&MIGRATIONS)?;
 //! let tenants: Vec<FleetTarget> = ["acme", "globex"]
 //!     .iter()
-//!     .map(|t| FleetTarget::new("postgres://app@db/app").in_schema(t))
+//!     .map(|t| FleetTarget::new("postgres://app@db/app").in_schema(*t))
 //!     .collect();
 //! let reports = migrator
 //!     .upgrade_fleet(&tenants, &FleetOptions::default(), |report| {

@@ -2,6 +2,7 @@
 
 use super::{exit_codes, output, Context};
 use crate::cli::args::CheckArgs;
+use crate::cli::json::{CheckDocument, Problem};
 use crate::migrator::{Edit, MigrateError};
 use crate::Dialect;
 use similar::{ChangeTag, TextDiff};
@@ -12,49 +13,63 @@ pub(super) async fn check(cx: &Context<'_>, args: &CheckArgs) -> Result<u8, Migr
     } else {
         args.dialect.clone()
     };
-    let mut errors: Vec<String> = cx
+    let problem = |kind: &str, message: String| Problem {
+        kind: kind.to_owned(),
+        message,
+    };
+    let mut errors: Vec<Problem> = cx
         .migrator
         .check(&dialects)
         .iter()
-        .map(ToString::to_string)
+        .map(|e| problem("replay", e.to_string()))
         .collect();
     // The models can only be compared with migrations that replay.
     if errors.is_empty() {
         match super::autogen::model_drift(cx) {
-            Ok(drift) => errors.extend(drift),
-            Err(e) => errors.push(e.to_string()),
+            Ok(drift) => errors.extend(drift.into_iter().map(|m| problem("models", m))),
+            Err(e) => errors.push(problem("models", e.to_string())),
         }
     }
     if args.database {
         let mut db = cx.connect().await?;
         for p in cx.migrator.part_way(&mut db).await? {
-            errors.push(format!("revision {}", super::inspect::part_way_line(&p)));
+            errors.push(problem(
+                "part-way",
+                format!("revision {}", super::inspect::part_way_line(&p)),
+            ));
         }
         for edit in cx.migrator.edits(&mut db).await? {
-            errors.push(edited(&edit));
+            errors.push(problem("edited", edited(&edit)));
         }
         drop(db);
-        errors.extend(super::autogen::database_drift(cx).await?);
+        let drift = super::autogen::database_drift(cx).await?;
+        errors.extend(drift.into_iter().map(|m| problem("drift", m)));
     }
-    let names = dialects
-        .iter()
-        .map(|d| d.name())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let names: Vec<String> = dialects.iter().map(|d| d.name().to_owned()).collect();
     if cx.json {
-        output::data(
-            serde_json::json!({ "revisions": cx.migrator.graph().len(), "dialects": names, "problems": errors }),
-        );
+        output::json(&CheckDocument {
+            revisions: cx.migrator.graph().len(),
+            dialects: names,
+            database: args.database,
+            passed: errors.is_empty(),
+            problems: errors.clone(),
+        });
     } else {
         for e in &errors {
-            output::error(e);
+            output::error(&e.message);
         }
         if errors.is_empty() {
             output::status(
                 "Checked",
                 format!(
-                    "{} revisions on {names}: no problems",
-                    cx.migrator.graph().len()
+                    "{} revisions on {}: no problems{}",
+                    cx.migrator.graph().len(),
+                    names.join(", "),
+                    if args.database {
+                        ", and the database matches its revision"
+                    } else {
+                        ""
+                    }
                 ),
             );
         }

@@ -4,48 +4,13 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 use super::{exit_codes, output, Context};
 use crate::cli::args::{ResetArgs, SeedArgs};
+use crate::cli::json::{ResetDocument, SeedDocument, SeedReport};
 use crate::migrator::{
     development_database, drop_everything, read_seeds, redact_url, Cancel, Database, Direction,
     MigrateError, RunOptions, Seed, SeedResult, SeedStatus, StepEvent,
 };
-
-/// One seed in the JSON reports.
-#[derive(Debug, Serialize)]
-struct SeedReport {
-    name: String,
-    /// The file that ran (or would have), relative to the package when inside it.
-    file: Option<String>,
-    /// `applied`, `unchanged`, `rerun` or `no file`.
-    status: &'static str,
-    checksum: Option<String>,
-    duration_ms: f64,
-}
-
-/// `seed --format json`.
-#[derive(Debug, Serialize)]
-struct SeedDocument {
-    seeds_dir: String,
-    seeds: Vec<SeedReport>,
-}
-
-/// `reset --format json`.
-#[derive(Debug, Serialize)]
-struct ResetDocument {
-    /// `migrations` (downgraded to base, bookkeeping dropped) or `all` (every object dropped).
-    mode: &'static str,
-    /// With --all: the objects dropped (`table users`, `view v`, ...).
-    dropped: Vec<String>,
-    /// Without --all: the revisions reverted, newest first.
-    reverted: Vec<String>,
-    /// The revisions applied again.
-    applied: Vec<String>,
-    /// With --seed: the seeds.
-    seeds: Vec<SeedReport>,
-}
 
 /// Refuses `verb` on a database that is not for development, unless `force`.
 fn guard(cx: &Context<'_>, verb: &str, force: bool) -> Result<(), MigrateError> {
@@ -95,9 +60,9 @@ fn report(cx: &Context<'_>, r: &SeedResult) -> SeedReport {
     SeedReport {
         name: r.name.clone(),
         file: r.file.as_deref().map(|f| shown(cx, f)),
-        status: r.status.as_str(),
+        status: r.status.as_str().to_owned(),
         checksum: r.checksum.clone(),
-        duration_ms: r.duration.as_secs_f64() * 1000.0,
+        duration_ms: output::ms(r.duration),
     }
 }
 
@@ -232,7 +197,7 @@ pub(super) async fn reset(cx: &Context<'_>, args: &ResetArgs) -> Result<u8, Migr
         }
     };
     let mut document = ResetDocument {
-        mode: if args.all { "all" } else { "migrations" },
+        mode: if args.all { "all" } else { "migrations" }.to_owned(),
         dropped: Vec::new(),
         reverted: Vec::new(),
         applied: Vec::new(),

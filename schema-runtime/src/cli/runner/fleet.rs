@@ -8,10 +8,9 @@
 
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
-
 use super::{exit_codes, output, Context};
 use crate::cli::args::{GlobalArgs, MoveArgs, RunnerCommand};
+use crate::cli::json::{FleetDocument as Summary, FleetTargetReport as TargetLine};
 use crate::migrator::{
     for_each_target, read_targets, redact_url, schemas_matching, Cancel, Direction, FleetOptions,
     FleetTarget, MigrateError, RunOptions, TargetOutcome,
@@ -47,41 +46,9 @@ pub(super) async fn targets(
     Ok(targets)
 }
 
-/// One line of the summary, and of its JSON document.
-#[derive(Debug, Serialize)]
-struct TargetLine {
-    /// `host:port/database schema NAME` (the file, for SQLite).
-    target: String,
-    /// The URL without its password.
-    url: String,
-    /// The PostgreSQL schema, when the target names one.
-    schema: Option<String>,
-    /// Heads before (`current`: the heads it is at); `null` when they could not be read.
-    from: Option<Vec<String>>,
-    /// Heads after; `null` when the target failed.
-    to: Option<Vec<String>>,
-    /// Revisions that ran, in order.
-    applied: Vec<String>,
-    duration_ms: f64,
-    /// `migrated`, `unchanged`, `failed`, `skipped`; `current`: `at-head`, `behind`, `failed`;
-    /// other verbs: `ok`, `failed`.
-    outcome: &'static str,
-    /// The error, for a failed target.
-    error: Option<String>,
-}
-
-/// The whole run, as `--format json` prints it.
-#[derive(Debug, Serialize)]
-struct Summary<'a> {
-    verb: &'a str,
-    targets: Vec<TargetLine>,
-    /// Targets by outcome.
-    outcomes: std::collections::BTreeMap<&'static str, usize>,
-    duration_ms: f64,
-}
-
-impl TargetLine {
-    fn new(target: &FleetTarget) -> Self {
+/// A fresh line for `target`, failed until told otherwise.
+fn line_for(target: &FleetTarget) -> TargetLine {
+    {
         TargetLine {
             target: target.to_string(),
             url: redact_url(&target.url),
@@ -90,7 +57,7 @@ impl TargetLine {
             to: None,
             applied: Vec::new(),
             duration_ms: 0.0,
-            outcome: "failed",
+            outcome: "failed".into(),
             error: None,
         }
     }
@@ -134,20 +101,20 @@ pub(super) async fn run(
     };
     let mut outcomes = std::collections::BTreeMap::new();
     for line in &lines {
-        *outcomes.entry(line.outcome).or_insert(0) += 1;
+        *outcomes.entry(line.outcome.clone()).or_insert(0) += 1;
     }
     let bad = lines
         .iter()
-        .any(|l| matches!(l.outcome, "failed" | "skipped"));
+        .any(|l| matches!(l.outcome.as_str(), "failed" | "skipped"));
     let behind = lines.iter().any(|l| l.outcome == "behind");
     let summary = Summary {
-        verb,
+        verb: verb.to_owned(),
         targets: lines,
         outcomes,
         duration_ms: ms(clock.elapsed()),
     };
     if cx.json {
-        output::data(serde_json::to_string_pretty(&summary).expect("plain data serializes"));
+        output::json(&summary);
     } else {
         print_table(&summary, clock.elapsed());
     }
@@ -161,7 +128,7 @@ pub(super) async fn run(
 }
 
 /// The summary table on stdout, the errors after it, a status line on stderr.
-fn print_table(summary: &Summary<'_>, elapsed: Duration) {
+fn print_table(summary: &Summary, elapsed: Duration) {
     let rows: Vec<[String; 5]> = summary
         .targets
         .iter()
@@ -321,12 +288,12 @@ async fn migrate(
     Ok(reports
         .into_iter()
         .map(|report| {
-            let mut line = TargetLine::new(&report.target);
+            let mut line = line_for(&report.target);
             line.from = report.from;
             line.to = report.error.is_none().then_some(report.to);
             line.applied = report.applied.into_iter().map(|s| s.revision).collect();
             line.duration_ms = ms(report.duration);
-            line.outcome = report.outcome.name();
+            line.outcome = report.outcome.name().to_owned();
             line.error = report.error.map(|e| e.to_string());
             line
         })
@@ -364,12 +331,12 @@ async fn current(cx: &Context<'_>, targets: &[FleetTarget]) -> Vec<TargetLine> {
         .iter()
         .zip(results)
         .map(|(target, result)| {
-            let mut line = TargetLine::new(target);
+            let mut line = line_for(target);
             if let Some((result, duration)) = result {
                 line.duration_ms = ms(duration);
                 match result {
                     Ok((current, at_heads)) => {
-                        line.outcome = if at_heads { "at-head" } else { "behind" };
+                        line.outcome = if at_heads { "at-head" } else { "behind" }.to_owned();
                         line.from = Some(current.clone());
                         line.to = Some(current);
                     }
@@ -413,13 +380,13 @@ async fn each(
         .iter()
         .zip(results)
         .map(|(target, result)| {
-            let mut line = TargetLine::new(target);
+            let mut line = line_for(target);
             match result {
-                None => line.outcome = "skipped",
+                None => line.outcome = "skipped".into(),
                 Some((result, duration)) => {
                     line.duration_ms = ms(duration);
                     match result {
-                        Ok(()) => line.outcome = "ok",
+                        Ok(()) => line.outcome = "ok".into(),
                         Err(e) => line.error = Some(e.to_string()),
                     }
                 }

@@ -1,9 +1,11 @@
 //! The read-only verbs: `current`, `history`, `heads`, `branches`, `show`.
 
-use serde_json::json;
-
 use super::{exit_codes, output, Context};
 use crate::cli::args::{CurrentArgs, HistoryArgs, InspectArgs, ShowArgs};
+use crate::cli::json::{
+    BranchPoint, BranchesDocument, CurrentDocument, HeadsDocument, HistoryDocument, HistoryEntry,
+    PartWay, RevisionInfo, ShowDocument,
+};
 use crate::migrator::{MigrateError, Progress};
 use crate::{Dialect, PlanError, Revision};
 
@@ -41,15 +43,29 @@ fn marks(cx: &Context<'_>, id: &str, current: &[String]) -> String {
     }
 }
 
-fn describe(rev: &Revision) -> serde_json::Value {
-    json!({
-        "id": rev.id,
-        "parents": rev.parents,
-        "depends_on": rev.depends_on,
-        "branch_labels": rev.branch_labels,
-        "message": rev.message,
-        "transactional": rev.transactional,
-    })
+fn describe(cx: &Context<'_>, rev: &Revision) -> RevisionInfo {
+    let graph = cx.migrator.graph();
+    RevisionInfo {
+        id: rev.id.clone(),
+        parents: rev.parents.clone(),
+        depends_on: rev.depends_on.clone(),
+        branch_labels: rev.branch_labels.clone(),
+        message: rev.message.clone(),
+        transactional: rev.transactional,
+        head: graph.heads().contains(&rev.id.as_str()),
+        branch_point: graph.branch_points().contains(&rev.id.as_str()),
+        merge_point: rev.parents.len() > 1,
+    }
+}
+
+fn part_way_of(p: &Progress) -> PartWay {
+    PartWay {
+        revision: p.revision.clone(),
+        direction: p.direction.clone(),
+        done: p.done,
+        total: p.total,
+        failed: p.failed,
+    }
 }
 
 fn verbose_block(cx: &Context<'_>, rev: &Revision, current: &[String]) -> String {
@@ -123,22 +139,13 @@ pub(super) async fn current(cx: &Context<'_>, args: &CurrentArgs) -> Result<u8, 
     let applied = cx.migrator.graph().applied(&current).unwrap_or_default();
     let at_heads = heads.iter().all(|h| applied.contains(h));
     if cx.json {
-        let part_way: Vec<serde_json::Value> = part_way
-            .iter()
-            .map(|p| {
-                json!({
-                    "revision": p.revision,
-                    "direction": p.direction,
-                    "done": p.done,
-                    "total": p.total,
-                    "failed": p.failed,
-                })
-            })
-            .collect();
-        let edited: Vec<&str> = edited.iter().map(|c| c.revision.as_str()).collect();
-        output::data(
-            json!({ "current": current, "at_heads": at_heads, "part_way": part_way, "edited": edited }),
-        );
+        output::json(&CurrentDocument {
+            current: current.clone(),
+            heads: heads.iter().map(|h| (*h).to_owned()).collect(),
+            at_heads,
+            part_way: part_way.iter().map(part_way_of).collect(),
+            edited: edited.iter().map(|c| c.revision.clone()).collect(),
+        });
     } else if current.is_empty() {
         output::data("base (no revision applied)");
     }
@@ -216,9 +223,21 @@ pub(super) async fn history(cx: &Context<'_>, args: &HistoryArgs) -> Result<u8, 
     };
     let revisions: Vec<&Revision> = ids.iter().filter_map(|id| cx.migrator.header(id)).collect();
     if cx.json {
-        output::data(serde_json::Value::Array(
-            revisions.iter().map(|r| describe(r)).collect(),
-        ));
+        output::json(&HistoryDocument {
+            range: args.rev_range.clone(),
+            current: needs_db.then(|| current.clone()),
+            revisions: revisions
+                .iter()
+                .map(|rev| HistoryEntry {
+                    revision: describe(cx, rev),
+                    current: args.indicate_current && current.contains(&rev.id),
+                    part_way: part_way
+                        .iter()
+                        .find(|p| p.revision == rev.id)
+                        .map(part_way_of),
+                })
+                .collect(),
+        });
         return Ok(exit_codes::SUCCESS);
     }
     let shown: &[String] = if args.indicate_current { &current } else { &[] };
@@ -240,7 +259,12 @@ pub(super) async fn history(cx: &Context<'_>, args: &HistoryArgs) -> Result<u8, 
 pub(super) fn heads(cx: &Context<'_>, args: &InspectArgs) -> Result<u8, MigrateError> {
     let heads = cx.migrator.graph().heads();
     if cx.json {
-        output::data(json!(heads));
+        output::json(&HeadsDocument {
+            heads: heads
+                .iter()
+                .map(|h| describe(cx, cx.migrator.header(h).expect("graph ids are revisions")))
+                .collect(),
+        });
         return Ok(exit_codes::SUCCESS);
     }
     for head in heads {
@@ -258,11 +282,15 @@ pub(super) fn branches(cx: &Context<'_>, args: &InspectArgs) -> Result<u8, Migra
     let graph = cx.migrator.graph();
     let points = graph.branch_points();
     if cx.json {
-        let list: Vec<serde_json::Value> = points
-            .iter()
-            .map(|p| json!({ "id": p, "children": graph.children(p) }))
-            .collect();
-        output::data(serde_json::Value::Array(list));
+        output::json(&BranchesDocument {
+            branch_points: points
+                .iter()
+                .map(|p| BranchPoint {
+                    revision: describe(cx, cx.migrator.header(p).expect("graph ids are revisions")),
+                    children: graph.children(p).iter().map(|c| (*c).to_owned()).collect(),
+                })
+                .collect(),
+        });
         return Ok(exit_codes::SUCCESS);
     }
     for point in points {
@@ -322,13 +350,17 @@ pub(super) fn show(cx: &Context<'_>, args: &ShowArgs) -> Result<u8, MigrateError
         Err(e) => Err(e.to_string()),
     };
     if cx.json {
-        let mut value = describe(rev);
-        value["upgrade"] = json!(up);
-        value["downgrade"] = match &down {
-            Ok(sql) => json!(sql),
-            Err(e) => json!({ "error": e }),
+        let (downgrade, downgrade_error) = match down {
+            Ok(sql) => (Some(sql), None),
+            Err(e) => (None, Some(e)),
         };
-        output::data(value);
+        output::json(&ShowDocument {
+            revision: describe(cx, rev),
+            dialect: dialect.name().to_owned(),
+            upgrade: up,
+            downgrade,
+            downgrade_error,
+        });
         return Ok(exit_codes::SUCCESS);
     }
     output::data(verbose_block(cx, rev, &[]));

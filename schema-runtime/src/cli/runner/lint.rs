@@ -3,110 +3,53 @@
 
 use std::io::Write;
 
-use anstyle::{AnsiColor, Style};
-use serde::Serialize;
-
 use super::{exit_codes, output, Context};
 use crate::cli::args::LintArgs;
+use crate::cli::json::{
+    LintDocument as Report, LintFinding as FindingReport, LintRule as RuleReport, UnusedAllow,
+};
 use crate::lint::{self, Finding, Rule, Severity, Summary};
 use crate::migrator::MigrateError;
 use crate::Dialect;
-
-/// `--format json`: the whole review.
-#[derive(Debug, Serialize)]
-struct Report {
-    /// The dialects linted for.
-    dialects: Vec<&'static str>,
-    /// The revisions linted, oldest first.
-    revisions: Vec<String>,
-    /// No error finding that its revision does not allow.
-    passed: bool,
-    /// Error findings not allowed.
-    errors: usize,
-    /// Warning findings not allowed.
-    warnings: usize,
-    /// Info findings not allowed.
-    infos: usize,
-    /// Findings their revision allows (`allow_lint`).
-    allowed: usize,
-    /// Every finding, in graph order then op order.
-    findings: Vec<FindingReport>,
-    /// `allow_lint` entries that allow nothing (the revision breaks no such rule).
-    unused_allows: Vec<UnusedAllow>,
-}
-
-/// An `allow_lint` entry that allows nothing.
-#[derive(Debug, Serialize)]
-struct UnusedAllow {
-    revision: String,
-    rule: String,
-}
-
-/// One finding in the JSON report.
-#[derive(Debug, Serialize)]
-struct FindingReport {
-    rule: &'static str,
-    /// `error`, `warning` or `info`.
-    severity: &'static str,
-    revision: String,
-    /// The op's position in the revision's upgrade, from 1.
-    op_index: usize,
-    /// `create_index(ix_posts_slug)`.
-    op: String,
-    /// The linted dialects the rule applies to.
-    dialects: Vec<&'static str>,
-    message: String,
-    reason: &'static str,
-    instead: &'static str,
-    /// The revision's `allow_lint` names the rule.
-    allowed: bool,
-}
+use anstyle::{AnsiColor, Style};
 
 impl From<&Finding> for FindingReport {
     fn from(f: &Finding) -> Self {
         FindingReport {
-            rule: f.rule.id,
-            severity: f.rule.severity.name(),
+            rule: f.rule.id.to_owned(),
+            severity: f.rule.severity.name().to_owned(),
             revision: f.revision.clone(),
             op_index: f.op_index,
             op: f.op.clone(),
-            dialects: names(&f.dialects),
+            dialects: owned(names(&f.dialects)),
             message: f.message.clone(),
-            reason: f.rule.reason,
-            instead: f.rule.instead,
+            reason: f.rule.reason.to_owned(),
+            instead: f.rule.instead.to_owned(),
             allowed: f.allowed,
         }
     }
 }
 
-/// One rule in `--rules --format json`.
-#[derive(Debug, Serialize)]
-struct RuleReport {
-    id: &'static str,
-    severity: &'static str,
-    dialects: Vec<&'static str>,
-    reason: &'static str,
-    instead: &'static str,
-    bad: &'static str,
-    good: &'static str,
-}
-
 impl From<&Rule> for RuleReport {
     fn from(r: &Rule) -> Self {
         RuleReport {
-            id: r.id,
-            severity: r.severity.name(),
-            dialects: names(r.dialects),
-            reason: r.reason,
-            instead: r.instead,
-            bad: r.bad,
-            good: r.good,
+            id: r.id.to_owned(),
+            severity: r.severity.name().to_owned(),
+            dialects: owned(names(r.dialects)),
+            reason: r.reason.to_owned(),
+            instead: r.instead.to_owned(),
+            bad: r.bad.to_owned(),
+            good: r.good.to_owned(),
         }
     }
 }
 
 fn names(dialects: &[Dialect]) -> Vec<&'static str> {
     dialects.iter().map(|d| d.name()).collect()
+}
+
+fn owned(names: Vec<&'static str>) -> Vec<String> {
+    names.into_iter().map(str::to_owned).collect()
 }
 
 /// The style of a severity's label.
@@ -149,7 +92,7 @@ pub(super) fn lint(cx: &Context<'_>, args: &LintArgs) -> Result<u8, MigrateError
     let shown = names(&dialects).join(", ");
     if cx.json {
         let report = Report {
-            dialects: names(&dialects),
+            dialects: owned(names(&dialects)),
             revisions: revisions.clone(),
             passed: summary.passed(),
             errors: summary.errors,

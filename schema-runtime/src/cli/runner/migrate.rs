@@ -1,10 +1,13 @@
 //! The verbs that change the database: `upgrade`, `downgrade`, `stamp`, `repair`, and their
 //! offline SQL (`--sql`) for a DBA to review and run.
 
-use serde_json::json;
-
+use super::progress::{Mode, Progress};
 use super::{exit_codes, output, Context};
 use crate::cli::args::{MoveArgs, RepairArgs, StampArgs};
+use crate::cli::json::{
+    AcceptedEdit, MoveDocument, RecordedProgress, RepairDocument, ResolvedFailure, SqlDocument,
+    StampDocument, StepReport,
+};
 use crate::migrator::{
     Cancel, Direction, MigrateError, Migrator, RunOptions, StepEvent, VersionTable,
 };
@@ -18,6 +21,18 @@ fn dialect_of(cx: &Context<'_>, explicit: Option<Dialect>) -> Result<Dialect, Mi
             Dialect::from_url(url)
                 .ok_or_else(|| MigrateError::UnsupportedUrl(crate::migrator::redact_url(url)))
         }
+    }
+}
+
+/// An offline script: as is, or as a [`SqlDocument`] with `--format json`.
+fn print_sql(cx: &Context<'_>, d: Dialect, sql: String) {
+    if cx.json {
+        output::json(&SqlDocument {
+            dialect: d.name().to_owned(),
+            sql,
+        });
+    } else {
+        print!("{sql}");
     }
 }
 
@@ -45,10 +60,8 @@ pub(super) async fn move_to(
             }
             _ => None,
         };
-        print!(
-            "{}",
-            offline_sql(cx.migrator, d, direction, target, current.as_deref())?
-        );
+        let sql = offline_sql(cx.migrator, d, direction, target, current.as_deref())?;
+        print_sql(cx, d, sql);
         return Ok(exit_codes::SUCCESS);
     }
     let mut db = cx.connect().await?;
@@ -64,27 +77,20 @@ pub(super) async fn move_to(
         );
     }
     let clock = std::time::Instant::now();
-    let json = cx.json;
-    let verbose = args.verbose;
+    let mode = Mode::detect(cx.json);
+    // The bar's length: the plan from the version rows (the run plans again under its lock).
+    let planned = if mode == Mode::Bar {
+        planned_steps(cx, &mut db, direction, target).await
+    } else {
+        None
+    };
+    let progress = Progress::start(mode, args.verbose, planned);
+    let mut from: Option<Vec<String>> = None;
     let observe = |event: StepEvent<'_>| {
-        if let StepEvent::Notice(text) = event {
-            output::note("Note", text);
+        if let (StepEvent::Started(step), None) = (event, &from) {
+            from = Some(step.heads_before.clone());
         }
-        if let (StepEvent::Statement(step, i), true) = (event, verbose) {
-            output::note(
-                "Running",
-                format!(
-                    "{} [{}/{}] {};",
-                    step.revision,
-                    i + 1,
-                    step.statements.len(),
-                    step.statements[i]
-                ),
-            );
-        }
-        if let (StepEvent::Finished(step, duration), false) = (event, json) {
-            output::step_finished(step, duration);
-        }
+        progress.observe(event);
     };
     let options = RunOptions::default()
         .with_single_transaction(args.single_transaction)
@@ -92,16 +98,30 @@ pub(super) async fn move_to(
         .with_statement_timeout(cx.connect.statement_timeout)
         .with_lock_retries(args.lock_retries)
         .with_cancel(Cancel::on_signals());
-    let steps = cx
+    let result = cx
         .migrator
         .migrate(&mut db, direction, target, options, observe)
-        .await?;
-    if json {
-        let list: Vec<serde_json::Value> = steps
-            .iter()
-            .map(|s| json!({ "revision": s.revision, "direction": s.direction.as_str(), "duration_ms": s.duration.as_secs_f64() * 1000.0 }))
-            .collect();
-        output::data(serde_json::Value::Array(list));
+        .await;
+    drop(progress);
+    let steps = result?;
+    if cx.json {
+        let to = cx.migrator.current(&mut db).await?;
+        output::json(&MoveDocument {
+            direction: direction.as_str().to_owned(),
+            target: target.to_owned(),
+            from: from.unwrap_or_else(|| to.clone()),
+            to,
+            steps: steps
+                .iter()
+                .map(|s| StepReport {
+                    revision: s.revision.clone(),
+                    message: s.message.clone(),
+                    direction: s.direction.as_str().to_owned(),
+                    duration_ms: output::ms(s.duration),
+                })
+                .collect(),
+            duration_ms: output::ms(clock.elapsed()),
+        });
     } else if steps.is_empty() {
         output::note(
             "Fresh",
@@ -118,6 +138,22 @@ pub(super) async fn move_to(
         );
     }
     Ok(exit_codes::SUCCESS)
+}
+
+/// How many steps a move to `target` takes from the database's version rows, if it plans.
+async fn planned_steps(
+    cx: &Context<'_>,
+    db: &mut crate::migrator::Database,
+    direction: Direction,
+    target: &str,
+) -> Option<usize> {
+    let current = cx.migrator.current(db).await.ok()?;
+    let d = db.dialect();
+    let steps = match direction {
+        Direction::Up => cx.migrator.plan_upgrade(d, &current, target),
+        Direction::Down => cx.migrator.plan_downgrade(d, &current, target),
+    };
+    steps.ok().map(|s| s.len())
 }
 
 /// The heads a `FROM` end of an offline range stands for (`current`: the database's rows).
@@ -239,7 +275,7 @@ pub(super) async fn stamp(cx: &Context<'_>, args: &StampArgs) -> Result<u8, Migr
         for sql in cx.migrator.stamp_sql(d, &[], &args.revisions, args.purge)? {
             out.push_str(&format!("{sql};\n"));
         }
-        print!("{out}");
+        print_sql(cx, d, out);
         return Ok(exit_codes::SUCCESS);
     }
     let mut db = cx.connect().await?;
@@ -256,7 +292,7 @@ pub(super) async fn stamp(cx: &Context<'_>, args: &StampArgs) -> Result<u8, Migr
         }
     };
     if cx.json {
-        output::data(json!({ "before": before, "after": after }));
+        output::json(&StampDocument { before, after });
     } else {
         output::status(
             "Stamped",
@@ -275,7 +311,16 @@ pub(super) async fn repair(cx: &Context<'_>, args: &RepairArgs) -> Result<u8, Mi
         };
         let p = cx.migrator.record_progress(&mut db, revision, done).await?;
         if cx.json {
-            output::data(json!({ "revision": p.revision, "done": p.done, "total": p.total }));
+            output::json(&RepairDocument {
+                mode: "progress".into(),
+                accepted: Vec::new(),
+                resolved: None,
+                progress: Some(RecordedProgress {
+                    revision: p.revision.clone(),
+                    done: p.done,
+                    total: p.total,
+                }),
+            });
         } else {
             output::status(
                 "Recorded",
@@ -298,7 +343,16 @@ pub(super) async fn repair(cx: &Context<'_>, args: &RepairArgs) -> Result<u8, Mi
         };
         let failure = cx.migrator.resolve_failure(&mut db, revision).await?;
         if cx.json {
-            output::data(json!({ "resolved": failure.revision, "failed_at": failure.started_at }));
+            output::json(&RepairDocument {
+                mode: "resolved".into(),
+                accepted: Vec::new(),
+                resolved: Some(ResolvedFailure {
+                    revision: failure.revision.clone(),
+                    failed_at: failure.started_at.clone(),
+                    error: failure.error.clone(),
+                }),
+                progress: None,
+            });
         } else {
             output::status(
                 "Resolved",
@@ -314,11 +368,19 @@ pub(super) async fn repair(cx: &Context<'_>, args: &RepairArgs) -> Result<u8, Mi
     }
     let accepted = cx.migrator.accept_edits(&mut db, &args.revisions).await?;
     if cx.json {
-        let list: Vec<serde_json::Value> = accepted
-            .iter()
-            .map(|c| json!({ "revision": c.revision, "recorded": c.recorded, "now": c.current }))
-            .collect();
-        output::data(json!({ "accepted": list }));
+        output::json(&RepairDocument {
+            mode: "accept-edit".into(),
+            accepted: accepted
+                .iter()
+                .map(|c| AcceptedEdit {
+                    revision: c.revision.clone(),
+                    recorded: c.recorded.clone(),
+                    now: c.current.clone(),
+                })
+                .collect(),
+            resolved: None,
+            progress: None,
+        });
     } else if accepted.is_empty() {
         output::note(
             "Fresh",

@@ -12,6 +12,7 @@ mod inspect;
 mod lint;
 mod migrate;
 mod output;
+mod progress;
 mod round_trip;
 pub mod snapshot;
 
@@ -140,6 +141,7 @@ pub fn main_with_models(
 ) -> ExitCode {
     output::init_color();
     let cli = RunnerCli::parse();
+    output::set_quiet(cli.global.quiet);
     let migrator = match Migrator::from_migrations(migrations) {
         Ok(m) => m,
         Err(e) => {

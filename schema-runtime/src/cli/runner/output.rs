@@ -2,6 +2,7 @@
 //! `CARGO_TERM_COLOR` / `NO_COLOR` / terminal detection.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anstyle::{AnsiColor, Style};
@@ -21,6 +22,19 @@ fn prefix() -> String {
     TARGET.try_with(|t| format!("[{t}] ")).unwrap_or_default()
 }
 
+/// `--quiet`: status lines and notes are not printed (warnings and errors are).
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Turns status lines off for the rest of the run (`--quiet`).
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+/// Whether `--quiet` is in effect.
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
 /// Applies `CARGO_TERM_COLOR` (`always`, `never`, `auto`) to every later write.
 pub fn init_color() {
     let choice = match std::env::var("CARGO_TERM_COLOR").as_deref() {
@@ -33,6 +47,9 @@ pub fn init_color() {
 
 /// `   Upgrading message` on stderr, the verb bold green and right-aligned to 12 columns.
 pub fn status(verb: &str, message: impl std::fmt::Display) {
+    if quiet() {
+        return;
+    }
     let p = prefix();
     let _ = writeln!(
         anstream::stderr(),
@@ -42,6 +59,9 @@ pub fn status(verb: &str, message: impl std::fmt::Display) {
 
 /// `     Skipped message`, the verb in cyan.
 pub fn note(verb: &str, message: impl std::fmt::Display) {
+    if quiet() {
+        return;
+    }
     let p = prefix();
     let _ = writeln!(anstream::stderr(), "{p}{CYAN}{verb:>12}{CYAN:#} {message}");
 }
@@ -83,6 +103,16 @@ pub fn error(message: impl std::fmt::Display) {
 pub fn data(line: impl std::fmt::Display) {
     let p = prefix();
     let _ = writeln!(anstream::stdout(), "{p}{line}");
+}
+
+/// A `--format json` document on stdout, pretty-printed.
+pub fn json<T: serde::Serialize>(document: &T) {
+    data(serde_json::to_string_pretty(document).expect("plain data serializes"));
+}
+
+/// Milliseconds as the JSON documents give durations.
+pub fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
 }
 
 /// `3.2ms`, `1.25s`.

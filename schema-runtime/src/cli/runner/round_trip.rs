@@ -1,60 +1,20 @@
 //! `test`: every revision up, down and up again on a scratch database, the schema compared
 //! after each move (see [`Migrator::round_trip`](crate::Migrator::round_trip)).
 
-use serde::Serialize;
-
 use super::{exit_codes, output, Context};
 use crate::cli::args::TestArgs;
+use crate::cli::json::{
+    SchemaDifference as DifferenceReport, TestDocument as Report, TestedRevision as RevisionReport,
+};
 use crate::migrator::{
     redact_url, Cancel, Database, Difference, MigrateError, Outcome, RevisionResult,
     RoundTripOptions, RunOptions, ScratchDatabase, Stage,
 };
 
-/// `--format json`: the whole run.
-#[derive(Debug, Serialize)]
-struct Report {
-    /// `postgres`, `sqlite`, `mysql` or `mariadb`.
-    dialect: &'static str,
-    /// The scratch database (dropped at the end).
-    scratch_database: String,
-    /// Every tested revision went up, down and up again alike.
-    passed: bool,
-    /// The first revision that differs or fails.
-    first_failure: Option<String>,
-    /// One entry per revision, in the order they ran.
-    revisions: Vec<RevisionReport>,
-}
-
-/// One revision in the JSON report.
-#[derive(Debug, Serialize)]
-struct RevisionReport {
-    revision: String,
-    message: String,
-    /// `passed`, `applied` (below the range: not tested), `differs` or `failed`.
-    status: &'static str,
-    /// For `differs` and `failed`: `upgrade`, `downgrade` or `second upgrade`.
-    stage: Option<&'static str>,
-    differences: Vec<DifferenceReport>,
-    error: Option<String>,
-    duration_ms: f64,
-}
-
-/// One difference in the JSON report.
-#[derive(Debug, Serialize)]
-struct DifferenceReport {
-    kind: &'static str,
-    table: Option<String>,
-    name: String,
-    /// As it was before the move that differs (`null`: absent).
-    expected: Option<String>,
-    /// As it is after it (`null`: absent).
-    found: Option<String>,
-}
-
 impl From<&Difference> for DifferenceReport {
     fn from(d: &Difference) -> Self {
         DifferenceReport {
-            kind: d.kind,
+            kind: d.kind.to_owned(),
             table: d.table.clone(),
             name: d.name.clone(),
             expected: d.expected.clone(),
@@ -66,7 +26,7 @@ impl From<&Difference> for DifferenceReport {
 impl From<&RevisionResult> for RevisionReport {
     fn from(r: &RevisionResult) -> Self {
         let (status, stage, differences, error) = match &r.outcome {
-            Outcome::Same => ("passed", None, Vec::new(), None),
+            Outcome::Same => ("passed", None::<&str>, Vec::new(), None),
             Outcome::Applied => ("applied", None, Vec::new(), None),
             Outcome::Differs { stage, differences } => (
                 "differs",
@@ -84,11 +44,11 @@ impl From<&RevisionResult> for RevisionReport {
         RevisionReport {
             revision: r.revision.clone(),
             message: r.message.clone(),
-            status,
-            stage,
+            status: status.to_owned(),
+            stage: stage.map(str::to_owned),
             differences,
             error,
-            duration_ms: r.duration.as_secs_f64() * 1000.0,
+            duration_ms: output::ms(r.duration),
         }
     }
 }
@@ -199,7 +159,7 @@ pub(super) async fn test(cx: &Context<'_>, args: &TestArgs) -> Result<u8, Migrat
     if json {
         output::data(
             serde_json::to_string_pretty(&Report {
-                dialect: dialect.name(),
+                dialect: dialect.name().to_owned(),
                 scratch_database: shown,
                 passed: first_failure.is_none(),
                 first_failure: first_failure.map(|r| r.revision.clone()),

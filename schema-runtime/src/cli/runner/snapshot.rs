@@ -35,6 +35,7 @@ use similar::TextDiff;
 
 use super::{exit_codes, output, Context};
 use crate::cli::args::SnapshotArgs;
+use crate::cli::json::{SnapshotDocument, SnapshotMismatch};
 use crate::migrator::{MigrateError, Migrator, PlanError, Step};
 use crate::{Dialect, Migrations};
 
@@ -580,13 +581,17 @@ pub(super) fn snapshot(cx: &Context<'_>, args: &SnapshotArgs) -> Result<u8, Migr
     };
     if cx.json {
         let list = |paths: &[PathBuf]| paths.iter().map(|p| shown(p)).collect::<Vec<_>>();
-        output::data(serde_json::json!({
-            "folder": shown(&dir),
-            "created": list(&report.created),
-            "updated": list(&report.updated),
-            "removed": list(&report.removed),
-            "unchanged": report.unchanged,
-        }));
+        output::json(&SnapshotDocument {
+            checked: false,
+            folder: shown(&dir),
+            unchanged: report.unchanged,
+            created: list(&report.created),
+            updated: list(&report.updated),
+            removed: list(&report.removed),
+            mismatches: Vec::new(),
+            stale: Vec::new(),
+            passed: true,
+        });
     } else {
         for path in &report.created {
             output::status("Created", shown(path));
@@ -620,25 +625,26 @@ fn print_check(
     shown: &dyn Fn(&Path) -> String,
 ) {
     if cx.json {
-        let mismatches: Vec<serde_json::Value> = report
-            .mismatches
-            .iter()
-            .map(|m| {
-                serde_json::json!({
-                    "snapshot": shown(&m.path),
-                    "pending": shown(&m.pending),
-                    "missing": m.missing,
-                    "diff": m.diff,
+        output::json(&SnapshotDocument {
+            checked: true,
+            folder: shown(dir),
+            unchanged: report.current,
+            created: Vec::new(),
+            updated: Vec::new(),
+            removed: Vec::new(),
+            mismatches: report
+                .mismatches
+                .iter()
+                .map(|m| SnapshotMismatch {
+                    snapshot: shown(&m.path),
+                    pending: shown(&m.pending),
+                    missing: m.missing,
+                    diff: m.diff.clone(),
                 })
-            })
-            .collect();
-        let stale: Vec<String> = report.stale.iter().map(|p| shown(p)).collect();
-        output::data(serde_json::json!({
-            "folder": shown(dir),
-            "current": report.current,
-            "mismatches": mismatches,
-            "stale": stale,
-        }));
+                .collect(),
+            stale: report.stale.iter().map(|p| shown(p)).collect(),
+            passed: report.is_current(),
+        });
         return;
     }
     for mismatch in &report.mismatches {
