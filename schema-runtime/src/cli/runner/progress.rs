@@ -128,6 +128,8 @@ impl Progress {
     pub(super) fn observe(&self, event: StepEvent<'_>) {
         match event {
             StepEvent::Notice(text) => self.print(|| output::note("Note", text)),
+            // The version rows the run starts from: the status line already named the target.
+            StepEvent::Current(_) => {}
             StepEvent::Started(step) => {
                 let mut running = self.lock();
                 running.step_started = Some(Instant::now());
