@@ -937,7 +937,10 @@ impl Judge<'_> {
                 format!("adds NOT NULL column `{table}.{name}` without a default"),
             );
         }
-        if let Some(ServerDefault::Expr(expr)) = &column.default {
+        if let Some(
+            ServerDefault::Expr(expr) | ServerDefault::ExprPerDialect { portable: expr, .. },
+        ) = &column.default
+        {
             if let Some(function) = volatile_function(expr) {
                 self.flag(
                     "add-column-volatile-default",

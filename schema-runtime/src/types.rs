@@ -620,6 +620,43 @@ pub enum ServerDefault {
     Now,
     /// A raw SQL expression, rendered verbatim (`gen_random_uuid()`).
     Expr(String),
+    /// A raw SQL expression spelt per dialect: the text `dialects` gives for the dialect
+    /// (`Dialect::Mysql` covers MariaDB unless MariaDB has its own), else `portable`.
+    ExprPerDialect {
+        /// The text of every dialect `dialects` does not name.
+        portable: String,
+        /// The text of some dialects.
+        dialects: Vec<(crate::Dialect, String)>,
+    },
+}
+
+impl ServerDefault {
+    /// This default as `dialect` has it: an [`ExprPerDialect`](ServerDefault::ExprPerDialect)
+    /// becomes that dialect's [`Expr`](ServerDefault::Expr); the others are themselves.
+    ///
+    /// ```
+    /// use schema_runtime::{Dialect, ServerDefault};
+    /// let uuid = ServerDefault::ExprPerDialect {
+    ///     portable: "lower(hex(randomblob(16)))".into(),
+    ///     dialects: vec![(Dialect::Postgres, "gen_random_uuid()".into()), (Dialect::Mysql, "uuid()".into())],
+    /// };
+    /// assert_eq!(*uuid.for_dialect(Dialect::Mariadb), ServerDefault::Expr("uuid()".into()));
+    /// assert_eq!(*uuid.for_dialect(Dialect::Sqlite), ServerDefault::Expr("lower(hex(randomblob(16)))".into()));
+    /// ```
+    pub fn for_dialect(&self, dialect: crate::Dialect) -> std::borrow::Cow<'_, ServerDefault> {
+        let ServerDefault::ExprPerDialect { portable, dialects } = self else {
+            return std::borrow::Cow::Borrowed(self);
+        };
+        let own = |d: crate::Dialect| dialects.iter().find(|(x, _)| *x == d).map(|(_, e)| e);
+        let text = own(dialect)
+            .or_else(|| {
+                (dialect == crate::Dialect::Mariadb)
+                    .then(|| own(crate::Dialect::Mysql))
+                    .flatten()
+            })
+            .unwrap_or(portable);
+        std::borrow::Cow::Owned(ServerDefault::Expr(text.clone()))
+    }
 }
 
 #[cfg(test)]

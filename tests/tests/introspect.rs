@@ -95,6 +95,15 @@ fn keys(d: Dialect, op: &mut Ops) {
     op.create_index("tags", ["name", "weight"])
         .name("ix_tags_name_my")
         .only_on(&[Dialect::Mysql]);
+    // A default spelt per dialect: drift compares each dialect's own.
+    op.add_column("tags", "token", Type::String(36))
+        .default_expr_per_dialect(
+            "lower(hex(randomblob(16)))",
+            &[
+                (Dialect::Postgres, "upper(md5('seed'))"),
+                (Dialect::Mysql, "uuid()"),
+            ],
+        );
     // A check per dialect: drift expects each where it exists only.
     op.create_check_on(&[Dialect::Postgres], "tags", "name_pg", "name ~ '^[a-z]'");
     op.create_check_on(&[Dialect::Mysql], "tags", "name_my", "name REGEXP '^[a-z]'");

@@ -677,6 +677,17 @@ fn table_ops() {
 #[test]
 fn add_column_ops() {
     run(vec![
+        // A default spelt per dialect (a random token), one revision for the three.
+        Case::new("add_column_default_expr_per_dialect", |op| {
+            op.add_column("users", "token", Type::String(36))
+                .default_expr_per_dialect(
+                    "lower(hex(randomblob(16)))",
+                    &[
+                        (Dialect::Postgres, "upper(md5('seed'))"),
+                        (Dialect::Mysql, "uuid()"),
+                    ],
+                );
+        }),
         // The portable types of issue 16, each added to a table with rows.
         Case::new("add_column_precision_types", |op| {
             op.add_column("users", "ratio", Type::Float(10))

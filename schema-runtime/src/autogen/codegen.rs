@@ -75,6 +75,17 @@ fn default_call(prefix: &str, default: &ServerDefault) -> String {
         ServerDefault::Value(v) => format!(".{prefix}default({})", rust_value(v)),
         ServerDefault::Now => format!(".{prefix}default_now()"),
         ServerDefault::Expr(e) => format!(".{prefix}default_expr({})", lit(e)),
+        ServerDefault::ExprPerDialect { portable, dialects } => {
+            let dialects: Vec<String> = dialects
+                .iter()
+                .map(|(d, e)| format!("(schema_runtime::Dialect::{d:?}, {})", lit(e)))
+                .collect();
+            format!(
+                ".{prefix}default_expr_per_dialect({}, &[{}])",
+                lit(portable),
+                dialects.join(", ")
+            )
+        }
     }
 }
 

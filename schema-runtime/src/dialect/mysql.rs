@@ -178,6 +178,7 @@ impl SqlDialect for MySql {
             }
             ServerDefault::Value(v) => self.render_value(v),
             ServerDefault::Expr(e) => format!("({})", self.sql_expr(e)),
+            per_dialect => self.render_default(&per_dialect.for_dialect(self.dialect()), ty),
         }
     }
 

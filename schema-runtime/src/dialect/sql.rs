@@ -222,6 +222,7 @@ pub(crate) trait SqlDialect: Sync {
             ServerDefault::Value(v) => self.render_value(v),
             ServerDefault::Now => "CURRENT_TIMESTAMP".into(),
             ServerDefault::Expr(e) => self.sql_expr(e).into_owned(),
+            per_dialect => self.render_default(&per_dialect.for_dialect(self.dialect()), _ty),
         }
     }
 

@@ -90,6 +90,7 @@ impl SqlDialect for Sqlite {
             ServerDefault::Now => "CURRENT_TIMESTAMP".into(),
             // SQLite accepts an expression default only in parentheses.
             ServerDefault::Expr(e) => format!("({e})"),
+            per_dialect => self.render_default(&per_dialect.for_dialect(self.dialect()), _ty),
         }
     }
 
@@ -309,7 +310,7 @@ fn can_add_in_place(column: &ColumnDef, foreign_key: Option<&ForeignKeyDef>) -> 
     let constant_default = match &column.default {
         None | Some(ServerDefault::Value(Value::Null)) => true,
         Some(ServerDefault::Value(_)) => foreign_key.is_none(),
-        Some(ServerDefault::Now | ServerDefault::Expr(_)) => false,
+        Some(_) => false,
     };
     let has_value_when_not_null = column.nullable
         || matches!(&column.default, Some(ServerDefault::Value(v)) if *v != Value::Null);

@@ -155,7 +155,11 @@ fn comparable_column(column: &ColumnDef, schema: &Schema, d: &dyn Introspector) 
     } else {
         c.identity_options = Default::default();
     }
-    c.default = c.default.take().and_then(|v| comparable_default(v, &c.ty));
+    c.default = c
+        .default
+        .take()
+        .map(|v| v.for_dialect(d.dialect()).into_owned())
+        .and_then(|v| comparable_default(v, &c.ty));
     c.comment = comparable_comment(c.comment.take(), d);
     c
 }

@@ -459,6 +459,7 @@ pub(super) fn column(c: &ColumnDef) -> String {
         Some(ServerDefault::Value(v)) => text.push_str(&format!(" DEFAULT {v:?}")),
         Some(ServerDefault::Now) => text.push_str(" DEFAULT now"),
         Some(ServerDefault::Expr(e)) => text.push_str(&format!(" DEFAULT {e}")),
+        Some(other) => text.push_str(&format!(" DEFAULT {other:?}")),
         None => {}
     }
     if c.identity {

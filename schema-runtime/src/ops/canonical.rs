@@ -188,6 +188,14 @@ fn default(out: &mut String, d: Option<&ServerDefault>) {
             out.push_str("expr:");
             q(out, e);
         }
+        Some(ServerDefault::ExprPerDialect { portable, dialects }) => {
+            out.push_str("expr:");
+            q(out, portable);
+            for (d, e) in dialects {
+                out.push_str(&format!(" {}=", d.name()));
+                q(out, e);
+            }
+        }
     }
 }
 
