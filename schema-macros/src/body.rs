@@ -38,6 +38,7 @@ pub(crate) fn check(func: &ItemFn, reversal: Reversal, errors: &mut Errors) {
     let mut walker = Walker {
         op,
         tables: Vec::new(),
+        only_on: false,
         reversal,
         errors,
     };
@@ -104,6 +105,9 @@ struct Walker<'e> {
     op: Ident,
     /// Parameters of the enclosing `create_table` closures, innermost last.
     tables: Vec<(Ident, Option<String>)>,
+    /// Inside the closure of `op.only_on(..)`, where only ops whose objects may exist on some
+    /// dialects are allowed.
+    only_on: bool,
     reversal: Reversal,
     errors: &'e mut Errors,
 }
@@ -284,7 +288,34 @@ impl Walker<'_> {
     /// A call on the op builder itself.
     fn ops_call(&mut self, method: &str, call: &ExprMethodCall, args: &[&Expr]) -> Builder {
         let arg = |i: usize| args.get(i);
+        if self.only_on && !matches!(method, "create_index" | "create_check" | "execute" | "sql") {
+            self.errors.error_spanned_by(
+                &call.method,
+                format!(
+                    "`{method}` cannot run on some dialects only: the schemas would then differ between them; \
+                     inside op.only_on(..) go create_index, create_check and raw SQL (execute, sql), \
+                     everything else runs on every dialect (move it out of the closure)"
+                ),
+            );
+        }
         let next = match method {
+            "only_on" => {
+                if let Some(Expr::Closure(closure)) = arg(1).map(|a| ungroup(a)) {
+                    self.visit_expr(args[0]);
+                    let inner = closure.inputs.first().and_then(binding);
+                    let outer_op = self.op.clone();
+                    let outer_only_on = self.only_on;
+                    if let Some(inner) = inner {
+                        self.op = inner;
+                    }
+                    self.only_on = true;
+                    self.visit_expr(&closure.body);
+                    self.op = outer_op;
+                    self.only_on = outer_only_on;
+                    return Builder::Options;
+                }
+                Builder::Options
+            }
             "create_table" => {
                 self.name(arg(0), Name::Table);
                 if let Some(Expr::Closure(closure)) = arg(1).map(|a| ungroup(a)) {

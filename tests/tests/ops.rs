@@ -975,6 +975,15 @@ fn create_index_ops() {
                 .filter("body IS NOT NULL");
         })
         .unsupported_on(&[Dialect::Mysql, Dialect::Mariadb]),
+        // A block of ops that PostgreSQL alone runs: raw SQL and an index.
+        Case::new("only_on_block", |op| {
+            op.only_on(&[Dialect::Postgres], |pg| {
+                pg.execute("COMMENT ON COLUMN posts.title IS 'searched by trigram'")
+                    .reverse("COMMENT ON COLUMN posts.title IS NULL");
+                pg.create_index("posts", [IndexKey::expression("lower(title)")])
+                    .name("ix_posts_title_lower");
+            });
+        }),
         // Per dialect: a GIN index on PostgreSQL, a FULLTEXT one on MySQL/MariaDB, none on SQLite.
         Case::new("create_index_only_on", |op| {
             op.create_index(

@@ -325,7 +325,19 @@ fn render_op(op: &Op, naming: &NamingConvention) -> String {
             if let Some(down) = &raw.down {
                 let _ = write!(s, ".reverse_with({})", text(down));
             }
-            stmt(s)
+            if raw.only_on.is_empty() {
+                stmt(s)
+            } else {
+                let dialects: Vec<String> = raw
+                    .only_on
+                    .iter()
+                    .map(|d| format!("schema_runtime::Dialect::{d:?}"))
+                    .collect();
+                stmt(format!(
+                    "op.only_on(&[{}], |op| {{ {s}; }})",
+                    dialects.join(", ")
+                ))
+            }
         }
     }
 }

@@ -1150,6 +1150,9 @@ pub(crate) trait SqlDialect: Sync {
 
     /// Raw SQL: the text given for this dialect.
     fn raw_sql(&self, op: &Op, raw: &RawSql) -> Result<Vec<String>, RenderError> {
+        if !raw.runs_on(self.dialect()) {
+            return Ok(Vec::new());
+        }
         match raw.up.for_dialect(self.dialect()) {
             Some(sql) => Ok(vec![sql.to_owned()]),
             None => Err(self.unsupported(

@@ -45,6 +45,27 @@ pub enum DataMode {
     Digest,
 }
 
+/// Limits `op`, built inside `op.only_on(dialects, ..)`, to `dialects`.
+fn limit_to(op: &mut Op, dialects: &[crate::Dialect]) {
+    match op {
+        Op::CreateIndex { index, .. } => index.only_on = dialects.to_vec(),
+        Op::AddConstraint {
+            constraint: Constraint::Check(ck),
+            ..
+        } => ck.only_on = dialects.to_vec(),
+        Op::Sql(raw) => {
+            raw.only_on = dialects.to_vec();
+            for effect in &mut raw.effects {
+                limit_to(effect, dialects);
+            }
+        }
+        other => panic!(
+            "op.only_on(..): `{}` cannot run on some dialects only: the schemas would then differ between them; only create_index, create_check and raw SQL (execute, sql) can, and the rest of the revision runs everywhere",
+            other.describe()
+        ),
+    }
+}
+
 fn strings<I, S>(items: I) -> Vec<String>
 where
     I: IntoIterator<Item = S>,
@@ -473,6 +494,43 @@ impl Ops {
         self.sql(SqlText::portable(sql))
     }
 
+    /// Ops that only `dialects` run (`Dialect::Mysql` covers MariaDB unless it is named too):
+    /// Alembic's `if op.get_bind().dialect.name == "postgresql":`. Inside go the ops whose
+    /// objects may exist on some dialects only — `create_index`, `create_check`, raw SQL
+    /// (`execute`, `sql`, with the indexes and checks it `declares`) — which then render
+    /// nothing elsewhere, and which drift checks expect only where they run. A table, column,
+    /// key or data change on some dialects only would make the schemas differ between them:
+    /// `#[migration]` refuses one at compile time, and building it panics with this reason.
+    ///
+    /// ```
+    /// use schema_runtime::prelude::*;
+    /// use schema_runtime::{Dialect, Migrator, Revision};
+    /// let migrator = Migrator::new(vec![Revision::new("0001", &[], "docs", |op| {
+    ///     op.create_table("docs", |t| {
+    ///         t.column("id", Type::BigInt).primary_key();
+    ///         t.column("body", Type::Text).not_null();
+    ///     });
+    ///     op.only_on(&[Dialect::Postgres], |op| {
+    ///         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm").reverse("SELECT 1");
+    ///         op.create_index("docs", [IndexKey::column("body").opclass("gin_trgm_ops")])
+    ///             .name("ix_docs_body_trgm")
+    ///             .using("gin");
+    ///     });
+    /// })]).unwrap();
+    /// let sql = |d| migrator.plan_upgrade(d, &[], "head").unwrap()[0].statements.join(";\n");
+    /// assert!(sql(Dialect::Postgres).contains("CREATE EXTENSION IF NOT EXISTS pg_trgm"));
+    /// assert!(sql(Dialect::Postgres).contains("USING gin"));
+    /// assert!(!sql(Dialect::Sqlite).contains("pg_trgm") && !sql(Dialect::Mariadb).contains("gin"));
+    /// ```
+    pub fn only_on(&mut self, dialects: &[crate::Dialect], build: impl FnOnce(&mut Ops)) {
+        let mut inner = Ops::with_naming(self.naming.clone()).with_data_mode(self.data);
+        build(&mut inner);
+        for mut op in inner.ops {
+            limit_to(&mut op, dialects);
+            self.ops.push(op);
+        }
+    }
+
     /// Raw SQL with one variant per dialect.
     ///
     /// ```
@@ -489,6 +547,7 @@ impl Ops {
             up,
             down: None,
             effects: Vec::new(),
+            only_on: Vec::new(),
         }));
         let naming = &self.naming;
         let data = self.data;

@@ -670,6 +670,11 @@ fn write_op(out: &mut String, op: &Op) {
                 out.push_str(" down:");
                 sql_text(out, down);
             }
+            if !raw.only_on.is_empty() {
+                out.push_str(" only_on=");
+                let names: Vec<String> = raw.only_on.iter().map(|d| d.name().to_owned()).collect();
+                list(out, &names);
+            }
             // Only when declared, so raw SQL written before declarations keeps its checksum.
             if !raw.effects.is_empty() {
                 out.push_str(" effects=[");

@@ -854,6 +854,15 @@ pub struct RawSql {
     /// applied to the replayed state and never rendered, so `check`, `check --database`,
     /// autogenerate and derived downgrades know the objects the SQL makes.
     pub effects: Vec<Op>,
+    /// The dialects it runs on (written inside `op.only_on(..)`); empty: every dialect.
+    pub only_on: Vec<Dialect>,
+}
+
+impl RawSql {
+    /// Whether it runs on `dialect` (see [`RawSql::only_on`]).
+    pub fn runs_on(&self, dialect: Dialect) -> bool {
+        listed(&self.only_on, dialect)
+    }
 }
 
 /// One schema change.

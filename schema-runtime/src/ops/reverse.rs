@@ -208,7 +208,12 @@ impl Op {
                         undo.append(&mut effects);
                         effects = undo;
                     }
-                    vec![Op::Sql(RawSql { up: down.clone(), down: Some(raw.up.clone()), effects })]
+                    vec![Op::Sql(RawSql {
+                        up: down.clone(),
+                        down: Some(raw.up.clone()),
+                        effects,
+                        only_on: raw.only_on.clone(),
+                    })]
                 }
                 None => {
                     return Err(ReverseError::Irreversible {
