@@ -584,7 +584,7 @@ impl Walker<'_> {
         };
         let name = lit.value();
         let prefix = format!("ck_{table}_");
-        if let Some(short) = name.strip_prefix(&prefix).filter(|s| !s.is_empty()) {
+        if let Some(short) = schema_core::names::check_name_after_prefix(table, &name) {
             self.errors.error_spanned_by(
                 lit,
                 format!(

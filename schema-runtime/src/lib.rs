@@ -74,7 +74,8 @@ pub mod __private {
 /// assert!(sql(Dialect::Mariadb).contains("CHECK (`select` >= 0)"));
 /// ```
 pub fn ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
+    // Standard SQL quotes, as PostgreSQL writes every name.
+    Dialect::Postgres.quote(name)
 }
 
 /// Everything a migration file needs: `use schema_runtime::prelude::*;`.

@@ -626,11 +626,7 @@ impl Judge<'_> {
             .iter()
             .copied()
             .filter(|d| self.dialects.contains(d))
-            .filter(|d| {
-                self.only_on.is_empty()
-                    || self.only_on.contains(d)
-                    || (*d == Dialect::Mariadb && self.only_on.contains(&Dialect::Mysql))
-            })
+            .filter(|d| crate::ops::listed(&self.only_on, *d))
             .collect();
         if dialects.is_empty() {
             return;

@@ -218,6 +218,24 @@ impl IdentifierProblem {
     }
 }
 
+/// The part of `name` after the default naming convention's `ck_TABLE_` prefix, when a
+/// check's short name already carries it (`create_check("users", "ck_users_nonempty", ..)`
+/// would become `ck_users_ck_users_nonempty`): `#[migration]` refuses such a name, and
+/// autogenerate never writes one.
+///
+/// ```
+/// use schema_core::names::check_name_after_prefix;
+/// assert_eq!(check_name_after_prefix("users", "ck_users_name_nonempty"), Some("name_nonempty"));
+/// assert_eq!(check_name_after_prefix("users", "name_nonempty"), None);
+/// assert_eq!(check_name_after_prefix("users", "ck_users_"), None);
+/// ```
+pub fn check_name_after_prefix<'a>(table: &str, name: &'a str) -> Option<&'a str> {
+    name.strip_prefix("ck_")?
+        .strip_prefix(table)?
+        .strip_prefix('_')
+        .filter(|short| !short.is_empty())
+}
+
 /// Checks a database identifier: not empty, at most [`MAX_IDENTIFIER_LEN`] bytes.
 pub fn check_identifier(name: &str) -> Result<(), IdentifierProblem> {
     if name.is_empty() {

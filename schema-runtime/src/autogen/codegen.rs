@@ -78,7 +78,7 @@ fn default_call(prefix: &str, default: &ServerDefault) -> String {
         ServerDefault::ExprPerDialect { portable, dialects } => {
             let dialects: Vec<String> = dialects
                 .iter()
-                .map(|(d, e)| format!("(schema_runtime::Dialect::{d:?}, {})", lit(e)))
+                .map(|(d, e)| format!("({}, {})", dialect_path(*d), lit(e)))
                 .collect();
             format!(
                 ".{prefix}default_expr_per_dialect({}, &[{}])",
@@ -328,14 +328,9 @@ fn render_op(op: &Op, naming: &NamingConvention) -> String {
             if raw.only_on.is_empty() {
                 stmt(s)
             } else {
-                let dialects: Vec<String> = raw
-                    .only_on
-                    .iter()
-                    .map(|d| format!("schema_runtime::Dialect::{d:?}"))
-                    .collect();
                 stmt(format!(
-                    "op.only_on(&[{}], |op| {{ {s}; }})",
-                    dialects.join(", ")
+                    "op.only_on({}, |op| {{ {s}; }})",
+                    dialect_list(&raw.only_on)
                 ))
             }
         }
@@ -431,12 +426,7 @@ fn create_index(index: &IndexDef, naming: &NamingConvention) -> String {
         s.push_str(".or_plain_elsewhere()");
     }
     if !index.only_on.is_empty() {
-        let dialects: Vec<String> = index
-            .only_on
-            .iter()
-            .map(|d| format!("schema_runtime::Dialect::{d:?}"))
-            .collect();
-        let _ = write!(s, ".only_on(&[{}])", dialects.join(", "));
+        let _ = write!(s, ".only_on({})", dialect_list(&index.only_on));
     }
     if !index.include.is_empty() {
         let _ = write!(s, ".include({})", list(&index.include));
@@ -479,12 +469,18 @@ fn check_on(ck: &crate::ops::CheckDef) -> (&'static str, String) {
     if ck.only_on.is_empty() {
         return ("", String::new());
     }
-    let dialects: Vec<String> = ck
-        .only_on
-        .iter()
-        .map(|d| format!("schema_runtime::Dialect::{d:?}"))
-        .collect();
-    ("_on", format!("&[{}], ", dialects.join(", ")))
+    ("_on", format!("{}, ", dialect_list(&ck.only_on)))
+}
+
+/// `schema_runtime::Dialect::Postgres`, as a generated file names a dialect.
+fn dialect_path(d: crate::Dialect) -> String {
+    format!("schema_runtime::Dialect::{d:?}")
+}
+
+/// `&[schema_runtime::Dialect::Postgres, ..]`: the dialects of an object some have.
+fn dialect_list(dialects: &[crate::Dialect]) -> String {
+    let paths: Vec<String> = dialects.iter().map(|d| dialect_path(*d)).collect();
+    format!("&[{}]", paths.join(", "))
 }
 
 /// The short name a check was given, when the naming convention turns it into the full one.
@@ -496,7 +492,7 @@ fn check_short_name<'a>(table: &str, full: &'a str, naming: &NamingConvention) -
         .find(|short| naming.check(table, short) == full)
         // `#[migration]` refuses a short name that starts with `ck_TABLE_` (passed through the
         // convention twice, usually by mistake): such a check keeps its full name as written.
-        .filter(|short| !short.starts_with(&format!("ck_{table}_")))
+        .filter(|short| schema_core::names::check_name_after_prefix(table, short).is_none())
 }
 
 fn add_constraint(table: &str, constraint: &Constraint, naming: &NamingConvention) -> String {

@@ -1265,21 +1265,6 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
             constraint: Constraint::Check(ck),
             ..
         } if !ck.exists_on(d.dialect()) => Vec::new(),
-        Op::DropConstraint { table, name }
-            if matches!(
-                before.table(table).and_then(|t| t.def.constraint(name)),
-                Some(Constraint::Check(ck)) if !ck.exists_on(d.dialect())
-            ) =>
-        {
-            Vec::new()
-        }
-        Op::DropIndex { name, table, .. }
-            if before
-                .index_on(table.as_deref(), name)
-                .is_ok_and(|i| !i.exists_on(d.dialect())) =>
-        {
-            Vec::new()
-        }
         Op::CreateIndex {
             index,
             concurrently,
@@ -1315,14 +1300,11 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
             table,
             concurrently,
             if_exists,
-        } => d.drop_index(
-            op,
-            name,
-            before.index_on(table.as_deref(), name).ok(),
-            *concurrently,
-            *if_exists,
-            before,
-        )?,
+        } => match before.index_on(table.as_deref(), name).ok() {
+            // An index that some other dialects have (`only_on`): nothing to drop here.
+            Some(index) if !index.exists_on(d.dialect()) => Vec::new(),
+            index => d.drop_index(op, name, index, *concurrently, *if_exists, before)?,
+        },
         Op::AddConstraint { table, constraint } => {
             if let Constraint::PrimaryKey(k) | Constraint::Unique(k) = constraint {
                 let unique = matches!(constraint, Constraint::Unique(_));
@@ -1342,7 +1324,11 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
                     name: name.clone(),
                 })
             })?;
-            d.drop_constraint(op, t, &constraint)?
+            match &constraint {
+                // A check that some other dialects have (`create_check_on`): nothing to drop.
+                Constraint::Check(ck) if !ck.exists_on(d.dialect()) => Vec::new(),
+                _ => d.drop_constraint(op, t, &constraint)?,
+            }
         }
         Op::CreateEnum(e) => d.create_enum(e),
         Op::DropEnum { name } => d.drop_enum(name),

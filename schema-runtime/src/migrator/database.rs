@@ -199,11 +199,6 @@ impl From<PoolConnection<sqlx::MySql>> for Database {
     }
 }
 
-/// `name` as a PostgreSQL quoted identifier.
-fn quote_pg(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
 /// `host:port` of a server URL (default ports filled in), or the path of a SQLite one.
 ///
 /// ```
@@ -329,7 +324,7 @@ impl Database {
                     let mut pg = sqlx::postgres::PgConnectOptions::from_str(url)?;
                     if let Some(schema) = &options.schema {
                         // Sent with the start-up packet: no round trip of its own.
-                        pg = pg.options([("search_path", quote_pg(schema))]);
+                        pg = pg.options([("search_path", Dialect::Postgres.quote(schema))]);
                     }
                     Conn::Postgres(Handle::Owned(sqlx::PgConnection::connect_with(&pg).await?))
                 }
@@ -413,11 +408,14 @@ impl Database {
                 return Err(MigrateError::Usage(format!(
                     "schema `{schema}` does not exist in {}: create it (CREATE SCHEMA {}) or run `upgrade`, which creates it",
                     self.endpoint,
-                    quote_pg(schema)
+                    Dialect::Postgres.quote(schema)
                 )));
             }
-            self.execute(&format!("CREATE SCHEMA IF NOT EXISTS {}", quote_pg(schema)))
-                .await?;
+            self.execute(&format!(
+                "CREATE SCHEMA IF NOT EXISTS {}",
+                Dialect::Postgres.quote(schema)
+            ))
+            .await?;
         }
         self.endpoint = format!("{} (schema {schema})", self.endpoint);
         self.schema = Some(schema.to_owned());

@@ -335,16 +335,7 @@ impl Ops {
 
     /// Adds a check constraint `name` (expanded by the naming convention's `ck` template).
     pub fn create_check(&mut self, table: &str, name: &str, expr: &str) -> ConstraintName<'_> {
-        let name = self.naming.check(table, name);
-        self.push_constraint(
-            table,
-            Constraint::Check(CheckDef {
-                name,
-                expr: expr.to_owned(),
-                column: None,
-                only_on: Vec::new(),
-            }),
-        )
+        self.create_check_on(&[], table, name, expr)
     }
 
     /// Adds a foreign key from `columns` of `table` to `ref_columns` of `ref_table`.

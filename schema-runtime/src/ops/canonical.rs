@@ -274,6 +274,16 @@ fn foreign_key(out: &mut String, fk: &ForeignKeyDef) {
     out.push('}');
 }
 
+/// ` only_on=[..]` for an object some dialects have; nothing otherwise, so the objects of
+/// every dialect keep their checksums.
+fn only_on(out: &mut String, dialects: &[crate::Dialect]) {
+    if !dialects.is_empty() {
+        out.push_str(" only_on=");
+        let names: Vec<String> = dialects.iter().map(|d| d.name().to_owned()).collect();
+        list(out, &names);
+    }
+}
+
 fn check(out: &mut String, ck: &CheckDef) {
     out.push('{');
     q(out, &ck.name);
@@ -284,11 +294,7 @@ fn check(out: &mut String, ck: &CheckDef) {
         out.push_str(" column=");
         q(out, column);
     }
-    if !ck.only_on.is_empty() {
-        out.push_str(" only_on=");
-        let names: Vec<String> = ck.only_on.iter().map(|d| d.name().to_owned()).collect();
-        list(out, &names);
-    }
+    only_on(out, &ck.only_on);
     out.push('}');
 }
 
@@ -388,11 +394,7 @@ fn index(out: &mut String, i: &IndexDef) {
     if i.partial_or_plain {
         out.push_str(" or_plain");
     }
-    if !i.only_on.is_empty() {
-        out.push_str(" only_on=");
-        let names: Vec<String> = i.only_on.iter().map(|d| d.name().to_owned()).collect();
-        list(out, &names);
-    }
+    only_on(out, &i.only_on);
     if !i.include.is_empty() {
         out.push_str(" include=");
         list(out, &i.include);
@@ -670,11 +672,7 @@ fn write_op(out: &mut String, op: &Op) {
                 out.push_str(" down:");
                 sql_text(out, down);
             }
-            if !raw.only_on.is_empty() {
-                out.push_str(" only_on=");
-                let names: Vec<String> = raw.only_on.iter().map(|d| d.name().to_owned()).collect();
-                list(out, &names);
-            }
+            only_on(out, &raw.only_on);
             // Only when declared, so raw SQL written before declarations keeps its checksum.
             if !raw.effects.is_empty() {
                 out.push_str(" effects=[");

@@ -214,7 +214,7 @@ impl CheckDef {
 
 /// Whether `dialect` is in `only_on` (empty: every dialect); MariaDB counts as MySQL where
 /// only MySQL is named, as `SqlText` falls back.
-fn listed(only_on: &[crate::Dialect], dialect: crate::Dialect) -> bool {
+pub(crate) fn listed(only_on: &[crate::Dialect], dialect: crate::Dialect) -> bool {
     only_on.is_empty()
         || only_on.contains(&dialect)
         || (dialect == crate::Dialect::Mariadb
