@@ -288,12 +288,24 @@ impl Walker<'_> {
     /// A call on the op builder itself.
     fn ops_call(&mut self, method: &str, call: &ExprMethodCall, args: &[&Expr]) -> Builder {
         let arg = |i: usize| args.get(i);
-        if self.only_on && !matches!(method, "create_index" | "create_check" | "execute" | "sql") {
+        if self.only_on
+            && !matches!(
+                method,
+                "create_index"
+                    | "create_check"
+                    | "execute"
+                    | "sql"
+                    | "bulk_insert"
+                    | "delete_rows"
+                    | "update"
+            )
+        {
             self.errors.error_spanned_by(
                 &call.method,
                 format!(
                     "`{method}` cannot run on some dialects only: the schemas would then differ between them; \
-                     inside op.only_on(..) go create_index, create_check and raw SQL (execute, sql), \
+                     inside op.only_on(..) go create_index, create_check, raw SQL (execute, sql) \
+                     and data changes (bulk_insert, delete_rows, update), \
                      everything else runs on every dialect (move it out of the closure)"
                 ),
             );

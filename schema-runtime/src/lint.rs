@@ -586,18 +586,19 @@ struct Judge<'a> {
     /// Enum types created by this revision.
     fresh_enums: HashSet<String>,
     findings: Vec<Finding>,
-    /// `update`s of existing tables: (op index, op, table).
-    backfills: Vec<(usize, String, String)>,
+    /// `update`s of existing tables: (op index, op, table, the dialects it runs on).
+    backfills: Vec<(usize, String, String, Vec<Dialect>)>,
     /// The first schema change of an existing table in this revision.
     ddl: Option<String>,
     op_index: usize,
     op: String,
-    /// The dialects the op under review renders on (an index or check `only_on` some);
-    /// empty: every dialect.
+    /// The dialects the op under review renders on (an index, check, raw SQL or data change
+    /// `only_on` some); empty: every dialect.
     only_on: Vec<Dialect>,
 }
 
-/// The dialects `op` renders on, when it is an index or a check that only some have.
+/// The dialects `op` renders on, when it is an index, a check, raw SQL or a data change that
+/// only some have (`only_on`).
 fn only_on(op: &Op, schema: &Schema) -> Vec<Dialect> {
     match op {
         Op::CreateIndex { index, .. } => index.only_on.clone(),
@@ -609,6 +610,10 @@ fn only_on(op: &Op, schema: &Schema) -> Vec<Dialect> {
             constraint: Constraint::Check(ck),
             ..
         } => ck.only_on.clone(),
+        Op::Sql(raw) => raw.only_on.clone(),
+        Op::BulkInsert { only_on, .. }
+        | Op::DeleteRows { only_on, .. }
+        | Op::Update { only_on, .. } => only_on.clone(),
         _ => Vec::new(),
     }
 }
@@ -906,8 +911,12 @@ impl Judge<'_> {
             }
             Op::Update { table, .. } => {
                 if self.existing(table) {
-                    self.backfills
-                        .push((self.op_index, self.op.clone(), table.clone()));
+                    self.backfills.push((
+                        self.op_index,
+                        self.op.clone(),
+                        table.clone(),
+                        self.only_on.clone(),
+                    ));
                 }
             }
             Op::Sql(_) => self.flag(
@@ -1110,7 +1119,9 @@ impl Judge<'_> {
         if !self.revision.transactional {
             return;
         }
-        for (index, op, table) in std::mem::take(&mut self.backfills) {
+        for (index, op, table, only_on) in std::mem::take(&mut self.backfills) {
+            // Judged on the dialects the backfill runs on, not the last op's.
+            self.only_on = only_on;
             self.flag_at(
                 "backfill-in-ddl-transaction",
                 index,

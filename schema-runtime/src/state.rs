@@ -808,11 +808,13 @@ impl Schema {
                 table,
                 columns,
                 rows,
+                ..
             }
             | Op::DeleteRows {
                 table,
                 columns,
                 rows,
+                ..
             } => {
                 let def = self.table_def(table)?;
                 self.check_columns(def, columns)?;

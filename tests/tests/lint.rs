@@ -579,6 +579,47 @@ fn an_index_or_check_some_dialects_have_is_judged_on_those_only() {
 }
 
 #[test]
+fn raw_sql_and_data_changes_some_dialects_run_are_judged_on_those_only() {
+    let migrator = Migrator::new(vec![
+        base(),
+        Revision::new("0002_case", &["0001_base"], "per dialect", |op| {
+            op.add_column("users", "plan", Type::Text);
+            op.only_on(&[Dialect::Sqlite], |op| {
+                op.execute("UPDATE users SET plan = 'free'");
+                // A backfill beside a schema change is a PostgreSQL lock concern only.
+                op.update("users").set("plan", "free");
+            });
+            op.only_on(&[Dialect::Postgres], |op| {
+                op.update("users").set("plan", "basic");
+            });
+        }),
+    ])
+    .expect("valid");
+    let findings: Vec<(&'static str, String, Vec<Dialect>)> =
+        lint::lint(&migrator, &Dialect::ALL, None)
+            .expect("lint")
+            .into_iter()
+            .map(|f| (f.rule.id, f.op, f.dialects))
+            .collect();
+    assert_eq!(
+        findings,
+        [
+            (
+                "raw-sql",
+                "execute(raw SQL)".to_owned(),
+                vec![Dialect::Sqlite]
+            ),
+            (
+                "backfill-in-ddl-transaction",
+                "update(users)".to_owned(),
+                vec![Dialect::Postgres]
+            ),
+        ],
+        "{findings:#?}"
+    );
+}
+
+#[test]
 fn a_range_lints_its_revisions_over_the_schema_of_the_earlier_ones() {
     let migrator = Migrator::new(vec![
         base(),

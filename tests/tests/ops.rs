@@ -1192,6 +1192,25 @@ fn data_ops() {
             );
         })
         .rows("users", &["id", "email", "name", "karma"]),
+        // Rows that some dialects alone get (issue 16): the derived downgrade deletes them on
+        // those dialects only.
+        Case::new("bulk_insert_only_on", |op| {
+            op.only_on(&[Dialect::Postgres, Dialect::Sqlite], |op| {
+                op.bulk_insert(
+                    "users",
+                    ["id", "email", "name", "karma"],
+                    [row![10, "dee@example.com", "Dee", 1]],
+                );
+            });
+            op.only_on(&[Dialect::Mysql], |op| {
+                op.bulk_insert(
+                    "users",
+                    ["id", "email", "name", "karma"],
+                    [row![20, "my@example.com", "My", 2]],
+                );
+            });
+        })
+        .rows("users", &["id", "email", "name", "karma"]),
         Case::new("update_with_explicit_downgrade", |op| {
             op.update("users")
                 .set_expr("karma", "karma + 10")

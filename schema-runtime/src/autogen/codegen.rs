@@ -128,6 +128,17 @@ pub fn render_ops(changes: &[Change], naming: &NamingConvention) -> String {
 
 fn render_op(op: &Op, naming: &NamingConvention) -> String {
     let stmt = |s: String| format!("    {s};\n");
+    // An op some dialects run, written inside `op.only_on(..)`.
+    let limited = |dialects: &[crate::Dialect], s: String| {
+        if dialects.is_empty() {
+            stmt(s)
+        } else {
+            stmt(format!(
+                "op.only_on({}, |op| {{ {s}; }})",
+                dialect_list(dialects)
+            ))
+        }
+    };
     match op {
         Op::CreateTable { def, if_not_exists } => create_table(def, *if_not_exists, naming),
         Op::DropTable { table, if_exists } => stmt(format!(
@@ -254,11 +265,13 @@ fn render_op(op: &Op, naming: &NamingConvention) -> String {
             table,
             columns,
             rows,
+            only_on,
         }
         | Op::DeleteRows {
             table,
             columns,
             rows,
+            only_on,
         } => {
             let verb = if matches!(op, Op::BulkInsert { .. }) {
                 "bulk_insert"
@@ -275,17 +288,21 @@ fn render_op(op: &Op, naming: &NamingConvention) -> String {
                     )
                 })
                 .collect();
-            stmt(format!(
-                "op.{verb}({}, {}, [{}])",
-                lit(table),
-                list(columns),
-                rows.join(", ")
-            ))
+            limited(
+                only_on,
+                format!(
+                    "op.{verb}({}, {}, [{}])",
+                    lit(table),
+                    list(columns),
+                    rows.join(", ")
+                ),
+            )
         }
         Op::Update {
             table,
             set,
             predicate,
+            only_on,
         } => {
             let mut s = format!("op.update({})", lit(table));
             for (column, value) in set {
@@ -301,7 +318,7 @@ fn render_op(op: &Op, naming: &NamingConvention) -> String {
             if let Some(p) = predicate {
                 let _ = write!(s, ".filter({})", lit(p));
             }
-            stmt(s)
+            limited(only_on, s)
         }
         Op::Sql(raw) => {
             let text = |t: &crate::ops::SqlText| {
@@ -325,14 +342,7 @@ fn render_op(op: &Op, naming: &NamingConvention) -> String {
             if let Some(down) = &raw.down {
                 let _ = write!(s, ".reverse_with({})", text(down));
             }
-            if raw.only_on.is_empty() {
-                stmt(s)
-            } else {
-                stmt(format!(
-                    "op.only_on({}, |op| {{ {s}; }})",
-                    dialect_list(&raw.only_on)
-                ))
-            }
+            limited(&raw.only_on, s)
         }
     }
 }

@@ -1341,20 +1341,31 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
             d.rename_enum_value(op, name, from, to, before)?
         }
         Op::DropEnumValue { name, .. } => d.drop_enum_value(op, name, before)?,
+        // A data change some other dialects run (`op.only_on(..)`): nothing here.
+        Op::BulkInsert { only_on, .. }
+        | Op::DeleteRows { only_on, .. }
+        | Op::Update { only_on, .. }
+            if !crate::ops::listed(only_on, d.dialect()) =>
+        {
+            Vec::new()
+        }
         Op::BulkInsert {
             table,
             columns,
             rows,
+            ..
         } => d.bulk_insert(table, columns, loaded(op, rows)?),
         Op::DeleteRows {
             table,
             columns,
             rows,
+            ..
         } => d.delete_rows(table, columns, loaded(op, rows)?),
         Op::Update {
             table,
             set,
             predicate,
+            ..
         } => d.update(op, table, set, predicate.as_deref())?,
         Op::Sql(raw) => d.raw_sql(op, raw)?,
     })

@@ -59,8 +59,11 @@ fn limit_to(op: &mut Op, dialects: &[crate::Dialect]) {
                 limit_to(effect, dialects);
             }
         }
+        Op::BulkInsert { only_on, .. }
+        | Op::DeleteRows { only_on, .. }
+        | Op::Update { only_on, .. } => *only_on = dialects.to_vec(),
         other => panic!(
-            "op.only_on(..): `{}` cannot run on some dialects only: the schemas would then differ between them; only create_index, create_check and raw SQL (execute, sql) can, and the rest of the revision runs everywhere",
+            "op.only_on(..): `{}` cannot run on some dialects only: the schemas would then differ between them; only create_index, create_check, raw SQL (execute, sql) and data changes (bulk_insert, delete_rows, update) can, and the rest of the revision runs everywhere",
             other.describe()
         ),
     }
@@ -445,6 +448,7 @@ impl Ops {
             table: table.to_owned(),
             columns,
             rows,
+            only_on: Vec::new(),
         });
     }
 
@@ -467,6 +471,7 @@ impl Ops {
             table: table.to_owned(),
             columns,
             rows,
+            only_on: Vec::new(),
         });
     }
 
@@ -476,6 +481,7 @@ impl Ops {
             table: table.to_owned(),
             set: Vec::new(),
             predicate: None,
+            only_on: Vec::new(),
         });
         last!(self.ops, Op::Update { set, predicate, .. } => UpdateBuilder { set, predicate })
     }
@@ -489,8 +495,10 @@ impl Ops {
     /// Alembic's `if op.get_bind().dialect.name == "postgresql":`. Inside go the ops whose
     /// objects may exist on some dialects only — `create_index`, `create_check`, raw SQL
     /// (`execute`, `sql`, with the indexes and checks it `declares`) — which then render
-    /// nothing elsewhere, and which drift checks expect only where they run. A table, column,
-    /// key or data change on some dialects only would make the schemas differ between them:
+    /// nothing elsewhere, and which drift checks expect only where they run; and data changes
+    /// (`bulk_insert`, `delete_rows`, `update`: a backfill one dialect needs, rows only one
+    /// dialect's feature uses), whose derived downgrades run on the same dialects. A table,
+    /// column or key on some dialects only would make the schemas differ between them:
     /// `#[migration]` refuses one at compile time, and building it panics with this reason.
     ///
     /// ```

@@ -631,21 +631,25 @@ fn write_op(out: &mut String, op: &Op) {
             table,
             columns,
             rows: r,
+            only_on: dialects,
         }
         | Op::DeleteRows {
             table,
             columns,
             rows: r,
+            only_on: dialects,
         } => {
             q(out, table);
             out.push(' ');
             list(out, columns);
             rows(out, r);
+            only_on(out, dialects);
         }
         Op::Update {
             table,
             set,
             predicate,
+            only_on: dialects,
         } => {
             q(out, table);
             for (c, v) in set {
@@ -664,6 +668,7 @@ fn write_op(out: &mut String, op: &Op) {
                 out.push_str(" where=");
                 q(out, p);
             }
+            only_on(out, dialects);
         }
         Op::Sql(raw) => {
             out.push_str("up:");

@@ -992,6 +992,8 @@ pub enum Op {
         columns: Vec<String>,
         /// The rows.
         rows: Rows,
+        /// The dialects it runs on (written inside `op.only_on(..)`); empty: every dialect.
+        only_on: Vec<Dialect>,
     },
     /// `DELETE FROM ... WHERE` the rows equal to these literal rows (the inverse of `bulk_insert`).
     DeleteRows {
@@ -1001,6 +1003,8 @@ pub enum Op {
         columns: Vec<String>,
         /// The rows to delete.
         rows: Rows,
+        /// The dialects it runs on (written inside `op.only_on(..)`); empty: every dialect.
+        only_on: Vec<Dialect>,
     },
     /// `UPDATE ... SET ... [WHERE ...]`: a data backfill.
     Update {
@@ -1010,6 +1014,8 @@ pub enum Op {
         set: Vec<(String, SetValue)>,
         /// Condition, rendered verbatim.
         predicate: Option<String>,
+        /// The dialects it runs on (written inside `op.only_on(..)`); empty: every dialect.
+        only_on: Vec<Dialect>,
     },
     /// Raw SQL.
     Sql(RawSql),

@@ -181,11 +181,11 @@ impl Op {
             Op::RenameEnumValue { name, from, to } => {
                 vec![Op::RenameEnumValue { name: name.clone(), from: to.clone(), to: from.clone() }]
             }
-            Op::BulkInsert { table, columns, rows } => {
-                vec![Op::DeleteRows { table: table.clone(), columns: columns.clone(), rows: rows.clone() }]
+            Op::BulkInsert { table, columns, rows, only_on } => {
+                vec![Op::DeleteRows { table: table.clone(), columns: columns.clone(), rows: rows.clone(), only_on: only_on.clone() }]
             }
-            Op::DeleteRows { table, columns, rows } => {
-                vec![Op::BulkInsert { table: table.clone(), columns: columns.clone(), rows: rows.clone() }]
+            Op::DeleteRows { table, columns, rows, only_on } => {
+                vec![Op::BulkInsert { table: table.clone(), columns: columns.clone(), rows: rows.clone(), only_on: only_on.clone() }]
             }
             Op::Update { .. } => {
                 return Err(ReverseError::Irreversible {
