@@ -80,7 +80,8 @@ struct FieldAttrs {
     unique: bool,
     index: bool,
     length: Option<u32>,
-    precision: Option<u16>,
+    /// `precision = N` and the literal, for errors pointing at it.
+    precision: Option<(u16, syn::LitInt)>,
     scale: Option<u16>,
     sql_type: Option<String>,
     default: Option<TokenStream>,
@@ -106,7 +107,10 @@ fn field_attrs(field: &syn::Field, errors: &mut Errors) -> FieldAttrs {
                 "comment" => out.comment = Some(meta.value()?.parse::<LitStr>()?.value()),
                 "sql_type" => out.sql_type = Some(meta.value()?.parse::<LitStr>()?.value()),
                 "length" => out.length = Some(meta.value()?.parse::<syn::LitInt>()?.base10_parse()?),
-                "precision" => out.precision = Some(meta.value()?.parse::<syn::LitInt>()?.base10_parse()?),
+                "precision" => {
+                    let lit = meta.value()?.parse::<syn::LitInt>()?;
+                    out.precision = Some((lit.base10_parse()?, lit));
+                }
                 "scale" => out.scale = Some(meta.value()?.parse::<syn::LitInt>()?.base10_parse()?),
                 "default_expr" => {
                     let expr = meta.value()?.parse::<LitStr>()?;
@@ -143,13 +147,30 @@ fn field_attrs(field: &syn::Field, errors: &mut Errors) -> FieldAttrs {
             errors.push(e);
         }
     }
-    if out.precision.is_some() != out.scale.is_some() {
+    out
+}
+
+/// `Type::$variant(p)` for a type whose precision (a float's bits, a time's fractional
+/// digits) lies in `range`, with an error at the literal otherwise.
+fn with_precision(
+    variant: TokenStream,
+    (p, lit): &(u16, syn::LitInt),
+    range: std::ops::RangeInclusive<u16>,
+    what: &str,
+    errors: &mut Errors,
+) -> TokenStream {
+    if !range.contains(p) {
         errors.push(syn::Error::new(
-            field.span(),
-            "give both `precision` and `scale` for a decimal column",
+            lit.span(),
+            format!(
+                "`precision` of {what} is {} to {}",
+                range.start(),
+                range.end()
+            ),
         ));
     }
-    out
+    let p = u8::try_from(*p).unwrap_or(0);
+    quote!(::schema_runtime::Type::#variant(#p))
 }
 
 /// The portable type of a field, and whether it is nullable, when known from its Rust type.
@@ -159,25 +180,69 @@ fn mapped_type(ty: &Type, attrs: &FieldAttrs, errors: &mut Errors) -> Option<Tok
     }
     let name = last_ident(ty)?;
     let t = quote!(::schema_runtime::Type);
-    Some(match name.as_str() {
-        "i16" => quote!(#t::SmallInt),
-        "i32" => quote!(#t::Integer),
-        "i64" => quote!(#t::BigInt),
-        "bool" => quote!(#t::Boolean),
-        "f32" => quote!(#t::Real),
-        "f64" => quote!(#t::Double),
-        "String" | "str" => match attrs.length {
+    let decimal = matches!(name.as_str(), "Decimal" | "BigDecimal");
+    if let (Some(_), false) = (attrs.scale, decimal) {
+        errors.push(syn::Error::new(
+            ty.span(),
+            "`scale` applies to a decimal column (rust_decimal::Decimal, BigDecimal)",
+        ));
+    }
+    let precision = attrs.precision.as_ref();
+    let mapped = match (name.as_str(), precision) {
+        ("i16", _) => quote!(#t::SmallInt),
+        ("i32", _) => quote!(#t::Integer),
+        ("i64", _) => quote!(#t::BigInt),
+        ("bool", _) => quote!(#t::Boolean),
+        ("f32" | "f64", Some(p)) => {
+            return Some(with_precision(
+                quote!(Float),
+                p,
+                1..=53,
+                "a float (its binary digits, SQLAlchemy's Float(precision))",
+                errors,
+            ));
+        }
+        ("f32", None) => quote!(#t::Real),
+        ("f64", None) => quote!(#t::Double),
+        ("String" | "str", _) => match attrs.length {
             Some(n) => quote!(#t::String(#n)),
             None => quote!(#t::Text),
         },
-        "NaiveDate" | "Date" => quote!(#t::Date),
-        "NaiveTime" | "Time" => quote!(#t::Time),
-        "NaiveDateTime" | "PrimitiveDateTime" => quote!(#t::Timestamp),
-        "DateTime" | "OffsetDateTime" => quote!(#t::TimestampTz),
-        "Uuid" => quote!(#t::Uuid),
-        "Value" | "JsonValue" | "Json" => quote!(#t::Json),
-        "Decimal" | "BigDecimal" => match (attrs.precision, attrs.scale) {
-            (Some(p), Some(s)) => quote!(#t::Numeric(#p, #s)),
+        ("NaiveDate" | "Date", _) => quote!(#t::Date),
+        ("NaiveTime" | "Time", Some(p)) => {
+            return Some(with_precision(
+                quote!(TimePrecision),
+                p,
+                0..=6,
+                "a time (fractional-second digits)",
+                errors,
+            ));
+        }
+        ("NaiveTime" | "Time", None) => quote!(#t::Time),
+        ("NaiveDateTime" | "PrimitiveDateTime", Some(p)) => {
+            return Some(with_precision(
+                quote!(TimestampPrecision),
+                p,
+                0..=6,
+                "a timestamp (fractional-second digits)",
+                errors,
+            ));
+        }
+        ("NaiveDateTime" | "PrimitiveDateTime", None) => quote!(#t::Timestamp),
+        ("DateTime" | "OffsetDateTime", Some(p)) => {
+            return Some(with_precision(
+                quote!(TimestampTzPrecision),
+                p,
+                0..=6,
+                "a timestamp (fractional-second digits)",
+                errors,
+            ));
+        }
+        ("DateTime" | "OffsetDateTime", None) => quote!(#t::TimestampTz),
+        ("Uuid", _) => quote!(#t::Uuid),
+        ("Value" | "JsonValue" | "Json", _) => quote!(#t::Json),
+        ("Decimal" | "BigDecimal", _) => match (precision, attrs.scale) {
+            (Some((p, _)), Some(s)) => quote!(#t::Numeric(#p, #s)),
             _ => {
                 errors.push(syn::Error::new(
                     ty.span(),
@@ -186,9 +251,17 @@ fn mapped_type(ty: &Type, attrs: &FieldAttrs, errors: &mut Errors) -> Option<Tok
                 quote!(#t::Numeric(10, 2))
             }
         },
-        "Vec" => quote!(#t::Bytes),
+        ("Vec", _) => quote!(#t::Bytes),
         _ => return None,
-    })
+    };
+    if let (Some((_, lit)), false) = (precision, decimal) {
+        errors.push(syn::Error::new(
+            lit.span(),
+            "`precision` applies to a decimal (with `scale`), a float (f32, f64) or a time type \
+             (NaiveTime, NaiveDateTime, DateTime; fractional-second digits); use `sql_type` otherwise",
+        ));
+    }
+    Some(mapped)
 }
 
 /// `#[derive(Model)]`.

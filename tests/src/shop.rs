@@ -1,4 +1,5 @@
-//! A shop described by models: 25 tables that use every portable column type, identity, single
+//! A shop described by models: 25 tables that use every portable column type (with float and
+//! fractional-second precisions), identity, single
 //! and composite primary keys, unique constraints (column and table), foreign keys with each
 //! action, checks, indexes (unique, several columns), comments and an enum type. Autogenerate
 //! turns it into migrations; the tests apply those and compare the live schema with it.
@@ -122,6 +123,11 @@ pub struct Product {
     #[model(references = "brands.id", on_delete = "restrict")]
     brand_id: Option<i32>,
     weight_kg: Option<f64>,
+    /// SQLAlchemy's `Float(precision=24)`.
+    #[model(precision = 24)]
+    rating: Option<f32>,
+    #[model(precision = 6)]
+    restocked_at: Option<DateTime<Utc>>,
     attributes: Option<Value>,
     #[model(default = false)]
     discontinued: bool,
@@ -158,6 +164,7 @@ pub struct Warehouse {
     name: String,
     #[model(references = "countries.code", length = 2)]
     country_code: String,
+    #[model(precision = 0)]
     opens_at: Option<NaiveTime>,
     closes_at: Option<NaiveTime>,
 }
@@ -171,6 +178,7 @@ pub struct StockLevel {
     product_id: i64,
     #[model(default = 0)]
     quantity: i32,
+    #[model(precision = 3)]
     counted_at: Option<NaiveDateTime>,
 }
 

@@ -111,6 +111,8 @@ pub fn upgrade(op: &mut Ops) {
         t.column("currency_code", Type::String(3)).not_null().references("currencies", "code");
         t.column("brand_id", Type::Integer).references("brands", "id").on_delete(FkAction::Restrict);
         t.column("weight_kg", Type::Double);
+        t.column("rating", Type::Float(24));
+        t.column("restocked_at", Type::TimestampTzPrecision(6));
         t.column("attributes", Type::Json);
         t.column("discontinued", Type::Boolean).not_null().default(false);
         t.check("price_positive", "price >= 0");
@@ -157,7 +159,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("id", Type::Integer).primary_key().identity();
         t.column("name", Type::String(100)).not_null().unique();
         t.column("country_code", Type::String(2)).not_null().references("countries", "code");
-        t.column("opens_at", Type::Time);
+        t.column("opens_at", Type::TimePrecision(0));
         t.column("closes_at", Type::Time);
     });
     op.create_table("shipments", |t| {
@@ -173,7 +175,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("warehouse_id", Type::Integer).primary_key().references("warehouses", "id").on_delete(FkAction::Cascade);
         t.column("product_id", Type::BigInt).primary_key().references("products", "id").on_delete(FkAction::Cascade);
         t.column("quantity", Type::Integer).not_null().default(0);
-        t.column("counted_at", Type::Timestamp);
+        t.column("counted_at", Type::TimestampPrecision(3));
         t.check("quantity_nonnegative", "quantity >= 0");
     });
     op.create_table("wishlists", |t| {
