@@ -225,9 +225,20 @@ impl Walker<'_> {
             Builder::Table => self.table_call(&method, &args),
             Builder::Column { added } => self.column_call(added, &method, call, &args),
             Builder::Alter { .. } => match method.as_str() {
-                "set_type" | "set_type_using" | "set_not_null" | "set_nullable" | "set_default"
-                | "set_default_expr" | "set_default_now" | "drop_default" | "set_comment"
-                | "set_identity" => Builder::Alter { altered: true },
+                "set_type"
+                | "set_type_using"
+                | "set_not_null"
+                | "set_nullable"
+                | "set_default"
+                | "set_default_expr"
+                | "set_default_expr_per_dialect"
+                | "set_default_now"
+                | "drop_default"
+                | "set_comment"
+                | "set_identity"
+                | "set_collation"
+                | "set_collation_per_dialect"
+                | "drop_collation" => Builder::Alter { altered: true },
                 "rename_to" => {
                     self.name(args.first(), Name::Column);
                     Builder::Alter { altered: true }

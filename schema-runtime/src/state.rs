@@ -958,6 +958,13 @@ impl Schema {
         if alter.rename.as_ref() == Some(&alter.column) {
             return Err(no_op("rename_to: the column already has that name"));
         }
+        if alter.collation.as_ref() == Some(&current.collation) {
+            return Err(no_op(if current.collation.is_some() {
+                "set_collation: the column has that collation already"
+            } else {
+                "drop_collation: the column has the default collation"
+            }));
+        }
         if alter.identity == Some(current.identity) {
             return Err(no_op(if current.identity {
                 "set_identity(true): the column is an identity column already"

@@ -272,6 +272,15 @@ impl SchemaFacts {
         self.tables.get_mut(name)
     }
 
+    /// Appends ` collate NAME` to the line of `table.column` (read by a query of its own).
+    fn add_collation(&mut self, table: &str, column: &str, collation: &str) {
+        let Some(t) = self.table(table) else { return };
+        let start = format!("  column {column} ");
+        if let Some(line) = t.columns.iter_mut().find(|l| l.starts_with(&start)) {
+            line.push_str(&format!(" collate {collation}"));
+        }
+    }
+
     fn add_column(&mut self, c: &[String]) {
         let [table, name, ty, nullable, default, identity, comment] = c else {
             panic!("a column row has 7 fields: {c:?}");
@@ -412,6 +421,9 @@ async fn postgres_facts(db: &mut Database) -> SchemaFacts {
     for r in rows(db, "columns", "SELECT CAST(c.table_name AS TEXT), CAST(c.column_name AS TEXT), CASE WHEN c.data_type = 'USER-DEFINED' THEN CAST(c.udt_name AS TEXT) ELSE CAST(c.data_type AS TEXT) || COALESCE('(' || c.character_maximum_length || ')', '') END, CAST(c.is_nullable AS TEXT), COALESCE(CAST(c.column_default AS TEXT), ''), CASE WHEN c.is_identity = 'YES' THEN 'identity ' || lower(CAST(c.identity_generation AS TEXT)) ELSE '' END, COALESCE((SELECT col_description(a.attrelid, a.attnum) FROM pg_attribute a WHERE a.attrelid = to_regclass(quote_ident(c.table_name)) AND a.attname = c.column_name), '') FROM information_schema.columns c WHERE c.table_schema = current_schema() ORDER BY c.table_name, c.ordinal_position", 7).await {
         facts.add_column(&r);
     }
+    for r in rows(db, "column collations", "SELECT CAST(c.relname AS TEXT), CAST(a.attname AS TEXT), CAST(co.collname AS TEXT) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid JOIN pg_collation co ON co.oid = a.attcollation WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attcollation <> t.typcollation ORDER BY 1, 2", 3).await {
+        facts.add_collation(&r[0], &r[1], &r[2]);
+    }
     let constraints = "SELECT CAST(c.relname AS TEXT), CAST(k.conname AS TEXT), CAST(k.contype AS TEXT), \
         COALESCE((SELECT string_agg(CAST(a.attname AS TEXT), ',' ORDER BY x.n) FROM unnest(k.conkey) WITH ORDINALITY AS x(attnum, n) JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = x.attnum), ''), \
         COALESCE(CAST(f.relname AS TEXT), ''), \
@@ -479,6 +491,16 @@ async fn mysql_facts(db: &mut Database) -> SchemaFacts {
     for r in rows(db, "columns", "SELECT CAST(table_name AS CHAR), CAST(column_name AS CHAR), CAST(column_type AS CHAR), CAST(is_nullable AS CHAR), CAST(COALESCE(column_default, '') AS CHAR), CAST(CASE WHEN extra LIKE '%auto_increment%' THEN 'auto_increment' ELSE '' END AS CHAR), CAST(column_comment AS CHAR) FROM information_schema.columns WHERE table_schema = DATABASE() ORDER BY table_name, ordinal_position", 7).await {
         facts.add_column(&r);
     }
+    // Table options other than the database's and server's defaults.
+    for r in rows(db, "table options", "SELECT CAST(t.table_name AS CHAR), CAST(CONCAT_WS(' ', IF(t.engine <> @@default_storage_engine, CONCAT('engine ', t.engine), NULL), IF(t.table_collation <> s.default_collation_name, CONCAT('collate ', t.table_collation), NULL)) AS CHAR) FROM information_schema.tables t JOIN information_schema.schemata s ON s.schema_name = t.table_schema WHERE t.table_schema = DATABASE() AND t.table_type = 'BASE TABLE' AND (t.engine <> @@default_storage_engine OR t.table_collation <> s.default_collation_name) ORDER BY 1", 2).await {
+        if let Some(t) = facts.table(&r[0]) {
+            t.columns.insert(0, format!("  options {}", r[1]));
+        }
+    }
+    // Collated otherwise than the table; MariaDB's JSON (LONGTEXT utf8mb4_bin) is the type's own.
+    for r in rows(db, "column collations", "SELECT CAST(c.table_name AS CHAR), CAST(c.column_name AS CHAR), CAST(c.collation_name AS CHAR) FROM information_schema.columns c JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name WHERE c.table_schema = DATABASE() AND c.collation_name <> t.table_collation AND NOT (c.data_type = 'longtext' AND c.collation_name = 'utf8mb4_bin') ORDER BY 1, 2", 3).await {
+        facts.add_collation(&r[0], &r[1], &r[2]);
+    }
     for r in rows(db, "primary keys", "SELECT CAST(table_name AS CHAR), CAST(GROUP_CONCAT(column_name ORDER BY ordinal_position SEPARATOR ',') AS CHAR) FROM information_schema.key_column_usage WHERE table_schema = DATABASE() AND constraint_name = 'PRIMARY' GROUP BY table_name ORDER BY 1", 2).await {
         // MySQL names every primary key PRIMARY: the name tells nothing.
         if let Some(t) = facts.table(&r[0]) {
@@ -535,6 +557,11 @@ async fn sqlite_facts(db: &mut Database) -> SchemaFacts {
     // AUTOINCREMENT exists only on a sole INTEGER PRIMARY KEY, so the key column is the one.
     for r in rows(db, "columns", "SELECT m.name, p.name, p.type, CASE WHEN p.\"notnull\" = 1 OR p.pk > 0 THEN 'NO' ELSE 'YES' END, COALESCE(p.dflt_value, ''), CASE WHEN p.pk > 0 AND upper(m.sql) LIKE '%AUTOINCREMENT%' THEN 'autoincrement' ELSE '' END, '' FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid", 7).await {
         facts.add_column(&r);
+    }
+    for r in &tables {
+        for (column, collation) in sqlite_ddl::column_collations(&r[1]) {
+            facts.add_collation(&r[0], &column, &collation.to_lowercase());
+        }
     }
     for r in rows(db, "primary keys", "SELECT m.name, COALESCE((SELECT group_concat(k.name, ',') FROM (SELECT name FROM pragma_table_info(m.name) WHERE pk > 0 ORDER BY pk) k), '') FROM sqlite_master m WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1", 2).await {
         if let (Some(t), false) = (facts.table(&r[0]), r[1].is_empty()) {
@@ -647,9 +674,16 @@ pub async fn dump_schema(db: &mut Database) -> String {
 pub async fn dump_rows(db: &mut Database, table: &str, columns: &[&str]) -> String {
     let d = db.dialect();
     let text = if d.is_mysql_family() { "CHAR" } else { "TEXT" };
+    // The same result type whatever the column's collation: PostgreSQL refuses to reuse the
+    // cached statement when a change of collation changes it.
+    let collate = if d == Dialect::Postgres {
+        r#" COLLATE "default""#
+    } else {
+        ""
+    };
     let list = columns
         .iter()
-        .map(|c| format!("COALESCE(CAST({} AS {text}), 'NULL')", d.quote(c)))
+        .map(|c| format!("COALESCE(CAST({} AS {text}), 'NULL'){collate}", d.quote(c)))
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(

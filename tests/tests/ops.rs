@@ -155,6 +155,22 @@ fn blog(op: &mut Ops) {
 }
 
 /// Enum types `mood` (used by people.mood, with a default) and `color` (unused), with rows.
+/// A table whose column has a collation on every dialect.
+fn handles(op: &mut Ops) {
+    op.create_table("handles", |t| {
+        t.column("id", Type::Integer).primary_key();
+        t.column("name", Type::String(50))
+            .not_null()
+            .collate_per_dialect(&[
+                (Dialect::Postgres, "C"),
+                (Dialect::Sqlite, "NOCASE"),
+                (Dialect::Mysql, "utf8mb4_bin"),
+            ]);
+        t.column("note", Type::Text)
+            .collate_per_dialect(&[(Dialect::Sqlite, "RTRIM")]);
+    });
+}
+
 fn moods(op: &mut Ops) {
     op.create_enum("mood", ["happy", "meh", "sad"]);
     op.create_enum("color", ["red", "green"]);
@@ -583,6 +599,8 @@ fn run(cases: Vec<Case>) {
 #[test]
 fn table_ops() {
     run(vec![
+        // Columns with collations named per dialect (a dialect not named keeps its default).
+        Case::new("create_table_column_collation", handles),
         // SQLite's rowid alias instead of AUTOINCREMENT; the usual identity elsewhere.
         Case::new("create_table_identity_rowid", |op| {
             op.create_table("notes", |t| {
@@ -835,6 +853,26 @@ fn alter_column_ops() {
         Case::new("alter_column_type", |op| {
             op.alter_column("users", "name").set_type(Type::String(200));
         }),
+        // Collations (SQLAlchemy's String(collation=)), named per dialect.
+        Case::new("alter_column_set_collation", |op| {
+            op.alter_column("users", "name")
+                .set_collation_per_dialect(&[
+                    (Dialect::Postgres, "C"),
+                    (Dialect::Sqlite, "NOCASE"),
+                    (Dialect::Mysql, "utf8mb4_bin"),
+                ]);
+        })
+        .rows("users", &["id", "name"]),
+        // A new type keeps the column's collation (PostgreSQL would take the type's default).
+        Case::new("alter_column_type_keeps_collation", |op| {
+            op.alter_column("handles", "name")
+                .set_type(Type::String(80));
+        })
+        .on(handles),
+        Case::new("alter_column_drop_collation", |op| {
+            op.alter_column("handles", "name").drop_collation();
+        })
+        .on(handles),
         // A plain cast: PostgreSQL's USING, MySQL/MariaDB's MODIFY and SQLite's copy alike.
         Case::new("alter_column_type_using", |op| {
             op.alter_column("users", "zip")

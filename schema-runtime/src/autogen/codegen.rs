@@ -181,6 +181,9 @@ fn render_op(op: &Op, naming: &NamingConvention) -> String {
             if let Some(c) = &column.comment {
                 let _ = write!(s, ".comment({})", lit(c));
             }
+            if let Some(c) = &column.collation {
+                s.push_str(&collation_call("", c));
+            }
             if unique.is_some() {
                 s.push_str(".unique()");
             }
@@ -383,6 +386,11 @@ fn alter_column(alter: &AlterColumn) -> String {
                 .unwrap_or_else(|| "None".into())
         );
     }
+    match &alter.collation {
+        Some(Some(c)) => s.push_str(&collation_call("set_", c)),
+        Some(None) => s.push_str(".drop_collation()"),
+        None => {}
+    }
     if let Some(identity) = alter.identity {
         let _ = write!(s, ".set_identity({identity})");
     }
@@ -488,6 +496,40 @@ fn dialect_path(d: crate::Dialect) -> String {
 }
 
 /// `&[schema_runtime::Dialect::Postgres, ..]`: the dialects of an object some have.
+/// `.collate(..)` (or `.set_collation(..)` with `prefix` "set_"), per dialect when named so.
+fn collation_call(prefix: &str, c: &crate::ops::SqlText) -> String {
+    let per_dialect: Vec<String> = [
+        (crate::Dialect::Postgres, &c.postgres),
+        (crate::Dialect::Sqlite, &c.sqlite),
+        (crate::Dialect::Mysql, &c.mysql),
+        (crate::Dialect::Mariadb, &c.mariadb),
+    ]
+    .into_iter()
+    .filter_map(|(d, name)| {
+        name.as_ref()
+            .map(|n| format!("({}, {})", dialect_path(d), lit(n)))
+    })
+    .collect();
+    match (&c.portable, per_dialect.is_empty()) {
+        (Some(name), true) => {
+            let verb = if prefix.is_empty() {
+                "collate"
+            } else {
+                "set_collation"
+            };
+            format!(".{verb}({})", lit(name))
+        }
+        _ => {
+            let verb = if prefix.is_empty() {
+                "collate_per_dialect"
+            } else {
+                "set_collation_per_dialect"
+            };
+            format!(".{verb}(&[{}])", per_dialect.join(", "))
+        }
+    }
+}
+
 fn dialect_list(dialects: &[crate::Dialect]) -> String {
     let paths: Vec<String> = dialects.iter().map(|d| dialect_path(*d)).collect();
     format!("&[{}]", paths.join(", "))
@@ -594,6 +636,9 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
         if let Some(c) = &column.comment {
             let _ = write!(s, ".comment({})", lit(c));
         }
+        if let Some(c) = &column.collation {
+            s.push_str(&collation_call("", c));
+        }
         for ck in def
             .checks
             .iter()
@@ -686,6 +731,12 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
     }
     if let Some(c) = &def.comment {
         table_level.push(format!("t.comment({})", lit(c)));
+    }
+    if let Some(engine) = &def.mysql_engine {
+        table_level.push(format!("t.mysql_engine({})", lit(engine)));
+    }
+    if let Some(collation) = &def.mysql_collation {
+        table_level.push(format!("t.mysql_collate({})", lit(collation)));
     }
     for s in table_level {
         let _ = writeln!(body, "        {s};");

@@ -108,6 +108,7 @@ fn same_column(
         && a.nullable == b.nullable
         && a.identity == b.identity
         && a.comment == b.comment
+        && a.collation == b.collation
         && (a.identity || same_default(&a.default, &b.default, &b.ty, options))
 }
 
@@ -566,6 +567,9 @@ fn column_alter(
     }
     if old.comment != new.comment {
         alter.comment = Some(new.comment.clone());
+    }
+    if old.collation != new.collation {
+        alter.collation = Some(new.collation.clone());
     }
     if old.identity != new.identity {
         alter.identity = Some(new.identity);

@@ -55,6 +55,10 @@ impl SqlDialect for MySql {
             Flavour::Mariadb => Dialect::Mariadb,
         }
     }
+    /// `utf8mb4_bin`, as `SHOW CREATE TABLE` writes it.
+    fn bare_collation_names(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         match self.flavour {
             Flavour::Mysql => "mysql",
@@ -217,6 +221,12 @@ impl SqlDialect for MySql {
 
     fn table_options(&self, def: &TableDef) -> String {
         let mut options = String::new();
+        if let Some(engine) = &def.mysql_engine {
+            options.push_str(&format!(" ENGINE = {}", self.collation_name(engine)));
+        }
+        if let Some(collation) = &def.mysql_collation {
+            options.push_str(&format!(" COLLATE = {}", self.collation_name(collation)));
+        }
         // The first value of the table's AUTO_INCREMENT column (`.identity_start(n)`).
         if let Some(start) = def
             .columns
@@ -327,7 +337,8 @@ impl SqlDialect for MySql {
         let restates = alter.ty.is_some()
             || alter.nullable.is_some()
             || alter.comment.is_some()
-            || alter.identity.is_some();
+            || alter.identity.is_some()
+            || alter.collation.is_some();
         if let Some(to) = &alter.rename {
             if self.flavour == Flavour::Mysql && !restates && alter.default.is_none() {
                 return Ok(vec![format!(

@@ -167,8 +167,22 @@ impl SqlDialect for Postgres {
         let table = self.quote(&alter.table);
         let column = self.quote(&alter.column);
         let mut actions = Vec::new();
-        if let Some(ty) = &alter.ty {
+        // A new type takes the type's default collation unless COLLATE says otherwise, so a
+        // collated column restates its collation; a new collation restates the type.
+        let new_collation = alter
+            .collation
+            .as_ref()
+            .map(|c| c.as_ref().and_then(|c| c.for_dialect(Dialect::Postgres)));
+        let collation_changes =
+            new_collation.is_some_and(|c| c != current.collation_for(Dialect::Postgres));
+        if alter.ty.is_some() || collation_changes {
+            let ty = alter.ty.as_ref().unwrap_or(&current.ty);
             let mut action = format!("ALTER COLUMN {column} TYPE {}", self.type_sql(ty, schema));
+            match new_collation.unwrap_or(current.collation_for(Dialect::Postgres)) {
+                Some(name) => action.push_str(&format!(" COLLATE {}", self.collation_name(name))),
+                None if collation_changes => action.push_str(" COLLATE \"default\""),
+                None => {}
+            }
             if let Some(using) = &alter.using {
                 action.push_str(&format!(" USING {using}"));
             }

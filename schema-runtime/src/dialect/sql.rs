@@ -283,6 +283,10 @@ pub(crate) trait SqlDialect: Sync {
             Some(spelled) => sql.push_str(&spelled),
             None => {
                 sql.push_str(&self.type_sql(&column.ty, schema));
+                if let Some(name) = column.collation_for(self.dialect()) {
+                    sql.push_str(" COLLATE ");
+                    sql.push_str(&self.collation_name(name));
+                }
                 if column.identity {
                     sql.push_str(&self.identity_before_null(&column.identity_options));
                 }
@@ -828,9 +832,24 @@ pub(crate) trait SqlDialect: Sync {
         false
     }
 
-    /// A collation name as an index key's `COLLATE` takes it.
+    /// Plain collation names (letters, digits, `_`) are written bare after `COLLATE` (SQLite's
+    /// `NOCASE`, MySQL's `utf8mb4_bin`); otherwise always quoted (PostgreSQL's are
+    /// case-sensitive identifiers: `"C"`).
+    fn bare_collation_names(&self) -> bool {
+        false
+    }
+
+    /// A collation name as a column's or an index key's `COLLATE` takes it.
     fn collation_name(&self, collation: &str) -> String {
-        self.quote(collation)
+        let plain = !collation.is_empty()
+            && collation
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if plain && self.bare_collation_names() {
+            collation.to_owned()
+        } else {
+            self.quote(collation)
+        }
     }
 
     /// The access method's parts: a keyword before `INDEX` (MySQL `FULLTEXT `), a clause after

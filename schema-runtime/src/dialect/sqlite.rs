@@ -6,7 +6,9 @@
 use super::bookkeeping::{Bookkeeping, RebuildGuard};
 use super::sql::{add_constraint_sql, render_and_apply, SqlDialect};
 use super::{Dialect, RenderError, Rendered};
-use crate::ops::{AlterColumn, ColumnDef, Constraint, ForeignKeyDef, KeyDef, Op, TableDef};
+use crate::ops::{
+    AlterColumn, ColumnDef, Constraint, ForeignKeyDef, KeyDef, Op, SqlText, TableDef,
+};
 use crate::state::{Schema, Table};
 use crate::types::{ServerDefault, Type, Value};
 
@@ -22,16 +24,9 @@ impl SqlDialect for Sqlite {
         true
     }
 
-    /// `NOCASE`, `RTRIM`, `BINARY` bare; anything else quoted.
-    fn collation_name(&self, collation: &str) -> String {
-        if collation
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
-            collation.to_owned()
-        } else {
-            self.quote(collation)
-        }
+    /// `NOCASE`, `RTRIM`, `BINARY`.
+    fn bare_collation_names(&self) -> bool {
+        true
     }
     fn name(&self) -> &'static str {
         "sqlite"
@@ -324,7 +319,10 @@ fn rebuilds<'a>(op: &'a Op, schema: &Schema) -> Option<&'a str> {
             let changes = a.ty.is_some()
                 || a.nullable.is_some()
                 || a.default.is_some()
-                || a.identity.is_some();
+                || a.identity.is_some()
+                || a.collation
+                    .as_ref()
+                    .is_some_and(|c| changes_collation(a, c.as_ref(), schema));
             (changes && schema.column(&a.table, &a.column).is_ok()).then_some(a.table.as_str())
         }
         Op::AddColumn {
@@ -377,6 +375,15 @@ fn rebuilds<'a>(op: &'a Op, schema: &Schema) -> Option<&'a str> {
         | Op::Update { .. }
         | Op::Sql(_) => None,
     }
+}
+
+/// Whether an alter to collation `to` changes what SQLite has (a collation named for other
+/// dialects only changes nothing here).
+fn changes_collation(a: &AlterColumn, to: Option<&SqlText>, schema: &Schema) -> bool {
+    let new = to.and_then(|c| c.for_dialect(Dialect::Sqlite));
+    schema
+        .column(&a.table, &a.column)
+        .is_ok_and(|c| c.collation_for(Dialect::Sqlite) != new)
 }
 
 /// Whether `op` can join a rebuild of `table` already under way.

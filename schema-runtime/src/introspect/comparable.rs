@@ -125,6 +125,14 @@ fn comparable_table(table: &Table, schema: &Schema, d: &dyn Introspector) -> Tab
         }
     }
     def.comment = comparable_comment(def.comment.take(), d);
+    // MySQL's table options, compared without case; other dialects have none.
+    let mysql = d.dialect().is_mysql_family();
+    for option in [&mut def.mysql_engine, &mut def.mysql_collation] {
+        *option = option
+            .take()
+            .filter(|_| mysql)
+            .map(|o| o.to_ascii_lowercase());
+    }
     def.uniques
         .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
     def.foreign_keys
@@ -161,6 +169,14 @@ fn comparable_column(column: &ColumnDef, schema: &Schema, d: &dyn Introspector) 
         .map(|v| v.for_dialect(d.dialect()).into_owned())
         .and_then(|v| comparable_default(v, &c.ty));
     c.comment = comparable_comment(c.comment.take(), d);
+    // The dialect's own name, compared as the dialect does (SQLite and MySQL ignore case).
+    c.collation = c.collation_for(d.dialect()).map(|name| {
+        crate::ops::SqlText::portable(if d.dialect() == crate::Dialect::Postgres {
+            name.to_owned()
+        } else {
+            name.to_ascii_lowercase()
+        })
+    });
     c
 }
 

@@ -378,6 +378,23 @@ impl Tables {
         self.0.get_mut(name)
     }
 
+    /// Records that `table.column` has collation `name` on `dialect` (read on its own, after
+    /// the columns): a name of that dialect's, so the baseline names it for that dialect only.
+    fn set_collation(&mut self, table: &str, column: &str, name: String, dialect: Dialect) {
+        let column = self
+            .get(table)
+            .and_then(|t| t.def.columns.iter_mut().find(|c| c.name == column));
+        if let Some(column) = column {
+            let mut text = crate::ops::SqlText::default();
+            *match dialect {
+                Dialect::Postgres => &mut text.postgres,
+                Dialect::Sqlite => &mut text.sqlite,
+                _ => &mut text.mysql,
+            } = Some(name);
+            column.collation = Some(text);
+        }
+    }
+
     fn into_schema(self, mut schema: Schema) -> Schema {
         for table in self.0.into_values() {
             schema.insert_table(table);

@@ -125,6 +125,37 @@ pub(super) async fn read(
         }
     }
 
+    // Tables whose engine or collation is not the server's and database's default (their
+    // options), and columns collated otherwise than their table (JSON's utf8mb4_bin on
+    // MariaDB is the type's own).
+    let option_rows: Vec<[String; 4]> = catalog
+        .rows(
+            "table options and column collations",
+            "SELECT CAST(t.table_name AS CHAR), CAST('' AS CHAR), \
+             CAST(CASE WHEN t.table_collation <> s.default_collation_name THEN t.table_collation ELSE '' END AS CHAR), \
+             CAST(CASE WHEN t.engine <> @@default_storage_engine THEN t.engine ELSE '' END AS CHAR) \
+             FROM information_schema.tables t JOIN information_schema.schemata s ON s.schema_name = t.table_schema \
+             WHERE t.table_schema = DATABASE() AND t.table_type = 'BASE TABLE' \
+             AND (t.table_collation <> s.default_collation_name OR t.engine <> @@default_storage_engine) \
+             UNION ALL SELECT CAST(c.table_name AS CHAR), CAST(c.column_name AS CHAR), CAST(c.collation_name AS CHAR), CAST('' AS CHAR) \
+             FROM information_schema.columns c JOIN information_schema.tables t \
+             ON t.table_schema = c.table_schema AND t.table_name = c.table_name \
+             WHERE c.table_schema = DATABASE() AND c.collation_name IS NOT NULL AND c.collation_name <> t.table_collation \
+             ORDER BY 1, 2",
+        )
+        .await?;
+    for [table, column, collation, engine] in option_rows {
+        let Some(t) = tables.get(&table) else {
+            continue;
+        };
+        if column.is_empty() {
+            t.def.mysql_collation = (!collation.is_empty()).then_some(collation);
+            t.def.mysql_engine = (!engine.is_empty()).then_some(engine);
+        } else if t.def.column(&column).is_some_and(|c| c.ty != Type::Json) {
+            tables.set_collation(&table, &column, collation, crate::Dialect::Mysql);
+        }
+    }
+
     let fk_rows: Vec<[String; 7]> = catalog
         .rows(
             "foreign keys",

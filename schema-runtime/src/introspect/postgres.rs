@@ -128,6 +128,23 @@ pub(super) async fn read(
         t.def.columns.push(column);
     }
 
+    // Columns whose collation is not their type's default (`COLLATE "C"`).
+    let collation_rows: Vec<[String; 3]> = catalog
+        .rows(
+            "column collations",
+            &format!(
+                "SELECT CAST(c.relname AS TEXT), CAST(a.attname AS TEXT), CAST(co.collname AS TEXT) \
+                 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 JOIN pg_type t ON t.oid = a.atttypid JOIN pg_collation co ON co.oid = a.attcollation \
+                 WHERE n.nspname = {schema_name} AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
+                 AND a.attcollation <> t.typcollation ORDER BY 1, 2"
+            ),
+        )
+        .await?;
+    for [table, column, collation] in collation_rows {
+        tables.set_collation(&table, &column, collation, Dialect::Postgres);
+    }
+
     let key_list = |array: &str, rel: &str| {
         format!(
             "COALESCE((SELECT string_agg(CAST(a.attname AS TEXT), chr(31) ORDER BY x.n) \
@@ -261,7 +278,16 @@ pub(super) async fn read(
         if !opclass.is_empty() {
             k = k.opclass(&opclass);
         }
-        if !collation.is_empty() {
+        // An expression takes the collation of the column it reads: that is no collation of
+        // its own (and saying it again would change nothing).
+        let derived = role == "expression"
+            && tables.get(&index.table).is_some_and(|t| {
+                t.def.columns.iter().any(|c| {
+                    c.collation_for(Dialect::Postgres) == Some(collation.as_str())
+                        && mentions(&key, &c.name)
+                })
+            });
+        if !collation.is_empty() && !derived {
             k = k.collate(&collation);
         }
         index.keys.push(k);
@@ -316,6 +342,17 @@ pub(super) async fn read(
         schema.insert_enum(EnumDef { name, values });
     }
     Ok(tables.into_schema(schema))
+}
+
+/// Whether `expression` mentions the identifier `name` (bare or quoted), not as part of a
+/// longer word.
+fn mentions(expression: &str, name: &str) -> bool {
+    if expression.contains(&format!("\"{}\"", name.replace('"', "\"\""))) {
+        return true;
+    }
+    expression
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .any(|word| word == name)
 }
 
 /// The options of an identity's (or serial's) sequence that differ from what PostgreSQL

@@ -107,6 +107,14 @@ pub(super) async fn read(
             key_columns.entry(table).or_default().push((position, name));
         }
     }
+    // `COLLATE` on a column (BINARY, SQLite's default, is no collation of its own).
+    for (table, (sql, _)) in &ddl {
+        for (column, collation) in sqlite_ddl::column_collations(sql) {
+            if !collation.eq_ignore_ascii_case("BINARY") {
+                tables.set_collation(table, &column, collation, crate::Dialect::Sqlite);
+            }
+        }
+    }
     for (table, mut keys) in key_columns {
         let (Some(t), Some((sql, constraints))) = (tables.get(&table), ddl.get(&table)) else {
             continue;
@@ -254,7 +262,13 @@ pub(super) async fn read(
         if desc == "1" {
             key = key.desc();
         }
-        if !collation.is_empty() && !collation.eq_ignore_ascii_case("BINARY") {
+        // A column key takes its column's collation: no collation of the key's own.
+        let columns_own = tables
+            .get(&index.table)
+            .and_then(|t| t.def.column(&column))
+            .and_then(|c| c.collation_for(crate::Dialect::Sqlite))
+            .is_some_and(|c| c.eq_ignore_ascii_case(&collation));
+        if !collation.is_empty() && !collation.eq_ignore_ascii_case("BINARY") && !columns_own {
             key = key.collate(&collation);
         }
         index.keys.push(key);

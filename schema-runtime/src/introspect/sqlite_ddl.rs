@@ -296,6 +296,41 @@ fn read_item(sql: &str, item: &[Token], column: &str, out: &mut Vec<TableConstra
     }
 }
 
+/// The columns of a `CREATE TABLE` statement declared with `COLLATE name` (outside any
+/// parenthesis, so not a CHECK's), in the order written.
+pub fn column_collations(sql: &str) -> Vec<(String, String)> {
+    let tokens = tokens(sql);
+    let Some((open, close)) = table_body(&tokens) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (from, to) in split_list(&tokens, open, close) {
+        let item = &tokens[from..to];
+        let Some(first) = item.first() else {
+            continue;
+        };
+        let table_constraint = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
+            .iter()
+            .any(|k| first.is_word(k));
+        if table_constraint {
+            continue;
+        }
+        let mut depth = 0usize;
+        for (i, t) in item.iter().enumerate() {
+            if t.is_punct('(') {
+                depth += 1;
+            } else if t.is_punct(')') {
+                depth = depth.saturating_sub(1);
+            } else if depth == 0 && i > 0 && t.is_word("COLLATE") {
+                if let Some(name) = item.get(i + 1).filter(|n| n.is_identifier()) {
+                    out.push((first.text.clone(), name.text.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The keys of a `CREATE INDEX` statement that are expressions (in order, as written, without
 /// the parentheses around each), and its `WHERE` predicate.
 pub fn index_expressions_and_predicate(sql: &str) -> (Vec<String>, Option<String>) {
@@ -406,6 +441,19 @@ mod tests {
                     name: String::new(),
                     columns: vec!["author_id".into(), "score".into()]
                 },
+            ]
+        );
+    }
+
+    #[test]
+    fn column_collations_are_read_outside_checks() {
+        assert_eq!(
+            column_collations(
+                r#"CREATE TABLE "t" ("a" TEXT COLLATE NOCASE NOT NULL, "b" TEXT CHECK ("b" COLLATE NOCASE <> ''), c varchar(9) collate "RTRIM", CONSTRAINT x CHECK (a COLLATE BINARY > ''))"#
+            ),
+            [
+                ("a".to_owned(), "NOCASE".to_owned()),
+                ("c".to_owned(), "RTRIM".to_owned())
             ]
         );
     }

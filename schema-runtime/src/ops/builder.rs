@@ -69,6 +69,21 @@ fn limit_to(op: &mut Op, dialects: &[crate::Dialect]) {
     }
 }
 
+/// A text per dialect and none for the others.
+fn per_dialect(texts: &[(crate::Dialect, &str)]) -> SqlText {
+    let mut text = SqlText::default();
+    for (dialect, t) in texts {
+        let slot = match dialect {
+            crate::Dialect::Postgres => &mut text.postgres,
+            crate::Dialect::Sqlite => &mut text.sqlite,
+            crate::Dialect::Mysql => &mut text.mysql,
+            crate::Dialect::Mariadb => &mut text.mariadb,
+        };
+        *slot = Some((*t).to_owned());
+    }
+    text
+}
+
 fn strings<I, S>(items: I) -> Vec<String>
 where
     I: IntoIterator<Item = S>,
@@ -771,6 +786,36 @@ impl TableBuilder {
         self
     }
 
+    /// MySQL/MariaDB's storage engine (Alembic's `mysql_engine="InnoDB"`); other dialects
+    /// ignore it.
+    ///
+    /// ```
+    /// use schema_runtime::prelude::*;
+    /// use schema_runtime::{Dialect, Migrator, Revision};
+    /// let migrator = Migrator::new(vec![Revision::new("0001", &[], "users", |op| {
+    ///     op.create_table("users", |t| {
+    ///         t.column("name", Type::String(50)).not_null();
+    ///         t.mysql_engine("InnoDB").mysql_collate("utf8mb4_unicode_ci");
+    ///     });
+    /// })]).unwrap();
+    /// let sql = |d| migrator.plan_upgrade(d, &[], "head").unwrap()[0].statements[0].clone();
+    /// assert!(sql(Dialect::Mariadb).ends_with(") ENGINE = InnoDB COLLATE = utf8mb4_unicode_ci"));
+    /// assert!(!sql(Dialect::Postgres).contains("InnoDB"));
+    /// ```
+    pub fn mysql_engine(&mut self, engine: &str) -> &mut Self {
+        self.def.mysql_engine = Some(engine.to_owned());
+        self
+    }
+
+    /// MySQL/MariaDB's default collation for the table's text columns, which implies the
+    /// character set (Alembic's `mysql_collate=`, `mysql_charset=`); other dialects ignore it.
+    /// Name it only where it differs from the database's default: the database reports the
+    /// default as no collation of the table's own.
+    pub fn mysql_collate(&mut self, collation: &str) -> &mut Self {
+        self.def.mysql_collation = Some(collation.to_owned());
+        self
+    }
+
     /// An index created with the table (as `.index()` on a column, but over several keys; a
     /// key is a column name or an [`IndexKey`]).
     pub fn index<I, K>(&mut self, keys: I) -> &mut Self
@@ -1042,6 +1087,52 @@ impl<K> ColumnBuilder<'_, K> {
         self
     }
 
+    /// The column's collation, the same name on every dialect (SQLAlchemy's
+    /// `String(collation=..)`): `COLLATE "C"` on PostgreSQL, `COLLATE NOCASE` on SQLite,
+    /// `COLLATE utf8mb4_bin` on MySQL/MariaDB. Collation names seldom exist on every dialect:
+    /// [`collate_per_dialect`](Self::collate_per_dialect) names one per dialect.
+    ///
+    /// ```
+    /// use schema_runtime::prelude::*;
+    /// use schema_runtime::{Dialect, Migrator, Revision};
+    /// let migrator = Migrator::new(vec![Revision::new("0001", &[], "tags", |op| {
+    ///     op.create_table("tags", |t| {
+    ///         t.column("name", Type::Text).not_null().collate("NOCASE");
+    ///     });
+    /// })]).unwrap();
+    /// let sql = migrator.plan_upgrade(Dialect::Sqlite, &[], "head").unwrap()[0].statements[0].clone();
+    /// assert!(sql.contains(r#""name" TEXT COLLATE NOCASE NOT NULL"#));
+    /// ```
+    pub fn collate(self, name: &str) -> Self {
+        self.column.collation = Some(SqlText::portable(name));
+        self
+    }
+
+    /// The column's collation named per dialect (`Dialect::Mysql` covers MariaDB unless it is
+    /// named too); a dialect not named keeps its default collation.
+    ///
+    /// ```
+    /// use schema_runtime::prelude::*;
+    /// use schema_runtime::{Dialect, Migrator, Revision};
+    /// let migrator = Migrator::new(vec![Revision::new("0001", &[], "users", |op| {
+    ///     op.create_table("users", |t| {
+    ///         t.column("email", Type::String(254)).not_null().collate_per_dialect(&[
+    ///             (Dialect::Postgres, "C"),
+    ///             (Dialect::Sqlite, "NOCASE"),
+    ///             (Dialect::Mysql, "utf8mb4_bin"),
+    ///         ]);
+    ///     });
+    /// })]).unwrap();
+    /// let sql = |d| migrator.plan_upgrade(d, &[], "head").unwrap()[0].statements[0].clone();
+    /// assert!(sql(Dialect::Postgres).contains(r#"VARCHAR(254) COLLATE "C" NOT NULL"#));
+    /// assert!(sql(Dialect::Mariadb).contains("VARCHAR(254) COLLATE utf8mb4_bin NOT NULL"));
+    /// assert!(sql(Dialect::Sqlite).contains("COLLATE NOCASE"));
+    /// ```
+    pub fn collate_per_dialect(self, names: &[(crate::Dialect, &str)]) -> Self {
+        self.column.collation = Some(per_dialect(names));
+        self
+    }
+
     /// A unique constraint on this column, named by the naming convention.
     pub fn unique(mut self) -> Self {
         match &mut self.flags {
@@ -1269,6 +1360,32 @@ impl AlterColumnBuilder<'_> {
     /// Sets the column comment (`None` drops it).
     pub fn set_comment(self, comment: Option<&str>) -> Self {
         self.alter.comment = Some(comment.map(str::to_owned));
+        self
+    }
+
+    /// Changes the column's collation to `name` on every dialect (see
+    /// [`ColumnBuilder::collate`]); the derived downgrade restores the old one.
+    ///
+    /// ```
+    /// use schema_runtime::prelude::*;
+    /// let mut op = Ops::new();
+    /// op.alter_column("users", "email").set_collation("NOCASE");
+    /// ```
+    pub fn set_collation(self, name: &str) -> Self {
+        self.alter.collation = Some(Some(SqlText::portable(name)));
+        self
+    }
+
+    /// Changes the column's collation, named per dialect (see
+    /// [`ColumnBuilder::collate_per_dialect`]); a dialect not named returns to its default.
+    pub fn set_collation_per_dialect(self, names: &[(crate::Dialect, &str)]) -> Self {
+        self.alter.collation = Some(Some(per_dialect(names)));
+        self
+    }
+
+    /// Returns the column to the dialect's default collation.
+    pub fn drop_collation(self) -> Self {
+        self.alter.collation = Some(None);
         self
     }
 

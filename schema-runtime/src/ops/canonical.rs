@@ -230,6 +230,11 @@ fn column(out: &mut String, c: &ColumnDef) {
         out.push_str(" comment=");
         q(out, comment);
     }
+    // Only when set, so columns written before collations existed keep their checksums.
+    if let Some(collation) = &c.collation {
+        out.push_str(" collation=");
+        sql_text(out, collation);
+    }
     out.push('}');
 }
 
@@ -348,6 +353,15 @@ fn table(out: &mut String, def: &TableDef) {
     if let Some(comment) = &def.comment {
         out.push_str(" comment=");
         q(out, comment);
+    }
+    // Only when set, so tables written before these options existed keep their checksums.
+    if let Some(engine) = &def.mysql_engine {
+        out.push_str(" mysql_engine=");
+        q(out, engine);
+    }
+    if let Some(collation) = &def.mysql_collation {
+        out.push_str(" mysql_collation=");
+        q(out, collation);
     }
 }
 
@@ -491,6 +505,13 @@ fn alter(out: &mut String, a: &AlterColumn) {
     }
     if let Some(i) = a.identity {
         let _ = write!(out, " identity={i}");
+    }
+    if let Some(c) = &a.collation {
+        out.push_str(" collation=");
+        match c {
+            Some(c) => sql_text(out, c),
+            None => out.push_str("default"),
+        }
     }
 }
 

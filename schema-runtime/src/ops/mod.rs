@@ -35,6 +35,10 @@ pub struct ColumnDef {
     pub identity_options: IdentityOptions,
     /// Column comment.
     pub comment: Option<String>,
+    /// The column's collation, named per dialect (collation names differ between them: `"C"`
+    /// on PostgreSQL, `NOCASE` on SQLite, `utf8mb4_bin` on MySQL); a dialect without a name
+    /// here uses its default. See [`ColumnBuilder::collate`](crate::ops::ColumnBuilder::collate).
+    pub collation: Option<SqlText>,
 }
 
 /// How an identity column generates values: PostgreSQL's `GENERATED ALWAYS` / `BY DEFAULT`,
@@ -119,7 +123,13 @@ impl ColumnDef {
             identity: false,
             identity_options: IdentityOptions::default(),
             comment: None,
+            collation: None,
         }
+    }
+
+    /// The collation `dialect` gives this column, if one was asked for.
+    pub fn collation_for(&self, dialect: Dialect) -> Option<&str> {
+        self.collation.as_ref().and_then(|c| c.for_dialect(dialect))
     }
 }
 
@@ -273,6 +283,13 @@ pub struct TableDef {
     pub checks: Vec<CheckDef>,
     /// Table comment.
     pub comment: Option<String>,
+    /// MySQL/MariaDB storage engine (`ENGINE = InnoDB`), Alembic's `mysql_engine=`; other
+    /// dialects have none and ignore it. `None`: the server's default engine.
+    pub mysql_engine: Option<String>,
+    /// MySQL/MariaDB default collation of the table (`COLLATE = utf8mb4_unicode_ci`, which
+    /// implies its character set), Alembic's `mysql_collate=`; other dialects ignore it.
+    /// `None`: the database's default.
+    pub mysql_collation: Option<String>,
 }
 
 impl TableDef {
@@ -582,6 +599,8 @@ pub struct AlterColumn {
     pub comment: Option<Option<String>>,
     /// Adds (`true`) or drops (`false`) identity / autoincrement.
     pub identity: Option<bool>,
+    /// New collation: `Some(None)` returns to the dialect's default.
+    pub collation: Option<Option<SqlText>>,
 }
 
 impl AlterColumn {
@@ -593,6 +612,7 @@ impl AlterColumn {
             && self.rename.is_none()
             && self.comment.is_none()
             && self.identity.is_none()
+            && self.collation.is_none()
     }
 
     /// The column after the change.
@@ -612,6 +632,9 @@ impl AlterColumn {
         }
         if let Some(comment) = &self.comment {
             new.comment = comment.clone();
+        }
+        if let Some(collation) = &self.collation {
+            new.collation = collation.clone();
         }
         if let Some(identity) = self.identity {
             new.identity = identity;

@@ -141,6 +141,7 @@ impl Op {
                     rename: alter.rename.as_ref().map(|_| alter.column.clone()),
                     comment: alter.comment.as_ref().map(|_| old.comment.clone()),
                     identity: alter.identity.map(|_| old.identity),
+                    collation: alter.collation.as_ref().map(|_| old.collation.clone()),
                 })]
             }
             Op::CreateIndex { index, if_not_exists: true, .. } if before.index_on(Some(&index.table), &index.name).is_ok() => Vec::new(),

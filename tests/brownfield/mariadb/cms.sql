@@ -10,7 +10,7 @@ CREATE TABLE flyway_schema_history (
 
 CREATE TABLE sites (
   id INT AUTO_INCREMENT NOT NULL,
-  domain VARCHAR(253) NOT NULL,
+  domain VARCHAR(253) CHARACTER SET utf8mb4 COLLATE `utf8mb4_bin` NOT NULL,
   name VARCHAR(120) NOT NULL,
   settings LONGTEXT DEFAULT NULL,
   UNIQUE INDEX UNIQ_domain (domain),

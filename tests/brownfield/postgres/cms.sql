@@ -7,7 +7,7 @@ INSERT INTO alembic_version (version_num) VALUES ('4b1e0c2f9a7d');
 
 CREATE TABLE sites (
     id SERIAL NOT NULL,
-    domain VARCHAR(253) NOT NULL,
+    domain VARCHAR(253) COLLATE "C" NOT NULL,
     name VARCHAR(120) NOT NULL,
     settings JSON,
     CONSTRAINT pk_sites PRIMARY KEY (id),

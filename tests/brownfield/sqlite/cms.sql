@@ -12,7 +12,7 @@ CREATE TABLE "_prisma_migrations" (
 
 CREATE TABLE "Site" (
     "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
-    "domain" TEXT NOT NULL,
+    "domain" TEXT NOT NULL COLLATE NOCASE,
     "name" TEXT NOT NULL,
     "settings" TEXT
 );

@@ -9,6 +9,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("metadata", Type::Json);
         t.column("createdAt", Type::TimestampPrecision(3)).not_null().default_now();
         t.column("updatedAt", Type::TimestampPrecision(3)).not_null();
+        t.mysql_collate("utf8mb4_unicode_ci");
     });
     op.create_index("Customer", ["email"]).name("Customer_email_idx");
     op.create_index("Customer", ["externalRef"]).unique().name("Customer_externalRef_key");
@@ -19,6 +20,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("currency", Type::String(3)).not_null().default("USD");
         t.column("interval", Type::custom("enum('MONTH','YEAR')")).not_null();
         t.check_named("Plan_amount_positive", "`amountCents` > 0");
+        t.mysql_collate("utf8mb4_unicode_ci");
     });
     op.create_index("Plan", ["code"]).unique().name("Plan_code_key");
     op.create_table("Subscription", |t| {
@@ -30,6 +32,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("quantity", Type::Integer).not_null().default(1).comment("Seats billed per period");
         t.foreign_key(["customerId"], "Customer", ["id"]).on_update(FkAction::Cascade).name("Subscription_customerId_fkey");
         t.foreign_key(["planId"], "Plan", ["id"]).on_update(FkAction::Cascade).name("Subscription_planId_fkey");
+        t.mysql_collate("utf8mb4_unicode_ci");
     });
     op.create_index("Subscription", ["customerId"]).name("Subscription_customerId_idx");
     op.create_index("Subscription", [IndexKey::column("status"), IndexKey::column("currentPeriodEnd").desc()]).name("Subscription_status_currentPeriodEnd_idx");
@@ -45,6 +48,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("paidAt", Type::TimestampPrecision(3));
         t.foreign_key(["customerId"], "Customer", ["id"]).on_update(FkAction::Cascade).name("Invoice_customerId_fkey");
         t.foreign_key(["subscriptionId"], "Subscription", ["id"]).on_delete(FkAction::SetNull).on_update(FkAction::Cascade).name("Invoice_subscriptionId_fkey");
+        t.mysql_collate("utf8mb4_unicode_ci");
     });
     op.create_index("Invoice", [IndexKey::column("customerId"), IndexKey::column("issuedOn").desc()]).name("Invoice_customerId_issuedOn_idx");
     op.create_index("Invoice", ["number"]).unique().name("Invoice_number_key");
@@ -56,6 +60,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("quantity", Type::Numeric(10, 3)).not_null().default(1.0);
         t.column("unitPrice", Type::Numeric(12, 2)).not_null();
         t.foreign_key(["invoiceId"], "Invoice", ["id"]).on_delete(FkAction::Cascade).on_update(FkAction::Cascade).name("InvoiceLine_invoiceId_fkey");
+        t.mysql_collate("utf8mb4_unicode_ci");
     });
     op.create_index("InvoiceLine", ["invoiceId", "position"]).unique().name("InvoiceLine_invoiceId_position_key");
     op.create_table("Payment", |t| {
@@ -66,6 +71,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("provider", Type::String(32)).not_null();
         t.column("providerRef", Type::String(128));
         t.foreign_key(["invoiceId"], "Invoice", ["id"]).on_update(FkAction::Cascade).name("Payment_invoiceId_fkey");
+        t.mysql_collate("utf8mb4_unicode_ci");
     });
     op.create_index("Payment", ["provider", "providerRef"]).unique().name("Payment_provider_providerRef_key");
 }

@@ -2,9 +2,10 @@
 pub fn upgrade(op: &mut Ops) {
     op.create_table("sites", |t| {
         t.column("id", Type::Integer).primary_key().identity();
-        t.column("domain", Type::String(253)).not_null();
+        t.column("domain", Type::String(253)).not_null().collate_per_dialect(&[(schema_runtime::Dialect::Mysql, "utf8mb4_bin")]);
         t.column("name", Type::String(120)).not_null();
         t.column("settings", Type::custom("longtext"));
+        t.mysql_collate("utf8mb4_unicode_ci");
     });
     op.create_index("sites", ["domain"]).unique().name("UNIQ_domain");
     op.create_table("authors", |t| {
@@ -14,6 +15,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("bio", Type::custom("longtext"));
         t.column("avatar", Type::custom("longblob"));
         t.foreign_key(["site_id"], "sites", ["id"]).on_delete(FkAction::Cascade).name("FK_authors_site");
+        t.mysql_collate("utf8mb4_unicode_ci");
     });
     op.create_index("authors", ["site_id"]).name("IDX_site");
     op.create_table("pages", |t| {
@@ -32,6 +34,7 @@ pub fn upgrade(op: &mut Ops) {
         t.foreign_key(["site_id"], "sites", ["id"]).on_delete(FkAction::Cascade).name("FK_pages_site");
         t.check_named("CK_revision_positive", "`revision` > 0");
         t.comment("One page per path and site");
+        t.mysql_collate("utf8mb4_unicode_ci");
     });
     op.create_index("pages", ["title", "body"]).using("fulltext").name("FTX_title_body");
     op.create_index("pages", ["author_id"]).name("IDX_author");
@@ -41,6 +44,7 @@ pub fn upgrade(op: &mut Ops) {
     op.create_table("tags", |t| {
         t.column("id", Type::Integer).primary_key().identity();
         t.column("name", Type::String(64)).not_null();
+        t.mysql_collate("utf8mb4_unicode_ci");
     });
     op.create_index("tags", ["name"]).unique().name("UNIQ_name");
     op.create_table("page_tags", |t| {
@@ -48,6 +52,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("tag_id", Type::Integer).primary_key();
         t.foreign_key(["page_id"], "pages", ["id"]).on_delete(FkAction::Cascade).name("FK_page_tags_page");
         t.foreign_key(["tag_id"], "tags", ["id"]).on_delete(FkAction::Cascade).name("FK_page_tags_tag");
+        t.mysql_collate("utf8mb4_unicode_ci");
     });
     op.create_index("page_tags", ["tag_id"]).name("IDX_tag");
 }

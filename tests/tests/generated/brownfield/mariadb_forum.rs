@@ -7,6 +7,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("position", Type::custom("smallint(5) unsigned")).not_null().default(0);
         t.column("parent_id", Type::custom("bigint(20) unsigned"));
         t.foreign_key(["parent_id"], "boards", ["id"]).on_delete(FkAction::SetNull).name("boards_parent_id_foreign");
+        t.mysql_collate("utf8mb4_unicode_ci");
     });
     op.create_index("boards", ["slug"]).unique().name("boards_slug_unique");
     op.create_index("boards", ["position"]).name("position");
@@ -22,6 +23,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("created_at", Type::custom("timestamp"));
         t.column("updated_at", Type::custom("timestamp"));
         t.comment("People who can sign in");
+        t.mysql_collate("utf8mb4_unicode_ci");
     });
     op.create_index("users", ["email"]).unique().name("users_email_unique");
     op.create_index("users", [IndexKey::column("name").prefix(20)]).name("users_name_prefix_index");
@@ -35,6 +37,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("created_at", Type::custom("timestamp"));
         t.foreign_key(["board_id"], "boards", ["id"]).on_delete(FkAction::Cascade).name("threads_board_id_foreign");
         t.foreign_key(["user_id"], "users", ["id"]).on_delete(FkAction::SetNull).name("threads_user_id_foreign");
+        t.mysql_collate("utf8mb4_unicode_ci");
     });
     op.create_index("threads", [IndexKey::column("title").prefix(10)]).name("position");
     op.create_index("threads", [IndexKey::column("board_id"), IndexKey::column("pinned").desc(), IndexKey::column("last_post_at").desc()]).name("threads_board_recent_index");
@@ -49,6 +52,7 @@ pub fn upgrade(op: &mut Ops) {
         t.foreign_key(["thread_id"], "threads", ["id"]).on_delete(FkAction::Cascade).name("posts_thread_id_foreign");
         t.foreign_key(["user_id"], "users", ["id"]).on_delete(FkAction::SetNull).name("posts_user_id_foreign");
         t.check_named("posts_edited_after_created", "`edited_at` is null or `edited_at` >= `created_at`");
+        t.mysql_collate("utf8mb4_unicode_ci");
     });
     op.create_index("posts", ["thread_id", "created_at"]).name("posts_thread_id_created_at_index");
     op.create_table("votes", |t| {
@@ -57,5 +61,6 @@ pub fn upgrade(op: &mut Ops) {
         t.column("value", Type::custom("tinyint(4)")).not_null().check_named("value", "`value` in (-1,1)");
         t.foreign_key(["post_id"], "posts", ["id"]).on_delete(FkAction::Cascade).name("votes_post_id_foreign");
         t.foreign_key(["user_id"], "users", ["id"]).on_delete(FkAction::Cascade).name("votes_user_id_foreign");
+        t.mysql_collate("utf8mb4_unicode_ci");
     });
 }

@@ -2,7 +2,7 @@
 pub fn upgrade(op: &mut Ops) {
     op.create_table("sites", |t| {
         t.column("id", Type::Integer).primary_key().serial();
-        t.column("domain", Type::String(253)).not_null().unique();
+        t.column("domain", Type::String(253)).not_null().collate_per_dialect(&[(schema_runtime::Dialect::Postgres, "C")]).unique();
         t.column("name", Type::String(120)).not_null();
         t.column("settings", Type::custom("json"));
     });

@@ -2,7 +2,7 @@
 pub fn upgrade(op: &mut Ops) {
     op.create_table("Site", |t| {
         t.column("id", Type::Integer).primary_key().identity();
-        t.column("domain", Type::Text).not_null();
+        t.column("domain", Type::Text).not_null().collate_per_dialect(&[(schema_runtime::Dialect::Sqlite, "NOCASE")]);
         t.column("name", Type::Text).not_null();
         t.column("settings", Type::Text);
     });
