@@ -331,3 +331,76 @@ fn adopt_names_what_it_cannot_represent_on_sqlite() {
             .all(|t| !t.def.name.starts_with("order_search")));
     });
 }
+
+#[test]
+fn adopt_names_table_and_index_options_on_postgres() {
+    block_on(async {
+        let sql = r#"
+            CREATE TABLE events (
+                id bigint NOT NULL,
+                at timestamptz NOT NULL,
+                PRIMARY KEY (id, at)
+            ) PARTITION BY RANGE (at);
+            CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+            CREATE UNLOGGED TABLE scratch (id int PRIMARY KEY, v text) WITH (fillfactor = 70);
+            CREATE TABLE accounts (id int PRIMARY KEY, owner text NOT NULL, email text, CHECK (id > 0) NO INHERIT);
+            CREATE UNIQUE INDEX accounts_email ON accounts (email) NULLS NOT DISTINCT;
+            CREATE INDEX accounts_owner ON accounts (owner) WITH (fillfactor = 50);
+            ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY own_rows ON accounts USING (owner = current_user);
+            CREATE TABLE grants (account_id int, owner text, FOREIGN KEY (account_id) REFERENCES accounts (id) MATCH FULL);
+            CREATE TABLE audited (note text) INHERITS (scratch);
+        "#;
+        let Some((notes, _)) = notes_of(Dialect::Postgres, sql).await else {
+            return;
+        };
+        assert_noted(
+            Dialect::Postgres,
+            &notes,
+            &[
+                "table events is partitioned (PARTITION BY RANGE (at))",
+                "table events has partition events_2026 FOR VALUES FROM",
+                "table scratch is UNLOGGED",
+                "table scratch has storage parameters (fillfactor=70)",
+                "table accounts has row-level security enabled",
+                "policy own_rows on accounts",
+                "index accounts_email on accounts is NULLS NOT DISTINCT",
+                "index accounts_owner (fillfactor=50) on accounts has storage parameters",
+                "on grants is MATCH FULL",
+                "on accounts is NO INHERIT",
+                "table audited inherits from scratch",
+            ],
+        );
+    });
+}
+
+#[test]
+fn adopt_names_table_and_index_options_on_mariadb() {
+    block_on(async {
+        let sql = r#"
+            CREATE TABLE archive (id int PRIMARY KEY, body text) ROW_FORMAT=COMPRESSED;
+            CREATE TABLE shards (id int PRIMARY KEY) PARTITION BY HASH (id) PARTITIONS 2;
+            CREATE TABLE people (
+                id int PRIMARY KEY,
+                secret varchar(20) INVISIBLE,
+                name varchar(40),
+                KEY people_name (name) COMMENT 'for search',
+                KEY people_secret (secret) IGNORED
+            );
+        "#;
+        let Some((notes, _)) = notes_of(Dialect::Mariadb, sql).await else {
+            return;
+        };
+        assert_noted(
+            Dialect::Mariadb,
+            &notes,
+            &[
+                "table archive has table options (row_format=COMPRESSED)",
+                "table shards has table options (partitioned)",
+                "column people.secret is INVISIBLE",
+                "index people_name (for search) on people has a comment",
+                "index people_secret on people is hidden from the optimizer",
+            ],
+        );
+    });
+}

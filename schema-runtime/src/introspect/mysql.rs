@@ -293,7 +293,55 @@ pub(super) async fn read(
             ));
         }
     }
+    // What tables, columns and indexes carry beyond the model: named in notes, not adopted.
+    // Hidden indexes: MySQL's INVISIBLE (8.0), MariaDB's IGNORED (10.6).
+    let hidden_index = if !mariadb {
+        "is_visible = 'NO'"
+    } else if version.iter().any(|[v]| mariadb_at_least(v, 10, 6)) {
+        "ignored = 'YES'"
+    } else {
+        "FALSE"
+    };
+    let option_rows: Vec<[String; 3]> = catalog
+        .rows(
+            "table, column and index options",
+            &format!(
+                "SELECT CAST('options' AS CHAR), CAST(table_name AS CHAR), CAST(create_options AS CHAR) FROM information_schema.tables \
+                 WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND create_options <> '' \
+                 UNION ALL SELECT CAST('invisible' AS CHAR), CAST(table_name AS CHAR), CAST(column_name AS CHAR) FROM information_schema.columns \
+                 WHERE table_schema = DATABASE() AND UPPER(extra) LIKE '%INVISIBLE%' \
+                 UNION ALL SELECT DISTINCT CAST(IF({hidden_index}, 'hidden index', 'index comment') AS CHAR), CAST(table_name AS CHAR), \
+                 CAST(CONCAT(index_name, IF(index_comment <> '', CONCAT(' (', index_comment, ')'), '')) AS CHAR) \
+                 FROM information_schema.statistics WHERE table_schema = DATABASE() AND ({hidden_index} OR index_comment <> '') \
+                 ORDER BY 1, 2, 3"
+            ),
+        )
+        .await?;
+    for [kind, table, detail] in option_rows {
+        if tables.get(&table).is_none() {
+            continue;
+        }
+        catalog.note(match kind.as_str() {
+            "options" => format!(
+                "table {table} has table options ({detail}); the model has no such options, so the baseline leaves them out: set them with op.execute"
+            ),
+            "invisible" => format!(
+                "column {table}.{detail} is INVISIBLE; the baseline declares a visible column"
+            ),
+            "hidden index" => format!(
+                "index {detail} on {table} is hidden from the optimizer (INVISIBLE/IGNORED); the baseline's is used"
+            ),
+            _ => format!("index {detail} on {table} has a comment the baseline leaves out"),
+        });
+    }
     Ok(tables.into_schema(Schema::default()))
+}
+
+/// Whether a MariaDB version string (`10.11.19-MariaDB-..`) is at least `major.minor`.
+fn mariadb_at_least(version: &str, major: u32, minor: u32) -> bool {
+    let mut parts = version.split(|c: char| !c.is_ascii_digit());
+    let number = |p: Option<&str>| p.and_then(|p| p.parse::<u32>().ok()).unwrap_or(0);
+    (number(parts.next()), number(parts.next())) >= (major, minor)
 }
 
 /// Whether `clause` is MariaDB's JSON-alias check on `column`.

@@ -338,6 +338,78 @@ pub(super) async fn read(
         }
     }
 
+    // What tables and their keys carry beyond the model: named in notes, not adopted.
+    let option_rows: Vec<[String; 3]> = catalog
+        .rows(
+            "table and index options",
+            &format!(
+                "WITH t AS (SELECT c.* , c.oid AS toid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = {schema_name} AND c.relkind IN ('r', 'p')) \
+                 SELECT 'partitioned', CAST(t.relname AS TEXT), pg_get_partkeydef(t.toid) FROM t WHERE t.relkind = 'p' \
+                 UNION ALL SELECT 'partition', CAST(p.relname AS TEXT), CAST(t.relname AS TEXT) || ' ' || pg_get_expr(t.relpartbound, t.toid) \
+                 FROM t JOIN pg_inherits i ON i.inhrelid = t.toid JOIN pg_class p ON p.oid = i.inhparent WHERE t.relispartition \
+                 UNION ALL SELECT 'inherits', CAST(t.relname AS TEXT), CAST(p.relname AS TEXT) \
+                 FROM t JOIN pg_inherits i ON i.inhrelid = t.toid JOIN pg_class p ON p.oid = i.inhparent WHERE NOT t.relispartition \
+                 UNION ALL SELECT 'unlogged', CAST(t.relname AS TEXT), '' FROM t WHERE t.relpersistence = 'u' \
+                 UNION ALL SELECT 'storage', CAST(t.relname AS TEXT), array_to_string(t.reloptions, ', ') FROM t WHERE t.reloptions IS NOT NULL \
+                 UNION ALL SELECT 'row security', CAST(t.relname AS TEXT), CASE WHEN t.relforcerowsecurity THEN 'forced' ELSE '' END \
+                 FROM t WHERE t.relrowsecurity \
+                 UNION ALL SELECT 'policy', CAST(t.relname AS TEXT), CAST(pol.polname AS TEXT) FROM t JOIN pg_policy pol ON pol.polrelid = t.toid \
+                 UNION ALL SELECT 'index storage', CAST(t.relname AS TEXT), CAST(ic.relname AS TEXT) || ' (' || array_to_string(ic.reloptions, ', ') || ')' \
+                 FROM t JOIN pg_index ix ON ix.indrelid = t.toid JOIN pg_class ic ON ic.oid = ix.indexrelid WHERE ic.reloptions IS NOT NULL \
+                 UNION ALL SELECT 'nulls not distinct', CAST(t.relname AS TEXT), CAST(ic.relname AS TEXT) \
+                 FROM t JOIN pg_index ix ON ix.indrelid = t.toid JOIN pg_class ic ON ic.oid = ix.indexrelid \
+                 WHERE to_jsonb(ix) ->> 'indnullsnotdistinct' = 'true' \
+                 UNION ALL SELECT 'match full', CAST(t.relname AS TEXT), CAST(k.conname AS TEXT) \
+                 FROM t JOIN pg_constraint k ON k.conrelid = t.toid WHERE k.contype = 'f' AND k.confmatchtype = 'f' \
+                 UNION ALL SELECT 'no inherit', CAST(t.relname AS TEXT), CAST(k.conname AS TEXT) \
+                 FROM t JOIN pg_constraint k ON k.conrelid = t.toid WHERE k.contype = 'c' AND k.connoinherit \
+                 ORDER BY 1, 2, 3"
+            ),
+        )
+        .await?;
+    for [kind, table, detail] in option_rows {
+        if tables.get(&table).is_none() {
+            continue;
+        }
+        catalog.note(match kind.as_str() {
+            "partitioned" => format!(
+                "table {table} is partitioned (PARTITION BY {detail}); the model has no partitioning, so the baseline declares a plain table: create it partitioned with op.execute"
+            ),
+            "partition" => format!(
+                "table {table} has partition {detail}; partitions are not in the model: create them with op.execute"
+            ),
+            "inherits" => format!(
+                "table {table} inherits from {detail}; the model has no inheritance, so the baseline declares its columns as its own"
+            ),
+            "unlogged" => format!(
+                "table {table} is UNLOGGED; the baseline declares a logged table: run ALTER TABLE .. SET UNLOGGED with op.execute"
+            ),
+            "storage" => format!(
+                "table {table} has storage parameters ({detail}); the baseline leaves them out: set them with op.execute"
+            ),
+            "row security" => format!(
+                "table {table} has row-level security enabled{}; the baseline leaves it off: enable it with op.execute",
+                if detail.is_empty() { String::new() } else { format!(" ({detail})") }
+            ),
+            "policy" => format!(
+                "policy {detail} on {table} is not in the model; recreate it with op.execute"
+            ),
+            "index storage" => format!(
+                "index {detail} on {table} has storage parameters the baseline leaves out"
+            ),
+            "nulls not distinct" => format!(
+                "index {detail} on {table} is NULLS NOT DISTINCT; the baseline's index treats NULLs as distinct: recreate it with op.execute"
+            ),
+            "match full" => format!(
+                "foreign key {detail} on {table} is MATCH FULL; the baseline's is MATCH SIMPLE: recreate it with op.execute"
+            ),
+            _ => format!(
+                "check {detail} on {table} is NO INHERIT; the baseline's is inherited: recreate it with op.execute"
+            ),
+        });
+    }
+
     for (name, values) in enums {
         schema.insert_enum(EnumDef { name, values });
     }
