@@ -350,6 +350,8 @@ fn adopt_names_table_and_index_options_on_postgres() {
             CREATE POLICY own_rows ON accounts USING (owner = current_user);
             CREATE TABLE grants (account_id int, owner text, FOREIGN KEY (account_id) REFERENCES accounts (id) MATCH FULL);
             CREATE TABLE audited (note text) INHERITS (scratch);
+            COMMENT ON INDEX accounts_owner IS 'owner lookups';
+            COMMENT ON CONSTRAINT accounts_pkey ON accounts IS 'surrogate';
         "#;
         let Some((notes, _)) = notes_of(Dialect::Postgres, sql).await else {
             return;
@@ -369,6 +371,8 @@ fn adopt_names_table_and_index_options_on_postgres() {
                 "on grants is MATCH FULL",
                 "on accounts is NO INHERIT",
                 "table audited inherits from scratch",
+                "index accounts_owner on accounts has a comment",
+                "constraint accounts_pkey on accounts has a comment",
             ],
         );
     });
@@ -402,5 +406,25 @@ fn adopt_names_table_and_index_options_on_mariadb() {
                 "index people_secret on people is hidden from the optimizer",
             ],
         );
+    });
+}
+
+#[test]
+fn adopt_names_on_conflict_clauses_on_sqlite() {
+    block_on(async {
+        let sql = r#"
+            CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE ON CONFLICT REPLACE);
+            CREATE TABLE plain (id INTEGER PRIMARY KEY, note TEXT CHECK (note <> 'on conflict'));
+        "#;
+        let Some((notes, _)) = notes_of(Dialect::Sqlite, sql).await else {
+            return;
+        };
+        assert_noted(
+            Dialect::Sqlite,
+            &notes,
+            &["table tags has constraints with ON CONFLICT clauses"],
+        );
+        // Words inside a literal are no clause.
+        assert!(!notes.join("\n").contains("table plain"), "{notes:?}");
     });
 }

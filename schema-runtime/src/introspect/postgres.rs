@@ -364,6 +364,11 @@ pub(super) async fn read(
                  FROM t JOIN pg_constraint k ON k.conrelid = t.toid WHERE k.contype = 'f' AND k.confmatchtype = 'f' \
                  UNION ALL SELECT 'no inherit', CAST(t.relname AS TEXT), CAST(k.conname AS TEXT) \
                  FROM t JOIN pg_constraint k ON k.conrelid = t.toid WHERE k.contype = 'c' AND k.connoinherit \
+                 UNION ALL SELECT 'index comment', CAST(t.relname AS TEXT), CAST(ic.relname AS TEXT) \
+                 FROM t JOIN pg_index ix ON ix.indrelid = t.toid JOIN pg_class ic ON ic.oid = ix.indexrelid \
+                 WHERE obj_description(ic.oid, 'pg_class') IS NOT NULL \
+                 UNION ALL SELECT 'constraint comment', CAST(t.relname AS TEXT), CAST(k.conname AS TEXT) \
+                 FROM t JOIN pg_constraint k ON k.conrelid = t.toid WHERE obj_description(k.oid, 'pg_constraint') IS NOT NULL \
                  ORDER BY 1, 2, 3"
             ),
         )
@@ -400,6 +405,12 @@ pub(super) async fn read(
             ),
             "nulls not distinct" => format!(
                 "index {detail} on {table} is NULLS NOT DISTINCT; the baseline's index treats NULLs as distinct: recreate it with op.execute"
+            ),
+            "index comment" => format!(
+                "index {detail} on {table} has a comment the baseline leaves out"
+            ),
+            "constraint comment" => format!(
+                "constraint {detail} on {table} has a comment the baseline leaves out"
             ),
             "match full" => format!(
                 "foreign key {detail} on {table} is MATCH FULL; the baseline's is MATCH SIMPLE: recreate it with op.execute"

@@ -59,6 +59,11 @@ pub(super) async fn read(
             .rfind(')')
             .map(|at| sql[at..].to_ascii_uppercase())
             .unwrap_or_default();
+        if sqlite_ddl::has_on_conflict(&sql) {
+            catalog.note(format!(
+                "table {name} has constraints with ON CONFLICT clauses; the baseline's constraints abort on conflict: recreate the table with op.execute to keep them"
+            ));
+        }
         for option in ["WITHOUT ROWID", "STRICT"] {
             if options_text.contains(option) {
                 catalog.note(format!(

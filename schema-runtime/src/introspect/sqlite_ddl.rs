@@ -190,6 +190,13 @@ pub fn has_autoincrement(sql: &str) -> bool {
     tokens(sql).iter().any(|t| t.is_word("AUTOINCREMENT"))
 }
 
+/// Whether a constraint of the table says what to do `ON CONFLICT` (SQLite's own clause).
+pub fn has_on_conflict(sql: &str) -> bool {
+    tokens(sql)
+        .windows(2)
+        .any(|w| w[0].is_word("ON") && w[1].is_word("CONFLICT"))
+}
+
 /// The constraints of a `CREATE TABLE` statement, in the order written.
 pub fn table_constraints(sql: &str) -> Vec<TableConstraint> {
     let tokens = tokens(sql);
