@@ -46,6 +46,7 @@ impl Table {
 pub struct Schema {
     tables: BTreeMap<String, Table>,
     enums: BTreeMap<String, Vec<String>>,
+    sequences: BTreeMap<String, crate::ops::SequenceOptions>,
     /// Every index and constraint name, with the tables holding it (sorted): a constraint
     /// name is unique across the schema; an index name may repeat on other tables (MySQL and
     /// MariaDB keep index names per table; the dialects that do not refuse it when rendering).
@@ -170,6 +171,12 @@ pub enum StateError {
     /// The enum type exists already.
     #[error("enum type `{0}` already exists")]
     DuplicateEnum(String),
+    /// The sequence does not exist.
+    #[error("sequence `{0}` does not exist; create it with op.create_sequence first")]
+    MissingSequence(String),
+    /// A sequence or table of that name exists already.
+    #[error("a sequence or table named `{0}` already exists")]
+    DuplicateSequence(String),
     /// An enum value problem.
     #[error("enum type `{name}`: {reason}")]
     EnumValue {
@@ -243,6 +250,42 @@ impl Schema {
     /// All enum types, by name.
     pub fn enums(&self) -> impl Iterator<Item = (&String, &Vec<String>)> {
         self.enums.iter()
+    }
+
+    /// The options of sequence `name`.
+    pub fn sequence(&self, name: &str) -> Option<&crate::ops::SequenceOptions> {
+        self.sequences.get(name)
+    }
+
+    /// All sequences, by name.
+    pub fn sequences(&self) -> impl Iterator<Item = crate::ops::SequenceDef> + '_ {
+        self.sequences
+            .iter()
+            .map(|(name, options)| crate::ops::SequenceDef {
+                name: name.clone(),
+                options: *options,
+            })
+    }
+
+    /// Puts the sequence `def` in the schema as it is, replacing one of the same name.
+    pub(crate) fn insert_sequence(&mut self, def: crate::ops::SequenceDef) {
+        self.sequences.insert(def.name, def.options);
+    }
+
+    /// A schema with this one's enum types and sequences and no table.
+    pub(crate) fn without_tables(&self) -> Schema {
+        Schema {
+            enums: self.enums.clone(),
+            sequences: self.sequences.clone(),
+            ..Schema::default()
+        }
+    }
+
+    /// This schema with the sequences of `other` instead of its own: models describe no
+    /// sequences, so a diff from migrations (or a database) to models keeps theirs.
+    pub fn with_sequences_of(mut self, other: &Schema) -> Schema {
+        self.sequences = other.sequences.clone();
+        self
     }
 
     /// Puts `table` in the schema as it is, replacing a table of the same name; no op checks
@@ -501,6 +544,9 @@ impl Schema {
     fn apply_inner(&mut self, op: &Op) -> Result<(), StateError> {
         match op {
             Op::CreateTable { def, if_not_exists } => {
+                if self.sequences.contains_key(&def.name) {
+                    return Err(StateError::DuplicateSequence(def.name.clone()));
+                }
                 if self.tables.contains_key(&def.name) {
                     return if *if_not_exists {
                         Ok(())
@@ -803,6 +849,24 @@ impl Schema {
                 if let Some(values) = self.enums.get_mut(name) {
                     values.retain(|v| v != value);
                 }
+            }
+            Op::CreateSequence(def) => {
+                if self.sequences.contains_key(&def.name) || self.tables.contains_key(&def.name) {
+                    return Err(StateError::DuplicateSequence(def.name.clone()));
+                }
+                self.sequences.insert(def.name.clone(), def.options);
+            }
+            Op::DropSequence { name } => {
+                if self.sequences.remove(name).is_none() {
+                    return Err(StateError::MissingSequence(name.clone()));
+                }
+            }
+            Op::AlterSequence { name, changes } => {
+                let options = self
+                    .sequences
+                    .get_mut(name)
+                    .ok_or_else(|| StateError::MissingSequence(name.clone()))?;
+                *options = options.with(changes);
             }
             Op::BulkInsert {
                 table,

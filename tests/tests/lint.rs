@@ -40,6 +40,7 @@ fn base() -> Revision {
         op.create_table("legacy_sessions", |t| {
             t.column("id", Type::BigInt).primary_key();
         });
+        op.create_sequence("invoice_numbers").start(1000);
     })
 }
 
@@ -274,6 +275,18 @@ fn cases() -> Vec<Case> {
                 },
             ),
             &["drop-table"],
+        ),
+        allowing(
+            case(
+                "drop-sequence",
+                |op| {
+                    op.drop_sequence("invoice_numbers");
+                },
+                |op| {
+                    op.drop_sequence("invoice_numbers");
+                },
+            ),
+            &["drop-sequence"],
         ),
         case(
             "downgrade-deletes-cascade",

@@ -14,7 +14,7 @@
 //! ```
 
 /// Every lint rule id, in the order `cargo schema lint --rules` and the README list them.
-pub const RULE_IDS: [&str; 27] = [
+pub const RULE_IDS: [&str; 28] = [
     // PostgreSQL: locks and rewrites.
     "add-index-without-concurrently",
     "drop-index-without-concurrently",
@@ -36,6 +36,7 @@ pub const RULE_IDS: [&str; 27] = [
     "rename-enum-value",
     "drop-column",
     "drop-table",
+    "drop-sequence",
     "downgrade-deletes-cascade",
     "raw-sql",
     // MySQL and MariaDB: table copies and rebuilds.

@@ -250,6 +250,56 @@ fn render_op(op: &Op, naming: &NamingConvention) -> String {
         Op::DropEnumValue { name, value } => {
             stmt(format!("op.drop_enum_value({}, {})", lit(name), lit(value)))
         }
+        Op::CreateSequence(def) => {
+            let o = &def.options;
+            let mut s = format!("op.create_sequence({})", lit(&def.name));
+            for (method, v) in [
+                ("start", o.start),
+                ("increment", o.increment),
+                ("min_value", o.min_value),
+                ("max_value", o.max_value),
+                ("cache", o.cache),
+            ] {
+                if let Some(v) = v {
+                    let _ = write!(s, ".{method}({v})");
+                }
+            }
+            if o.cycle {
+                s.push_str(".cycle()");
+            }
+            stmt(s)
+        }
+        Op::DropSequence { name } => stmt(format!("op.drop_sequence({})", lit(name))),
+        Op::AlterSequence { name, changes } => {
+            let mut s = format!("op.alter_sequence({})", lit(name));
+            for (method, v) in [
+                ("start", changes.start),
+                ("increment", changes.increment),
+                ("min_value", changes.min_value),
+                ("max_value", changes.max_value),
+                ("cache", changes.cache),
+            ] {
+                match v {
+                    Some(Some(v)) => {
+                        let _ = write!(s, ".{method}({v})");
+                    }
+                    // Back to the default: `no_min_value()`, `default_start()`, ...
+                    Some(None) => match method {
+                        "min_value" => s.push_str(".no_min_value()"),
+                        "max_value" => s.push_str(".no_max_value()"),
+                        "increment" => s.push_str(".increment(1)"),
+                        _ => {
+                            let _ = write!(s, ".default_{method}()");
+                        }
+                    },
+                    None => {}
+                }
+            }
+            if let Some(cycle) = changes.cycle {
+                let _ = write!(s, ".cycle({cycle})");
+            }
+            stmt(s)
+        }
         Op::BulkInsert {
             table,
             columns,

@@ -1,6 +1,7 @@
 //! Comparing two schemas: the ops that turn one into the other, in an order every dialect can
-//! apply (enum types first, then drops that free names, new tables in foreign key order, column
-//! changes, new constraints, and the drops of columns, tables and enum values last).
+//! apply (enum types and sequences first, then drops that free names, new tables in foreign key
+//! order, column changes, new constraints, and the drops of columns, tables, enum values and
+//! sequences last).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -197,6 +198,7 @@ pub fn diff(from: &Schema, to: &Schema, options: &DiffOptions) -> Vec<Change> {
     let mut enum_drops = Vec::new();
 
     diff_enums(from, to, &mut enums_first, &mut enum_drops);
+    diff_sequences(from, to, &mut enums_first, &mut enum_drops);
 
     let from_tables: BTreeMap<&str, &Table> =
         from.tables().map(|t| (t.def.name.as_str(), t)).collect();
@@ -344,6 +346,30 @@ fn diff_enums(from: &Schema, to: &Schema, first: &mut Vec<Change>, last: &mut Ve
             last.push(plain(Op::DropEnum {
                 name: (*name).clone(),
             }));
+        }
+    }
+}
+
+/// New sequences and option changes go first (a new column's default may draw from one),
+/// dropped sequences last (after the columns drawing from them).
+fn diff_sequences(from: &Schema, to: &Schema, first: &mut Vec<Change>, last: &mut Vec<Change>) {
+    for def in to.sequences() {
+        match from.sequence(&def.name) {
+            None => first.push(plain(Op::CreateSequence(def))),
+            Some(old) => {
+                let changes = old.changes_to(&def.options);
+                if !changes.is_empty() {
+                    first.push(plain(Op::AlterSequence {
+                        name: def.name,
+                        changes,
+                    }));
+                }
+            }
+        }
+    }
+    for def in from.sequences() {
+        if to.sequence(&def.name).is_none() {
+            last.push(plain(Op::DropSequence { name: def.name }));
         }
     }
 }

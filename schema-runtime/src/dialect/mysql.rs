@@ -49,6 +49,19 @@ pub(crate) static MARIADB: MySql = MySql {
 };
 
 impl SqlDialect for MySql {
+    fn sequence_defaults(&self) -> Option<crate::ops::SequenceDefaults> {
+        // MariaDB 10.3+: CACHE 1000, bounds one inside bigint's.
+        (self.flavour == Flavour::Mariadb).then_some(crate::ops::MARIADB_SEQUENCES)
+    }
+
+    fn sequence_no_cycle(&self) -> &'static str {
+        "NOCYCLE"
+    }
+
+    fn no_sequences_hint(&self) -> String {
+        "MySQL has no sequences (MariaDB has); use an AUTO_INCREMENT identity column (.identity()) or a counter table updated in the same transaction".into()
+    }
+
     fn dialect(&self) -> Dialect {
         match self.flavour {
             Flavour::Mysql => Dialect::Mysql,

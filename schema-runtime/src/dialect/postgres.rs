@@ -276,6 +276,10 @@ impl SqlDialect for Postgres {
         format!(" INCLUDE ({})", self.quote_list(&index.include))
     }
 
+    fn sequence_defaults(&self) -> Option<crate::ops::SequenceDefaults> {
+        Some(crate::ops::POSTGRES_SEQUENCES)
+    }
+
     fn create_enum(&self, e: &EnumDef) -> Vec<String> {
         vec![format!(
             "CREATE TYPE {} AS ENUM ({})",

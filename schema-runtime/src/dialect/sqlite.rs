@@ -372,6 +372,9 @@ fn rebuilds<'a>(op: &'a Op, schema: &Schema) -> Option<&'a str> {
         | Op::AddEnumValue { .. }
         | Op::RenameEnumValue { .. }
         | Op::DropEnumValue { .. }
+        | Op::CreateSequence(_)
+        | Op::DropSequence { .. }
+        | Op::AlterSequence { .. }
         | Op::BulkInsert { .. }
         | Op::DeleteRows { .. }
         | Op::Update { .. }

@@ -311,6 +311,20 @@ fn differences(expected: &Snapshot, found: &Snapshot) -> Vec<Difference> {
         let show = |s: &Schema| s.enum_values(name).map(|v| format!("({})", v.join(", ")));
         push(&mut out, "enum", None, name, show(a), show(b));
     }
+    let sequences: BTreeSet<String> = a.sequences().chain(b.sequences()).map(|s| s.name).collect();
+    for name in &sequences {
+        let show = |s: &Schema| {
+            s.sequence(name).map(|o| {
+                let options = crate::dialect::sql::sequence_options_sql(o);
+                if options.is_empty() {
+                    "(default options)".to_owned()
+                } else {
+                    format!("({options})")
+                }
+            })
+        };
+        push(&mut out, "sequence", None, name, show(a), show(b));
+    }
     let tables: BTreeSet<&String> = a
         .tables()
         .map(|t| &t.def.name)

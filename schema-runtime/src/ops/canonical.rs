@@ -494,6 +494,48 @@ fn alter(out: &mut String, a: &AlterColumn) {
     }
 }
 
+/// Sequence options as `start=1000 increment=1 ... cycle`, only those set.
+fn sequence_options(out: &mut String, o: &crate::ops::SequenceOptions) {
+    for (name, v) in [
+        ("start", o.start),
+        ("increment", o.increment),
+        ("min", o.min_value),
+        ("max", o.max_value),
+        ("cache", o.cache),
+    ] {
+        if let Some(v) = v {
+            let _ = write!(out, " {name}={v}");
+        }
+    }
+    if o.cycle {
+        out.push_str(" cycle");
+    }
+}
+
+/// Sequence changes as `increment=10 max=none cycle=false`, only those made.
+fn sequence_changes(out: &mut String, c: &crate::ops::SequenceChanges) {
+    for (name, v) in [
+        ("start", c.start),
+        ("increment", c.increment),
+        ("min", c.min_value),
+        ("max", c.max_value),
+        ("cache", c.cache),
+    ] {
+        match v {
+            Some(Some(v)) => {
+                let _ = write!(out, " {name}={v}");
+            }
+            Some(None) => {
+                let _ = write!(out, " {name}=none");
+            }
+            None => {}
+        }
+    }
+    if let Some(cycle) = c.cycle {
+        let _ = write!(out, " cycle={cycle}");
+    }
+}
+
 fn write_op(out: &mut String, op: &Op) {
     out.push_str(op.kind());
     out.push(' ');
@@ -626,6 +668,15 @@ fn write_op(out: &mut String, op: &Op) {
             q(out, name);
             out.push(' ');
             q(out, value);
+        }
+        Op::CreateSequence(def) => {
+            q(out, &def.name);
+            sequence_options(out, &def.options);
+        }
+        Op::DropSequence { name } => q(out, name),
+        Op::AlterSequence { name, changes } => {
+            q(out, name);
+            sequence_changes(out, changes);
         }
         Op::BulkInsert {
             table,

@@ -181,6 +181,15 @@ impl Op {
             Op::RenameEnumValue { name, from, to } => {
                 vec![Op::RenameEnumValue { name: name.clone(), from: to.clone(), to: from.clone() }]
             }
+            Op::CreateSequence(def) => vec![Op::DropSequence { name: def.name.clone() }],
+            Op::DropSequence { name } => {
+                let options = before.sequence(name).ok_or_else(|| state(StateError::MissingSequence(name.clone())))?;
+                vec![Op::CreateSequence(super::SequenceDef { name: name.clone(), options: *options })]
+            }
+            Op::AlterSequence { name, changes } => {
+                let options = before.sequence(name).ok_or_else(|| state(StateError::MissingSequence(name.clone())))?;
+                vec![Op::AlterSequence { name: name.clone(), changes: options.restoring(changes) }]
+            }
             Op::BulkInsert { table, columns, rows } => {
                 vec![Op::DeleteRows { table: table.clone(), columns: columns.clone(), rows: rows.clone() }]
             }
