@@ -811,3 +811,105 @@ fn portable_types_read_back_without_drift() {
         }
     });
 }
+
+/// Sequences (PostgreSQL, MariaDB): created with options, drawn from by a default, read back
+/// without drift; a changed option, a sequence only the database has and one it lacks are
+/// each named by `check --database` with both sides.
+#[test]
+fn sequences_read_back_without_drift_and_their_changes_show() {
+    let migrator = Migrator::new(vec![Revision::new("0001", &[], "invoices", |op| {
+        op.create_sequence("invoice_numbers").start(1000).cache(20);
+        op.create_sequence("countdown")
+            .increment(-1)
+            .min_value(-100)
+            .cycle();
+        op.create_sequence("plain").increment(1).cache(1);
+        op.create_table("invoices", |t| {
+            t.column("id", Type::BigInt).primary_key();
+            t.column("number", Type::BigInt)
+                .not_null()
+                .default_expr_per_dialect(
+                    "nextval('invoice_numbers')",
+                    &[(Dialect::Mariadb, "NEXT VALUE FOR invoice_numbers")],
+                );
+            t.column("other", Type::BigInt).default_expr_per_dialect(
+                "nextval('plain')",
+                &[(Dialect::Mariadb, "nextval(plain)")],
+            );
+        });
+    })])
+    .expect("one revision");
+    block_on(async {
+        for test_db in all_databases("introspect_sequences").await {
+            let d = test_db.dialect;
+            if !matches!(d, Dialect::Postgres | Dialect::Mariadb) {
+                test_db.drop_db().await;
+                continue;
+            }
+            let mut db = test_db.connect().await;
+            migrator.upgrade(&mut db, "head").await.expect("upgrade");
+            // The default draws from the sequence.
+            db.raw()
+                .execute("INSERT INTO invoices (id) VALUES (1)")
+                .await
+                .expect("insert");
+            let number = db
+                .raw()
+                .fetch_rows(
+                    &format!(
+                        "SELECT CAST(number AS {}) FROM invoices",
+                        if d == Dialect::Postgres {
+                            "TEXT"
+                        } else {
+                            "CHAR"
+                        }
+                    ),
+                    1,
+                )
+                .await
+                .expect("select");
+            assert_eq!(number, [["1000"]], "{d}");
+
+            let live = introspect(&mut db, &IntrospectOptions::default())
+                .await
+                .expect("introspect");
+            let invoice_numbers = live.sequence("invoice_numbers").expect("read back");
+            assert_eq!(
+                (invoice_numbers.start, invoice_numbers.cache),
+                (Some(1000), Some(20)),
+                "{d}"
+            );
+            let heads = migrator.current(&mut db).await.expect("heads");
+            let replayed = migrator.schema_at(&heads).expect("replay");
+            assert_same(&comparable(&replayed, d), &comparable(&live, d), d);
+            let none = migrator.drift_details(&mut db, &[]).await.expect("drift");
+            assert!(none.is_empty(), "{d}: {none:?}");
+
+            for sql in [
+                "ALTER SEQUENCE invoice_numbers INCREMENT BY 5",
+                "CREATE SEQUENCE stray START WITH 7",
+                "DROP SEQUENCE countdown",
+            ] {
+                db.raw().execute(sql).await.expect(sql);
+            }
+            let details: Vec<String> = migrator
+                .drift_details(&mut db, &[])
+                .await
+                .expect("drift")
+                .into_iter()
+                .map(|drift| drift.detail)
+                .collect();
+            let all = details.join("\n");
+            for line in [
+                "sequence invoice_numbers: (START WITH 1000 CACHE 20) in the migrations, (START WITH 1000 INCREMENT BY 5 CACHE 20) in the database",
+                "sequence stray: (START WITH 7) in the database, not in the migrations",
+                "sequence countdown: (INCREMENT BY -1 MINVALUE -100 CYCLE) in the migrations, missing in the database",
+            ] {
+                assert!(all.contains(line), "{d}: no `{line}` in:\n{all}");
+            }
+            assert_eq!(details.len(), 3, "{d}: {all}");
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}

@@ -864,6 +864,34 @@ mod tests {
     }
 
     #[test]
+    fn sequence_ops_write_only_the_options_they_set() {
+        let mut op = Ops::new();
+        op.create_sequence("plain");
+        op.create_sequence("invoice_numbers")
+            .start(1000)
+            .increment(2)
+            .min_value(10)
+            .max_value(99)
+            .cache(20)
+            .cycle();
+        op.alter_sequence("invoice_numbers")
+            .increment(5)
+            .no_max_value()
+            .cycle(false);
+        op.drop_sequence("plain");
+        let text = text(op.ops(), true);
+        assert_eq!(
+            text.lines().skip(1).collect::<Vec<_>>(),
+            [
+                r#"create_sequence "plain""#,
+                r#"create_sequence "invoice_numbers" start=1000 increment=2 min=10 max=99 cache=20 cycle"#,
+                r#"alter_sequence "invoice_numbers" increment=5 max=none cycle=false"#,
+                r#"drop_sequence "plain""#,
+            ]
+        );
+    }
+
+    #[test]
     fn transactional_and_quoting_count() {
         let mut op = Ops::new();
         op.execute("SELECT 'a\"b'");
