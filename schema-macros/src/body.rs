@@ -229,9 +229,18 @@ impl Walker<'_> {
             Builder::Table => self.table_call(&method, &args),
             Builder::Column { added } => self.column_call(added, &method, call, &args),
             Builder::Alter { .. } => match method.as_str() {
-                "set_type" | "set_type_using" | "set_not_null" | "set_nullable" | "set_default"
-                | "set_default_expr" | "set_default_now" | "drop_default" | "set_comment"
-                | "set_identity" => Builder::Alter { altered: true },
+                "set_type"
+                | "set_type_using"
+                | "set_not_null"
+                | "set_nullable"
+                | "set_default"
+                | "set_default_expr"
+                | "set_default_now"
+                | "drop_default"
+                | "set_comment"
+                | "set_identity"
+                | "set_identity_always"
+                | "set_identity_sequence" => Builder::Alter { altered: true },
                 "rename_to" => {
                     self.name(args.first(), Name::Column);
                     Builder::Alter { altered: true }
@@ -548,7 +557,8 @@ impl Walker<'_> {
                         "this `alter_column` changes nothing on {what}; chain what changes: \
                          `.set_type(..)`, `.set_not_null()`, `.set_nullable()`, \
                          `.set_default(..)`, `.drop_default()`, `.rename_to(..)`, \
-                         `.set_comment(..)` or `.set_identity(..)`"
+                         `.set_comment(..)`, `.set_identity(..)`, `.set_identity_always(..)` or \
+                         `.set_identity_sequence(..)`"
                     ),
                 );
             }

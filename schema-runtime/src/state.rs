@@ -193,6 +193,14 @@ pub enum StateError {
         /// `table.column`.
         column: String,
     },
+    /// A column's default still draws from the sequence.
+    #[error("sequence `{name}` is drawn from by the default of `{column}`; change or drop that default first")]
+    SequenceInUse {
+        /// Sequence name.
+        name: String,
+        /// `table.column`.
+        column: String,
+    },
     /// A bulk-insert row whose length does not match the columns.
     #[error("bulk_insert into `{table}`: row {row} has {got} values for {expected} columns")]
     RowArity {
@@ -279,6 +287,45 @@ impl Schema {
             sequences: self.sequences.clone(),
             ..Schema::default()
         }
+    }
+
+    /// The first column (`table.column`) whose default draws from sequence `name`:
+    /// `nextval('name')`, `nextval(name)`, `NEXT VALUE FOR name`, in any dialect's spelling.
+    fn sequence_user(&self, name: &str) -> Option<String> {
+        let draws = |expr: &str| {
+            let text: String = expr
+                .to_ascii_lowercase()
+                .chars()
+                .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '`' | '\''))
+                .collect();
+            let name = name.to_ascii_lowercase();
+            // With or without a schema before the name.
+            ["nextval(", "nextvaluefor"].iter().any(|call| {
+                text.match_indices(call).any(|(at, _)| {
+                    let rest = &text[at + call.len()..];
+                    let end = rest
+                        .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '$')))
+                        .unwrap_or(rest.len());
+                    let called = &rest[..end];
+                    called == name || called.ends_with(&format!(".{name}"))
+                })
+            })
+        };
+        for table in self.tables.values() {
+            for column in &table.def.columns {
+                let uses = match &column.default {
+                    Some(ServerDefault::Expr(e)) => draws(e),
+                    Some(ServerDefault::ExprPerDialect { portable, dialects }) => {
+                        draws(portable) || dialects.iter().any(|(_, e)| draws(e))
+                    }
+                    _ => false,
+                };
+                if uses {
+                    return Some(format!("{}.{}", table.def.name, column.name));
+                }
+            }
+        }
+        None
     }
 
     /// This schema with the sequences of `other` instead of its own: models describe no
@@ -857,9 +904,16 @@ impl Schema {
                 self.sequences.insert(def.name.clone(), def.options);
             }
             Op::DropSequence { name } => {
-                if self.sequences.remove(name).is_none() {
+                if !self.sequences.contains_key(name) {
                     return Err(StateError::MissingSequence(name.clone()));
                 }
+                if let Some(column) = self.sequence_user(name) {
+                    return Err(StateError::SequenceInUse {
+                        name: name.clone(),
+                        column,
+                    });
+                }
+                self.sequences.remove(name);
             }
             Op::AlterSequence { name, changes } => {
                 let options = self
@@ -1027,6 +1081,13 @@ impl Schema {
                 "set_identity(false): the column is not an identity column"
             }));
         }
+        if alter.identity_options.is_some_and(|c| !c.is_empty())
+            && (!current.identity || alter.identity.is_some())
+        {
+            return Err(no_op(
+                "set_identity_always / set_identity_sequence: the column is not an identity column before this alter (give a new identity its options with .identity_*() in another alter_column, or on create)",
+            ));
+        }
         if let Some(new) = &alter.rename {
             if new != &alter.column && self.column(&alter.table, new).is_ok() {
                 return Err(StateError::DuplicateColumn {
@@ -1112,5 +1173,81 @@ fn trailing_key_option(expr: &str) -> Option<&'static str> {
         ["DESC", ..] => Some("DESC"),
         ["ASC", ..] => Some("ASC"),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::Ops;
+
+    fn replay(build: impl FnOnce(&mut Ops)) -> Result<Schema, StateError> {
+        let mut op = Ops::new();
+        build(&mut op);
+        let mut schema = Schema::default();
+        for o in op.ops() {
+            schema.apply(o)?;
+        }
+        Ok(schema)
+    }
+
+    #[test]
+    fn sequences_are_created_altered_and_dropped_once_nothing_draws_from_them() {
+        let schema = replay(|op| {
+            op.create_sequence("invoice_numbers").start(1000).cache(20);
+            op.alter_sequence("invoice_numbers")
+                .increment(5)
+                .default_cache();
+        })
+        .expect("replays");
+        let options = schema.sequence("invoice_numbers").expect("kept");
+        assert_eq!(
+            (options.start, options.increment, options.cache),
+            (Some(1000), Some(5), None)
+        );
+        let duplicate = replay(|op| {
+            op.create_table("invoice_numbers", |_| {});
+            op.create_sequence("invoice_numbers");
+        });
+        assert_eq!(
+            duplicate,
+            Err(StateError::DuplicateSequence("invoice_numbers".into()))
+        );
+        assert_eq!(
+            replay(|op| op.drop_sequence("nowhere")),
+            Err(StateError::MissingSequence("nowhere".into()))
+        );
+        for default in [
+            "nextval('invoice_numbers'::regclass)",
+            "nextval('public.invoice_numbers')",
+            "nextval(`shop`.`invoice_numbers`)",
+            "NEXT VALUE FOR invoice_numbers",
+        ] {
+            let in_use = replay(|op| {
+                op.create_sequence("invoice_numbers");
+                op.create_table("invoices", |t| {
+                    t.column("number", Type::BigInt).default_expr(default);
+                });
+                op.drop_sequence("invoice_numbers");
+            });
+            assert_eq!(
+                in_use,
+                Err(StateError::SequenceInUse {
+                    name: "invoice_numbers".into(),
+                    column: "invoices.number".into()
+                }),
+                "{default}"
+            );
+        }
+        // Another sequence's name that starts the same is no use of it.
+        assert!(replay(|op| {
+            op.create_sequence("invoice");
+            op.create_table("invoices", |t| {
+                t.column("number", Type::BigInt)
+                    .default_expr("nextval('invoice_numbers')");
+            });
+            op.drop_sequence("invoice");
+        })
+        .is_ok());
     }
 }

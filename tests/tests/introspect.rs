@@ -913,3 +913,76 @@ fn sequences_read_back_without_drift_and_their_changes_show() {
         }
     });
 }
+
+/// Identity options changed by `alter_column` (PostgreSQL): the database then holds what the
+/// replay holds, up and down; an increment changed behind the migrations' back is named by
+/// `check --database` with both sides.
+#[test]
+fn identity_option_changes_read_back_and_a_changed_increment_is_drift() {
+    let migrator = Migrator::new(vec![
+        Revision::new("0001", &[], "orders", |op| {
+            op.create_table("orders", |t| {
+                t.column("id", Type::BigInt)
+                    .primary_key()
+                    .identity_start(100);
+            });
+        }),
+        Revision::new("0002", &["0001"], "options", |op| {
+            op.alter_column("orders", "id")
+                .set_identity_always(true)
+                .set_identity_sequence(|s| {
+                    s.increment(10).max_value(1_000_000).cache(5).cycle(true);
+                });
+        }),
+    ])
+    .expect("two revisions");
+    block_on(async {
+        for test_db in all_databases("introspect_identity_options").await {
+            let d = test_db.dialect;
+            if d != Dialect::Postgres {
+                test_db.drop_db().await;
+                continue;
+            }
+            let mut db = test_db.connect().await;
+            for (target, down) in [("head", false), ("0001", true), ("head", false)] {
+                if down {
+                    migrator
+                        .downgrade(&mut db, target)
+                        .await
+                        .expect("downgrade");
+                } else {
+                    migrator.upgrade(&mut db, target).await.expect("upgrade");
+                }
+                let heads = migrator.current(&mut db).await.expect("heads");
+                let replayed = migrator.schema_at(&heads).expect("replay");
+                let live = introspect(&mut db, &IntrospectOptions::default())
+                    .await
+                    .expect("introspect");
+                assert_same(&comparable(&replayed, d), &comparable(&live, d), d);
+                let id = live.column("orders", "id").expect("orders.id");
+                assert_eq!(id.identity_options.always, target == "head", "{target}");
+                assert_eq!(
+                    id.identity_options.increment,
+                    (target == "head").then_some(10),
+                    "{target}"
+                );
+                assert_eq!(id.identity_options.start, Some(100), "{target}");
+            }
+            db.raw()
+                .execute("ALTER TABLE orders ALTER COLUMN id SET INCREMENT BY 5")
+                .await
+                .expect("alter");
+            let details: Vec<String> = migrator
+                .drift_details(&mut db, &[])
+                .await
+                .expect("drift")
+                .into_iter()
+                .map(|drift| drift.detail)
+                .collect();
+            let line = "orders.id: BIGINT NOT NULL identity always (START WITH 100 INCREMENT BY 10 MAXVALUE 1000000 CACHE 5 CYCLE) in the migrations, BIGINT NOT NULL identity always (START WITH 100 INCREMENT BY 5 MAXVALUE 1000000 CACHE 5 CYCLE) in the database";
+            assert_eq!(details, [line], "{d}");
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}

@@ -907,6 +907,26 @@ fn alter_column_ops() {
             op.alter_column("posts", "id").set_identity(false);
         })
         .rows("posts", &["id", "title"]),
+        // ALWAYS and the sequence's options of an identity column: PostgreSQL only.
+        Case::new("alter_column_identity_options", |op| {
+            op.alter_column("users", "id")
+                .set_identity_always(true)
+                .set_identity_sequence(|s| {
+                    s.increment(10)
+                        .start(100)
+                        .max_value(1_000_000)
+                        .cache(5)
+                        .cycle(true);
+                });
+        })
+        .unsupported_on(&[Dialect::Sqlite, Dialect::Mysql, Dialect::Mariadb]),
+        // The start alone: PostgreSQL's START WITH, MySQL/MariaDB's AUTO_INCREMENT = n.
+        Case::new("alter_column_identity_start", |op| {
+            op.alter_column("users", "id").set_identity_sequence(|s| {
+                s.start(1000);
+            });
+        })
+        .unsupported_on(&[Dialect::Sqlite]),
     ]);
 }
 

@@ -6,7 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ops::{
-    AlterColumn, ColumnDef, Constraint, EnumDef, EnumPosition, IndexDef, Op, TableDef,
+    AlterColumn, ColumnDef, Constraint, EnumDef, EnumPosition, IdentityChanges, IndexDef, Op,
+    TableDef,
 };
 use crate::state::{Schema, Table};
 use crate::types::{ServerDefault, Type};
@@ -108,6 +109,7 @@ fn same_column(
     same_type(&a.ty, &b.ty, options, from, to)
         && a.nullable == b.nullable
         && a.identity == b.identity
+        && (!a.identity || identity_changes(a, b).is_empty())
         && a.comment == b.comment
         && (a.identity || same_default(&a.default, &b.default, &b.ty, options))
 }
@@ -595,8 +597,23 @@ fn column_alter(
     }
     if old.identity != new.identity {
         alter.identity = Some(new.identity);
+    } else if old.identity {
+        let changes = identity_changes(old, new);
+        if !changes.is_empty() {
+            alter.identity_options = Some(changes);
+        }
     }
     alter
+}
+
+/// What turns the identity options of `old` into those of `new` (ALWAYS and the sequence's
+/// options; serial and SQLite's rowid alias are no option an alter changes).
+fn identity_changes(old: &ColumnDef, new: &ColumnDef) -> IdentityChanges {
+    let (a, b) = (&old.identity_options, &new.identity_options);
+    IdentityChanges {
+        always: (a.always != b.always).then_some(b.always),
+        sequence: a.sequence().changes_to(&b.sequence()),
+    }
 }
 
 #[cfg(test)]
@@ -688,6 +705,44 @@ mod tests {
         });
         let changes = assert_round_trip(&from, &to);
         assert!(changes.iter().any(|c| matches!(&c.op, Op::AddConstraint { constraint: Constraint::PrimaryKey(k), .. } if k.columns == ["email"])));
+    }
+
+    #[test]
+    fn identity_option_changes_are_one_alter_and_reverse() {
+        let from = schema(|op| {
+            op.create_table("orders", |t| {
+                t.column("id", Type::BigInt)
+                    .primary_key()
+                    .identity_start(100)
+                    .identity_cache(20);
+            });
+        });
+        let to = schema(|op| {
+            op.create_table("orders", |t| {
+                t.column("id", Type::BigInt)
+                    .primary_key()
+                    .identity_always()
+                    .identity_start(100)
+                    .identity_increment(10);
+            });
+        });
+        let changes = assert_round_trip(&from, &to);
+        assert_eq!(changes.len(), 1, "{changes:#?}");
+        let Op::AlterColumn(alter) = &changes[0].op else {
+            panic!("{changes:#?}");
+        };
+        let options = alter.identity_options.expect("identity options change");
+        assert_eq!(options.always, Some(true));
+        assert_eq!(options.sequence.increment, Some(Some(10)));
+        assert_eq!(options.sequence.cache, Some(None));
+        assert_eq!(options.sequence.start, None);
+        // Its derived downgrade gives the old options back.
+        let undo = changes[0].op.reverse(&from).expect("reversible");
+        let mut back = to.clone();
+        for op in &undo {
+            back.apply(op).expect("applies");
+        }
+        assert_eq!(back, from);
     }
 
     #[test]

@@ -11,8 +11,8 @@
 use super::{Dialect, RenderError, Rendered};
 use crate::ops::{
     AlterColumn, CheckDef, ColumnDef, Constraint, Deferrable, EnumDef, EnumPosition, ForeignKeyDef,
-    IdentityOptions, IndexDef, IndexKey, KeyDef, KeyPart, NullsOrder, Op, RawSql, Rows,
-    SequenceChanges, SequenceDef, SequenceOptions, SetValue, TableDef,
+    IdentityChanges, IdentityOptions, IndexDef, IndexKey, KeyDef, KeyPart, NullsOrder, Op, RawSql,
+    Rows, SequenceChanges, SequenceDef, SequenceOptions, SetValue, TableDef,
 };
 use crate::state::{Schema, StateError, Table};
 use crate::types::{ServerDefault, Type, Value};
@@ -1070,6 +1070,25 @@ pub(crate) trait SqlDialect: Sync {
             .collect()
     }
 
+    /// Changes the options of the identity column `table.name` (`current` before the alter).
+    /// The default refuses: only PostgreSQL keeps them (MySQL and MariaDB the start).
+    fn alter_identity(
+        &self,
+        op: &Op,
+        _table: &str,
+        _name: &str,
+        _current: &ColumnDef,
+        _changes: &IdentityChanges,
+    ) -> Result<Vec<String>, RenderError> {
+        Err(self.unsupported(
+            op,
+            format!(
+                "{}'s AUTOINCREMENT has no options (ALWAYS, start, increment, bounds, cache, cycle); drop this change, or make it in raw SQL on the dialects that have them",
+                self.title()
+            ),
+        ))
+    }
+
     // ---- Sequences (PostgreSQL, MariaDB): the generic SQL is theirs; dialects without
     // sequences refuse them.
 
@@ -1341,7 +1360,26 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
         Op::DropColumn { table, column } => d.drop_column(table, column, before),
         Op::AlterColumn(alter) => {
             let current = before.column(&alter.table, &alter.column).map_err(state)?;
-            d.alter_column(op, alter, current, before)?
+            // Identity options come after the rest (under the column's new name), and are
+            // refused before anything renders.
+            let identity = match alter.identity_options.filter(|c| !c.is_empty()) {
+                Some(changes) => {
+                    let name = alter.rename.as_deref().unwrap_or(&alter.column);
+                    d.alter_identity(op, &alter.table, name, current, &changes)?
+                }
+                None => Vec::new(),
+            };
+            let rest = AlterColumn {
+                identity_options: None,
+                ..alter.clone()
+            };
+            let mut statements = if rest.is_empty() {
+                Vec::new()
+            } else {
+                d.alter_column(op, &rest, current, before)?
+            };
+            statements.extend(identity);
+            statements
         }
         Op::CreateIndex { index, .. } if !index.exists_on(d.dialect()) => Vec::new(),
         Op::AddConstraint {
@@ -1813,6 +1851,14 @@ mod tests {
             .set_type_using(Type::String(10), "substr(bio, 1, 10)");
         op.alter_column("users", "email").rename_to("mail");
         op.alter_column("users", "email").set_nullable();
+        op.alter_column("users", "id")
+            .set_identity_always(true)
+            .set_identity_sequence(|s| {
+                s.increment(5).no_max_value();
+            });
+        op.alter_column("users", "id").set_identity_sequence(|s| {
+            s.start(1000);
+        });
         op.create_index("users", ["email"]).unique();
         op.create_index("users", ["bio"]).unique();
         op.create_index("posts", ["title"])

@@ -478,6 +478,13 @@ pub(super) fn column(c: &ColumnDef) -> String {
     }
     if c.identity {
         text.push_str(" identity");
+        if c.identity_options.always {
+            text.push_str(" always");
+        }
+        let options = c.identity_options.sequence_sql();
+        if !options.is_empty() {
+            text.push_str(&format!(" ({options})"));
+        }
     }
     if let Some(comment) = &c.comment {
         text.push_str(&format!(" comment '{comment}'"));

@@ -1347,6 +1347,69 @@ impl AlterColumnBuilder<'_> {
         self.alter.identity = Some(identity);
         self
     }
+
+    /// An identity column becomes `GENERATED ALWAYS` (`true`) or `BY DEFAULT` (`false`):
+    /// `ALTER COLUMN .. SET GENERATED ..` on PostgreSQL; refused elsewhere (MySQL, MariaDB
+    /// and SQLite have no `ALWAYS`). The derived downgrade sets the old one back.
+    ///
+    /// ```
+    /// use schema_runtime::prelude::*;
+    /// use schema_runtime::{Dialect, Migrator, Revision};
+    ///
+    /// let migrator = Migrator::new(vec![
+    ///     Revision::new("0001", &[], "t", |op| {
+    ///         op.create_table("orders", |t| { t.column("id", Type::BigInt).primary_key().identity(); });
+    ///     }),
+    ///     Revision::new("0002", &["0001"], "always", |op| {
+    ///         op.alter_column("orders", "id").set_identity_always(true);
+    ///     }),
+    /// ]).unwrap();
+    /// let up = migrator.plan_upgrade(Dialect::Postgres, &["0001".to_owned()], "head").unwrap();
+    /// assert_eq!(up[0].statements, [r#"ALTER TABLE "orders" ALTER COLUMN "id" SET GENERATED ALWAYS"#]);
+    /// assert!(migrator.plan_upgrade(Dialect::Mariadb, &["0001".to_owned()], "head").is_err());
+    /// ```
+    pub fn set_identity_always(self, always: bool) -> Self {
+        self.alter
+            .identity_options
+            .get_or_insert_with(Default::default)
+            .always = Some(always);
+        self
+    }
+
+    /// Changes the sequence options of an identity column, as `alter_sequence` does a
+    /// sequence's: `ALTER COLUMN .. SET INCREMENT BY 10 SET START WITH 100 ..` on PostgreSQL;
+    /// on MySQL and MariaDB the start alone, as `ALTER TABLE t AUTO_INCREMENT = n` (the next
+    /// value, raised past the values taken); other options are refused there and on SQLite.
+    /// The derived downgrade sets the old options back.
+    ///
+    /// ```
+    /// use schema_runtime::prelude::*;
+    /// use schema_runtime::{Dialect, Migrator, Revision};
+    ///
+    /// let migrator = Migrator::new(vec![
+    ///     Revision::new("0001", &[], "t", |op| {
+    ///         op.create_table("orders", |t| { t.column("id", Type::BigInt).primary_key().identity(); });
+    ///     }),
+    ///     Revision::new("0002", &["0001"], "from 1000", |op| {
+    ///         op.alter_column("orders", "id").set_identity_sequence(|s| { s.start(1000); });
+    ///     }),
+    /// ]).unwrap();
+    /// let up = |d| migrator.plan_upgrade(d, &["0001".to_owned()], "head").unwrap()[0].statements.clone();
+    /// assert_eq!(up(Dialect::Postgres), [r#"ALTER TABLE "orders" ALTER COLUMN "id" SET START WITH 1000"#]);
+    /// assert_eq!(up(Dialect::Mariadb), ["ALTER TABLE `orders` AUTO_INCREMENT = 1000"]);
+    /// let down = migrator.plan_downgrade(Dialect::Postgres, &["0002".to_owned()], "0001").unwrap();
+    /// assert_eq!(down[0].statements, [r#"ALTER TABLE "orders" ALTER COLUMN "id" SET START WITH 1"#]);
+    /// ```
+    pub fn set_identity_sequence(self, options: impl FnOnce(AlterSequenceBuilder<'_>)) -> Self {
+        let changes = self
+            .alter
+            .identity_options
+            .get_or_insert_with(Default::default);
+        options(AlterSequenceBuilder {
+            changes: &mut changes.sequence,
+        });
+        self
+    }
 }
 
 /// Options of a new index.

@@ -492,6 +492,15 @@ fn alter(out: &mut String, a: &AlterColumn) {
     if let Some(i) = a.identity {
         let _ = write!(out, " identity={i}");
     }
+    // New with identity option changes: only when set, so older alters keep their text.
+    if let Some(changes) = a.identity_options.filter(|c| !c.is_empty()) {
+        out.push_str(" identity_options=[");
+        if let Some(always) = changes.always {
+            let _ = write!(out, " always={always}");
+        }
+        sequence_changes(out, &changes.sequence);
+        out.push_str(" ]");
+    }
 }
 
 /// Sequence options as `start=1000 increment=1 ... cycle`, only those set.

@@ -73,6 +73,28 @@ impl IdentityOptions {
         *self == IdentityOptions::default()
     }
 
+    /// The options of the identity's sequence.
+    pub fn sequence(&self) -> SequenceOptions {
+        SequenceOptions {
+            start: self.start,
+            increment: self.increment,
+            min_value: self.min_value,
+            max_value: self.max_value,
+            cache: self.cache,
+            cycle: self.cycle,
+        }
+    }
+
+    /// Sets the options of the identity's sequence.
+    pub fn set_sequence(&mut self, o: &SequenceOptions) {
+        self.start = o.start;
+        self.increment = o.increment;
+        self.min_value = o.min_value;
+        self.max_value = o.max_value;
+        self.cache = o.cache;
+        self.cycle = o.cycle;
+    }
+
     /// Some sequence option (start, increment, bounds, cache, cycle) is set.
     pub fn has_sequence_options(&self) -> bool {
         self.start.is_some()
@@ -583,6 +605,27 @@ pub struct AlterColumn {
     pub comment: Option<Option<String>>,
     /// Adds (`true`) or drops (`false`) identity / autoincrement.
     pub identity: Option<bool>,
+    /// Changes the options of an identity column (`GENERATED ALWAYS` / `BY DEFAULT`, its
+    /// sequence's options); `None` leaves them.
+    pub identity_options: Option<IdentityChanges>,
+}
+
+/// What `alter_column(..).set_identity_always(..)` / `.set_identity_sequence(..)` change on an
+/// identity column; each `Some` is set, the rest stays.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct IdentityChanges {
+    /// `GENERATED ALWAYS` (`true`) or `BY DEFAULT` (`false`).
+    pub always: Option<bool>,
+    /// Options of the identity's sequence.
+    pub sequence: SequenceChanges,
+}
+
+impl IdentityChanges {
+    /// Nothing changes.
+    pub fn is_empty(&self) -> bool {
+        self.always.is_none() && self.sequence.is_empty()
+    }
 }
 
 impl AlterColumn {
@@ -594,6 +637,7 @@ impl AlterColumn {
             && self.rename.is_none()
             && self.comment.is_none()
             && self.identity.is_none()
+            && self.identity_options.is_none_or(|c| c.is_empty())
     }
 
     /// The column after the change.
@@ -619,6 +663,13 @@ impl AlterColumn {
             if identity {
                 new.nullable = false;
             }
+        }
+        if let Some(changes) = &self.identity_options {
+            if let Some(always) = changes.always {
+                new.identity_options.always = always;
+            }
+            let sequence = new.identity_options.sequence().with(&changes.sequence);
+            new.identity_options.set_sequence(&sequence);
         }
         new
     }

@@ -141,6 +141,10 @@ impl Op {
                     rename: alter.rename.as_ref().map(|_| alter.column.clone()),
                     comment: alter.comment.as_ref().map(|_| old.comment.clone()),
                     identity: alter.identity.map(|_| old.identity),
+                    identity_options: alter.identity_options.map(|changes| super::IdentityChanges {
+                        always: changes.always.map(|_| old.identity_options.always),
+                        sequence: old.identity_options.sequence().restoring(&changes.sequence),
+                    }),
                 })]
             }
             Op::CreateIndex { index, if_not_exists: true, .. } if before.index_on(Some(&index.table), &index.name).is_ok() => Vec::new(),

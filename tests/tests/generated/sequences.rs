@@ -2,5 +2,6 @@
 pub fn upgrade(op: &mut Ops) {
     op.create_sequence("fresh").start(5).increment(-1).cycle();
     op.alter_sequence("invoice_numbers").increment(10).no_min_value().max_value(5000).default_cache();
+    op.alter_column("orders", "id").set_identity_always(true).set_identity_sequence(|s| { s.increment(10).min_value(-5).default_cache(); });
     op.drop_sequence("retired");
 }
