@@ -426,6 +426,11 @@ impl Walker<'_> {
                 self.name(arg(0), Name::Sequence);
                 Builder::Options
             }
+            "rename_sequence" => {
+                self.name(arg(0), Name::Sequence);
+                self.name(arg(1), Name::Sequence);
+                Builder::Options
+            }
             "alter_sequence" => {
                 self.name(arg(0), Name::Sequence);
                 Builder::AlterSequence { altered: false }

@@ -99,7 +99,7 @@ const POSTGRES_MARIADB: &[Dialect] = &[Dialect::Postgres, Dialect::Mariadb];
 const ALL: &[Dialect] = &Dialect::ALL;
 
 /// Every rule, in the order of [`schema_core::lint::RULE_IDS`].
-pub const RULES: [Rule; 28] = [
+pub const RULES: [Rule; 29] = [
     Rule {
         id: "add-index-without-concurrently",
         severity: Severity::Error,
@@ -252,6 +252,15 @@ pub const RULES: [Rule; 28] = [
         instead: "add the new value (at the end), move the rows and the code to it, then stop using the old one (leave it in the type)",
         bad: r#"op.rename_enum_value("mood", "sad", "blue");"#,
         good: r#"op.add_enum_value("mood", "blue"); // backfill, switch the code, keep "sad" unused"#,
+    },
+    Rule {
+        id: "rename-sequence",
+        severity: Severity::Error,
+        dialects: POSTGRES_MARIADB,
+        reason: "the application's running code still draws from the old name (nextval('..'), NEXT VALUE FOR ..): every such query fails until the new code is deployed",
+        instead: "create the new sequence starting past the old one's current value, switch the code and defaults to it, then drop the old one in a later release",
+        bad: r#"op.rename_sequence("invoice_numbers", "invoice_serials");"#,
+        good: r#"op.create_sequence("invoice_serials").start(1_000_000); // switch the code, then drop "invoice_numbers" later"#,
     },
     Rule {
         id: "drop-column",
@@ -698,6 +707,16 @@ impl Judge<'_> {
             | Op::CreateSequence(_)
             | Op::AlterSequence { .. }
             | Op::DeleteRows { .. } => {}
+            Op::RenameSequence { from, to } => {
+                if !self.fresh_sequences.contains(from) && self.schema.sequence(from).is_some() {
+                    self.flag(
+                        "rename-sequence",
+                        format!(
+                            "renames sequence `{from}` to `{to}` while code may still draw from `{from}`"
+                        ),
+                    );
+                }
+            }
             Op::DropSequence { name } => {
                 if !self.fresh_sequences.contains(name) && self.schema.sequence(name).is_some() {
                     self.flag(
@@ -1107,6 +1126,12 @@ impl Judge<'_> {
             }
             Op::CreateSequence(def) => {
                 self.fresh_sequences.insert(def.name.clone());
+                false
+            }
+            Op::RenameSequence { from, to } => {
+                if self.fresh_sequences.remove(from) {
+                    self.fresh_sequences.insert(to.clone());
+                }
                 false
             }
             Op::DropTable { table, .. }

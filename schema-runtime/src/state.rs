@@ -194,7 +194,7 @@ pub enum StateError {
         column: String,
     },
     /// A column's default still draws from the sequence.
-    #[error("sequence `{name}` is drawn from by the default of `{column}`; change or drop that default first")]
+    #[error("sequence `{name}` is drawn from by the default of `{column}`; drop that default first (and set it again after a rename)")]
     SequenceInUse {
         /// Sequence name.
         name: String,
@@ -915,6 +915,23 @@ impl Schema {
                 }
                 self.sequences.remove(name);
             }
+            Op::RenameSequence { from, to } => {
+                if !self.sequences.contains_key(from) {
+                    return Err(StateError::MissingSequence(from.clone()));
+                }
+                if self.sequences.contains_key(to) || self.tables.contains_key(to) {
+                    return Err(StateError::DuplicateSequence(to.clone()));
+                }
+                if let Some(column) = self.sequence_user(from) {
+                    return Err(StateError::SequenceInUse {
+                        name: from.clone(),
+                        column,
+                    });
+                }
+                if let Some(options) = self.sequences.remove(from) {
+                    self.sequences.insert(to.clone(), options);
+                }
+            }
             Op::AlterSequence { name, changes } => {
                 let options = self
                     .sequences
@@ -1239,6 +1256,25 @@ mod tests {
                 "{default}"
             );
         }
+        let renamed_in_use = replay(|op| {
+            op.create_sequence("invoice_numbers");
+            op.create_table("invoices", |t| {
+                t.column("number", Type::BigInt)
+                    .default_expr("nextval('invoice_numbers')");
+            });
+            op.rename_sequence("invoice_numbers", "invoice_serials");
+        });
+        assert!(
+            matches!(renamed_in_use, Err(StateError::SequenceInUse { .. })),
+            "{renamed_in_use:?}"
+        );
+        let renamed = replay(|op| {
+            op.create_sequence("invoice_numbers").start(7);
+            op.rename_sequence("invoice_numbers", "invoice_serials");
+        })
+        .expect("renames");
+        assert_eq!(renamed.sequence("invoice_serials").unwrap().start, Some(7));
+        assert!(renamed.sequence("invoice_numbers").is_none());
         // Another sequence's name that starts the same is no use of it.
         assert!(replay(|op| {
             op.create_sequence("invoice");

@@ -252,6 +252,15 @@ fn cases() -> Vec<Case> {
                 op.add_enum_value("mood", "blue");
             },
         ),
+        case(
+            "rename-sequence",
+            |op| {
+                op.rename_sequence("invoice_numbers", "invoice_serials");
+            },
+            |op| {
+                op.create_sequence("invoice_serials").start(1_000_000);
+            },
+        ),
         allowing(
             case(
                 "drop-column",

@@ -1271,6 +1271,16 @@ fn sequence_ops() {
         .on(invoice_numbers)
         .skip_on(&[Dialect::Sqlite])
         .unsupported_on(&[Dialect::Mysql]),
+        // No default draws from this one (the replay refuses a rename while one does).
+        Case::new("rename_sequence", |op| {
+            op.rename_sequence("ticket_numbers", "tickets");
+        })
+        .on(|op| {
+            blog(op);
+            op.create_sequence("ticket_numbers").start(5).cache(3);
+        })
+        .skip_on(&[Dialect::Sqlite])
+        .unsupported_on(&[Dialect::Mysql]),
         // Back to the defaults; the downgrade sets the options again.
         Case::new("alter_sequence_to_defaults", |op| {
             op.alter_sequence("invoice_numbers")

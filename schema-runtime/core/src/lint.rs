@@ -14,7 +14,7 @@
 //! ```
 
 /// Every lint rule id, in the order `cargo schema lint --rules` and the README list them.
-pub const RULE_IDS: [&str; 28] = [
+pub const RULE_IDS: [&str; 29] = [
     // PostgreSQL: locks and rewrites.
     "add-index-without-concurrently",
     "drop-index-without-concurrently",
@@ -34,6 +34,7 @@ pub const RULE_IDS: [&str; 28] = [
     "rename-column",
     "rename-table",
     "rename-enum-value",
+    "rename-sequence",
     "drop-column",
     "drop-table",
     "drop-sequence",

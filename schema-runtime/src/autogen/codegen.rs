@@ -270,6 +270,9 @@ fn render_op(op: &Op, naming: &NamingConvention) -> String {
             stmt(s)
         }
         Op::DropSequence { name } => stmt(format!("op.drop_sequence({})", lit(name))),
+        Op::RenameSequence { from, to } => {
+            stmt(format!("op.rename_sequence({}, {})", lit(from), lit(to)))
+        }
         Op::AlterSequence { name, changes } => stmt(format!(
             "op.alter_sequence({}){}",
             lit(name),

@@ -84,6 +84,10 @@ impl SqlDialect for MySql {
         })
     }
 
+    fn rename_sequence(&self, from: &str, to: &str) -> String {
+        format!("RENAME TABLE {} TO {}", self.quote(from), self.quote(to))
+    }
+
     fn sequence_no_cycle(&self) -> &'static str {
         "NOCYCLE"
     }

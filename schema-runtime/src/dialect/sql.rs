@@ -347,6 +347,7 @@ pub(crate) trait SqlDialect: Sync {
             Op::AddConstraint { constraint, .. } => names.push(constraint.name()),
             Op::CreateEnum(e) => names.push(&e.name),
             Op::CreateSequence(def) => names.push(&def.name),
+            Op::RenameSequence { to, .. } => names.push(to),
             // These name nothing new.
             Op::DropTable { .. }
             | Op::SetTableComment { .. }
@@ -1126,6 +1127,15 @@ pub(crate) trait SqlDialect: Sync {
         format!("DROP SEQUENCE {}", self.quote(name))
     }
 
+    /// `ALTER SEQUENCE .. RENAME TO`.
+    fn rename_sequence(&self, from: &str, to: &str) -> String {
+        format!(
+            "ALTER SEQUENCE {} RENAME TO {}",
+            self.quote(from),
+            self.quote(to)
+        )
+    }
+
     /// `ALTER SEQUENCE` with the options `changes` makes; `after` is what the sequence has
     /// then (an option set back to its default is written as the dialect's default).
     fn alter_sequence(
@@ -1462,7 +1472,10 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
             d.rename_enum_value(op, name, from, to, before)?
         }
         Op::DropEnumValue { name, .. } => d.drop_enum_value(op, name, before)?,
-        Op::CreateSequence(_) | Op::DropSequence { .. } | Op::AlterSequence { .. }
+        Op::CreateSequence(_)
+        | Op::DropSequence { .. }
+        | Op::AlterSequence { .. }
+        | Op::RenameSequence { .. }
             if d.sequence_defaults().is_none() =>
         {
             return Err(d.unsupported(op, d.no_sequences_hint()));
@@ -1478,6 +1491,12 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
                 return Err(state(StateError::MissingSequence(name.clone())));
             }
             vec![d.drop_sequence(name)]
+        }
+        Op::RenameSequence { from, to } => {
+            // The replay's checks (a sequence of that name, none of the new one, no default
+            // drawing from it) come first.
+            schema_after(op, before)?;
+            vec![d.rename_sequence(from, to)]
         }
         Op::AlterSequence { name, changes } => {
             let options = before
@@ -1766,7 +1785,7 @@ mod tests {
     }
 
     /// How many variants [`Op`] has; [`variant`] maps each to one index below it.
-    const VARIANTS: usize = 23;
+    const VARIANTS: usize = 24;
 
     /// The index of `op`'s variant. Exhaustive: a new op fails to compile here, and then the
     /// test below fails until [`samples`] has one of it.
@@ -1795,6 +1814,7 @@ mod tests {
             Op::CreateSequence(_) => 20,
             Op::DropSequence { .. } => 21,
             Op::AlterSequence { .. } => 22,
+            Op::RenameSequence { .. } => 23,
         }
     }
 
@@ -1895,6 +1915,7 @@ mod tests {
             .cache(20)
             .cycle();
         op.drop_sequence("invoice_numbers");
+        op.rename_sequence("invoice_numbers", "invoice_serials");
         op.alter_sequence("invoice_numbers")
             .increment(10)
             .no_max_value()

@@ -375,6 +375,7 @@ fn rebuilds<'a>(op: &'a Op, schema: &Schema) -> Option<&'a str> {
         | Op::CreateSequence(_)
         | Op::DropSequence { .. }
         | Op::AlterSequence { .. }
+        | Op::RenameSequence { .. }
         | Op::BulkInsert { .. }
         | Op::DeleteRows { .. }
         | Op::Update { .. }

@@ -510,6 +510,30 @@ impl Ops {
         last!(self.ops, Op::AlterSequence { changes, .. } => AlterSequenceBuilder { changes })
     }
 
+    /// Renames a sequence: `ALTER SEQUENCE from RENAME TO to` on PostgreSQL, `RENAME TABLE`
+    /// on MariaDB. The replay refuses it while a column's default draws from the sequence
+    /// (MariaDB's defaults keep the old name): change that default around the rename. The
+    /// derived downgrade renames it back.
+    ///
+    /// ```
+    /// use schema_runtime::prelude::*;
+    /// use schema_runtime::{Dialect, Migrator, Revision};
+    ///
+    /// let migrator = Migrator::new(vec![
+    ///     Revision::new("0001", &[], "seq", |op| { op.create_sequence("tickets"); }),
+    ///     Revision::new("0002", &["0001"], "rename", |op| op.rename_sequence("tickets", "ticket_numbers")),
+    /// ]).unwrap();
+    /// let up = |d| migrator.plan_upgrade(d, &["0001".to_owned()], "head").unwrap()[0].statements.clone();
+    /// assert_eq!(up(Dialect::Postgres), [r#"ALTER SEQUENCE "tickets" RENAME TO "ticket_numbers""#]);
+    /// assert_eq!(up(Dialect::Mariadb), ["RENAME TABLE `tickets` TO `ticket_numbers`"]);
+    /// ```
+    pub fn rename_sequence(&mut self, from: &str, to: &str) {
+        self.ops.push(Op::RenameSequence {
+            from: from.to_owned(),
+            to: to.to_owned(),
+        });
+    }
+
     /// Deletes the rows equal to these literal rows (what reverts a `bulk_insert`).
     pub fn delete_rows<I, S, R>(&mut self, table: &str, columns: I, rows: R)
     where

@@ -683,6 +683,11 @@ fn write_op(out: &mut String, op: &Op) {
             sequence_options(out, &def.options);
         }
         Op::DropSequence { name } => q(out, name),
+        Op::RenameSequence { from, to } => {
+            q(out, from);
+            out.push_str(" -> ");
+            q(out, to);
+        }
         Op::AlterSequence { name, changes } => {
             q(out, name);
             sequence_changes(out, changes);

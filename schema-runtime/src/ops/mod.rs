@@ -1209,6 +1209,13 @@ pub enum Op {
         /// Sequence name.
         name: String,
     },
+    /// `ALTER SEQUENCE .. RENAME TO` (MariaDB: `RENAME TABLE`).
+    RenameSequence {
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
     /// `ALTER SEQUENCE`: changes some options of a sequence.
     AlterSequence {
         /// Sequence name.
@@ -1285,6 +1292,7 @@ impl Op {
             Op::CreateSequence(_) => "create_sequence",
             Op::DropSequence { .. } => "drop_sequence",
             Op::AlterSequence { .. } => "alter_sequence",
+            Op::RenameSequence { .. } => "rename_sequence",
             Op::BulkInsert { .. } => "bulk_insert",
             Op::DeleteRows { .. } => "delete_rows",
             Op::Update { .. } => "update",
@@ -1316,6 +1324,7 @@ impl Op {
             | Op::DropEnumValue { name, .. } => name.clone(),
             Op::CreateSequence(s) => s.name.clone(),
             Op::DropSequence { name } | Op::AlterSequence { name, .. } => name.clone(),
+            Op::RenameSequence { from, to } => format!("{from} -> {to}"),
             Op::Sql(_) => "raw SQL".into(),
         }
     }
@@ -1350,6 +1359,7 @@ impl Op {
             | Op::CreateSequence(_)
             | Op::DropSequence { .. }
             | Op::AlterSequence { .. }
+            | Op::RenameSequence { .. }
             | Op::Sql(_) => None,
         }
     }

@@ -190,6 +190,7 @@ impl Op {
                 let options = before.sequence(name).ok_or_else(|| state(StateError::MissingSequence(name.clone())))?;
                 vec![Op::CreateSequence(super::SequenceDef { name: name.clone(), options: *options })]
             }
+            Op::RenameSequence { from, to } => vec![Op::RenameSequence { from: to.clone(), to: from.clone() }],
             Op::AlterSequence { name, changes } => {
                 let options = before.sequence(name).ok_or_else(|| state(StateError::MissingSequence(name.clone())))?;
                 vec![Op::AlterSequence { name: name.clone(), changes: options.restoring(changes) }]

@@ -4,7 +4,8 @@ use schema_runtime::prelude::*;
 fn upgrade(op: &mut Ops) {
     op.create_sequence("invoice_numbers").start(1000).cache(20);
     op.alter_sequence("invoice_numbers").increment(10).no_max_value();
-    op.drop_sequence("invoice_numbers");
+    op.rename_sequence("invoice_numbers", "invoice_serials");
+    op.drop_sequence("invoice_serials");
     op.alter_column("orders", "id")
         .set_identity_always(true)
         .set_identity_sequence(|s| {
@@ -15,5 +16,5 @@ fn upgrade(op: &mut Ops) {
 fn main() {
     let mut ops = Ops::new();
     (__SCHEMA_REVISION.upgrade)(&mut ops);
-    assert_eq!(ops.ops().len(), 4);
+    assert_eq!(ops.ops().len(), 5);
 }
