@@ -330,6 +330,21 @@ impl Schema {
 
     /// This schema with the sequences of `other` instead of its own: models describe no
     /// sequences, so a diff from migrations (or a database) to models keeps theirs.
+    ///
+    /// ```
+    /// use schema_runtime::autogen::{diff, DiffOptions};
+    /// use schema_runtime::prelude::*;
+    /// use schema_runtime::Schema;
+    ///
+    /// let mut op = Ops::new();
+    /// op.create_sequence("invoice_numbers").start(1000);
+    /// let mut migrations = Schema::default();
+    /// for o in op.ops() { migrations.apply(o).unwrap(); }
+    /// let models = Schema::default(); // no sequence: models cannot declare one
+    /// assert_eq!(diff(&migrations, &models, &DiffOptions::default()).len(), 1); // a drop
+    /// let models = models.with_sequences_of(&migrations);
+    /// assert!(diff(&migrations, &models, &DiffOptions::default()).is_empty());
+    /// ```
     pub fn with_sequences_of(mut self, other: &Schema) -> Schema {
         self.sequences = other.sequences.clone();
         self
