@@ -1101,7 +1101,7 @@ pub(crate) trait SqlDialect: Sync {
     /// Why a dialect without sequences refuses them, and what to use.
     fn no_sequences_hint(&self) -> String {
         format!(
-            "{} has no sequences; use an identity column (.identity(), AUTO_INCREMENT) or a counter table updated in the same transaction",
+            "{} has no sequences; use an identity column (.identity()) or a counter table updated in the same transaction",
             self.title()
         )
     }
