@@ -64,6 +64,8 @@ enum Builder {
     Column { added: bool },
     /// `op.alter_column(..)` and whether a setter followed.
     Alter { altered: bool },
+    /// `op.alter_sequence(..)` and whether an option followed.
+    AlterSequence { altered: bool },
     /// `op.create_index(..)`, with the tokens of its column list when that is literally empty.
     Index { empty_columns: Option<TokenStream> },
     /// `op.execute(..)` / `op.sql(..)` and whether `.reverse(..)` followed.
@@ -86,6 +88,7 @@ enum Name {
     Index,
     Constraint,
     EnumType,
+    Sequence,
 }
 
 impl Name {
@@ -96,6 +99,7 @@ impl Name {
             Name::Index => "index",
             Name::Constraint => "constraint",
             Name::EnumType => "enum type",
+            Name::Sequence => "sequence",
         }
     }
 }
@@ -238,10 +242,19 @@ impl Walker<'_> {
                 | "set_identity"
                 | "set_collation"
                 | "set_collation_per_dialect"
-                | "drop_collation" => Builder::Alter { altered: true },
+                | "drop_collation"
+                | "set_identity_always"
+                | "set_identity_sequence" => Builder::Alter { altered: true },
                 "rename_to" => {
                     self.name(args.first(), Name::Column);
                     Builder::Alter { altered: true }
+                }
+                _ => Builder::Unknown,
+            },
+            Builder::AlterSequence { .. } => match method.as_str() {
+                "start" | "default_start" | "increment" | "min_value" | "no_min_value"
+                | "max_value" | "no_max_value" | "cache" | "default_cache" | "cycle" => {
+                    Builder::AlterSequence { altered: true }
                 }
                 _ => Builder::Unknown,
             },
@@ -425,6 +438,19 @@ impl Walker<'_> {
                 self.name(arg(0), Name::EnumType);
                 Builder::Options
             }
+            "create_sequence" | "drop_sequence" => {
+                self.name(arg(0), Name::Sequence);
+                Builder::Options
+            }
+            "rename_sequence" => {
+                self.name(arg(0), Name::Sequence);
+                self.name(arg(1), Name::Sequence);
+                Builder::Options
+            }
+            "alter_sequence" => {
+                self.name(arg(0), Name::Sequence);
+                Builder::AlterSequence { altered: false }
+            }
             "bulk_insert" | "delete_rows" => {
                 self.name(arg(0), Name::Table);
                 self.names(arg(1), Name::Column);
@@ -552,7 +578,22 @@ impl Walker<'_> {
                         "this `alter_column` changes nothing on {what}; chain what changes: \
                          `.set_type(..)`, `.set_not_null()`, `.set_nullable()`, \
                          `.set_default(..)`, `.drop_default()`, `.rename_to(..)`, \
-                         `.set_comment(..)` or `.set_identity(..)`"
+                         `.set_comment(..)`, `.set_identity(..)`, `.set_identity_always(..)` or \
+                         `.set_identity_sequence(..)`"
+                    ),
+                );
+            }
+            Builder::AlterSequence { altered: false } => {
+                let what = first.args.first().and_then(string_literal).map_or_else(
+                    || "the sequence".to_owned(),
+                    |name| format!("`{}`", name.value()),
+                );
+                self.errors.error_spanned_by(
+                    last,
+                    format!(
+                        "this `alter_sequence` changes nothing on {what}; chain what changes: \
+                         `.increment(..)`, `.start(..)`, `.min_value(..)` / `.no_min_value()`, \
+                         `.max_value(..)` / `.no_max_value()`, `.cache(..)` or `.cycle(..)`"
                     ),
                 );
             }

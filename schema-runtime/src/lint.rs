@@ -95,10 +95,11 @@ const POSTGRES: &[Dialect] = &[Dialect::Postgres];
 const POSTGRES_SQLITE: &[Dialect] = &[Dialect::Postgres, Dialect::Sqlite];
 const POSTGRES_MYSQL: &[Dialect] = &[Dialect::Postgres, Dialect::Mysql, Dialect::Mariadb];
 const MYSQL: &[Dialect] = &[Dialect::Mysql, Dialect::Mariadb];
+const POSTGRES_MARIADB: &[Dialect] = &[Dialect::Postgres, Dialect::Mariadb];
 const ALL: &[Dialect] = &Dialect::ALL;
 
 /// Every rule, in the order of [`schema_core::lint::RULE_IDS`].
-pub const RULES: [Rule; 27] = [
+pub const RULES: [Rule; 29] = [
     Rule {
         id: "add-index-without-concurrently",
         severity: Severity::Error,
@@ -253,6 +254,15 @@ pub const RULES: [Rule; 27] = [
         good: r#"op.add_enum_value("mood", "blue"); // backfill, switch the code, keep "sad" unused"#,
     },
     Rule {
+        id: "rename-sequence",
+        severity: Severity::Error,
+        dialects: POSTGRES_MARIADB,
+        reason: "the application's running code still draws from the old name (nextval('..'), NEXT VALUE FOR ..): every such query fails until the new code is deployed",
+        instead: "create the new sequence starting past the old one's current value, switch the code and defaults to it, then drop the old one in a later release",
+        bad: r#"op.rename_sequence("invoice_numbers", "invoice_serials");"#,
+        good: r#"op.create_sequence("invoice_serials").start(1_000_000); // switch the code, then drop "invoice_numbers" later"#,
+    },
+    Rule {
         id: "drop-column",
         severity: Severity::Error,
         dialects: ALL,
@@ -269,6 +279,15 @@ pub const RULES: [Rule; 27] = [
         instead: "deploy code that no longer uses the table first (and keep a backup), then drop it in a later release and allow this rule there (`allow_lint = [\"drop-table\"]`)",
         bad: r#"op.drop_table("legacy_sessions");"#,
         good: r#"op.drop_table("legacy_sessions"); // #[migration(.., allow_lint = ["drop-table"])], after the code stopped using it"#,
+    },
+    Rule {
+        id: "drop-sequence",
+        severity: Severity::Error,
+        dialects: POSTGRES_MARIADB,
+        reason: "the application's running code and column defaults (nextval) may still draw from the sequence, and its current value is gone: the derived downgrade creates it again at its start, handing out numbers already used",
+        instead: "deploy code that no longer draws from the sequence and drop the defaults that use it first, then drop it in a later release and allow this rule there (`allow_lint = [\"drop-sequence\"]`)",
+        bad: r#"op.drop_sequence("invoice_numbers");"#,
+        good: r#"op.drop_sequence("invoice_numbers"); // #[migration(.., allow_lint = ["drop-sequence"])], after nothing draws from it"#,
     },
     Rule {
         id: "downgrade-deletes-cascade",
@@ -551,6 +570,7 @@ fn judge(revision: &Revision, schema: &mut Schema, dialects: &[Dialect]) -> Vec<
         fresh_columns: HashSet::new(),
         fresh_indexes: HashSet::new(),
         fresh_enums: HashSet::new(),
+        fresh_sequences: HashSet::new(),
         findings: Vec::new(),
         backfills: Vec::new(),
         ddl: None,
@@ -585,6 +605,8 @@ struct Judge<'a> {
     fresh_indexes: HashSet<(String, String)>,
     /// Enum types created by this revision.
     fresh_enums: HashSet<String>,
+    /// Sequences created by this revision.
+    fresh_sequences: HashSet<String>,
     findings: Vec<Finding>,
     /// `update`s of existing tables: (op index, op, table, the dialects it runs on).
     backfills: Vec<(usize, String, String, Vec<Dialect>)>,
@@ -687,7 +709,27 @@ impl Judge<'_> {
             | Op::SetTableComment { .. }
             | Op::CreateEnum(_)
             | Op::DropEnum { .. }
+            | Op::CreateSequence(_)
+            | Op::AlterSequence { .. }
             | Op::DeleteRows { .. } => {}
+            Op::RenameSequence { from, to } => {
+                if !self.fresh_sequences.contains(from) && self.schema.sequence(from).is_some() {
+                    self.flag(
+                        "rename-sequence",
+                        format!(
+                            "renames sequence `{from}` to `{to}` while code may still draw from `{from}`"
+                        ),
+                    );
+                }
+            }
+            Op::DropSequence { name } => {
+                if !self.fresh_sequences.contains(name) && self.schema.sequence(name).is_some() {
+                    self.flag(
+                        "drop-sequence",
+                        format!("drops sequence `{name}`, which exists before this revision"),
+                    );
+                }
+            }
             Op::BulkInsert { table, .. } => {
                 // Only the derived downgrade deletes the rows: an explicit one says what it does.
                 if self.revision.downgrade.is_none() {
@@ -1091,6 +1133,16 @@ impl Judge<'_> {
                 self.fresh_enums.insert(def.name.clone());
                 false
             }
+            Op::CreateSequence(def) => {
+                self.fresh_sequences.insert(def.name.clone());
+                false
+            }
+            Op::RenameSequence { from, to } => {
+                if self.fresh_sequences.remove(from) {
+                    self.fresh_sequences.insert(to.clone());
+                }
+                false
+            }
             Op::DropTable { table, .. }
             | Op::SetTableComment { table, .. }
             | Op::DropColumn { table, .. }
@@ -1100,6 +1152,8 @@ impl Judge<'_> {
             | Op::DropEnumValue { name, .. }
             | Op::RenameEnumValue { name, .. } => !self.enum_tables(name).is_empty(),
             Op::DropEnum { .. }
+            | Op::DropSequence { .. }
+            | Op::AlterSequence { .. }
             | Op::BulkInsert { .. }
             | Op::DeleteRows { .. }
             | Op::Update { .. }

@@ -46,6 +46,7 @@ impl Table {
 pub struct Schema {
     tables: BTreeMap<String, Table>,
     enums: BTreeMap<String, Vec<String>>,
+    sequences: BTreeMap<String, crate::ops::SequenceOptions>,
     /// Every index and constraint name, with the tables holding it (sorted): a constraint
     /// name is unique across the schema; an index name may repeat on other tables (MySQL and
     /// MariaDB keep index names per table; the dialects that do not refuse it when rendering).
@@ -170,6 +171,12 @@ pub enum StateError {
     /// The enum type exists already.
     #[error("enum type `{0}` already exists")]
     DuplicateEnum(String),
+    /// The sequence does not exist.
+    #[error("sequence `{0}` does not exist; create it with op.create_sequence first")]
+    MissingSequence(String),
+    /// A sequence or table of that name exists already.
+    #[error("a sequence or table named `{0}` already exists")]
+    DuplicateSequence(String),
     /// An enum value problem.
     #[error("enum type `{name}`: {reason}")]
     EnumValue {
@@ -182,6 +189,14 @@ pub enum StateError {
     #[error("enum type `{name}` is used by column `{column}`; drop or change the column first")]
     EnumInUse {
         /// Type name.
+        name: String,
+        /// `table.column`.
+        column: String,
+    },
+    /// A column's default still draws from the sequence.
+    #[error("sequence `{name}` is drawn from by the default of `{column}`; drop that default first (and set it again after a rename)")]
+    SequenceInUse {
+        /// Sequence name.
         name: String,
         /// `table.column`.
         column: String,
@@ -243,6 +258,96 @@ impl Schema {
     /// All enum types, by name.
     pub fn enums(&self) -> impl Iterator<Item = (&String, &Vec<String>)> {
         self.enums.iter()
+    }
+
+    /// The options of sequence `name`.
+    pub fn sequence(&self, name: &str) -> Option<&crate::ops::SequenceOptions> {
+        self.sequences.get(name)
+    }
+
+    /// All sequences, by name.
+    pub fn sequences(&self) -> impl Iterator<Item = crate::ops::SequenceDef> + '_ {
+        self.sequences
+            .iter()
+            .map(|(name, options)| crate::ops::SequenceDef {
+                name: name.clone(),
+                options: *options,
+            })
+    }
+
+    /// Puts the sequence `def` in the schema as it is, replacing one of the same name.
+    pub(crate) fn insert_sequence(&mut self, def: crate::ops::SequenceDef) {
+        self.sequences.insert(def.name, def.options);
+    }
+
+    /// A schema with this one's enum types and sequences and no table.
+    pub(crate) fn without_tables(&self) -> Schema {
+        Schema {
+            enums: self.enums.clone(),
+            sequences: self.sequences.clone(),
+            ..Schema::default()
+        }
+    }
+
+    /// The first column (`table.column`) whose default draws from sequence `name`:
+    /// `nextval('name')`, `nextval(name)`, `NEXT VALUE FOR name`, in any dialect's spelling.
+    fn sequence_user(&self, name: &str) -> Option<String> {
+        let draws = |expr: &str| {
+            let text: String = expr
+                .to_ascii_lowercase()
+                .chars()
+                .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '`' | '\''))
+                .collect();
+            let name = name.to_ascii_lowercase();
+            // With or without a schema before the name.
+            ["nextval(", "nextvaluefor"].iter().any(|call| {
+                text.match_indices(call).any(|(at, _)| {
+                    let rest = &text[at + call.len()..];
+                    let end = rest
+                        .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '$')))
+                        .unwrap_or(rest.len());
+                    let called = &rest[..end];
+                    called == name || called.ends_with(&format!(".{name}"))
+                })
+            })
+        };
+        for table in self.tables.values() {
+            for column in &table.def.columns {
+                let uses = match &column.default {
+                    Some(ServerDefault::Expr(e)) => draws(e),
+                    Some(ServerDefault::ExprPerDialect { portable, dialects }) => {
+                        draws(portable) || dialects.iter().any(|(_, e)| draws(e))
+                    }
+                    _ => false,
+                };
+                if uses {
+                    return Some(format!("{}.{}", table.def.name, column.name));
+                }
+            }
+        }
+        None
+    }
+
+    /// This schema with the sequences of `other` instead of its own: models describe no
+    /// sequences, so a diff from migrations (or a database) to models keeps theirs.
+    ///
+    /// ```
+    /// use schema_runtime::autogen::{diff, DiffOptions};
+    /// use schema_runtime::prelude::*;
+    /// use schema_runtime::Schema;
+    ///
+    /// let mut op = Ops::new();
+    /// op.create_sequence("invoice_numbers").start(1000);
+    /// let mut migrations = Schema::default();
+    /// for o in op.ops() { migrations.apply(o).unwrap(); }
+    /// let models = Schema::default(); // no sequence: models cannot declare one
+    /// assert_eq!(diff(&migrations, &models, &DiffOptions::default()).len(), 1); // a drop
+    /// let models = models.with_sequences_of(&migrations);
+    /// assert!(diff(&migrations, &models, &DiffOptions::default()).is_empty());
+    /// ```
+    pub fn with_sequences_of(mut self, other: &Schema) -> Schema {
+        self.sequences = other.sequences.clone();
+        self
     }
 
     /// Puts `table` in the schema as it is, replacing a table of the same name; no op checks
@@ -501,6 +606,9 @@ impl Schema {
     fn apply_inner(&mut self, op: &Op) -> Result<(), StateError> {
         match op {
             Op::CreateTable { def, if_not_exists } => {
+                if self.sequences.contains_key(&def.name) {
+                    return Err(StateError::DuplicateSequence(def.name.clone()));
+                }
                 if self.tables.contains_key(&def.name) {
                     return if *if_not_exists {
                         Ok(())
@@ -804,6 +912,48 @@ impl Schema {
                     values.retain(|v| v != value);
                 }
             }
+            Op::CreateSequence(def) => {
+                if self.sequences.contains_key(&def.name) || self.tables.contains_key(&def.name) {
+                    return Err(StateError::DuplicateSequence(def.name.clone()));
+                }
+                self.sequences.insert(def.name.clone(), def.options);
+            }
+            Op::DropSequence { name } => {
+                if !self.sequences.contains_key(name) {
+                    return Err(StateError::MissingSequence(name.clone()));
+                }
+                if let Some(column) = self.sequence_user(name) {
+                    return Err(StateError::SequenceInUse {
+                        name: name.clone(),
+                        column,
+                    });
+                }
+                self.sequences.remove(name);
+            }
+            Op::RenameSequence { from, to } => {
+                if !self.sequences.contains_key(from) {
+                    return Err(StateError::MissingSequence(from.clone()));
+                }
+                if self.sequences.contains_key(to) || self.tables.contains_key(to) {
+                    return Err(StateError::DuplicateSequence(to.clone()));
+                }
+                if let Some(column) = self.sequence_user(from) {
+                    return Err(StateError::SequenceInUse {
+                        name: from.clone(),
+                        column,
+                    });
+                }
+                if let Some(options) = self.sequences.remove(from) {
+                    self.sequences.insert(to.clone(), options);
+                }
+            }
+            Op::AlterSequence { name, changes } => {
+                let options = self
+                    .sequences
+                    .get_mut(name)
+                    .ok_or_else(|| StateError::MissingSequence(name.clone()))?;
+                *options = options.with(changes);
+            }
             Op::BulkInsert {
                 table,
                 columns,
@@ -972,6 +1122,13 @@ impl Schema {
                 "set_identity(false): the column is not an identity column"
             }));
         }
+        if alter.identity_options.is_some_and(|c| !c.is_empty())
+            && (!current.identity || alter.identity.is_some())
+        {
+            return Err(no_op(
+                "set_identity_always / set_identity_sequence: the column is not an identity column before this alter (give a new identity its options with .identity_*() in another alter_column, or on create)",
+            ));
+        }
         if let Some(new) = &alter.rename {
             if new != &alter.column && self.column(&alter.table, new).is_ok() {
                 return Err(StateError::DuplicateColumn {
@@ -1057,5 +1214,100 @@ fn trailing_key_option(expr: &str) -> Option<&'static str> {
         ["DESC", ..] => Some("DESC"),
         ["ASC", ..] => Some("ASC"),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::Ops;
+
+    fn replay(build: impl FnOnce(&mut Ops)) -> Result<Schema, StateError> {
+        let mut op = Ops::new();
+        build(&mut op);
+        let mut schema = Schema::default();
+        for o in op.ops() {
+            schema.apply(o)?;
+        }
+        Ok(schema)
+    }
+
+    #[test]
+    fn sequences_are_created_altered_and_dropped_once_nothing_draws_from_them() {
+        let schema = replay(|op| {
+            op.create_sequence("invoice_numbers").start(1000).cache(20);
+            op.alter_sequence("invoice_numbers")
+                .increment(5)
+                .default_cache();
+        })
+        .expect("replays");
+        let options = schema.sequence("invoice_numbers").expect("kept");
+        assert_eq!(
+            (options.start, options.increment, options.cache),
+            (Some(1000), Some(5), None)
+        );
+        let duplicate = replay(|op| {
+            op.create_table("invoice_numbers", |_| {});
+            op.create_sequence("invoice_numbers");
+        });
+        assert_eq!(
+            duplicate,
+            Err(StateError::DuplicateSequence("invoice_numbers".into()))
+        );
+        assert_eq!(
+            replay(|op| op.drop_sequence("nowhere")),
+            Err(StateError::MissingSequence("nowhere".into()))
+        );
+        for default in [
+            "nextval('invoice_numbers'::regclass)",
+            "nextval('public.invoice_numbers')",
+            "nextval(`shop`.`invoice_numbers`)",
+            "NEXT VALUE FOR invoice_numbers",
+        ] {
+            let in_use = replay(|op| {
+                op.create_sequence("invoice_numbers");
+                op.create_table("invoices", |t| {
+                    t.column("number", Type::BigInt).default_expr(default);
+                });
+                op.drop_sequence("invoice_numbers");
+            });
+            assert_eq!(
+                in_use,
+                Err(StateError::SequenceInUse {
+                    name: "invoice_numbers".into(),
+                    column: "invoices.number".into()
+                }),
+                "{default}"
+            );
+        }
+        let renamed_in_use = replay(|op| {
+            op.create_sequence("invoice_numbers");
+            op.create_table("invoices", |t| {
+                t.column("number", Type::BigInt)
+                    .default_expr("nextval('invoice_numbers')");
+            });
+            op.rename_sequence("invoice_numbers", "invoice_serials");
+        });
+        assert!(
+            matches!(renamed_in_use, Err(StateError::SequenceInUse { .. })),
+            "{renamed_in_use:?}"
+        );
+        let renamed = replay(|op| {
+            op.create_sequence("invoice_numbers").start(7);
+            op.rename_sequence("invoice_numbers", "invoice_serials");
+        })
+        .expect("renames");
+        assert_eq!(renamed.sequence("invoice_serials").unwrap().start, Some(7));
+        assert!(renamed.sequence("invoice_numbers").is_none());
+        // Another sequence's name that starts the same is no use of it.
+        assert!(replay(|op| {
+            op.create_sequence("invoice");
+            op.create_table("invoices", |t| {
+                t.column("number", Type::BigInt)
+                    .default_expr("nextval('invoice_numbers')");
+            });
+            op.drop_sequence("invoice");
+        })
+        .is_ok());
     }
 }

@@ -252,6 +252,7 @@ struct TableFacts {
 /// The live schema as read from the catalogs, before it is printed.
 #[derive(Debug, Default)]
 struct SchemaFacts {
+    /// Enum types and sequences, one line each.
     enums: Vec<String>,
     tables: BTreeMap<String, TableFacts>,
 }
@@ -415,6 +416,10 @@ async fn postgres_facts(db: &mut Database) -> SchemaFacts {
     for r in rows(db, "enum types", "SELECT CAST(t.typname AS TEXT), string_agg(CAST(e.enumlabel AS TEXT), ', ' ORDER BY e.enumsortorder) FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = current_schema() GROUP BY t.typname ORDER BY 1", 2).await {
         facts.enums.push(format!("enum {} ({})", r[0], r[1]));
     }
+    // Sequences no serial or identity column owns, with every option as the catalog keeps it.
+    for r in rows(db, "sequences", "SELECT CAST(c.relname AS TEXT), format_type(s.seqtypid, NULL), CAST(s.seqstart AS TEXT), CAST(s.seqincrement AS TEXT), CAST(s.seqmin AS TEXT), CAST(s.seqmax AS TEXT), CAST(s.seqcache AS TEXT), CASE WHEN s.seqcycle THEN 'cycle' ELSE 'no cycle' END FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = CAST('pg_class' AS regclass) AND d.objid = c.oid AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0) ORDER BY 1", 8).await {
+        facts.enums.push(sequence_line(&r));
+    }
     for r in rows(db, "tables", "SELECT CAST(c.relname AS TEXT), COALESCE(obj_description(c.oid, 'pg_class'), '') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY 1", 2).await {
         facts.add_table(&r[0], &r[1]);
     }
@@ -483,12 +488,43 @@ async fn postgres_facts(db: &mut Database) -> SchemaFacts {
     facts
 }
 
+/// `sequence invoice_numbers bigint start 1000 increment 1 min 1 max .. cache 1 no cycle`.
+fn sequence_line(r: &[String]) -> String {
+    format!(
+        "sequence {} {} start {} increment {} min {} max {} cache {} {}",
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]
+    )
+}
+
 async fn mysql_facts(db: &mut Database) -> SchemaFacts {
     let mut facts = SchemaFacts::default();
+    // MariaDB's sequences: each a one-row table of its options.
+    let sequences = "SELECT CAST(table_name AS CHAR) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'SEQUENCE' ORDER BY 1";
+    for r in rows(db, "sequences", sequences, 1).await {
+        let options = format!(
+            "SELECT CAST(start_value AS CHAR), CAST(increment AS CHAR), CAST(minimum_value AS CHAR), CAST(maximum_value AS CHAR), CAST(cache_size AS CHAR), CAST(CASE WHEN cycle_option = 1 THEN 'cycle' ELSE 'no cycle' END AS CHAR) FROM {}",
+            db.dialect().quote(&r[0])
+        );
+        for o in rows(db, "sequence options", &options, 6).await {
+            let mut line = vec![r[0].clone(), "bigint".to_owned()];
+            line.extend(o);
+            facts.enums.push(sequence_line(&line));
+        }
+    }
     for r in rows(db, "tables", "SELECT CAST(table_name AS CHAR), CAST(table_comment AS CHAR) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1", 2).await {
         facts.add_table(&r[0], &r[1]);
     }
-    for r in rows(db, "columns", "SELECT CAST(table_name AS CHAR), CAST(column_name AS CHAR), CAST(column_type AS CHAR), CAST(is_nullable AS CHAR), CAST(COALESCE(column_default, '') AS CHAR), CAST(CASE WHEN extra LIKE '%auto_increment%' THEN 'auto_increment' ELSE '' END AS CHAR), CAST(column_comment AS CHAR) FROM information_schema.columns WHERE table_schema = DATABASE() ORDER BY table_name, ordinal_position", 7).await {
+    // A default drawing from a sequence names it with the database (`nextval(`db`.`seq`)`),
+    // which differs per test run: the dump leaves this database's name out.
+    let database = rows(db, "the database", "SELECT CAST(DATABASE() AS CHAR)", 1).await;
+    let own = database
+        .first()
+        .map(|r| format!("`{}`.", r[0].replace('`', "``")))
+        .unwrap_or_default();
+    for mut r in rows(db, "columns", "SELECT CAST(table_name AS CHAR), CAST(column_name AS CHAR), CAST(column_type AS CHAR), CAST(is_nullable AS CHAR), CAST(COALESCE(column_default, '') AS CHAR), CAST(CASE WHEN extra LIKE '%auto_increment%' THEN 'auto_increment' ELSE '' END AS CHAR), CAST(column_comment AS CHAR) FROM information_schema.columns WHERE table_schema = DATABASE() ORDER BY table_name, ordinal_position", 7).await {
+        if !own.is_empty() {
+            r[4] = r[4].replace(&own, "");
+        }
         facts.add_column(&r);
     }
     // Table options other than the database's and server's defaults.
@@ -654,7 +690,8 @@ async fn sqlite_facts(db: &mut Database) -> SchemaFacts {
 }
 
 /// A dialect-neutral dump of the live schema, read from the catalogs with one query per kind
-/// of fact, sorted, one line per fact: PostgreSQL enum types (`enum mood (happy, sad)`), then
+/// of fact, sorted, one line per fact: PostgreSQL enum types (`enum mood (happy, sad)`) and
+/// standalone sequences (PostgreSQL, MariaDB: `sequence invoice_numbers bigint start 1000 ..`), then
 /// per table its comment, columns (type, nullability, default, identity / autoincrement,
 /// comment), primary key, foreign keys (actions, deferrable), check constraints and indexes
 /// (unique, keys or expressions, `include`, partial `where`). Names are shown where the

@@ -461,9 +461,10 @@ fn catalog_queries_do_not_grow_with_tables() {
             assert_eq!(thirty.tables().count(), 30, "{d}");
             assert_eq!(one_stats.queries, thirty_stats.queries, "{d}");
             let expected = match d {
-                Dialect::Postgres => 8,
+                Dialect::Postgres => 9,
                 Dialect::Sqlite => 5,
-                Dialect::Mysql | Dialect::Mariadb => 9,
+                // (and one more per MariaDB sequence: each is a table of its options)
+                Dialect::Mysql | Dialect::Mariadb => 10,
                 other => panic!("no expectation for {other}"),
             };
             assert_eq!(thirty_stats.queries, expected, "{d}");
@@ -818,6 +819,181 @@ fn portable_types_read_back_without_drift() {
                 .unwrap_or_else(|e| panic!("{d}: downgrade to base: {e}"));
             let tables = schema_tests::table_names(&mut db).await;
             assert!(!tables.iter().any(|t| t == "portable"), "{d}: {tables:?}");
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}
+
+/// Sequences (PostgreSQL, MariaDB): created with options, drawn from by a default, read back
+/// without drift; a changed option, a sequence only the database has and one it lacks are
+/// each named by `check --database` with both sides.
+#[test]
+fn sequences_read_back_without_drift_and_their_changes_show() {
+    let migrator = Migrator::new(vec![Revision::new("0001", &[], "invoices", |op| {
+        op.create_sequence("invoice_numbers").start(1000).cache(20);
+        op.create_sequence("countdown")
+            .increment(-1)
+            .min_value(-100)
+            .cycle();
+        op.create_sequence("plain").increment(1).cache(1);
+        op.create_table("invoices", |t| {
+            t.column("id", Type::BigInt).primary_key();
+            t.column("number", Type::BigInt)
+                .not_null()
+                .default_expr_per_dialect(
+                    "nextval('invoice_numbers')",
+                    &[(Dialect::Mariadb, "NEXT VALUE FOR invoice_numbers")],
+                );
+            t.column("other", Type::BigInt).default_expr_per_dialect(
+                "nextval('plain')",
+                &[(Dialect::Mariadb, "nextval(plain)")],
+            );
+        });
+    })])
+    .expect("one revision");
+    block_on(async {
+        for test_db in all_databases("introspect_sequences").await {
+            let d = test_db.dialect;
+            if !matches!(d, Dialect::Postgres | Dialect::Mariadb) {
+                test_db.drop_db().await;
+                continue;
+            }
+            let mut db = test_db.connect().await;
+            migrator.upgrade(&mut db, "head").await.expect("upgrade");
+            // The default draws from the sequence.
+            db.raw()
+                .execute("INSERT INTO invoices (id) VALUES (1)")
+                .await
+                .expect("insert");
+            let number = db
+                .raw()
+                .fetch_rows(
+                    &format!(
+                        "SELECT CAST(number AS {}) FROM invoices",
+                        if d == Dialect::Postgres {
+                            "TEXT"
+                        } else {
+                            "CHAR"
+                        }
+                    ),
+                    1,
+                )
+                .await
+                .expect("select");
+            assert_eq!(number, [["1000"]], "{d}");
+
+            let live = introspect(&mut db, &IntrospectOptions::default())
+                .await
+                .expect("introspect");
+            let invoice_numbers = live.sequence("invoice_numbers").expect("read back");
+            assert_eq!(
+                (invoice_numbers.start, invoice_numbers.cache),
+                (Some(1000), Some(20)),
+                "{d}"
+            );
+            let heads = migrator.current(&mut db).await.expect("heads");
+            let replayed = migrator.schema_at(&heads).expect("replay");
+            assert_same(&comparable(&replayed, d), &comparable(&live, d), d);
+            let none = migrator.drift_details(&mut db, &[]).await.expect("drift");
+            assert!(none.is_empty(), "{d}: {none:?}");
+
+            for sql in [
+                "ALTER SEQUENCE invoice_numbers INCREMENT BY 5",
+                "CREATE SEQUENCE stray START WITH 7",
+                "DROP SEQUENCE countdown",
+            ] {
+                db.raw().execute(sql).await.expect(sql);
+            }
+            let details: Vec<String> = migrator
+                .drift_details(&mut db, &[])
+                .await
+                .expect("drift")
+                .into_iter()
+                .map(|drift| drift.detail)
+                .collect();
+            let all = details.join("\n");
+            for line in [
+                "sequence invoice_numbers: (START WITH 1000 CACHE 20) in the migrations, (START WITH 1000 INCREMENT BY 5 CACHE 20) in the database",
+                "sequence stray: (START WITH 7) in the database, not in the migrations",
+                "sequence countdown: (INCREMENT BY -1 MINVALUE -100 CYCLE) in the migrations, missing in the database",
+            ] {
+                assert!(all.contains(line), "{d}: no `{line}` in:\n{all}");
+            }
+            assert_eq!(details.len(), 3, "{d}: {all}");
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}
+
+/// Identity options changed by `alter_column` (PostgreSQL): the database then holds what the
+/// replay holds, up and down; an increment changed behind the migrations' back is named by
+/// `check --database` with both sides.
+#[test]
+fn identity_option_changes_read_back_and_a_changed_increment_is_drift() {
+    let migrator = Migrator::new(vec![
+        Revision::new("0001", &[], "orders", |op| {
+            op.create_table("orders", |t| {
+                t.column("id", Type::BigInt)
+                    .primary_key()
+                    .identity_start(100);
+            });
+        }),
+        Revision::new("0002", &["0001"], "options", |op| {
+            op.alter_column("orders", "id")
+                .set_identity_always(true)
+                .set_identity_sequence(|s| {
+                    s.increment(10).max_value(1_000_000).cache(5).cycle(true);
+                });
+        }),
+    ])
+    .expect("two revisions");
+    block_on(async {
+        for test_db in all_databases("introspect_identity_options").await {
+            let d = test_db.dialect;
+            if d != Dialect::Postgres {
+                test_db.drop_db().await;
+                continue;
+            }
+            let mut db = test_db.connect().await;
+            for (target, down) in [("head", false), ("0001", true), ("head", false)] {
+                if down {
+                    migrator
+                        .downgrade(&mut db, target)
+                        .await
+                        .expect("downgrade");
+                } else {
+                    migrator.upgrade(&mut db, target).await.expect("upgrade");
+                }
+                let heads = migrator.current(&mut db).await.expect("heads");
+                let replayed = migrator.schema_at(&heads).expect("replay");
+                let live = introspect(&mut db, &IntrospectOptions::default())
+                    .await
+                    .expect("introspect");
+                assert_same(&comparable(&replayed, d), &comparable(&live, d), d);
+                let id = live.column("orders", "id").expect("orders.id");
+                assert_eq!(id.identity_options.always, target == "head", "{target}");
+                assert_eq!(
+                    id.identity_options.increment,
+                    (target == "head").then_some(10),
+                    "{target}"
+                );
+                assert_eq!(id.identity_options.start, Some(100), "{target}");
+            }
+            db.raw()
+                .execute("ALTER TABLE orders ALTER COLUMN id SET INCREMENT BY 5")
+                .await
+                .expect("alter");
+            let details: Vec<String> = migrator
+                .drift_details(&mut db, &[])
+                .await
+                .expect("drift")
+                .into_iter()
+                .map(|drift| drift.detail)
+                .collect();
+            let line = "orders.id: BIGINT NOT NULL identity always (START WITH 100 INCREMENT BY 10 MAXVALUE 1000000 CACHE 5 CYCLE) in the migrations, BIGINT NOT NULL identity always (START WITH 100 INCREMENT BY 5 MAXVALUE 1000000 CACHE 5 CYCLE) in the database";
+            assert_eq!(details, [line], "{d}");
             drop(db);
             test_db.drop_db().await;
         }

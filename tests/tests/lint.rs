@@ -40,6 +40,7 @@ fn base() -> Revision {
         op.create_table("legacy_sessions", |t| {
             t.column("id", Type::BigInt).primary_key();
         });
+        op.create_sequence("invoice_numbers").start(1000);
     })
 }
 
@@ -251,6 +252,15 @@ fn cases() -> Vec<Case> {
                 op.add_enum_value("mood", "blue");
             },
         ),
+        case(
+            "rename-sequence",
+            |op| {
+                op.rename_sequence("invoice_numbers", "invoice_serials");
+            },
+            |op| {
+                op.create_sequence("invoice_serials").start(1_000_000);
+            },
+        ),
         allowing(
             case(
                 "drop-column",
@@ -274,6 +284,18 @@ fn cases() -> Vec<Case> {
                 },
             ),
             &["drop-table"],
+        ),
+        allowing(
+            case(
+                "drop-sequence",
+                |op| {
+                    op.drop_sequence("invoice_numbers");
+                },
+                |op| {
+                    op.drop_sequence("invoice_numbers");
+                },
+            ),
+            &["drop-sequence"],
         ),
         case(
             "downgrade-deletes-cascade",

@@ -14,7 +14,7 @@
 //! ```
 
 /// Every lint rule id, in the order `cargo schema lint --rules` and the README list them.
-pub const RULE_IDS: [&str; 27] = [
+pub const RULE_IDS: [&str; 29] = [
     // PostgreSQL: locks and rewrites.
     "add-index-without-concurrently",
     "drop-index-without-concurrently",
@@ -34,8 +34,10 @@ pub const RULE_IDS: [&str; 27] = [
     "rename-column",
     "rename-table",
     "rename-enum-value",
+    "rename-sequence",
     "drop-column",
     "drop-table",
+    "drop-sequence",
     "downgrade-deletes-cascade",
     "raw-sql",
     // MySQL and MariaDB: table copies and rebuilds.

@@ -73,13 +73,7 @@ pub fn adopt(live: &Schema, keep_tool_tables: bool, introspection_notes: Vec<Str
 
 /// `schema` without other tools' migration tables, and those tables with their tool.
 pub fn without_tool_tables(schema: &Schema) -> (Schema, Vec<(String, &'static str)>) {
-    let mut kept = Schema::default();
-    for (name, values) in schema.enums() {
-        kept.insert_enum(crate::ops::EnumDef {
-            name: name.clone(),
-            values: values.clone(),
-        });
-    }
+    let mut kept = schema.without_tables();
     let mut left_out = Vec::new();
     for table in schema.tables() {
         match other_tool_table(&table.def.name) {

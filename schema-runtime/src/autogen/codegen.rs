@@ -264,6 +264,34 @@ fn render_op(op: &Op, naming: &NamingConvention) -> String {
         Op::DropEnumValue { name, value } => {
             stmt(format!("op.drop_enum_value({}, {})", lit(name), lit(value)))
         }
+        Op::CreateSequence(def) => {
+            let o = &def.options;
+            let mut s = format!("op.create_sequence({})", lit(&def.name));
+            for (method, v) in [
+                ("start", o.start),
+                ("increment", o.increment),
+                ("min_value", o.min_value),
+                ("max_value", o.max_value),
+                ("cache", o.cache),
+            ] {
+                if let Some(v) = v {
+                    let _ = write!(s, ".{method}({v})");
+                }
+            }
+            if o.cycle {
+                s.push_str(".cycle()");
+            }
+            stmt(s)
+        }
+        Op::DropSequence { name } => stmt(format!("op.drop_sequence({})", lit(name))),
+        Op::RenameSequence { from, to } => {
+            stmt(format!("op.rename_sequence({}, {})", lit(from), lit(to)))
+        }
+        Op::AlterSequence { name, changes } => stmt(format!(
+            "op.alter_sequence({}){}",
+            lit(name),
+            sequence_change_calls(changes)
+        )),
         Op::BulkInsert {
             table,
             columns,
@@ -394,8 +422,52 @@ fn alter_column(alter: &AlterColumn) -> String {
     if let Some(identity) = alter.identity {
         let _ = write!(s, ".set_identity({identity})");
     }
+    if let Some(changes) = alter.identity_options.filter(|c| !c.is_empty()) {
+        if let Some(always) = changes.always {
+            let _ = write!(s, ".set_identity_always({always})");
+        }
+        if !changes.sequence.is_empty() {
+            let _ = write!(
+                s,
+                ".set_identity_sequence(|s| {{ s{}; }})",
+                sequence_change_calls(&changes.sequence)
+            );
+        }
+    }
     if let Some(new) = &alter.rename {
         let _ = write!(s, ".rename_to({})", lit(new));
+    }
+    s
+}
+
+/// `.increment(10).no_max_value().cycle(false)`: the `alter_sequence` calls that make `changes`.
+fn sequence_change_calls(changes: &crate::ops::SequenceChanges) -> String {
+    let mut s = String::new();
+    for (method, v) in [
+        ("start", changes.start),
+        ("increment", changes.increment),
+        ("min_value", changes.min_value),
+        ("max_value", changes.max_value),
+        ("cache", changes.cache),
+    ] {
+        match v {
+            Some(Some(v)) => {
+                let _ = write!(s, ".{method}({v})");
+            }
+            // Back to the default: `no_min_value()`, `default_start()`, ...
+            Some(None) => match method {
+                "min_value" => s.push_str(".no_min_value()"),
+                "max_value" => s.push_str(".no_max_value()"),
+                "increment" => s.push_str(".increment(1)"),
+                _ => {
+                    let _ = write!(s, ".default_{method}()");
+                }
+            },
+            None => {}
+        }
+    }
+    if let Some(cycle) = changes.cycle {
+        let _ = write!(s, ".cycle({cycle})");
     }
     s
 }

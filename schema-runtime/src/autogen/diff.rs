@@ -1,11 +1,13 @@
 //! Comparing two schemas: the ops that turn one into the other, in an order every dialect can
-//! apply (enum types first, then drops that free names, new tables in foreign key order, column
-//! changes, new constraints, and the drops of columns, tables and enum values last).
+//! apply (enum types and sequences first, then drops that free names, new tables in foreign key
+//! order, column changes, new constraints, and the drops of columns, tables, enum values and
+//! sequences last).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ops::{
-    AlterColumn, ColumnDef, Constraint, EnumDef, EnumPosition, IndexDef, Op, TableDef,
+    AlterColumn, ColumnDef, Constraint, EnumDef, EnumPosition, IdentityChanges, IndexDef, Op,
+    TableDef,
 };
 use crate::state::{Schema, Table};
 use crate::types::{ServerDefault, Type};
@@ -107,6 +109,7 @@ fn same_column(
     same_type(&a.ty, &b.ty, options, from, to)
         && a.nullable == b.nullable
         && a.identity == b.identity
+        && (!a.identity || identity_changes(a, b).is_empty())
         && a.comment == b.comment
         && a.collation == b.collation
         && (a.identity || same_default(&a.default, &b.default, &b.ty, options))
@@ -198,6 +201,7 @@ pub fn diff(from: &Schema, to: &Schema, options: &DiffOptions) -> Vec<Change> {
     let mut enum_drops = Vec::new();
 
     diff_enums(from, to, &mut enums_first, &mut enum_drops);
+    diff_sequences(from, to, &mut enums_first, &mut enum_drops);
 
     let from_tables: BTreeMap<&str, &Table> =
         from.tables().map(|t| (t.def.name.as_str(), t)).collect();
@@ -345,6 +349,30 @@ fn diff_enums(from: &Schema, to: &Schema, first: &mut Vec<Change>, last: &mut Ve
             last.push(plain(Op::DropEnum {
                 name: (*name).clone(),
             }));
+        }
+    }
+}
+
+/// New sequences and option changes go first (a new column's default may draw from one),
+/// dropped sequences last (after the columns drawing from them).
+fn diff_sequences(from: &Schema, to: &Schema, first: &mut Vec<Change>, last: &mut Vec<Change>) {
+    for def in to.sequences() {
+        match from.sequence(&def.name) {
+            None => first.push(plain(Op::CreateSequence(def))),
+            Some(old) => {
+                let changes = old.changes_to(&def.options);
+                if !changes.is_empty() {
+                    first.push(plain(Op::AlterSequence {
+                        name: def.name,
+                        changes,
+                    }));
+                }
+            }
+        }
+    }
+    for def in from.sequences() {
+        if to.sequence(&def.name).is_none() {
+            last.push(plain(Op::DropSequence { name: def.name }));
         }
     }
 }
@@ -573,8 +601,23 @@ fn column_alter(
     }
     if old.identity != new.identity {
         alter.identity = Some(new.identity);
+    } else if old.identity {
+        let changes = identity_changes(old, new);
+        if !changes.is_empty() {
+            alter.identity_options = Some(changes);
+        }
     }
     alter
+}
+
+/// What turns the identity options of `old` into those of `new` (ALWAYS and the sequence's
+/// options; serial and SQLite's rowid alias are no option an alter changes).
+fn identity_changes(old: &ColumnDef, new: &ColumnDef) -> IdentityChanges {
+    let (a, b) = (&old.identity_options, &new.identity_options);
+    IdentityChanges {
+        always: (a.always != b.always).then_some(b.always),
+        sequence: a.sequence().changes_to(&b.sequence()),
+    }
 }
 
 #[cfg(test)]
@@ -666,6 +709,44 @@ mod tests {
         });
         let changes = assert_round_trip(&from, &to);
         assert!(changes.iter().any(|c| matches!(&c.op, Op::AddConstraint { constraint: Constraint::PrimaryKey(k), .. } if k.columns == ["email"])));
+    }
+
+    #[test]
+    fn identity_option_changes_are_one_alter_and_reverse() {
+        let from = schema(|op| {
+            op.create_table("orders", |t| {
+                t.column("id", Type::BigInt)
+                    .primary_key()
+                    .identity_start(100)
+                    .identity_cache(20);
+            });
+        });
+        let to = schema(|op| {
+            op.create_table("orders", |t| {
+                t.column("id", Type::BigInt)
+                    .primary_key()
+                    .identity_always()
+                    .identity_start(100)
+                    .identity_increment(10);
+            });
+        });
+        let changes = assert_round_trip(&from, &to);
+        assert_eq!(changes.len(), 1, "{changes:#?}");
+        let Op::AlterColumn(alter) = &changes[0].op else {
+            panic!("{changes:#?}");
+        };
+        let options = alter.identity_options.expect("identity options change");
+        assert_eq!(options.always, Some(true));
+        assert_eq!(options.sequence.increment, Some(Some(10)));
+        assert_eq!(options.sequence.cache, Some(None));
+        assert_eq!(options.sequence.start, None);
+        // Its derived downgrade gives the old options back.
+        let undo = changes[0].op.reverse(&from).expect("reversible");
+        let mut back = to.clone();
+        for op in &undo {
+            back.apply(op).expect("applies");
+        }
+        assert_eq!(back, from);
     }
 
     #[test]

@@ -49,6 +49,53 @@ pub(crate) static MARIADB: MySql = MySql {
 };
 
 impl SqlDialect for MySql {
+    fn sequence_defaults(&self) -> Option<crate::ops::SequenceDefaults> {
+        // MariaDB 10.3+: CACHE 1000, bounds one inside bigint's.
+        (self.flavour == Flavour::Mariadb).then_some(crate::ops::MARIADB_SEQUENCES)
+    }
+
+    fn alter_identity(
+        &self,
+        op: &Op,
+        table: &str,
+        _name: &str,
+        _current: &ColumnDef,
+        changes: &crate::ops::IdentityChanges,
+    ) -> Result<Vec<String>, RenderError> {
+        let mut rest = *changes;
+        rest.sequence.start = None;
+        if !rest.is_empty() {
+            return Err(self.unsupported(
+                op,
+                format!(
+                    "{} keeps only the start of an AUTO_INCREMENT column (ALTER TABLE .. AUTO_INCREMENT = n): it has no GENERATED ALWAYS, and its increment and offset are server settings (auto_increment_increment); change the start alone here",
+                    self.title()
+                ),
+            ));
+        }
+        Ok(match changes.sequence.start {
+            // The next value; the server raises it past the largest value taken.
+            Some(start) => vec![format!(
+                "ALTER TABLE {} AUTO_INCREMENT = {}",
+                self.quote(table),
+                start.unwrap_or(1)
+            )],
+            None => Vec::new(),
+        })
+    }
+
+    fn rename_sequence(&self, from: &str, to: &str) -> String {
+        format!("RENAME TABLE {} TO {}", self.quote(from), self.quote(to))
+    }
+
+    fn sequence_no_cycle(&self) -> &'static str {
+        "NOCYCLE"
+    }
+
+    fn no_sequences_hint(&self) -> String {
+        "MySQL has no sequences (MariaDB has); use an AUTO_INCREMENT identity column (.identity()) or a counter table updated in the same transaction".into()
+    }
+
     fn dialect(&self) -> Dialect {
         match self.flavour {
             Flavour::Mysql => Dialect::Mysql,

@@ -11,8 +11,8 @@
 use super::{Dialect, RenderError, Rendered};
 use crate::ops::{
     AlterColumn, CheckDef, ColumnDef, Constraint, Deferrable, EnumDef, EnumPosition, ForeignKeyDef,
-    IdentityOptions, IndexDef, IndexKey, KeyDef, KeyPart, NullsOrder, Op, RawSql, Rows, SetValue,
-    TableDef,
+    IdentityChanges, IdentityOptions, IndexDef, IndexKey, KeyDef, KeyPart, NullsOrder, Op, RawSql,
+    Rows, SequenceChanges, SequenceDef, SequenceOptions, SetValue, TableDef,
 };
 use crate::state::{Schema, StateError, Table};
 use crate::types::{ServerDefault, Type, Value};
@@ -350,6 +350,8 @@ pub(crate) trait SqlDialect: Sync {
             Op::CreateIndex { index, .. } => names.push(&index.name),
             Op::AddConstraint { constraint, .. } => names.push(constraint.name()),
             Op::CreateEnum(e) => names.push(&e.name),
+            Op::CreateSequence(def) => names.push(&def.name),
+            Op::RenameSequence { to, .. } => names.push(to),
             // These name nothing new.
             Op::DropTable { .. }
             | Op::SetTableComment { .. }
@@ -360,6 +362,8 @@ pub(crate) trait SqlDialect: Sync {
             | Op::AddEnumValue { .. }
             | Op::RenameEnumValue { .. }
             | Op::DropEnumValue { .. }
+            | Op::DropSequence { .. }
+            | Op::AlterSequence { .. }
             | Op::BulkInsert { .. }
             | Op::DeleteRows { .. }
             | Op::Update { .. }
@@ -1086,6 +1090,114 @@ pub(crate) trait SqlDialect: Sync {
             .collect()
     }
 
+    /// Changes the options of the identity column `table.name` (`current` before the alter).
+    /// The default refuses: only PostgreSQL keeps them (MySQL and MariaDB the start).
+    fn alter_identity(
+        &self,
+        op: &Op,
+        _table: &str,
+        _name: &str,
+        _current: &ColumnDef,
+        _changes: &IdentityChanges,
+    ) -> Result<Vec<String>, RenderError> {
+        Err(self.unsupported(
+            op,
+            format!(
+                "{}'s AUTOINCREMENT has no options (ALWAYS, start, increment, bounds, cache, cycle); drop this change, or make it in raw SQL on the dialects that have them",
+                self.title()
+            ),
+        ))
+    }
+
+    // ---- Sequences (PostgreSQL, MariaDB): the generic SQL is theirs; dialects without
+    // sequences refuse them.
+
+    /// What a sequence option left out is here; `None` where the dialect has no sequences.
+    fn sequence_defaults(&self) -> Option<crate::ops::SequenceDefaults> {
+        None
+    }
+
+    /// Why a dialect without sequences refuses them, and what to use.
+    fn no_sequences_hint(&self) -> String {
+        format!(
+            "{} has no sequences; use an identity column (.identity()) or a counter table updated in the same transaction",
+            self.title()
+        )
+    }
+
+    /// What turns `CYCLE` off (MariaDB: `NOCYCLE`).
+    fn sequence_no_cycle(&self) -> &'static str {
+        "NO CYCLE"
+    }
+
+    /// `CREATE SEQUENCE`.
+    fn create_sequence(&self, def: &SequenceDef) -> String {
+        let options = sequence_options_sql(&def.options);
+        let mut sql = format!("CREATE SEQUENCE {}", self.quote(&def.name));
+        if !options.is_empty() {
+            sql.push(' ');
+            sql.push_str(&options);
+        }
+        sql
+    }
+
+    /// `DROP SEQUENCE`.
+    fn drop_sequence(&self, name: &str) -> String {
+        format!("DROP SEQUENCE {}", self.quote(name))
+    }
+
+    /// `ALTER SEQUENCE .. RENAME TO`.
+    fn rename_sequence(&self, from: &str, to: &str) -> String {
+        format!(
+            "ALTER SEQUENCE {} RENAME TO {}",
+            self.quote(from),
+            self.quote(to)
+        )
+    }
+
+    /// `ALTER SEQUENCE` with the options `changes` makes; `after` is what the sequence has
+    /// then (an option set back to its default is written as the dialect's default).
+    fn alter_sequence(
+        &self,
+        name: &str,
+        changes: &SequenceChanges,
+        after: &SequenceOptions,
+    ) -> String {
+        let cache_default = self.sequence_defaults().map_or(1, |d| d.cache);
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(increment) = changes.increment {
+            parts.push(format!("INCREMENT BY {}", increment.unwrap_or(1)));
+        }
+        match changes.min_value {
+            Some(Some(n)) => parts.push(format!("MINVALUE {n}")),
+            Some(None) => parts.push("NO MINVALUE".into()),
+            None => {}
+        }
+        match changes.max_value {
+            Some(Some(n)) => parts.push(format!("MAXVALUE {n}")),
+            Some(None) => parts.push("NO MAXVALUE".into()),
+            None => {}
+        }
+        if let Some(start) = changes.start {
+            // Left out, a sequence starts at its low bound (the high one when descending).
+            let start = start.unwrap_or(if after.increment.unwrap_or(1) > 0 {
+                after.min_value.unwrap_or(1)
+            } else {
+                after.max_value.unwrap_or(-1)
+            });
+            parts.push(format!("START WITH {start}"));
+        }
+        if let Some(cache) = changes.cache {
+            parts.push(format!("CACHE {}", cache.unwrap_or(cache_default)));
+        }
+        match changes.cycle {
+            Some(true) => parts.push("CYCLE".into()),
+            Some(false) => parts.push(self.sequence_no_cycle().into()),
+            None => {}
+        }
+        format!("ALTER SEQUENCE {} {}", self.quote(name), parts.join(" "))
+    }
+
     // ---- Data.
 
     /// `INSERT INTO ... VALUES`, 500 rows a statement.
@@ -1277,7 +1389,26 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
         Op::DropColumn { table, column } => d.drop_column(table, column, before),
         Op::AlterColumn(alter) => {
             let current = before.column(&alter.table, &alter.column).map_err(state)?;
-            d.alter_column(op, alter, current, before)?
+            // Identity options come after the rest (under the column's new name), and are
+            // refused before anything renders.
+            let identity = match alter.identity_options.filter(|c| !c.is_empty()) {
+                Some(changes) => {
+                    let name = alter.rename.as_deref().unwrap_or(&alter.column);
+                    d.alter_identity(op, &alter.table, name, current, &changes)?
+                }
+                None => Vec::new(),
+            };
+            let rest = AlterColumn {
+                identity_options: None,
+                ..alter.clone()
+            };
+            let mut statements = if rest.is_empty() {
+                Vec::new()
+            } else {
+                d.alter_column(op, &rest, current, before)?
+            };
+            statements.extend(identity);
+            statements
         }
         Op::CreateIndex { index, .. } if !index.exists_on(d.dialect()) => Vec::new(),
         Op::AddConstraint {
@@ -1368,6 +1499,42 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
         {
             Vec::new()
         }
+        Op::CreateSequence(_)
+        | Op::DropSequence { .. }
+        | Op::AlterSequence { .. }
+        | Op::RenameSequence { .. }
+            if d.sequence_defaults().is_none() =>
+        {
+            return Err(d.unsupported(op, d.no_sequences_hint()));
+        }
+        Op::CreateSequence(def) => {
+            if before.table(&def.name).is_some() || before.sequence(&def.name).is_some() {
+                return Err(state(StateError::DuplicateSequence(def.name.clone())));
+            }
+            vec![d.create_sequence(def)]
+        }
+        Op::DropSequence { name } => {
+            if before.sequence(name).is_none() {
+                return Err(state(StateError::MissingSequence(name.clone())));
+            }
+            vec![d.drop_sequence(name)]
+        }
+        Op::RenameSequence { from, to } => {
+            // The replay's checks (a sequence of that name, none of the new one, no default
+            // drawing from it) come first.
+            schema_after(op, before)?;
+            vec![d.rename_sequence(from, to)]
+        }
+        Op::AlterSequence { name, changes } => {
+            let options = before
+                .sequence(name)
+                .ok_or_else(|| state(StateError::MissingSequence(name.clone())))?;
+            if changes.is_empty() {
+                Vec::new()
+            } else {
+                vec![d.alter_sequence(name, changes, &options.with(changes))]
+            }
+        }
         Op::BulkInsert {
             table,
             columns,
@@ -1388,6 +1555,31 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
         } => d.update(op, table, set, predicate.as_deref())?,
         Op::Sql(raw) => d.raw_sql(op, raw)?,
     })
+}
+
+/// Sequence options in the grammar PostgreSQL and MariaDB share (`START WITH 1000 INCREMENT BY
+/// 1 CACHE 20`), only those set.
+pub(crate) fn sequence_options_sql(o: &SequenceOptions) -> String {
+    let mut parts = Vec::new();
+    if let Some(n) = o.start {
+        parts.push(format!("START WITH {n}"));
+    }
+    if let Some(n) = o.increment {
+        parts.push(format!("INCREMENT BY {n}"));
+    }
+    if let Some(n) = o.min_value {
+        parts.push(format!("MINVALUE {n}"));
+    }
+    if let Some(n) = o.max_value {
+        parts.push(format!("MAXVALUE {n}"));
+    }
+    if let Some(n) = o.cache {
+        parts.push(format!("CACHE {n}"));
+    }
+    if o.cycle {
+        parts.push("CYCLE".into());
+    }
+    parts.join(" ")
 }
 
 /// The values of `rows`, which must have been loaded to be rendered.
@@ -1623,7 +1815,7 @@ mod tests {
     }
 
     /// How many variants [`Op`] has; [`variant`] maps each to one index below it.
-    const VARIANTS: usize = 20;
+    const VARIANTS: usize = 24;
 
     /// The index of `op`'s variant. Exhaustive: a new op fails to compile here, and then the
     /// test below fails until [`samples`] has one of it.
@@ -1649,6 +1841,10 @@ mod tests {
             Op::DeleteRows { .. } => 17,
             Op::Update { .. } => 18,
             Op::Sql(_) => 19,
+            Op::CreateSequence(_) => 20,
+            Op::DropSequence { .. } => 21,
+            Op::AlterSequence { .. } => 22,
+            Op::RenameSequence { .. } => 23,
         }
     }
 
@@ -1656,6 +1852,7 @@ mod tests {
         let mut op = Ops::new();
         op.create_enum("mood", ["happy", "sad"]);
         op.create_enum("unused", ["x"]);
+        op.create_sequence("invoice_numbers").start(1000);
         op.create_table("users", |t| {
             t.column("id", Type::BigInt).primary_key().identity();
             t.column("email", Type::String(255)).not_null().unique();
@@ -1704,6 +1901,14 @@ mod tests {
             .set_type_using(Type::String(10), "substr(bio, 1, 10)");
         op.alter_column("users", "email").rename_to("mail");
         op.alter_column("users", "email").set_nullable();
+        op.alter_column("users", "id")
+            .set_identity_always(true)
+            .set_identity_sequence(|s| {
+                s.increment(5).no_max_value();
+            });
+        op.alter_column("users", "id").set_identity_sequence(|s| {
+            s.start(1000);
+        });
         op.create_index("users", ["email"]).unique();
         op.create_index("users", ["bio"]).unique();
         op.create_index("posts", ["title"])
@@ -1732,6 +1937,19 @@ mod tests {
         op.add_enum_value("mood", "meh");
         op.rename_enum_value("mood", "sad", "blue");
         op.drop_enum_value("mood", "sad");
+        op.create_sequence("ticket_numbers")
+            .start(10)
+            .increment(5)
+            .min_value(1)
+            .max_value(1_000)
+            .cache(20)
+            .cycle();
+        op.drop_sequence("invoice_numbers");
+        op.rename_sequence("invoice_numbers", "invoice_serials");
+        op.alter_sequence("invoice_numbers")
+            .increment(10)
+            .no_max_value()
+            .cycle(true);
         op.bulk_insert("users", ["id", "email"], [row![1, "a@example.com"]]);
         op.delete_rows("users", ["id"], [row![1]]);
         op.update("users").set("bio", "x");

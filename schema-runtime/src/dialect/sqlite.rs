@@ -370,6 +370,10 @@ fn rebuilds<'a>(op: &'a Op, schema: &Schema) -> Option<&'a str> {
         | Op::AddEnumValue { .. }
         | Op::RenameEnumValue { .. }
         | Op::DropEnumValue { .. }
+        | Op::CreateSequence(_)
+        | Op::DropSequence { .. }
+        | Op::AlterSequence { .. }
+        | Op::RenameSequence { .. }
         | Op::BulkInsert { .. }
         | Op::DeleteRows { .. }
         | Op::Update { .. }

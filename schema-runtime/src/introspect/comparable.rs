@@ -68,6 +68,13 @@ pub fn comparable(schema: &Schema, dialect: Dialect) -> Schema {
             });
         }
     }
+    // Sequences as the dialect reads them back: an option at its default is no option.
+    if let Some(defaults) = dialect.sql().sequence_defaults() {
+        for mut def in schema.sequences() {
+            def.options = def.options.normalised(defaults);
+            out.insert_sequence(def);
+        }
+    }
     for table in schema.tables() {
         out.insert_table(comparable_table(table, schema, d));
     }
@@ -206,12 +213,28 @@ fn comparable_default(default: ServerDefault, ty: &Type) -> Option<ServerDefault
         ServerDefault::Value(Value::Bool(b)) if ty.is_integer() => {
             ServerDefault::Value(Value::Int(i64::from(b)))
         }
-        ServerDefault::Expr(e) => match expression_default(&e) {
+        ServerDefault::Expr(e) => match expression_default(&next_value_for(&e)) {
             ServerDefault::Expr(e) => ServerDefault::Expr(normalise_sql(&e)),
             now => now,
         },
         other => other,
     })
+}
+
+/// MariaDB's `NEXT VALUE FOR seq` is `nextval(seq)`, as MariaDB reads it back.
+fn next_value_for(expr: &str) -> std::borrow::Cow<'_, str> {
+    let trimmed = expr.trim();
+    let words: Vec<&str> = trimmed.splitn(4, char::is_whitespace).collect();
+    match words.as_slice() {
+        [next, value, r#for, name]
+            if next.eq_ignore_ascii_case("next")
+                && value.eq_ignore_ascii_case("value")
+                && r#for.eq_ignore_ascii_case("for") =>
+        {
+            std::borrow::Cow::Owned(format!("nextval({})", name.trim()))
+        }
+        _ => std::borrow::Cow::Borrowed(expr),
+    }
 }
 
 fn comparable_index(index: &IndexDef, d: &dyn Introspector) -> IndexDef {

@@ -292,13 +292,7 @@ impl Dialect {
 /// Gives constraints the database keeps no name for (MySQL's primary keys, SQLite's unnamed
 /// keys and checks) the naming convention's name, so every constraint has one a later op can use.
 fn named(schema: &Schema, naming: &NamingConvention) -> Schema {
-    let mut out = Schema::default();
-    for (name, values) in schema.enums() {
-        out.insert_enum(crate::ops::EnumDef {
-            name: name.clone(),
-            values: values.clone(),
-        });
-    }
+    let mut out = schema.without_tables();
     for table in schema.tables() {
         let mut table = table.clone();
         let def = &mut table.def;

@@ -15,9 +15,12 @@ use super::text::{
     bare_value, expression_default, is_now, literal_value, normalise_sql, split_literal,
 };
 use super::{add_index, comment, Catalog, IntrospectError, IntrospectOptions, Tables};
-use crate::ops::{CheckDef, ColumnDef, FkAction, ForeignKeyDef, IndexDef, IndexKey, KeyDef};
+use crate::ops::{
+    CheckDef, ColumnDef, FkAction, ForeignKeyDef, IndexDef, IndexKey, KeyDef, SequenceDef,
+};
 use crate::state::Schema;
 use crate::types::{ServerDefault, Type, Value};
+use crate::Dialect;
 
 pub(super) async fn read(
     catalog: &mut Catalog<'_>,
@@ -269,8 +272,6 @@ pub(super) async fn read(
             "other objects",
             "SELECT CAST('view' AS CHAR), CAST(table_name AS CHAR), CAST('' AS CHAR) FROM information_schema.tables \
              WHERE table_schema = DATABASE() AND table_type IN ('VIEW', 'SYSTEM VIEW') \
-             UNION ALL SELECT CAST('sequence' AS CHAR), CAST(table_name AS CHAR), CAST('' AS CHAR) FROM information_schema.tables \
-             WHERE table_schema = DATABASE() AND table_type = 'SEQUENCE' \
              UNION ALL SELECT CAST('trigger' AS CHAR), CAST(trigger_name AS CHAR), CAST(event_object_table AS CHAR) \
              FROM information_schema.triggers WHERE trigger_schema = DATABASE() \
              UNION ALL SELECT CAST(LOWER(routine_type) AS CHAR), CAST(routine_name AS CHAR), CAST('' AS CHAR) \
@@ -334,7 +335,44 @@ pub(super) async fn read(
             _ => format!("index {detail} on {table} has a comment the baseline leaves out"),
         });
     }
-    Ok(tables.into_schema(Schema::default()))
+    // MariaDB's sequences (10.3+): each is a one-row table of its options.
+    let mut schema = Schema::default();
+    let sequence_names: Vec<[String; 1]> = catalog
+        .rows(
+            "sequences",
+            "SELECT CAST(table_name AS CHAR) FROM information_schema.tables \
+             WHERE table_schema = DATABASE() AND table_type = 'SEQUENCE' ORDER BY 1",
+        )
+        .await?;
+    for [name] in sequence_names {
+        if !options.includes(&name) {
+            continue;
+        }
+        let rows: Vec<[String; 6]> = catalog
+            .rows(
+                "sequence options",
+                &format!(
+                    "SELECT CAST(start_value AS CHAR), CAST(increment AS CHAR), CAST(minimum_value AS CHAR), \
+                     CAST(maximum_value AS CHAR), CAST(cache_size AS CHAR), CAST(cycle_option AS CHAR) FROM {}",
+                    Dialect::Mariadb.quote(&name)
+                ),
+            )
+            .await?;
+        let Some([start, increment, min, max, cache, cycle]) = rows.into_iter().next() else {
+            continue;
+        };
+        let number = |s: &str| s.parse::<i64>().ok();
+        let mut def = SequenceDef::new(name);
+        def.options.start = number(&start);
+        def.options.increment = number(&increment);
+        def.options.min_value = number(&min);
+        def.options.max_value = number(&max);
+        def.options.cache = number(&cache);
+        def.options.cycle = cycle == "1";
+        def.options = def.options.normalised(crate::ops::MARIADB_SEQUENCES);
+        schema.insert_sequence(def);
+    }
+    Ok(tables.into_schema(schema))
 }
 
 /// Whether a MariaDB version string (`10.11.19-MariaDB-..`) is at least `major.minor`.
@@ -469,6 +507,12 @@ pub(super) fn parse_default(
         }
         if let Some(value) = bare_value(raw, ty) {
             return Some(ServerDefault::Value(value));
+        }
+        // `nextval(`shop`.`invoice_numbers`)`: the sequence of this database, as written.
+        if let Some(rest) = raw.strip_prefix("nextval(`") {
+            if let Some((_, name)) = rest.split_once("`.`") {
+                return Some(expression_default(&format!("nextval(`{name}")));
+            }
         }
         return Some(expression_default(raw));
     }

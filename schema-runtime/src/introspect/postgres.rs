@@ -1,5 +1,5 @@
-//! PostgreSQL: `pg_catalog` in five queries (enum types, tables, columns, constraints, index
-//! keys). Types come from `format_type`, defaults from `pg_get_expr` (casts stripped),
+//! PostgreSQL: `pg_catalog` in seven queries (enum types, tables, columns, constraints, index
+//! keys, other objects, sequences). Types come from `format_type`, defaults from `pg_get_expr` (casts stripped),
 //! expressions from the server's own deparser.
 
 use std::future::Future;
@@ -14,6 +14,7 @@ use super::text::{bare_value, expression_default, literal_value, split_literal};
 use super::{add_index, comment, Catalog, IntrospectError, IntrospectOptions, Tables};
 use crate::ops::{
     CheckDef, Deferrable, EnumDef, FkAction, ForeignKeyDef, IndexDef, IndexKey, KeyDef, NullsOrder,
+    SequenceDef, POSTGRES_SEQUENCES,
 };
 use crate::state::Schema;
 use crate::types::{ServerDefault, Type};
@@ -92,7 +93,8 @@ pub(super) async fn read(
             parse_type(&ty)
         };
         // A serial column's default draws from its sequence: that is its identity.
-        let serial = default.starts_with("nextval(");
+        // (A default drawing from a sequence the column does not own is a plain default.)
+        let serial = default.starts_with("nextval(") && !sequence.is_empty();
         let generated = identity.contains('s');
         if generated {
             catalog.note(format!(
@@ -305,10 +307,10 @@ pub(super) async fn read(
             "other objects",
             &format!(
                 "SELECT kind, name, on_table FROM ( \
-                 SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' ELSE 'sequence' END AS kind, \
+                 SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'foreign table' END AS kind, \
                  CAST(c.relname AS TEXT) AS name, '' AS on_table, c.oid AS oid, CAST('pg_class' AS regclass) AS cls \
                  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-                 WHERE n.nspname = {schema_name} AND c.relkind IN ('v', 'm', 'f', 'S') \
+                 WHERE n.nspname = {schema_name} AND c.relkind IN ('v', 'm', 'f') \
                  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = CAST('pg_class' AS regclass) AND d.objid = c.oid AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0) \
                  UNION ALL SELECT 'trigger', CAST(g.tgname AS TEXT), CAST(c.relname AS TEXT), g.oid, CAST('pg_trigger' AS regclass) \
                  FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
@@ -419,6 +421,44 @@ pub(super) async fn read(
                 "check {detail} on {table} is NO INHERIT; the baseline's is inherited: recreate it with op.execute"
             ),
         });
+    }
+
+    // Sequences no serial or identity column owns (theirs are the column's identity options),
+    // not part of an extension.
+    let sequence_rows: Vec<[String; 8]> = catalog
+        .rows(
+            "sequences",
+            &format!(
+                "SELECT CAST(c.relname AS TEXT), CAST(s.seqstart AS TEXT), CAST(s.seqincrement AS TEXT), \
+                 CAST(s.seqmin AS TEXT), CAST(s.seqmax AS TEXT), CAST(s.seqcache AS TEXT), \
+                 CASE WHEN s.seqcycle THEN 't' ELSE 'f' END, format_type(s.seqtypid, NULL) \
+                 FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = {schema_name} \
+                 AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = CAST('pg_class' AS regclass) AND d.objid = c.oid \
+                   AND ((d.deptype IN ('a', 'i') AND d.refobjsubid > 0) OR d.deptype = 'e')) \
+                 ORDER BY 1"
+            ),
+        )
+        .await?;
+    for [name, start, increment, min, max, cache, cycle, ty] in sequence_rows {
+        if !options.includes(&name) {
+            continue;
+        }
+        if ty != "bigint" {
+            catalog.note(format!(
+                "sequence {name} is AS {ty}; the model's sequences are bigint, so the baseline declares its bounds (MINVALUE / MAXVALUE) on a bigint sequence"
+            ));
+        }
+        let number = |s: &str| s.parse::<i64>().ok();
+        let mut def = SequenceDef::new(name);
+        def.options.start = number(&start);
+        def.options.increment = number(&increment);
+        def.options.min_value = number(&min);
+        def.options.max_value = number(&max);
+        def.options.cache = number(&cache);
+        def.options.cycle = cycle == "t";
+        def.options = def.options.normalised(POSTGRES_SEQUENCES);
+        schema.insert_sequence(def);
     }
 
     for (name, values) in enums {

@@ -243,6 +243,23 @@ fn detail(
         Op::AddEnumValue { name, value, .. } => {
             format!("enum {name}: value '{value}' {IN_MIGRATIONS}, missing {IN_DATABASE}")
         }
+        Op::CreateSequence(def) => format!(
+            "sequence {}: {} {IN_MIGRATIONS}, missing {IN_DATABASE}",
+            def.name,
+            sequence(&def.options)
+        ),
+        Op::DropSequence { name } => format!(
+            "sequence {name}: {} {IN_DATABASE}, not {IN_MIGRATIONS}",
+            live.sequence(name).map(sequence).unwrap_or_default()
+        ),
+        Op::AlterSequence { name, .. } => match (recorded.sequence(name), live.sequence(name)) {
+            (Some(r), Some(l)) => format!(
+                "sequence {name}: {} {IN_MIGRATIONS}, {} {IN_DATABASE}",
+                sequence(r),
+                sequence(l)
+            ),
+            _ => op.describe(),
+        },
         other => format!("{}: differs", other.describe()),
     })
 }
@@ -258,7 +275,18 @@ fn only_in_database<'a>(op: &'a Op, live: &Schema) -> Option<&'a str> {
             Some(name)
         }
         Op::DropConstraint { name, .. } => Some(name),
+        Op::DropSequence { name } => Some(name),
         _ => None,
+    }
+}
+
+/// `(START WITH 1000 INCREMENT BY 5)`, or `(default options)`.
+fn sequence(o: &crate::ops::SequenceOptions) -> String {
+    let options = crate::dialect::sql::sequence_options_sql(o);
+    if options.is_empty() {
+        "(default options)".to_owned()
+    } else {
+        format!("({options})")
     }
 }
 

@@ -488,15 +488,9 @@ fn touched_tables(op: &Op, before: &Schema, after: &Schema) -> Option<BTreeSet<S
     Some(tables)
 }
 
-/// `schema` with only `tables` (and every enum type).
+/// `schema` with only `tables` (and every enum type and sequence).
 fn only(schema: &Schema, tables: &BTreeSet<String>) -> Schema {
-    let mut out = Schema::default();
-    for (name, values) in schema.enums() {
-        out.insert_enum(crate::ops::EnumDef {
-            name: name.clone(),
-            values: values.clone(),
-        });
-    }
+    let mut out = schema.without_tables();
     for table in schema.tables().filter(|t| tables.contains(&t.def.name)) {
         out.insert_table(table.clone());
     }

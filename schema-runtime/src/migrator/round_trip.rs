@@ -311,6 +311,20 @@ fn differences(expected: &Snapshot, found: &Snapshot) -> Vec<Difference> {
         let show = |s: &Schema| s.enum_values(name).map(|v| format!("({})", v.join(", ")));
         push(&mut out, "enum", None, name, show(a), show(b));
     }
+    let sequences: BTreeSet<String> = a.sequences().chain(b.sequences()).map(|s| s.name).collect();
+    for name in &sequences {
+        let show = |s: &Schema| {
+            s.sequence(name).map(|o| {
+                let options = crate::dialect::sql::sequence_options_sql(o);
+                if options.is_empty() {
+                    "(default options)".to_owned()
+                } else {
+                    format!("({options})")
+                }
+            })
+        };
+        push(&mut out, "sequence", None, name, show(a), show(b));
+    }
     let tables: BTreeSet<&String> = a
         .tables()
         .map(|t| &t.def.name)
@@ -464,6 +478,13 @@ pub(super) fn column(c: &ColumnDef) -> String {
     }
     if c.identity {
         text.push_str(" identity");
+        if c.identity_options.always {
+            text.push_str(" always");
+        }
+        let options = c.identity_options.sequence_sql();
+        if !options.is_empty() {
+            text.push_str(&format!(" ({options})"));
+        }
     }
     if let Some(comment) = &c.comment {
         text.push_str(&format!(" comment '{comment}'"));

@@ -4,7 +4,8 @@ use std::marker::PhantomData;
 
 use super::{
     AlterColumn, CheckDef, ColumnDef, Constraint, Deferrable, EnumDef, EnumPosition, FkAction,
-    ForeignKeyDef, IndexDef, IndexKey, KeyDef, Op, RawSql, Rows, SetValue, SqlText, TableDef,
+    ForeignKeyDef, IndexDef, IndexKey, KeyDef, Op, RawSql, Rows, SequenceChanges, SequenceDef,
+    SequenceOptions, SetValue, SqlText, TableDef,
 };
 use crate::naming::NamingConvention;
 use crate::types::{ServerDefault, Type, Value};
@@ -447,6 +448,107 @@ impl Ops {
         self.ops.push(Op::DropEnumValue {
             name: name.to_owned(),
             value: value.to_owned(),
+        });
+    }
+
+    /// `CREATE SEQUENCE name` on PostgreSQL and MariaDB; options follow (`.start(..)`,
+    /// `.increment(..)`, `.min_value(..)`, `.max_value(..)`, `.cache(..)`, `.cycle()`), and an
+    /// option left out is the dialect's default. A column draws from it with a default
+    /// expression (`nextval('name')` on PostgreSQL, `nextval(name)` / `NEXT VALUE FOR name` on
+    /// MariaDB). MySQL and SQLite have no sequences: the op is refused there (use an identity
+    /// column, or a counter table). The derived downgrade drops it.
+    ///
+    /// ```
+    /// use schema_runtime::prelude::*;
+    /// use schema_runtime::{Dialect, Migrator, Revision};
+    ///
+    /// let migrator = Migrator::new(vec![Revision::new("0001", &[], "invoices", |op| {
+    ///     op.create_sequence("invoice_numbers").start(1000).increment(1).cache(20);
+    /// })]).unwrap();
+    /// let sql = |d| migrator.plan_upgrade(d, &[], "head").map(|p| p[0].statements[0].clone());
+    /// assert_eq!(
+    ///     sql(Dialect::Postgres).unwrap(),
+    ///     r#"CREATE SEQUENCE "invoice_numbers" START WITH 1000 INCREMENT BY 1 CACHE 20"#
+    /// );
+    /// assert_eq!(
+    ///     sql(Dialect::Mariadb).unwrap(),
+    ///     "CREATE SEQUENCE `invoice_numbers` START WITH 1000 INCREMENT BY 1 CACHE 20"
+    /// );
+    /// assert!(sql(Dialect::Sqlite).is_err());
+    /// ```
+    pub fn create_sequence(&mut self, name: &str) -> SequenceBuilder<'_> {
+        self.ops.push(Op::CreateSequence(SequenceDef::new(name)));
+        last!(self.ops, Op::CreateSequence(def) => SequenceBuilder { options: &mut def.options })
+    }
+
+    /// `DROP SEQUENCE name`; the derived downgrade creates it again with the options the
+    /// schema state holds.
+    ///
+    /// ```
+    /// use schema_runtime::prelude::*;
+    /// use schema_runtime::{Dialect, Migrator, Revision};
+    ///
+    /// let migrator = Migrator::new(vec![
+    ///     Revision::new("0001", &[], "seq", |op| { op.create_sequence("ticket_numbers").start(5); }),
+    ///     Revision::new("0002", &["0001"], "no seq", |op| op.drop_sequence("ticket_numbers")),
+    /// ]).unwrap();
+    /// let down = migrator.plan_downgrade(Dialect::Postgres, &["0002".to_owned()], "0001").unwrap();
+    /// assert_eq!(down[0].statements, [r#"CREATE SEQUENCE "ticket_numbers" START WITH 5"#]);
+    /// ```
+    pub fn drop_sequence(&mut self, name: &str) {
+        self.ops.push(Op::DropSequence {
+            name: name.to_owned(),
+        });
+    }
+
+    /// `ALTER SEQUENCE name` with the options that follow (`.increment(..)`, `.max_value(..)`,
+    /// `.no_max_value()`, ...); the others stay. The derived downgrade sets the old values
+    /// back. Values already drawn are not touched.
+    ///
+    /// ```
+    /// use schema_runtime::prelude::*;
+    /// use schema_runtime::{Dialect, Migrator, Revision};
+    ///
+    /// let migrator = Migrator::new(vec![
+    ///     Revision::new("0001", &[], "seq", |op| { op.create_sequence("ticket_numbers"); }),
+    ///     Revision::new("0002", &["0001"], "by tens", |op| {
+    ///         op.alter_sequence("ticket_numbers").increment(10).max_value(1_000_000);
+    ///     }),
+    /// ]).unwrap();
+    /// let up = migrator.plan_upgrade(Dialect::Postgres, &["0001".to_owned()], "head").unwrap();
+    /// assert_eq!(up[0].statements, [r#"ALTER SEQUENCE "ticket_numbers" INCREMENT BY 10 MAXVALUE 1000000"#]);
+    /// let down = migrator.plan_downgrade(Dialect::Postgres, &["0002".to_owned()], "0001").unwrap();
+    /// assert_eq!(down[0].statements, [r#"ALTER SEQUENCE "ticket_numbers" INCREMENT BY 1 NO MAXVALUE"#]);
+    /// ```
+    pub fn alter_sequence(&mut self, name: &str) -> AlterSequenceBuilder<'_> {
+        self.ops.push(Op::AlterSequence {
+            name: name.to_owned(),
+            changes: SequenceChanges::default(),
+        });
+        last!(self.ops, Op::AlterSequence { changes, .. } => AlterSequenceBuilder { changes })
+    }
+
+    /// Renames a sequence: `ALTER SEQUENCE from RENAME TO to` on PostgreSQL, `RENAME TABLE`
+    /// on MariaDB. The replay refuses it while a column's default draws from the sequence
+    /// (MariaDB's defaults keep the old name): change that default around the rename. The
+    /// derived downgrade renames it back.
+    ///
+    /// ```
+    /// use schema_runtime::prelude::*;
+    /// use schema_runtime::{Dialect, Migrator, Revision};
+    ///
+    /// let migrator = Migrator::new(vec![
+    ///     Revision::new("0001", &[], "seq", |op| { op.create_sequence("tickets"); }),
+    ///     Revision::new("0002", &["0001"], "rename", |op| op.rename_sequence("tickets", "ticket_numbers")),
+    /// ]).unwrap();
+    /// let up = |d| migrator.plan_upgrade(d, &["0001".to_owned()], "head").unwrap()[0].statements.clone();
+    /// assert_eq!(up(Dialect::Postgres), [r#"ALTER SEQUENCE "tickets" RENAME TO "ticket_numbers""#]);
+    /// assert_eq!(up(Dialect::Mariadb), ["RENAME TABLE `tickets` TO `ticket_numbers`"]);
+    /// ```
+    pub fn rename_sequence(&mut self, from: &str, to: &str) {
+        self.ops.push(Op::RenameSequence {
+            from: from.to_owned(),
+            to: to.to_owned(),
         });
     }
 
@@ -1394,6 +1496,69 @@ impl AlterColumnBuilder<'_> {
         self.alter.identity = Some(identity);
         self
     }
+
+    /// An identity column becomes `GENERATED ALWAYS` (`true`) or `BY DEFAULT` (`false`):
+    /// `ALTER COLUMN .. SET GENERATED ..` on PostgreSQL; refused elsewhere (MySQL, MariaDB
+    /// and SQLite have no `ALWAYS`). The derived downgrade sets the old one back.
+    ///
+    /// ```
+    /// use schema_runtime::prelude::*;
+    /// use schema_runtime::{Dialect, Migrator, Revision};
+    ///
+    /// let migrator = Migrator::new(vec![
+    ///     Revision::new("0001", &[], "t", |op| {
+    ///         op.create_table("orders", |t| { t.column("id", Type::BigInt).primary_key().identity(); });
+    ///     }),
+    ///     Revision::new("0002", &["0001"], "always", |op| {
+    ///         op.alter_column("orders", "id").set_identity_always(true);
+    ///     }),
+    /// ]).unwrap();
+    /// let up = migrator.plan_upgrade(Dialect::Postgres, &["0001".to_owned()], "head").unwrap();
+    /// assert_eq!(up[0].statements, [r#"ALTER TABLE "orders" ALTER COLUMN "id" SET GENERATED ALWAYS"#]);
+    /// assert!(migrator.plan_upgrade(Dialect::Mariadb, &["0001".to_owned()], "head").is_err());
+    /// ```
+    pub fn set_identity_always(self, always: bool) -> Self {
+        self.alter
+            .identity_options
+            .get_or_insert_with(Default::default)
+            .always = Some(always);
+        self
+    }
+
+    /// Changes the sequence options of an identity column, as `alter_sequence` does a
+    /// sequence's: `ALTER COLUMN .. SET INCREMENT BY 10 SET START WITH 100 ..` on PostgreSQL;
+    /// on MySQL and MariaDB the start alone, as `ALTER TABLE t AUTO_INCREMENT = n` (the next
+    /// value, raised past the values taken); other options are refused there and on SQLite.
+    /// The derived downgrade sets the old options back.
+    ///
+    /// ```
+    /// use schema_runtime::prelude::*;
+    /// use schema_runtime::{Dialect, Migrator, Revision};
+    ///
+    /// let migrator = Migrator::new(vec![
+    ///     Revision::new("0001", &[], "t", |op| {
+    ///         op.create_table("orders", |t| { t.column("id", Type::BigInt).primary_key().identity(); });
+    ///     }),
+    ///     Revision::new("0002", &["0001"], "from 1000", |op| {
+    ///         op.alter_column("orders", "id").set_identity_sequence(|s| { s.start(1000); });
+    ///     }),
+    /// ]).unwrap();
+    /// let up = |d| migrator.plan_upgrade(d, &["0001".to_owned()], "head").unwrap()[0].statements.clone();
+    /// assert_eq!(up(Dialect::Postgres), [r#"ALTER TABLE "orders" ALTER COLUMN "id" SET START WITH 1000"#]);
+    /// assert_eq!(up(Dialect::Mariadb), ["ALTER TABLE `orders` AUTO_INCREMENT = 1000"]);
+    /// let down = migrator.plan_downgrade(Dialect::Postgres, &["0002".to_owned()], "0001").unwrap();
+    /// assert_eq!(down[0].statements, [r#"ALTER TABLE "orders" ALTER COLUMN "id" SET START WITH 1"#]);
+    /// ```
+    pub fn set_identity_sequence(self, options: impl FnOnce(AlterSequenceBuilder<'_>)) -> Self {
+        let changes = self
+            .alter
+            .identity_options
+            .get_or_insert_with(Default::default);
+        options(AlterSequenceBuilder {
+            changes: &mut changes.sequence,
+        });
+        self
+    }
 }
 
 /// Options of a new index.
@@ -1565,6 +1730,118 @@ impl EnumValueBuilder<'_> {
     /// After `value`.
     pub fn after(self, value: &str) -> Self {
         *self.position = Some(EnumPosition::After(value.to_owned()));
+        self
+    }
+}
+
+/// Options of a new sequence (`create_sequence`).
+#[derive(Debug)]
+pub struct SequenceBuilder<'a> {
+    options: &'a mut SequenceOptions,
+}
+
+impl SequenceBuilder<'_> {
+    /// `START WITH n`: the first value drawn.
+    pub fn start(self, n: i64) -> Self {
+        self.options.start = Some(n);
+        self
+    }
+
+    /// `INCREMENT BY n` (negative: a descending sequence).
+    pub fn increment(self, n: i64) -> Self {
+        self.options.increment = Some(n);
+        self
+    }
+
+    /// `MINVALUE n`.
+    pub fn min_value(self, n: i64) -> Self {
+        self.options.min_value = Some(n);
+        self
+    }
+
+    /// `MAXVALUE n`.
+    pub fn max_value(self, n: i64) -> Self {
+        self.options.max_value = Some(n);
+        self
+    }
+
+    /// `CACHE n`: values each session preallocates.
+    pub fn cache(self, n: i64) -> Self {
+        self.options.cache = Some(n);
+        self
+    }
+
+    /// `CYCLE`: wraps around at its bound instead of failing.
+    pub fn cycle(self) -> Self {
+        self.options.cycle = true;
+        self
+    }
+}
+
+/// The options `alter_sequence` changes.
+#[derive(Debug)]
+pub struct AlterSequenceBuilder<'a> {
+    changes: &'a mut SequenceChanges,
+}
+
+impl AlterSequenceBuilder<'_> {
+    /// `START WITH n` (the value `RESTART` goes back to; the next value drawn is unchanged).
+    pub fn start(self, n: i64) -> Self {
+        self.changes.start = Some(Some(n));
+        self
+    }
+
+    /// The start back to the default: the low bound (the high one when descending).
+    pub fn default_start(self) -> Self {
+        self.changes.start = Some(None);
+        self
+    }
+
+    /// `INCREMENT BY n`.
+    pub fn increment(self, n: i64) -> Self {
+        self.changes.increment = Some(Some(n));
+        self
+    }
+
+    /// `MINVALUE n`.
+    pub fn min_value(self, n: i64) -> Self {
+        self.changes.min_value = Some(Some(n));
+        self
+    }
+
+    /// `NO MINVALUE`: the default low bound.
+    pub fn no_min_value(self) -> Self {
+        self.changes.min_value = Some(None);
+        self
+    }
+
+    /// `MAXVALUE n`.
+    pub fn max_value(self, n: i64) -> Self {
+        self.changes.max_value = Some(Some(n));
+        self
+    }
+
+    /// `NO MAXVALUE`: the default high bound.
+    pub fn no_max_value(self) -> Self {
+        self.changes.max_value = Some(None);
+        self
+    }
+
+    /// `CACHE n`.
+    pub fn cache(self, n: i64) -> Self {
+        self.changes.cache = Some(Some(n));
+        self
+    }
+
+    /// The cache back to the dialect's default (PostgreSQL 1, MariaDB 1000).
+    pub fn default_cache(self) -> Self {
+        self.changes.cache = Some(None);
+        self
+    }
+
+    /// `CYCLE` (`true`) or `NO CYCLE`.
+    pub fn cycle(self, cycle: bool) -> Self {
+        self.changes.cycle = Some(cycle);
         self
     }
 }

@@ -513,6 +513,57 @@ fn alter(out: &mut String, a: &AlterColumn) {
             None => out.push_str("default"),
         }
     }
+    // New with identity option changes: only when set, so older alters keep their text.
+    if let Some(changes) = a.identity_options.filter(|c| !c.is_empty()) {
+        out.push_str(" identity_options=[");
+        if let Some(always) = changes.always {
+            let _ = write!(out, " always={always}");
+        }
+        sequence_changes(out, &changes.sequence);
+        out.push_str(" ]");
+    }
+}
+
+/// Sequence options as `start=1000 increment=1 ... cycle`, only those set.
+fn sequence_options(out: &mut String, o: &crate::ops::SequenceOptions) {
+    for (name, v) in [
+        ("start", o.start),
+        ("increment", o.increment),
+        ("min", o.min_value),
+        ("max", o.max_value),
+        ("cache", o.cache),
+    ] {
+        if let Some(v) = v {
+            let _ = write!(out, " {name}={v}");
+        }
+    }
+    if o.cycle {
+        out.push_str(" cycle");
+    }
+}
+
+/// Sequence changes as `increment=10 max=none cycle=false`, only those made.
+fn sequence_changes(out: &mut String, c: &crate::ops::SequenceChanges) {
+    for (name, v) in [
+        ("start", c.start),
+        ("increment", c.increment),
+        ("min", c.min_value),
+        ("max", c.max_value),
+        ("cache", c.cache),
+    ] {
+        match v {
+            Some(Some(v)) => {
+                let _ = write!(out, " {name}={v}");
+            }
+            Some(None) => {
+                let _ = write!(out, " {name}=none");
+            }
+            None => {}
+        }
+    }
+    if let Some(cycle) = c.cycle {
+        let _ = write!(out, " cycle={cycle}");
+    }
 }
 
 fn write_op(out: &mut String, op: &Op) {
@@ -647,6 +698,20 @@ fn write_op(out: &mut String, op: &Op) {
             q(out, name);
             out.push(' ');
             q(out, value);
+        }
+        Op::CreateSequence(def) => {
+            q(out, &def.name);
+            sequence_options(out, &def.options);
+        }
+        Op::DropSequence { name } => q(out, name),
+        Op::RenameSequence { from, to } => {
+            q(out, from);
+            out.push_str(" -> ");
+            q(out, to);
+        }
+        Op::AlterSequence { name, changes } => {
+            q(out, name);
+            sequence_changes(out, changes);
         }
         Op::BulkInsert {
             table,
@@ -836,6 +901,34 @@ mod tests {
         ] {
             assert!(text.contains(&format!("type={ty}")), "{text}");
         }
+    }
+
+    #[test]
+    fn sequence_ops_write_only_the_options_they_set() {
+        let mut op = Ops::new();
+        op.create_sequence("plain");
+        op.create_sequence("invoice_numbers")
+            .start(1000)
+            .increment(2)
+            .min_value(10)
+            .max_value(99)
+            .cache(20)
+            .cycle();
+        op.alter_sequence("invoice_numbers")
+            .increment(5)
+            .no_max_value()
+            .cycle(false);
+        op.drop_sequence("plain");
+        let text = text(op.ops(), true);
+        assert_eq!(
+            text.lines().skip(1).collect::<Vec<_>>(),
+            [
+                r#"create_sequence "plain""#,
+                r#"create_sequence "invoice_numbers" start=1000 increment=2 min=10 max=99 cache=20 cycle"#,
+                r#"alter_sequence "invoice_numbers" increment=5 max=none cycle=false"#,
+                r#"drop_sequence "plain""#,
+            ]
+        );
     }
 
     #[test]

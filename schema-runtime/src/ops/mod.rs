@@ -9,8 +9,9 @@ pub mod canonical;
 mod reverse;
 
 pub use builder::{
-    AddedColumn, AlterColumnBuilder, ColumnBuilder, DataMode, ForeignKeyBuilder, IndexBuilder, Ops,
-    SqlBuilder, TableBuilder, TableColumn, UpdateBuilder,
+    AddedColumn, AlterColumnBuilder, AlterSequenceBuilder, ColumnBuilder, DataMode,
+    ForeignKeyBuilder, IndexBuilder, Ops, SequenceBuilder, SqlBuilder, TableBuilder, TableColumn,
+    UpdateBuilder,
 };
 pub use reverse::ReverseError;
 
@@ -74,6 +75,28 @@ impl IdentityOptions {
     /// No option differs from the dialect's usual autoincrement.
     pub fn is_default(&self) -> bool {
         *self == IdentityOptions::default()
+    }
+
+    /// The options of the identity's sequence.
+    pub fn sequence(&self) -> SequenceOptions {
+        SequenceOptions {
+            start: self.start,
+            increment: self.increment,
+            min_value: self.min_value,
+            max_value: self.max_value,
+            cache: self.cache,
+            cycle: self.cycle,
+        }
+    }
+
+    /// Sets the options of the identity's sequence.
+    pub fn set_sequence(&mut self, o: &SequenceOptions) {
+        self.start = o.start;
+        self.increment = o.increment;
+        self.min_value = o.min_value;
+        self.max_value = o.max_value;
+        self.cache = o.cache;
+        self.cycle = o.cycle;
     }
 
     /// Some sequence option (start, increment, bounds, cache, cycle) is set.
@@ -601,6 +624,27 @@ pub struct AlterColumn {
     pub identity: Option<bool>,
     /// New collation: `Some(None)` returns to the dialect's default.
     pub collation: Option<Option<SqlText>>,
+    /// Changes the options of an identity column (`GENERATED ALWAYS` / `BY DEFAULT`, its
+    /// sequence's options); `None` leaves them.
+    pub identity_options: Option<IdentityChanges>,
+}
+
+/// What `alter_column(..).set_identity_always(..)` / `.set_identity_sequence(..)` change on an
+/// identity column; each `Some` is set, the rest stays.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct IdentityChanges {
+    /// `GENERATED ALWAYS` (`true`) or `BY DEFAULT` (`false`).
+    pub always: Option<bool>,
+    /// Options of the identity's sequence.
+    pub sequence: SequenceChanges,
+}
+
+impl IdentityChanges {
+    /// Nothing changes.
+    pub fn is_empty(&self) -> bool {
+        self.always.is_none() && self.sequence.is_empty()
+    }
 }
 
 impl AlterColumn {
@@ -613,6 +657,7 @@ impl AlterColumn {
             && self.comment.is_none()
             && self.identity.is_none()
             && self.collation.is_none()
+            && self.identity_options.is_none_or(|c| c.is_empty())
     }
 
     /// The column after the change.
@@ -642,6 +687,13 @@ impl AlterColumn {
                 new.nullable = false;
             }
         }
+        if let Some(changes) = &self.identity_options {
+            if let Some(always) = changes.always {
+                new.identity_options.always = always;
+            }
+            let sequence = new.identity_options.sequence().with(&changes.sequence);
+            new.identity_options.set_sequence(&sequence);
+        }
         new
     }
 }
@@ -653,6 +705,172 @@ pub struct EnumDef {
     pub name: String,
     /// Values in order.
     pub values: Vec<String>,
+}
+
+/// A standalone sequence (`CREATE SEQUENCE`, PostgreSQL and MariaDB): its name and options.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct SequenceDef {
+    /// Sequence name.
+    pub name: String,
+    /// Its options; `None` / `false` is the dialect's default.
+    pub options: SequenceOptions,
+}
+
+impl SequenceDef {
+    /// A sequence with the dialect's default options.
+    pub fn new(name: impl Into<String>) -> Self {
+        SequenceDef {
+            name: name.into(),
+            options: SequenceOptions::default(),
+        }
+    }
+}
+
+/// The options of a sequence: what `CREATE SEQUENCE` and `ALTER SEQUENCE` set. `None` is the
+/// dialect's default (PostgreSQL: `INCREMENT BY 1`, `CACHE 1`, bounds of `bigint`; MariaDB:
+/// `INCREMENT BY 1`, `CACHE 1000`, `MAXVALUE 9223372036854775806`), and the start is the low
+/// bound (the high one when descending).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct SequenceOptions {
+    /// `START WITH`.
+    pub start: Option<i64>,
+    /// `INCREMENT BY`.
+    pub increment: Option<i64>,
+    /// `MINVALUE`.
+    pub min_value: Option<i64>,
+    /// `MAXVALUE`.
+    pub max_value: Option<i64>,
+    /// `CACHE`.
+    pub cache: Option<i64>,
+    /// `CYCLE`: wraps around at its bound.
+    pub cycle: bool,
+}
+
+impl SequenceOptions {
+    /// The options with `changes` applied.
+    pub fn with(mut self, changes: &SequenceChanges) -> SequenceOptions {
+        if let Some(v) = changes.start {
+            self.start = v;
+        }
+        if let Some(v) = changes.increment {
+            self.increment = v;
+        }
+        if let Some(v) = changes.min_value {
+            self.min_value = v;
+        }
+        if let Some(v) = changes.max_value {
+            self.max_value = v;
+        }
+        if let Some(v) = changes.cache {
+            self.cache = v;
+        }
+        if let Some(v) = changes.cycle {
+            self.cycle = v;
+        }
+        self
+    }
+
+    /// The changes that restore these options where `changes` touches them: what reverses
+    /// `changes` applied to `self`.
+    pub fn restoring(&self, changes: &SequenceChanges) -> SequenceChanges {
+        SequenceChanges {
+            start: changes.start.map(|_| self.start),
+            increment: changes.increment.map(|_| self.increment),
+            min_value: changes.min_value.map(|_| self.min_value),
+            max_value: changes.max_value.map(|_| self.max_value),
+            cache: changes.cache.map(|_| self.cache),
+            cycle: changes.cycle.map(|_| self.cycle),
+        }
+    }
+
+    /// The changes from `self` to `to`: only the options that differ.
+    pub fn changes_to(&self, to: &SequenceOptions) -> SequenceChanges {
+        let differ = |a: Option<i64>, b: Option<i64>| (a != b).then_some(b);
+        SequenceChanges {
+            start: differ(self.start, to.start),
+            increment: differ(self.increment, to.increment),
+            min_value: differ(self.min_value, to.min_value),
+            max_value: differ(self.max_value, to.max_value),
+            cache: differ(self.cache, to.cache),
+            cycle: (self.cycle != to.cycle).then_some(to.cycle),
+        }
+    }
+
+    /// The options as a dialect reads them back: a value equal to the dialect's default is
+    /// `None` (what introspection reports), so a sequence declared `.increment(1)` and one
+    /// declared without compare equal.
+    pub(crate) fn normalised(&self, defaults: SequenceDefaults) -> SequenceOptions {
+        let increment = self.increment.unwrap_or(1);
+        let (default_min, default_max) = if increment > 0 {
+            (1, defaults.max)
+        } else {
+            (defaults.min, -1)
+        };
+        let min = self.min_value.unwrap_or(default_min);
+        let high = self.max_value.unwrap_or(default_max);
+        let default_start = if increment > 0 { min } else { high };
+        SequenceOptions {
+            start: self.start.filter(|&s| s != default_start),
+            increment: (increment != 1).then_some(increment),
+            min_value: (min != default_min).then_some(min),
+            max_value: (high != default_max).then_some(high),
+            cache: self.cache.filter(|&c| c != defaults.cache),
+            cycle: self.cycle,
+        }
+    }
+}
+
+/// What a sequence option left out is on a dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SequenceDefaults {
+    /// `CACHE`.
+    pub cache: i64,
+    /// The high bound of an ascending sequence.
+    pub max: i64,
+    /// The low bound of a descending sequence.
+    pub min: i64,
+}
+
+/// PostgreSQL's (a `bigint` sequence).
+pub(crate) const POSTGRES_SEQUENCES: SequenceDefaults = SequenceDefaults {
+    cache: 1,
+    max: i64::MAX,
+    min: i64::MIN,
+};
+
+/// MariaDB's.
+pub(crate) const MARIADB_SEQUENCES: SequenceDefaults = SequenceDefaults {
+    cache: 1000,
+    max: i64::MAX - 1,
+    min: -i64::MAX,
+};
+
+/// What `alter_sequence` changes: each `Some` option is set (`Some(None)`: back to the
+/// dialect's default); the others stay as they are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct SequenceChanges {
+    /// `START WITH` (what `RESTART` without a value goes back to).
+    pub start: Option<Option<i64>>,
+    /// `INCREMENT BY`.
+    pub increment: Option<Option<i64>>,
+    /// `MINVALUE` / `NO MINVALUE`.
+    pub min_value: Option<Option<i64>>,
+    /// `MAXVALUE` / `NO MAXVALUE`.
+    pub max_value: Option<Option<i64>>,
+    /// `CACHE`.
+    pub cache: Option<Option<i64>>,
+    /// `CYCLE` / `NO CYCLE`.
+    pub cycle: Option<bool>,
+}
+
+impl SequenceChanges {
+    /// Nothing changes.
+    pub fn is_empty(&self) -> bool {
+        *self == SequenceChanges::default()
+    }
 }
 
 /// Where `add_enum_value` puts the new value.
@@ -1007,6 +1225,27 @@ pub enum Op {
         /// The value.
         value: String,
     },
+    /// `CREATE SEQUENCE` (PostgreSQL, MariaDB).
+    CreateSequence(SequenceDef),
+    /// `DROP SEQUENCE`.
+    DropSequence {
+        /// Sequence name.
+        name: String,
+    },
+    /// `ALTER SEQUENCE .. RENAME TO` (MariaDB: `RENAME TABLE`).
+    RenameSequence {
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
+    /// `ALTER SEQUENCE`: changes some options of a sequence.
+    AlterSequence {
+        /// Sequence name.
+        name: String,
+        /// The options it changes.
+        changes: SequenceChanges,
+    },
     /// `INSERT INTO ... VALUES` of literal rows.
     BulkInsert {
         /// Table name.
@@ -1079,6 +1318,10 @@ impl Op {
             Op::AddEnumValue { .. } => "add_enum_value",
             Op::RenameEnumValue { .. } => "rename_enum_value",
             Op::DropEnumValue { .. } => "drop_enum_value",
+            Op::CreateSequence(_) => "create_sequence",
+            Op::DropSequence { .. } => "drop_sequence",
+            Op::AlterSequence { .. } => "alter_sequence",
+            Op::RenameSequence { .. } => "rename_sequence",
             Op::BulkInsert { .. } => "bulk_insert",
             Op::DeleteRows { .. } => "delete_rows",
             Op::Update { .. } => "update",
@@ -1108,6 +1351,9 @@ impl Op {
             | Op::AddEnumValue { name, .. }
             | Op::RenameEnumValue { name, .. }
             | Op::DropEnumValue { name, .. } => name.clone(),
+            Op::CreateSequence(s) => s.name.clone(),
+            Op::DropSequence { name } | Op::AlterSequence { name, .. } => name.clone(),
+            Op::RenameSequence { from, to } => format!("{from} -> {to}"),
             Op::Sql(_) => "raw SQL".into(),
         }
     }
@@ -1139,6 +1385,10 @@ impl Op {
             | Op::AddEnumValue { .. }
             | Op::RenameEnumValue { .. }
             | Op::DropEnumValue { .. }
+            | Op::CreateSequence(_)
+            | Op::DropSequence { .. }
+            | Op::AlterSequence { .. }
+            | Op::RenameSequence { .. }
             | Op::Sql(_) => None,
         }
     }

@@ -142,6 +142,10 @@ impl Op {
                     comment: alter.comment.as_ref().map(|_| old.comment.clone()),
                     identity: alter.identity.map(|_| old.identity),
                     collation: alter.collation.as_ref().map(|_| old.collation.clone()),
+                    identity_options: alter.identity_options.map(|changes| super::IdentityChanges {
+                        always: changes.always.map(|_| old.identity_options.always),
+                        sequence: old.identity_options.sequence().restoring(&changes.sequence),
+                    }),
                 })]
             }
             Op::CreateIndex { index, if_not_exists: true, .. } if before.index_on(Some(&index.table), &index.name).is_ok() => Vec::new(),
@@ -181,6 +185,16 @@ impl Op {
             }
             Op::RenameEnumValue { name, from, to } => {
                 vec![Op::RenameEnumValue { name: name.clone(), from: to.clone(), to: from.clone() }]
+            }
+            Op::CreateSequence(def) => vec![Op::DropSequence { name: def.name.clone() }],
+            Op::DropSequence { name } => {
+                let options = before.sequence(name).ok_or_else(|| state(StateError::MissingSequence(name.clone())))?;
+                vec![Op::CreateSequence(super::SequenceDef { name: name.clone(), options: *options })]
+            }
+            Op::RenameSequence { from, to } => vec![Op::RenameSequence { from: to.clone(), to: from.clone() }],
+            Op::AlterSequence { name, changes } => {
+                let options = before.sequence(name).ok_or_else(|| state(StateError::MissingSequence(name.clone())))?;
+                vec![Op::AlterSequence { name: name.clone(), changes: options.restoring(changes) }]
             }
             Op::BulkInsert { table, columns, rows, only_on } => {
                 vec![Op::DeleteRows { table: table.clone(), columns: columns.clone(), rows: rows.clone(), only_on: only_on.clone() }]

@@ -39,9 +39,13 @@ CREATE TABLE `Subscription` (
     PRIMARY KEY (`id`)
 ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 
+-- Invoice serials: a sequence (MariaDB 10.3+), drawn from by a default.
+CREATE SEQUENCE `InvoiceSerial` START WITH 10000 INCREMENT BY 1 CACHE 10;
+
 CREATE TABLE `Invoice` (
     `id` INTEGER NOT NULL AUTO_INCREMENT,
     `number` VARCHAR(32) NOT NULL,
+    `serialNo` BIGINT NOT NULL DEFAULT (NEXT VALUE FOR `InvoiceSerial`),
     `customerId` INTEGER NOT NULL,
     `subscriptionId` INTEGER NULL,
     `status` ENUM('DRAFT', 'OPEN', 'PAID', 'VOID') NOT NULL DEFAULT 'DRAFT',

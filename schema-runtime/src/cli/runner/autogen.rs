@@ -102,6 +102,7 @@ pub(super) async fn autogenerate(
                 dialect: Some(d),
                 ..DiffOptions::default()
             };
+            let target = target.with_sequences_of(&live);
             diff(&comparable(&live, d), &comparable(&target, d), &options)
         } else {
             let heads: Vec<String> = cx
@@ -112,6 +113,7 @@ pub(super) async fn autogenerate(
                 .map(String::from)
                 .collect();
             let current = cx.migrator.schema_at(&heads)?;
+            let target = target.with_sequences_of(&current);
             diff(&current, &target, &DiffOptions::default())
         }
     };
@@ -198,6 +200,7 @@ pub(super) fn model_drift(cx: &Context<'_>) -> Result<Vec<String>, MigrateError>
         .map(String::from)
         .collect();
     let current = cx.migrator.schema_at(&heads)?;
+    let target = target.with_sequences_of(&current);
     Ok(diff(&current, &target, &DiffOptions::default())
         .into_iter()
         .map(|c| {
