@@ -563,7 +563,13 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
     let mut body = String::new();
     let single = |cols: &[String], name: &str| cols.len() == 1 && cols[0] == name;
     let pk = def.primary_key.as_ref();
-    let pk_inline = pk.is_some_and(|k| k.name == naming.primary_key(table));
+    // An unnamed sole identity key renders as the convention's would (SQLite declares it
+    // inline, without the default name), so it stays `.primary_key()`.
+    let pk_inline = pk.is_some_and(|k| {
+        k.name == naming.primary_key(table)
+            || (k.name.is_empty()
+                && matches!(k.columns.as_slice(), [c] if def.column(c).is_some_and(|c| c.identity)))
+    });
     let mut table_level = Vec::new();
     for column in &def.columns {
         let mut s = format!("t.column({}, {})", lit(&column.name), rust_type(&column.ty));
@@ -615,7 +621,11 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
     }
     if let Some(k) = pk.filter(|_| !pk_inline) {
         table_level.push(format!("t.primary_key({})", list(&k.columns)));
-        table_level.push(format!("t.primary_key_name({})", lit(&k.name)));
+        if k.name.is_empty() {
+            table_level.push("t.primary_key_unnamed()".to_owned());
+        } else {
+            table_level.push(format!("t.primary_key_name({})", lit(&k.name)));
+        }
     }
     for k in &def.uniques {
         let inline = k.columns.len() == 1 && k.name == naming.unique(table, &k.columns);
@@ -624,6 +634,8 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
         }
         if k.name == naming.unique(table, &k.columns) {
             table_level.push(format!("t.unique({})", list(&k.columns)));
+        } else if k.name.is_empty() {
+            table_level.push(format!("t.unique_unnamed({})", list(&k.columns)));
         } else {
             table_level.push(format!(
                 "t.unique_named({}, {})",
@@ -649,7 +661,9 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
         if let Some(d) = fk.deferrable {
             let _ = write!(s, ".deferrable(Deferrable::{d:?})");
         }
-        if fk.name != naming.foreign_key(table, &fk.columns, &fk.ref_table) {
+        if fk.name.is_empty() {
+            s.push_str(".unnamed()");
+        } else if fk.name != naming.foreign_key(table, &fk.columns, &fk.ref_table) {
             let _ = write!(s, ".name({})", lit(&fk.name));
         }
         table_level.push(s);
@@ -659,6 +673,10 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
         .iter()
         .filter(|ck| ck.column.as_ref().is_none_or(|c| def.column(c).is_none()))
     {
+        if ck.name.is_empty() && ck.only_on.is_empty() {
+            table_level.push(format!("t.check_unnamed({})", lit(&ck.expr)));
+            continue;
+        }
         match check_short_name(table, &ck.name, naming) {
             Some(short) => table_level.push(format!(
                 "t.check{}({}{}, {})",
@@ -717,8 +735,8 @@ fn identity_calls(column: &crate::ops::ColumnDef) -> String {
     if let Some(n) = o.cache {
         let _ = write!(s, ".identity_cache({n})");
     }
-    if o.rowid {
-        s.push_str(".identity_rowid()");
+    if o.autoincrement {
+        s.push_str(".identity_autoincrement()");
     }
     if o.cycle {
         s.push_str(".identity_cycle()");

@@ -220,8 +220,8 @@ fn column(out: &mut String, c: &ColumnDef) {
             if o.serial {
                 out.push_str("serial,");
             }
-            if o.rowid {
-                out.push_str("rowid,");
+            if o.autoincrement {
+                out.push_str("autoincrement,");
             }
             q(out, &o.sequence_sql());
         }
