@@ -785,6 +785,50 @@ mod tests {
         );
     }
 
+    /// `.identity()` keeps the text it had when it rendered `AUTOINCREMENT` on SQLite (applied
+    /// revisions keep their checksums); `.identity_autoincrement()` and unnamed constraints
+    /// have their own.
+    #[test]
+    fn identity_keeps_its_canonical_text_and_new_options_show() {
+        let column = |build: fn(&mut Ops)| {
+            let mut op = Ops::new();
+            build(&mut op);
+            let text = text(op.ops(), true);
+            let start = text.find("{name=\"id\"").expect("the id column");
+            let end = start + text[start..].find('}').expect("its end");
+            text[start..=end].to_owned()
+        };
+        assert_eq!(
+            column(|op| {
+                op.create_table("t", |t| {
+                    t.column("id", Type::BigInt).primary_key().identity();
+                });
+            }),
+            r#"{name="id" type=BigInt null=false default=none identity=true}"#
+        );
+        assert_eq!(
+            column(|op| {
+                op.create_table("t", |t| {
+                    t.column("id", Type::BigInt)
+                        .primary_key()
+                        .identity_autoincrement();
+                });
+            }),
+            r#"{name="id" type=BigInt null=false default=none identity=true identity_options=autoincrement,""}"#
+        );
+        let mut named = Ops::new();
+        named.create_table("t", |t| {
+            t.column("id", Type::BigInt).primary_key();
+            t.check_named("ck_t_1", "id > 0");
+        });
+        let mut unnamed = Ops::new();
+        unnamed.create_table("t", |t| {
+            t.column("id", Type::BigInt).primary_key();
+            t.check_unnamed("id > 0");
+        });
+        assert_ne!(checksum(named.ops(), true), checksum(unnamed.ops(), true));
+    }
+
     #[test]
     fn typed_values_and_new_types_have_their_own_canonical_text() {
         let mut a = Ops::new();
