@@ -786,6 +786,28 @@ fn unnamed_constraints_have_the_names_the_server_gives() {
             assert_eq!(names, expected, "{d}");
             let drift = migrator.drift(&mut db, &[]).await.expect("drift");
             assert!(drift.is_empty(), "{d}: {drift:#?}");
+            if d == Dialect::Sqlite {
+                // Another unnamed check behind the migrations' back: drift names both sides.
+                let changed = raw.replace("CHECK (value <> 0)", "CHECK (value > 5)");
+                for sql in ["DROP TABLE votes", changed.as_str()] {
+                    db.raw().execute(sql).await.expect(sql);
+                }
+                let details: Vec<String> = migrator
+                    .drift_details(&mut db, &[])
+                    .await
+                    .expect("drift")
+                    .into_iter()
+                    .map(|drift| drift.detail)
+                    .collect();
+                assert_eq!(
+                    details,
+                    [
+                        "check (unnamed) on votes: (value > 5) in the database, not in the migrations",
+                        "check (unnamed) on votes: (value <> 0) in the migrations, missing in the database",
+                    ],
+                    "{d}"
+                );
+            }
             drop(db);
             test_db.drop_db().await;
         }
