@@ -105,9 +105,9 @@ impl SqlDialect for Sqlite {
             return Ok((self.column_sql(column, schema), false));
         }
         self.check_identity(op, def, column)?;
-        // SQLite's rowid alias and AUTOINCREMENT exist only on an INTEGER PRIMARY KEY declared inline. The
-        // key's name goes inline too unless it is the default convention's (which introspection
-        // gives an unnamed key back), so a name another tool chose survives.
+        // SQLite's rowid alias and AUTOINCREMENT exist only on an INTEGER PRIMARY KEY declared
+        // inline. The key's name goes inline too unless it is the default convention's (which
+        // introspection gives an unnamed key back), so a name another tool chose survives.
         let name = def
             .primary_key
             .as_ref()

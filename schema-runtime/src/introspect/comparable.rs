@@ -33,8 +33,11 @@ use crate::Dialect;
 ///   it is a sole `INTEGER` column (the rowid alias, declared inline). On SQLite such a key has
 ///   no identity either: `.identity()` (the rowid alias), `.identity_autoincrement()`
 ///   (`AUTOINCREMENT`, which earlier versions rendered for `.identity()`) and a plain integer key
-///   are the same rowid, so none of them drifts from another. MySQL and SQLite keep unique constraints
-///   as unique indexes, so there every unique constraint becomes a plain unique index.
+///   are the same rowid, so none of them drifts from another. MySQL and SQLite keep unique
+///   constraints as unique indexes, so there every unique constraint becomes a plain unique
+///   index.
+/// - **Unnamed constraints** stay unnamed on SQLite; elsewhere they are compared under the
+///   names they are declared with there (`TableDef::with_server_names`).
 /// - **Foreign keys**: `NO ACTION` is the unspecified action (and on MySQL so is `RESTRICT`);
 ///   MySQL has no deferrable keys.
 /// - **Indexes**: `INCLUDE` columns exist on PostgreSQL only; on MySQL the index MySQL creates
