@@ -121,6 +121,12 @@ pub fn render_ops(changes: &[Change], naming: &NamingConvention) -> String {
                 let _ = writeln!(out, "    // NOTE: {line}");
             }
         }
+        if matches!(&change.op, Op::AddConstraint { constraint, .. } if constraint.name().is_empty())
+        {
+            out.push_str(
+                "    // NOTE: the database holds this constraint unnamed; an added constraint needs a name (unnamed ones are declared in create_table), so it takes the naming convention's\n",
+            );
+        }
         out.push_str(&render_op(&change.op, naming));
     }
     out
@@ -496,8 +502,9 @@ fn check_short_name<'a>(table: &str, full: &'a str, naming: &NamingConvention) -
 }
 
 fn add_constraint(table: &str, constraint: &Constraint, naming: &NamingConvention) -> String {
+    // An unnamed constraint cannot be added: it takes the convention's name (noted above it).
     let named = |s: String, conventional: bool, name: &str| {
-        if conventional {
+        if conventional || name.is_empty() {
             s
         } else {
             format!("{s}.name({})", lit(name))
@@ -517,6 +524,13 @@ fn add_constraint(table: &str, constraint: &Constraint, naming: &NamingConventio
             format!("op.create_unique({}, {})", lit(table), list(&k.columns)),
             k.name == naming.unique(table, &k.columns),
             &k.name,
+        ),
+        Constraint::Check(ck) if ck.name.is_empty() => format!(
+            "op.create_check{}({}{}, \"unnamed\", {})",
+            check_on(ck).0,
+            check_on(ck).1,
+            lit(table),
+            lit(&ck.expr)
         ),
         Constraint::Check(ck) => match check_short_name(table, &ck.name, naming) {
             Some(short) => format!(
@@ -747,6 +761,7 @@ fn identity_calls(column: &crate::ops::ColumnDef) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ops::{CheckDef, KeyDef};
 
     #[test]
     fn a_check_named_outside_ascii_finds_its_short_name() {
@@ -755,6 +770,86 @@ mod tests {
         let full = naming.check("prix", "positivé_ü");
         assert_eq!(check_short_name("prix", &full, &naming), Some("positivé_ü"));
         assert_eq!(check_short_name("prix", "ck_autre_é", &naming), None);
+    }
+
+    /// An unnamed constraint of the database that a diff adds (autogenerate from a SQLite
+    /// database) takes the naming convention's name, said in a note; in `create_table` it
+    /// stays unnamed.
+    #[test]
+    fn unnamed_constraints_are_declared_unnamed_in_tables_and_named_when_added() {
+        let naming = NamingConvention::default();
+        let check = CheckDef {
+            name: String::new(),
+            expr: "value <> 0".into(),
+            column: None,
+            only_on: Vec::new(),
+        };
+        let fk = ForeignKeyDef {
+            name: String::new(),
+            columns: vec!["user_id".into()],
+            ref_table: "users".into(),
+            ref_columns: vec!["id".into()],
+            on_delete: None,
+            on_update: None,
+            deferrable: None,
+        };
+        let added: Vec<Change> = [
+            Constraint::Check(check.clone()),
+            Constraint::ForeignKey(fk.clone()),
+        ]
+        .into_iter()
+        .map(|constraint| Change {
+            op: Op::AddConstraint {
+                table: "votes".into(),
+                constraint,
+            },
+            note: None,
+        })
+        .collect();
+        let code = render_ops(&added, &naming);
+        assert!(
+            code.contains("    op.create_check(\"votes\", \"unnamed\", \"value <> 0\");\n"),
+            "{code}"
+        );
+        assert!(
+            code.contains(
+                "    op.create_foreign_key(\"votes\", [\"user_id\"], \"users\", [\"id\"]);\n"
+            ),
+            "{code}"
+        );
+        assert_eq!(
+            code.matches("// NOTE: the database holds this constraint unnamed")
+                .count(),
+            2,
+            "{code}"
+        );
+        let table = TableDef {
+            name: "votes".into(),
+            columns: vec![
+                crate::ops::ColumnDef::new("user_id", crate::types::Type::BigInt),
+                crate::ops::ColumnDef::new("value", crate::types::Type::Integer),
+            ],
+            primary_key: Some(KeyDef {
+                name: String::new(),
+                columns: vec!["user_id".into(), "value".into()],
+            }),
+            uniques: vec![KeyDef {
+                name: String::new(),
+                columns: vec!["value".into()],
+            }],
+            foreign_keys: vec![fk],
+            checks: vec![check],
+            comment: None,
+        };
+        let code = create_table(&table, false, &naming);
+        for call in [
+            "t.primary_key([\"user_id\", \"value\"]);\n        t.primary_key_unnamed();",
+            "t.unique_unnamed([\"value\"]);",
+            "t.foreign_key([\"user_id\"], \"users\", [\"id\"]).unnamed();",
+            "t.check_unnamed(\"value <> 0\");",
+        ] {
+            assert!(code.contains(call), "no `{call}` in:\n{code}");
+        }
     }
 
     #[test]
