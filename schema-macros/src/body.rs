@@ -72,8 +72,9 @@ enum Builder {
     Sql { reversed: bool },
     /// `op.update(..)`.
     Update,
-    /// A builder whose only name is set by `.name(..)`: constraints, foreign keys.
-    Named,
+    /// A builder whose only name is set by `.name(..)`: constraints, foreign keys (`added`:
+    /// by an op of its own, where `.unnamed()` is refused).
+    Named { added: bool },
     /// Options without names to judge (`drop_table`, `drop_index`, enum value positions, ...).
     Options,
     /// A method these checks do not know: nothing further in the chain is judged.
@@ -288,12 +289,22 @@ impl Walker<'_> {
                 "filter" => Builder::Update,
                 _ => Builder::Unknown,
             },
-            Builder::Named => match method.as_str() {
+            Builder::Named { added } => match method.as_str() {
                 "name" => {
                     self.name(args.first(), Name::Constraint);
-                    Builder::Named
+                    Builder::Named { added }
                 }
-                "on_delete" | "on_update" | "deferrable" => Builder::Named,
+                "unnamed" if added => {
+                    self.errors.error_spanned_by(
+                        &call.method,
+                        "`.unnamed()` on a constraint added by its own op: no later op could \
+                         name it to drop it; unnamed constraints are declared inside \
+                         `create_table` (`t.foreign_key(..).unnamed()`), an added one keeps \
+                         the naming convention's name or `.name(..)`",
+                    );
+                    Builder::Named { added }
+                }
+                "on_delete" | "on_update" | "deferrable" | "unnamed" => Builder::Named { added },
                 _ => Builder::Unknown,
             },
             Builder::Options => Builder::Options,
@@ -405,28 +416,28 @@ impl Walker<'_> {
             "create_unique" | "create_primary_key" => {
                 self.name(arg(0), Name::Table);
                 self.key_columns(arg(1), method);
-                Builder::Named
+                Builder::Named { added: true }
             }
             "create_check" => {
                 self.name(arg(0), Name::Table);
                 self.name(arg(1), Name::Constraint);
                 let table = arg(0).and_then(|a| string_literal(a)).map(LitStr::value);
                 self.check_short_name(table.as_deref(), arg(1));
-                Builder::Named
+                Builder::Named { added: true }
             }
             "create_check_on" => {
                 self.name(arg(1), Name::Table);
                 self.name(arg(2), Name::Constraint);
                 let table = arg(1).and_then(|a| string_literal(a)).map(LitStr::value);
                 self.check_short_name(table.as_deref(), arg(2));
-                Builder::Named
+                Builder::Named { added: true }
             }
             "create_foreign_key" => {
                 self.name(arg(0), Name::Table);
                 self.key_columns(arg(1), method);
                 self.name(arg(2), Name::Table);
                 self.key_columns(arg(3), method);
-                Builder::Named
+                Builder::Named { added: true }
             }
             "drop_constraint" => {
                 self.name(arg(0), Name::Table);
@@ -509,11 +520,16 @@ impl Walker<'_> {
                 self.name(arg(0), Name::Constraint);
                 Builder::Table
             }
+            "unique_unnamed" => {
+                self.key_columns(arg(0), method);
+                Builder::Table
+            }
+            "check_unnamed" | "primary_key_unnamed" => Builder::Table,
             "foreign_key" => {
                 self.key_columns(arg(0), method);
                 self.name(arg(1), Name::Table);
                 self.key_columns(arg(2), method);
-                Builder::Named
+                Builder::Named { added: false }
             }
             "comment" => Builder::Table,
             _ => Builder::Unknown,

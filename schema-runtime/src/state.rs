@@ -103,6 +103,16 @@ pub enum StateError {
     /// An index or constraint of that name exists already.
     #[error("an index or constraint named `{0}` already exists")]
     DuplicateName(String),
+    /// An unnamed constraint outside `create_table`, or a drop by an empty name: no later op
+    /// can name an unnamed constraint (on SQLite a table rebuild keeps it; PostgreSQL and MySQL
+    /// know it under the name they give it, see `TableDef::with_server_names`).
+    #[error("table `{table}`: {reason}")]
+    Unnamed {
+        /// Table name.
+        table: String,
+        /// What was asked, and what to do instead.
+        reason: String,
+    },
     /// The table has a primary key already.
     #[error("table `{0}` already has a primary key; drop it first")]
     DuplicatePrimaryKey(String),
@@ -569,7 +579,9 @@ impl Schema {
 
     fn check_constraint(&self, def: &TableDef, constraint: &Constraint) -> Result<(), StateError> {
         let name = constraint.name();
-        if self.name_taken(name) || def.constraint_names().any(|n| n == name) {
+        // Unnamed constraints (SQLite keeps them so) share the empty name and take none.
+        if !name.is_empty() && (self.name_taken(name) || def.constraint_names().any(|n| n == name))
+        {
             return Err(StateError::DuplicateName(constraint.name().to_owned()));
         }
         match constraint {
@@ -633,7 +645,9 @@ impl Schema {
                     ..TableDef::default()
                 };
                 for constraint in def.constraints() {
-                    if !names.insert(constraint.name().to_owned()) {
+                    // Unnamed constraints (SQLite keeps them so) share the empty name.
+                    if !constraint.name().is_empty() && !names.insert(constraint.name().to_owned())
+                    {
                         return Err(StateError::DuplicateName(constraint.name().to_owned()));
                     }
                     self.check_constraint(&empty, &constraint)?;
@@ -766,6 +780,12 @@ impl Schema {
                 Err(e) => return Err(e),
             },
             Op::AddConstraint { table, constraint } => {
+                if constraint.name().is_empty() {
+                    return Err(StateError::Unnamed {
+                        table: table.clone(),
+                        reason: "an added constraint needs a name (unnamed constraints are declared in create_table); drop .unnamed() or give .name(..)".into(),
+                    });
+                }
                 let def = self.table_def(table)?;
                 if matches!(constraint, Constraint::PrimaryKey(_)) && def.primary_key.is_some() {
                     return Err(StateError::DuplicatePrimaryKey(table.clone()));
@@ -790,6 +810,12 @@ impl Schema {
                 }
             }
             Op::DropConstraint { table, name } => {
+                if name.is_empty() {
+                    return Err(StateError::Unnamed {
+                        table: table.clone(),
+                        reason: "an unnamed constraint cannot be dropped by name; on SQLite recreate the table without it (a table rebuild), elsewhere drop it under the name the database gave it with op.execute, then declare the table's constraints named".into(),
+                    });
+                }
                 let def = &mut self.table_mut(table)?.def;
                 let missing = || StateError::MissingConstraint {
                     table: table.clone(),

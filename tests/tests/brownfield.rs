@@ -161,9 +161,8 @@ macro_rules! corpus {
     };
 }
 
-// `sqlite/forum.sql` (Django on SQLite: unnamed inline CHECK/REFERENCES and inline UNIQUE)
-// is not in the list yet: SQLite keeps those constraints unnamed and the model names every
-// constraint, so the rebuilt DDL names them; see issue 15's notes.
+// `sqlite/forum.sql` is Django on SQLite: unnamed inline CHECK/REFERENCES and inline UNIQUE,
+// adopted as unnamed constraints (`t.check_unnamed`, `.unnamed()`, `t.unique_unnamed`).
 corpus! {
     postgres_forum: Dialect::Postgres, "postgres/forum";
     postgres_billing: Dialect::Postgres, "postgres/billing";
@@ -173,9 +172,63 @@ corpus! {
     mariadb_billing: Dialect::Mariadb, "mariadb/billing";
     mariadb_cms: Dialect::Mariadb, "mariadb/cms";
     mariadb_identifiers: Dialect::Mariadb, "mariadb/identifiers";
+    sqlite_forum: Dialect::Sqlite, "sqlite/forum";
     sqlite_billing: Dialect::Sqlite, "sqlite/billing";
     sqlite_cms: Dialect::Sqlite, "sqlite/cms";
     sqlite_identifiers: Dialect::Sqlite, "sqlite/identifiers";
+}
+
+/// SQLite's rowid keys are adopted as what declares them: the rowid alias (SQLAlchemy's
+/// `PRIMARY KEY (id)`, or inline) as `.identity()`, `AUTOINCREMENT` (Django, Rails, Prisma) as
+/// `.identity_autoincrement()`; the baseline rebuilds both as written.
+#[test]
+fn sqlite_rowid_keys_are_adopted_as_what_declares_them() {
+    block_on(async {
+        let sql = r#"
+            CREATE TABLE alembic_style (id INTEGER NOT NULL, name TEXT, PRIMARY KEY (id));
+            CREATE TABLE inline_alias ("id" INTEGER NOT NULL PRIMARY KEY, name TEXT);
+            CREATE TABLE django_style ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, name TEXT);
+        "#;
+        let Some((notes, live)) = notes_of(Dialect::Sqlite, sql).await else {
+            return;
+        };
+        assert!(notes.is_empty(), "{notes:#?}");
+        let adoption = adopt(&live, false, Vec::new());
+        let code = render_ops(&adoption.changes, &NamingConvention::default());
+        for (table, call) in [
+            ("alembic_style", ".identity();"),
+            ("inline_alias", ".identity();"),
+            ("django_style", ".identity_autoincrement();"),
+        ] {
+            let line = format!(
+                "op.create_table(\"{table}\", |t| {{\n        t.column(\"id\", Type::Integer).primary_key(){call}"
+            );
+            assert!(code.contains(&line), "no `{line}` in:\n{code}");
+        }
+        let ops: Vec<schema_runtime::Op> = adoption.changes.iter().map(|c| c.op.clone()).collect();
+        let migrator = Migrator::new(vec![Revision::new("0001", &[], "baseline", move |op| {
+            for o in &ops {
+                op.push(o.clone());
+            }
+        })])
+        .expect("one revision");
+        let sql = migrator
+            .plan_upgrade(Dialect::Sqlite, &[], "head")
+            .expect("plan")[0]
+            .statements
+            .join("\n");
+        assert_eq!(
+            sql.matches(r#""id" INTEGER NOT NULL PRIMARY KEY,"#).count(),
+            2,
+            "{sql}"
+        );
+        assert_eq!(
+            sql.matches(r#""id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,"#)
+                .count(),
+            1,
+            "{sql}"
+        );
+    });
 }
 
 /// Runs `sql` on a fresh database of `dialect` and returns the adoption's notes.

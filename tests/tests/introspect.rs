@@ -107,10 +107,29 @@ fn keys(d: Dialect, op: &mut Ops) {
     // A check per dialect: drift expects each where it exists only.
     op.create_check_on(&[Dialect::Postgres], "tags", "name_pg", "name ~ '^[a-z]'");
     op.create_check_on(&[Dialect::Mysql], "tags", "name_my", "name REGEXP '^[a-z]'");
-    // An identity SQLite keeps as its rowid alias (no AUTOINCREMENT): no drift anywhere.
+    // An identity SQLite declares AUTOINCREMENT (`everything.id` is the rowid alias): no
+    // drift anywhere.
     op.create_table("notes", |t| {
-        t.column("id", Type::BigInt).primary_key().identity_rowid();
+        t.column("id", Type::BigInt)
+            .primary_key()
+            .identity_autoincrement();
         t.column("body", Type::Text);
+    });
+    // Constraints without a name: SQLite keeps them unnamed, the others under the names
+    // PostgreSQL gives them. No drift anywhere.
+    op.create_table("votes", |t| {
+        t.column("book_seq", Type::Integer).not_null();
+        t.column("author_id", Type::BigInt).not_null();
+        t.column("value", Type::SmallInt).not_null();
+        t.column("token", Type::String(40)).not_null();
+        t.primary_key(["author_id", "book_seq"])
+            .primary_key_unnamed();
+        t.unique_unnamed(["token"]);
+        t.foreign_key(["author_id"], "authors", ["id"])
+            .on_delete(FkAction::Cascade)
+            .unnamed();
+        t.check_unnamed("value <> 0");
+        t.check_unnamed("book_seq > 0 AND author_id > 0");
     });
     // A check on columns named after a keyword and with capitals, quoted portably.
     op.add_column("tags", "Order", Type::Integer);
@@ -284,7 +303,7 @@ fn introspected_schema_equals_the_replayed_one() {
             let tables: Vec<&str> = live.tables().map(|t| t.def.name.as_str()).collect();
             assert_eq!(
                 tables,
-                ["authors", "books", "everything", "notes", "tags"],
+                ["authors", "books", "everything", "notes", "tags", "votes"],
                 "{d}"
             );
             let everything = IntrospectOptions::default().with_excluded_tables(Vec::new());
@@ -333,9 +352,18 @@ fn check_raw_facts(d: Dialect, live: &Schema) {
             .clone()
     };
     let id = column("everything", "id");
+    // SQLite: `.identity()` is the rowid alias, `.identity_autoincrement()` AUTOINCREMENT;
+    // both read back as what declared them.
     assert!(
-        id.identity && !id.nullable && id.default.is_none(),
+        id.identity && !id.identity_options.autoincrement && !id.nullable && id.default.is_none(),
         "{d}: {id:?}"
+    );
+    let notes_id = column("notes", "id");
+    assert!(notes_id.identity, "{d}: {notes_id:?}");
+    assert_eq!(
+        notes_id.identity_options.autoincrement,
+        d == Dialect::Sqlite,
+        "{d}: {notes_id:?}"
     );
     let expected_id = if d == Dialect::Sqlite {
         Type::Integer
@@ -599,6 +627,201 @@ fn raw_sql_objects_are_declared_or_traced_to_their_revision() {
             );
             let drift = declared.drift(&mut db, &[]).await.expect("drift");
             assert!(drift.is_empty(), "{d}: {drift:#?}");
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}
+
+/// `.identity()` on SQLite is the rowid alias, which gives the id of a deleted last row again;
+/// `.identity_autoincrement()` is `AUTOINCREMENT`, which never does. Elsewhere both are the
+/// usual identity, whose sequence never reuses an id. No drift either way.
+#[test]
+fn a_deleted_last_id_is_reused_by_the_rowid_alias_only() {
+    let migrator = Migrator::new(vec![Revision::new("0001", &[], "ids", |op| {
+        op.create_table("plain", |t| {
+            t.column("id", Type::BigInt).primary_key().identity();
+            t.column("n", Type::Integer).not_null();
+        });
+        op.create_table("counted", |t| {
+            t.column("id", Type::BigInt)
+                .primary_key()
+                .identity_autoincrement();
+            t.column("n", Type::Integer).not_null();
+        });
+    })])
+    .expect("one revision");
+    block_on(async {
+        for test_db in all_databases("identity_reuse").await {
+            let d = test_db.dialect;
+            let mut db = test_db.connect().await;
+            migrator.upgrade(&mut db, "head").await.expect("upgrade");
+            for table in ["plain", "counted"] {
+                for n in 1..=3 {
+                    db.raw()
+                        .execute(&format!("INSERT INTO {table} (n) VALUES ({n})"))
+                        .await
+                        .expect("insert");
+                }
+                db.raw()
+                    .execute(&format!("DELETE FROM {table} WHERE id = 3"))
+                    .await
+                    .expect("delete");
+                db.raw()
+                    .execute(&format!("INSERT INTO {table} (n) VALUES (4)"))
+                    .await
+                    .expect("insert");
+                let reused = d == Dialect::Sqlite && table == "plain";
+                let id = if reused { 3 } else { 4 };
+                assert_eq!(
+                    schema_tests::dump_rows(&mut db, table, &["id", "n"]).await,
+                    format!("{table}: 1 | 1\n{table}: 2 | 2\n{table}: {id} | 4\n"),
+                    "{d}"
+                );
+            }
+            let drift = migrator.drift(&mut db, &[]).await.expect("drift");
+            assert!(drift.is_empty(), "{d}: {drift:#?}");
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}
+
+/// A SQLite table that an earlier version built for `.identity()` (`AUTOINCREMENT`) is what
+/// `.identity()` declares: no drift, and autogenerate proposes no change.
+#[test]
+fn an_autoincrement_key_from_earlier_versions_does_not_drift() {
+    let migrator = Migrator::new(vec![Revision::new("0001", &[], "notes", |op| {
+        op.create_table("notes", |t| {
+            t.column("id", Type::BigInt).primary_key().identity();
+            t.column("body", Type::Text);
+        });
+    })])
+    .expect("one revision");
+    block_on(async {
+        for test_db in all_databases("identity_legacy").await {
+            let d = test_db.dialect;
+            if d != Dialect::Sqlite {
+                test_db.drop_db().await;
+                continue;
+            }
+            let mut db = test_db.connect().await;
+            migrator.upgrade(&mut db, "head").await.expect("upgrade");
+            // The table as the earlier renderer wrote it.
+            for sql in [
+                "DROP TABLE notes",
+                "CREATE TABLE \"notes\" (\n    \"id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n    \"body\" TEXT\n)",
+            ] {
+                db.raw().execute(sql).await.expect(sql);
+            }
+            let live = introspect(&mut db, &IntrospectOptions::default())
+                .await
+                .expect("introspect");
+            let id = live.column("notes", "id").expect("notes.id");
+            assert!(id.identity && id.identity_options.autoincrement, "{id:?}");
+            let drift = migrator.drift(&mut db, &[]).await.expect("drift");
+            assert!(drift.is_empty(), "{drift:#?}");
+            let replayed = migrator.schema_at(&["0001".to_owned()]).expect("replay");
+            let changes = schema_runtime::autogen::diff(
+                &comparable(&live, d),
+                &comparable(&replayed, d),
+                &schema_runtime::autogen::DiffOptions::default().with_dialect(Some(d)),
+            );
+            assert!(changes.is_empty(), "{changes:#?}");
+            drop(db);
+            test_db.drop_db().await;
+        }
+    });
+}
+
+/// A table created by raw SQL with constraints that have no name is what the same table
+/// declared with unnamed constraints is: on SQLite both are unnamed, and PostgreSQL names
+/// them as `TableDef::with_server_names` predicts. (MariaDB names them its own way,
+/// `CONSTRAINT_1` and `votes_ibfk_1`, where the renderer declares PostgreSQL's names; adopt
+/// reads MariaDB's names, so no unnamed constraint comes from a MariaDB database.)
+#[test]
+fn unnamed_constraints_have_the_names_the_server_gives() {
+    let raw = r#"CREATE TABLE votes (
+        post_id BIGINT NOT NULL,
+        user_id BIGINT NOT NULL,
+        value SMALLINT NOT NULL,
+        token VARCHAR(40) NOT NULL,
+        PRIMARY KEY (post_id, user_id),
+        UNIQUE (token),
+        FOREIGN KEY (user_id) REFERENCES users (id),
+        CHECK (value <> 0),
+        CHECK (post_id <> user_id)
+    )"#;
+    let migrator = Migrator::new(vec![Revision::new("0001", &[], "votes", |op| {
+        op.create_table("users", |t| {
+            t.column("id", Type::BigInt).primary_key();
+        });
+        op.execute(raw).declares(|op| {
+            op.create_table("votes", |t| {
+                t.column("post_id", Type::BigInt).not_null();
+                t.column("user_id", Type::BigInt).not_null();
+                t.column("value", Type::SmallInt).not_null();
+                t.column("token", Type::String(40)).not_null();
+                t.primary_key(["post_id", "user_id"]).primary_key_unnamed();
+                t.unique_unnamed(["token"]);
+                t.foreign_key(["user_id"], "users", ["id"]).unnamed();
+                t.check_unnamed("value <> 0");
+                t.check_unnamed("post_id <> user_id");
+            });
+        });
+    })])
+    .expect("one revision");
+    block_on(async {
+        for test_db in all_databases("unnamed_server").await {
+            let d = test_db.dialect;
+            if d.is_mysql_family() {
+                test_db.drop_db().await;
+                continue;
+            }
+            let mut db = test_db.connect().await;
+            migrator.upgrade(&mut db, "head").await.expect("upgrade");
+            let live = introspect(&mut db, &IntrospectOptions::default())
+                .await
+                .expect("introspect");
+            let votes = &live.table("votes").expect("votes").def;
+            let mut names: Vec<&str> = votes.constraint_names().collect();
+            names.sort();
+            let expected: &[&str] = if d == Dialect::Sqlite {
+                &["", "", "", "", ""]
+            } else {
+                &[
+                    "votes_check",
+                    "votes_pkey",
+                    "votes_token_key",
+                    "votes_user_id_fkey",
+                    "votes_value_check",
+                ]
+            };
+            assert_eq!(names, expected, "{d}");
+            let drift = migrator.drift(&mut db, &[]).await.expect("drift");
+            assert!(drift.is_empty(), "{d}: {drift:#?}");
+            if d == Dialect::Sqlite {
+                // Another unnamed check behind the migrations' back: drift names both sides.
+                let changed = raw.replace("CHECK (value <> 0)", "CHECK (value > 5)");
+                for sql in ["DROP TABLE votes", changed.as_str()] {
+                    db.raw().execute(sql).await.expect(sql);
+                }
+                let details: Vec<String> = migrator
+                    .drift_details(&mut db, &[])
+                    .await
+                    .expect("drift")
+                    .into_iter()
+                    .map(|drift| drift.detail)
+                    .collect();
+                assert_eq!(
+                    details,
+                    [
+                        "check (unnamed) on votes: (value > 5) in the database, not in the migrations",
+                        "check (unnamed) on votes: (value <> 0) in the migrations, missing in the database",
+                    ],
+                    "{d}"
+                );
+            }
             drop(db);
             test_db.drop_db().await;
         }

@@ -108,6 +108,30 @@ impl Case {
 
 /// users, posts (a foreign key to users), tags (a plain primary key) and labels (no primary
 /// key), with a few rows each.
+/// A table whose constraints have no name.
+fn votes(op: &mut Ops) {
+    op.create_table("votes", |t| {
+        t.column("post_id", Type::BigInt).not_null();
+        t.column("user_id", Type::BigInt).not_null();
+        t.column("value", Type::SmallInt).not_null();
+        t.column("token", Type::String(40)).not_null();
+        t.primary_key(["post_id", "user_id"]).primary_key_unnamed();
+        t.unique_unnamed(["token"]);
+        t.foreign_key(["user_id"], "users", ["id"])
+            .on_delete(FkAction::Cascade)
+            .unnamed();
+        t.foreign_key(["post_id"], "posts", ["id"]).unnamed();
+        t.check_unnamed("value IN (-1, 1)");
+        t.check_unnamed("post_id <> user_id");
+    });
+}
+
+/// The blog with a table whose constraints have no name.
+fn blog_with_votes(op: &mut Ops) {
+    blog(op);
+    votes(op);
+}
+
 fn blog(op: &mut Ops) {
     op.create_table("users", |t| {
         t.column("id", Type::BigInt).primary_key().identity();
@@ -615,10 +639,12 @@ fn table_ops() {
     run(vec![
         // Columns with collations named per dialect (a dialect not named keeps its default).
         Case::new("create_table_column_collation", handles),
-        // SQLite's rowid alias instead of AUTOINCREMENT; the usual identity elsewhere.
-        Case::new("create_table_identity_rowid", |op| {
+        // SQLite's AUTOINCREMENT instead of the rowid alias; the usual identity elsewhere.
+        Case::new("create_table_identity_autoincrement", |op| {
             op.create_table("notes", |t| {
-                t.column("id", Type::BigInt).primary_key().identity_rowid();
+                t.column("id", Type::BigInt)
+                    .primary_key()
+                    .identity_autoincrement();
                 t.column("body", Type::Text);
             });
             op.bulk_insert("notes", ["body"], [row!["first"], row!["second"]]);
@@ -638,6 +664,12 @@ fn table_ops() {
                 t.check("score_nonnegative", "score >= 0");
                 t.comment("Reader comments");
             });
+        }),
+        // Constraints the database keeps without a name (Django on SQLite): SQLite declares
+        // them without CONSTRAINT (the unique key in the table, its automatic index
+        // sqlite_autoindex_votes_2); elsewhere under the names PostgreSQL gives them.
+        Case::new("create_table_unnamed_constraints", |op| {
+            votes(op);
         }),
         // MariaDB writes a check named as its column in the column (a column-level check).
         Case::new("create_table_column_check", |op| {
@@ -864,6 +896,12 @@ fn children(op: &mut Ops) {
 #[test]
 fn alter_column_ops() {
     run(vec![
+        // SQLite rebuilds the table from the replayed state: its unnamed constraints stay
+        // unnamed (the dump compares names and autoindex names both ways).
+        Case::new("alter_column_type_keeps_unnamed_constraints", |op| {
+            op.alter_column("votes", "value").set_type(Type::Integer);
+        })
+        .on(blog_with_votes),
         Case::new("alter_column_type", |op| {
             op.alter_column("users", "name").set_type(Type::String(200));
         }),

@@ -121,6 +121,12 @@ pub fn render_ops(changes: &[Change], naming: &NamingConvention) -> String {
                 let _ = writeln!(out, "    // NOTE: {line}");
             }
         }
+        if matches!(&change.op, Op::AddConstraint { constraint, .. } if constraint.name().is_empty())
+        {
+            out.push_str(
+                "    // NOTE: the database holds this constraint unnamed; an added constraint needs a name (unnamed ones are declared in create_table), so it takes the naming convention's\n",
+            );
+        }
         out.push_str(&render_op(&change.op, naming));
     }
     out
@@ -620,8 +626,9 @@ fn check_short_name<'a>(table: &str, full: &'a str, naming: &NamingConvention) -
 }
 
 fn add_constraint(table: &str, constraint: &Constraint, naming: &NamingConvention) -> String {
+    // An unnamed constraint cannot be added: it takes the convention's name (noted above it).
     let named = |s: String, conventional: bool, name: &str| {
-        if conventional {
+        if conventional || name.is_empty() {
             s
         } else {
             format!("{s}.name({})", lit(name))
@@ -641,6 +648,13 @@ fn add_constraint(table: &str, constraint: &Constraint, naming: &NamingConventio
             format!("op.create_unique({}, {})", lit(table), list(&k.columns)),
             k.name == naming.unique(table, &k.columns),
             &k.name,
+        ),
+        Constraint::Check(ck) if ck.name.is_empty() => format!(
+            "op.create_check{}({}{}, \"unnamed\", {})",
+            check_on(ck).0,
+            check_on(ck).1,
+            lit(table),
+            lit(&ck.expr)
         ),
         Constraint::Check(ck) => match check_short_name(table, &ck.name, naming) {
             Some(short) => format!(
@@ -687,7 +701,13 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
     let mut body = String::new();
     let single = |cols: &[String], name: &str| cols.len() == 1 && cols[0] == name;
     let pk = def.primary_key.as_ref();
-    let pk_inline = pk.is_some_and(|k| k.name == naming.primary_key(table));
+    // An unnamed sole identity key renders as the convention's would (SQLite declares it
+    // inline, without the default name), so it stays `.primary_key()`.
+    let pk_inline = pk.is_some_and(|k| {
+        k.name == naming.primary_key(table)
+            || (k.name.is_empty()
+                && matches!(k.columns.as_slice(), [c] if def.column(c).is_some_and(|c| c.identity)))
+    });
     let mut table_level = Vec::new();
     for column in &def.columns {
         let mut s = format!("t.column({}, {})", lit(&column.name), rust_type(&column.ty));
@@ -742,7 +762,11 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
     }
     if let Some(k) = pk.filter(|_| !pk_inline) {
         table_level.push(format!("t.primary_key({})", list(&k.columns)));
-        table_level.push(format!("t.primary_key_name({})", lit(&k.name)));
+        if k.name.is_empty() {
+            table_level.push("t.primary_key_unnamed()".to_owned());
+        } else {
+            table_level.push(format!("t.primary_key_name({})", lit(&k.name)));
+        }
     }
     for k in &def.uniques {
         let inline = k.columns.len() == 1 && k.name == naming.unique(table, &k.columns);
@@ -751,6 +775,8 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
         }
         if k.name == naming.unique(table, &k.columns) {
             table_level.push(format!("t.unique({})", list(&k.columns)));
+        } else if k.name.is_empty() {
+            table_level.push(format!("t.unique_unnamed({})", list(&k.columns)));
         } else {
             table_level.push(format!(
                 "t.unique_named({}, {})",
@@ -776,7 +802,9 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
         if let Some(d) = fk.deferrable {
             let _ = write!(s, ".deferrable(Deferrable::{d:?})");
         }
-        if fk.name != naming.foreign_key(table, &fk.columns, &fk.ref_table) {
+        if fk.name.is_empty() {
+            s.push_str(".unnamed()");
+        } else if fk.name != naming.foreign_key(table, &fk.columns, &fk.ref_table) {
             let _ = write!(s, ".name({})", lit(&fk.name));
         }
         table_level.push(s);
@@ -786,6 +814,10 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
         .iter()
         .filter(|ck| ck.column.as_ref().is_none_or(|c| def.column(c).is_none()))
     {
+        if ck.name.is_empty() && ck.only_on.is_empty() {
+            table_level.push(format!("t.check_unnamed({})", lit(&ck.expr)));
+            continue;
+        }
         match check_short_name(table, &ck.name, naming) {
             Some(short) => table_level.push(format!(
                 "t.check{}({}{}, {})",
@@ -850,8 +882,8 @@ fn identity_calls(column: &crate::ops::ColumnDef) -> String {
     if let Some(n) = o.cache {
         let _ = write!(s, ".identity_cache({n})");
     }
-    if o.rowid {
-        s.push_str(".identity_rowid()");
+    if o.autoincrement {
+        s.push_str(".identity_autoincrement()");
     }
     if o.cycle {
         s.push_str(".identity_cycle()");
@@ -862,6 +894,7 @@ fn identity_calls(column: &crate::ops::ColumnDef) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ops::{CheckDef, KeyDef};
 
     #[test]
     fn a_check_named_outside_ascii_finds_its_short_name() {
@@ -870,6 +903,86 @@ mod tests {
         let full = naming.check("prix", "positivé_ü");
         assert_eq!(check_short_name("prix", &full, &naming), Some("positivé_ü"));
         assert_eq!(check_short_name("prix", "ck_autre_é", &naming), None);
+    }
+
+    /// An unnamed constraint of the database that a diff adds (autogenerate from a SQLite
+    /// database) takes the naming convention's name, said in a note; in `create_table` it
+    /// stays unnamed.
+    #[test]
+    fn unnamed_constraints_are_declared_unnamed_in_tables_and_named_when_added() {
+        let naming = NamingConvention::default();
+        let check = CheckDef {
+            name: String::new(),
+            expr: "value <> 0".into(),
+            column: None,
+            only_on: Vec::new(),
+        };
+        let fk = ForeignKeyDef {
+            name: String::new(),
+            columns: vec!["user_id".into()],
+            ref_table: "users".into(),
+            ref_columns: vec!["id".into()],
+            on_delete: None,
+            on_update: None,
+            deferrable: None,
+        };
+        let added: Vec<Change> = [
+            Constraint::Check(check.clone()),
+            Constraint::ForeignKey(fk.clone()),
+        ]
+        .into_iter()
+        .map(|constraint| Change {
+            op: Op::AddConstraint {
+                table: "votes".into(),
+                constraint,
+            },
+            note: None,
+        })
+        .collect();
+        let code = render_ops(&added, &naming);
+        assert!(
+            code.contains("    op.create_check(\"votes\", \"unnamed\", \"value <> 0\");\n"),
+            "{code}"
+        );
+        assert!(
+            code.contains(
+                "    op.create_foreign_key(\"votes\", [\"user_id\"], \"users\", [\"id\"]);\n"
+            ),
+            "{code}"
+        );
+        assert_eq!(
+            code.matches("// NOTE: the database holds this constraint unnamed")
+                .count(),
+            2,
+            "{code}"
+        );
+        let table = TableDef {
+            name: "votes".into(),
+            columns: vec![
+                crate::ops::ColumnDef::new("user_id", crate::types::Type::BigInt),
+                crate::ops::ColumnDef::new("value", crate::types::Type::Integer),
+            ],
+            primary_key: Some(KeyDef {
+                name: String::new(),
+                columns: vec!["user_id".into(), "value".into()],
+            }),
+            uniques: vec![KeyDef {
+                name: String::new(),
+                columns: vec!["value".into()],
+            }],
+            foreign_keys: vec![fk],
+            checks: vec![check],
+            ..TableDef::default()
+        };
+        let code = create_table(&table, false, &naming);
+        for call in [
+            "t.primary_key([\"user_id\", \"value\"]);\n        t.primary_key_unnamed();",
+            "t.unique_unnamed([\"value\"]);",
+            "t.foreign_key([\"user_id\"], \"users\", [\"id\"]).unnamed();",
+            "t.check_unnamed(\"value <> 0\");",
+        ] {
+            assert!(code.contains(call), "no `{call}` in:\n{code}");
+        }
     }
 
     #[test]

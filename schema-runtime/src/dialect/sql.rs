@@ -480,11 +480,26 @@ pub(crate) trait SqlDialect: Sync {
 
     // ---- Constraints.
 
+    /// Unnamed constraints stay unnamed (SQLite); elsewhere they are declared under the name
+    /// PostgreSQL gives them ([`TableDef::with_server_names`]).
+    fn keeps_unnamed_constraints(&self) -> bool {
+        false
+    }
+
+    /// `CONSTRAINT name ` before a constraint, or nothing for an unnamed one.
+    fn constraint_prefix(&self, name: &str) -> String {
+        if name.is_empty() {
+            String::new()
+        } else {
+            format!("CONSTRAINT {} ", self.quote(name))
+        }
+    }
+
     /// `CONSTRAINT name FOREIGN KEY (...) REFERENCES t (...) [ON ...] [DEFERRABLE ...]`.
     fn foreign_key_sql(&self, op: &Op, fk: &ForeignKeyDef) -> Result<String, RenderError> {
         Ok(format!(
-            "CONSTRAINT {} FOREIGN KEY ({}) {}",
-            self.quote(&fk.name),
+            "{}FOREIGN KEY ({}) {}",
+            self.constraint_prefix(&fk.name),
             self.quote_list(&fk.columns),
             self.references_sql(op, fk)?
         ))
@@ -529,20 +544,20 @@ pub(crate) trait SqlDialect: Sync {
     fn constraint_sql(&self, op: &Op, constraint: &Constraint) -> Result<String, RenderError> {
         Ok(match constraint {
             Constraint::PrimaryKey(k) => format!(
-                "CONSTRAINT {} PRIMARY KEY ({})",
-                self.quote(&k.name),
+                "{}PRIMARY KEY ({})",
+                self.constraint_prefix(&k.name),
                 self.quote_list(&k.columns)
             ),
             Constraint::Unique(k) => format!(
-                "CONSTRAINT {} UNIQUE ({})",
-                self.quote(&k.name),
+                "{}UNIQUE ({})",
+                self.constraint_prefix(&k.name),
                 self.quote_list(&k.columns)
             ),
             Constraint::ForeignKey(fk) => self.foreign_key_sql(op, fk)?,
             Constraint::Check(ck) => {
                 format!(
-                    "CONSTRAINT {} CHECK ({})",
-                    self.quote(&ck.name),
+                    "{}CHECK ({})",
+                    self.constraint_prefix(&ck.name),
                     self.sql_expr(&ck.expr)
                 )
             }
@@ -642,6 +657,13 @@ pub(crate) trait SqlDialect: Sync {
             def.name.as_str()
         } else {
             as_name
+        };
+        let named;
+        let def = if !self.keeps_unnamed_constraints() && def.has_unnamed_constraints() {
+            named = def.with_server_names(self.max_identifier_len().unwrap_or(63));
+            &named
+        } else {
+            def
         };
         let mut lines: Vec<String> = Vec::with_capacity(def.columns.len() + 2);
         let mut inline_pk = false;

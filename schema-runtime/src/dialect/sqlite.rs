@@ -100,9 +100,9 @@ impl SqlDialect for Sqlite {
             return Ok((self.column_sql(column, schema), false));
         }
         self.check_identity(op, def, column)?;
-        // SQLite's AUTOINCREMENT exists only on an INTEGER PRIMARY KEY declared inline. The
-        // key's name goes inline too unless it is the default convention's (which introspection
-        // gives an unnamed key back), so a name another tool chose survives.
+        // SQLite's rowid alias and AUTOINCREMENT exist only on an INTEGER PRIMARY KEY declared
+        // inline. The key's name goes inline too unless it is the default convention's (which
+        // introspection gives an unnamed key back), so a name another tool chose survives.
         let name = def
             .primary_key
             .as_ref()
@@ -112,10 +112,12 @@ impl SqlDialect for Sqlite {
             })
             .map(|n| format!("CONSTRAINT {} ", self.quote(n)))
             .unwrap_or_default();
-        let autoincrement = if column.identity_options.rowid {
-            ""
-        } else {
+        // `.identity()` is the rowid alias (as SQLAlchemy and Alembic write it);
+        // AUTOINCREMENT only when asked.
+        let autoincrement = if column.identity_options.autoincrement {
             " AUTOINCREMENT"
+        } else {
+            ""
         };
         Ok((
             format!(
@@ -126,8 +128,17 @@ impl SqlDialect for Sqlite {
         ))
     }
 
+    fn keeps_unnamed_constraints(&self) -> bool {
+        true
+    }
+
     /// A unique index is SQLite's unique constraint, and unlike an inline one it can be dropped.
+    /// An unnamed one stays in the table (`UNIQUE (..)`, SQLite's automatic index), as the
+    /// database it was read from holds it.
     fn unique_as_index(&self, table: &str, key: &KeyDef) -> Option<String> {
+        if key.name.is_empty() {
+            return None;
+        }
         Some(format!(
             "CREATE UNIQUE INDEX {} ON {} ({})",
             self.quote(&key.name),

@@ -30,8 +30,14 @@ use crate::Dialect;
 ///   `octet_length`, PostgreSQL's operator casts on numerics) still show.
 /// - **Comments**: none on SQLite; an empty comment is no comment.
 /// - **Keys**: MySQL's primary key has no name (it is always `PRIMARY`), nor has SQLite's when
-///   it is a sole identity column (declared inline). MySQL and SQLite keep unique constraints
-///   as unique indexes, so there every unique constraint becomes a plain unique index.
+///   it is a sole `INTEGER` column (the rowid alias, declared inline). On SQLite such a key has
+///   no identity either: `.identity()` (the rowid alias), `.identity_autoincrement()`
+///   (`AUTOINCREMENT`, which earlier versions rendered for `.identity()`) and a plain integer key
+///   are the same rowid, so none of them drifts from another. MySQL and SQLite keep unique
+///   constraints as unique indexes, so there every unique constraint becomes a plain unique
+///   index.
+/// - **Unnamed constraints** stay unnamed on SQLite; elsewhere they are compared under the
+///   names they are declared with there (`TableDef::with_server_names`).
 /// - **Foreign keys**: `NO ACTION` is the unspecified action (and on MySQL so is `RESTRICT`);
 ///   MySQL has no deferrable keys.
 /// - **Indexes**: `INCLUDE` columns exist on PostgreSQL only; on MySQL the index MySQL creates
@@ -82,17 +88,44 @@ pub fn comparable(schema: &Schema, dialect: Dialect) -> Schema {
 }
 
 fn comparable_table(table: &Table, schema: &Schema, d: &dyn Introspector) -> Table {
-    let mut def = table.def.clone();
-    let sole_identity_key = def.primary_key.as_ref().is_some_and(
-        |pk| matches!(pk.columns.as_slice(), [c] if def.column(c).is_some_and(|col| col.identity && !col.identity_options.rowid)),
-    );
+    // An unnamed constraint is what SQLite holds; elsewhere the database knows it under the
+    // name it was declared with (`with_server_names`).
+    let sql = d.dialect().sql();
+    let mut def = if sql.keeps_unnamed_constraints() {
+        table.def.clone()
+    } else {
+        table
+            .def
+            .with_server_names(sql.max_identifier_len().unwrap_or(63))
+    };
+    let sole_key = def
+        .primary_key
+        .as_ref()
+        .and_then(|pk| match pk.columns.as_slice() {
+            [c] => Some(c.clone()),
+            _ => None,
+        });
     def.columns = def
         .columns
         .iter()
         .map(|c| comparable_column(c, schema, d))
         .collect();
+    // SQLite: a sole INTEGER key is the rowid alias, declared inline (`.identity()`, with
+    // AUTOINCREMENT or without, or a plain integer key): one thing, with no identity to tell
+    // apart and no name that matters (nothing addresses a SQLite key by name).
+    let rowid_key = sole_key.filter(|k| {
+        d.inline_identity_key() && def.column(k).is_some_and(|c| c.ty == Type::Integer)
+    });
+    if let Some(c) = rowid_key
+        .as_ref()
+        .and_then(|k| def.columns.iter_mut().find(|c| c.name == *k))
+    {
+        c.identity = false;
+        c.identity_options = Default::default();
+    }
+    let rowid_key = rowid_key.is_some();
     if let Some(pk) = &mut def.primary_key {
-        if !d.names_primary_keys() || (d.inline_identity_key() && sole_identity_key) {
+        if !d.names_primary_keys() || rowid_key {
             pk.name.clear();
         }
     }
@@ -159,11 +192,8 @@ fn comparable_column(column: &ColumnDef, schema: &Schema, d: &dyn Introspector) 
         }
         c.nullable = false;
         c.default = None;
-        // SQLite's rowid alias is an INTEGER PRIMARY KEY like any other: no identity to read.
-        if c.identity_options.rowid && d.inline_identity_key() {
-            c.identity = false;
-        }
-        c.identity_options.rowid = false;
+        // SQLite's own option: elsewhere the usual identity.
+        c.identity_options.autoincrement = false;
         if !d.identity_options() {
             c.identity_options = Default::default();
         }

@@ -219,7 +219,7 @@ pub async fn introspect_with_stats(
         queries: catalog.queries,
         notes: catalog.notes,
     };
-    Ok((named(&schema, &options.naming), stats))
+    Ok((named(&schema, &options.naming, dialect), stats))
 }
 
 /// Reading a dialect's catalogs, and what it can tell apart ([`comparable`]): each dialect
@@ -289,9 +289,14 @@ impl Dialect {
     }
 }
 
-/// Gives constraints the database keeps no name for (MySQL's primary keys, SQLite's unnamed
-/// keys and checks) the naming convention's name, so every constraint has one a later op can use.
-fn named(schema: &Schema, naming: &NamingConvention) -> Schema {
+/// Gives MySQL's primary keys (always `PRIMARY`) the naming convention's name. SQLite's unnamed
+/// constraints (an inline `CHECK`, `REFERENCES` or `UNIQUE`, a `PRIMARY KEY` without
+/// `CONSTRAINT`) stay unnamed, as the database holds them: adopt declares them unnamed
+/// (`t.check_unnamed(..)`, ...), so a rebuilt table equals the source.
+fn named(schema: &Schema, naming: &NamingConvention, dialect: Dialect) -> Schema {
+    if dialect == Dialect::Sqlite {
+        return schema.clone();
+    }
     let mut out = schema.without_tables();
     for table in schema.tables() {
         let mut table = table.clone();

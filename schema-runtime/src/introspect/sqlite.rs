@@ -129,10 +129,13 @@ pub(super) async fn read(
         if let [sole] = columns.as_slice() {
             let autoincrement = sqlite_ddl::has_autoincrement(sql);
             if let Some(c) = t.def.columns.iter_mut().find(|c| c.name == *sole) {
-                // An INTEGER PRIMARY KEY is the rowid: never NULL, AUTOINCREMENT its identity.
+                // An INTEGER PRIMARY KEY is the rowid alias: never NULL, and SQLite gives it a
+                // value when none is inserted, so it is an identity (`.identity()`, which
+                // renders it); with AUTOINCREMENT, `.identity_autoincrement()`.
                 if c.ty == Type::Integer {
                     c.nullable = false;
-                    c.identity = autoincrement;
+                    c.identity = true;
+                    c.identity_options.autoincrement = autoincrement;
                 }
             }
         }

@@ -205,6 +205,11 @@ fn detail(
                 index(l)
             )
         }
+        Op::AddConstraint { table, constraint } if constraint.name().is_empty() => format!(
+            "{} (unnamed) on {table}: {} {IN_MIGRATIONS}, missing {IN_DATABASE}",
+            kind(constraint),
+            describe_constraint(constraint)
+        ),
         Op::AddConstraint { table, constraint } => {
             let name = constraint.name();
             let wanted = describe_constraint(constraint);
@@ -219,6 +224,27 @@ fn detail(
                     kind(constraint)
                 ),
             }
+        }
+        // One drop per unnamed constraint only the database has, in the database's order.
+        Op::DropConstraint { table, name } if name.is_empty() => {
+            let position = changes
+                .iter()
+                .take_while(|c| !std::ptr::eq(&c.op, op))
+                .filter(|c| matches!(&c.op, Op::DropConstraint { table: t, name } if t == table && name.is_empty()))
+                .count();
+            let wanted = recorded.table_def(table).ok()?.constraints();
+            let l = live
+                .table_def(table)
+                .ok()?
+                .constraints()
+                .into_iter()
+                .filter(|c| c.name().is_empty() && !wanted.contains(c))
+                .nth(position)?;
+            format!(
+                "{} (unnamed) on {table}: {} {IN_DATABASE}, not {IN_MIGRATIONS}",
+                kind(&l),
+                describe_constraint(&l)
+            )
         }
         Op::DropConstraint { table, name } => {
             let l = live.table_def(table).ok()?.constraint(name)?;
@@ -274,7 +300,8 @@ fn only_in_database<'a>(op: &'a Op, live: &Schema) -> Option<&'a str> {
             live.index_on(table.as_deref(), name).ok()?;
             Some(name)
         }
-        Op::DropConstraint { name, .. } => Some(name),
+        // An unnamed constraint has no name raw SQL could be traced by.
+        Op::DropConstraint { name, .. } if !name.is_empty() => Some(name),
         Op::DropSequence { name } => Some(name),
         _ => None,
     }

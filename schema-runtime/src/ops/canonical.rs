@@ -220,8 +220,8 @@ fn column(out: &mut String, c: &ColumnDef) {
             if o.serial {
                 out.push_str("serial,");
             }
-            if o.rowid {
-                out.push_str("rowid,");
+            if o.autoincrement {
+                out.push_str("autoincrement,");
             }
             q(out, &o.sequence_sql());
         }
@@ -874,6 +874,50 @@ mod tests {
             "319FBCF138D05D466D5B1FD2F8F15BF0F696A416C79C3942A806D3B46DB5D32A",
             "{text}"
         );
+    }
+
+    /// `.identity()` keeps the text it had when it rendered `AUTOINCREMENT` on SQLite (applied
+    /// revisions keep their checksums); `.identity_autoincrement()` and unnamed constraints
+    /// have their own.
+    #[test]
+    fn identity_keeps_its_canonical_text_and_new_options_show() {
+        let column = |build: fn(&mut Ops)| {
+            let mut op = Ops::new();
+            build(&mut op);
+            let text = text(op.ops(), true);
+            let start = text.find("{name=\"id\"").expect("the id column");
+            let end = start + text[start..].find('}').expect("its end");
+            text[start..=end].to_owned()
+        };
+        assert_eq!(
+            column(|op| {
+                op.create_table("t", |t| {
+                    t.column("id", Type::BigInt).primary_key().identity();
+                });
+            }),
+            r#"{name="id" type=BigInt null=false default=none identity=true}"#
+        );
+        assert_eq!(
+            column(|op| {
+                op.create_table("t", |t| {
+                    t.column("id", Type::BigInt)
+                        .primary_key()
+                        .identity_autoincrement();
+                });
+            }),
+            r#"{name="id" type=BigInt null=false default=none identity=true identity_options=autoincrement,""}"#
+        );
+        let mut named = Ops::new();
+        named.create_table("t", |t| {
+            t.column("id", Type::BigInt).primary_key();
+            t.check_named("ck_t_1", "id > 0");
+        });
+        let mut unnamed = Ops::new();
+        unnamed.create_table("t", |t| {
+            t.column("id", Type::BigInt).primary_key();
+            t.check_unnamed("id > 0");
+        });
+        assert_ne!(checksum(named.ops(), true), checksum(unnamed.ops(), true));
     }
 
     #[test]

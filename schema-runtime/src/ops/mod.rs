@@ -66,9 +66,10 @@ pub struct IdentityOptions {
     pub cache: Option<i64>,
     /// `CYCLE`.
     pub cycle: bool,
-    /// SQLite: the table's rowid alias (`INTEGER PRIMARY KEY`, as SQLAlchemy writes it)
-    /// instead of `AUTOINCREMENT`; elsewhere the usual identity.
-    pub rowid: bool,
+    /// SQLite: `INTEGER PRIMARY KEY AUTOINCREMENT` (an id is never given twice, at the cost
+    /// of a write to `sqlite_sequence` on each insert) instead of the plain rowid alias
+    /// `INTEGER PRIMARY KEY` that `.identity()` renders; elsewhere the usual identity.
+    pub autoincrement: bool,
 }
 
 impl IdentityOptions {
@@ -338,6 +339,87 @@ impl TableDef {
         );
         all.extend(self.checks.iter().cloned().map(Constraint::Check));
         all
+    }
+
+    /// Whether some constraint has no name (declared with `t.check_unnamed(..)`,
+    /// `t.unique_unnamed(..)`, `.unnamed()` on a foreign key, `t.primary_key_unnamed()`, or
+    /// read so from a database that keeps it unnamed).
+    pub fn has_unnamed_constraints(&self) -> bool {
+        self.constraint_names().any(str::is_empty)
+    }
+
+    /// This table with each unnamed constraint named as PostgreSQL names a constraint declared
+    /// without a name: `<table>_pkey`, `<table>_<columns>_key`, `<table>_<columns>_fkey`,
+    /// `<table>_<column>_check` (the one column the expression names, else `<table>_check`),
+    /// shortened to `max_len` bytes as PostgreSQL shortens them (table and column parts, the
+    /// longer first), with `1`, `2`, ... after the label when the name is taken in the table.
+    /// The dialects that name every constraint (PostgreSQL, MySQL, MariaDB) render and compare
+    /// unnamed constraints under these names, so they are known offline; SQLite keeps them
+    /// unnamed.
+    ///
+    /// ```
+    /// use schema_runtime::prelude::*;
+    /// use schema_runtime::Schema;
+    /// let mut op = Ops::new();
+    /// op.create_table("users", |t| {
+    ///     t.column("id", Type::BigInt).primary_key();
+    ///     t.column("karma", Type::Integer).not_null();
+    ///     t.check_unnamed("karma >= 0");
+    /// });
+    /// let mut schema = Schema::default();
+    /// for o in op.ops() { schema.apply(o).unwrap(); }
+    /// let named = schema.table("users").unwrap().def.with_server_names(63);
+    /// assert_eq!(named.checks[0].name, "users_karma_check");
+    /// ```
+    pub fn with_server_names(&self, max_len: usize) -> TableDef {
+        let mut def = self.clone();
+        if !def.has_unnamed_constraints() {
+            return def;
+        }
+        let mut taken: Vec<String> = def
+            .constraint_names()
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let table = def.name.clone();
+        let mut choose = |name2: &str, label: &str| {
+            let mut pass = 0usize;
+            loop {
+                let label = if pass == 0 {
+                    label.to_owned()
+                } else {
+                    format!("{label}{pass}")
+                };
+                let name = object_name(&table, name2, &label, max_len);
+                if !taken.contains(&name) {
+                    taken.push(name.clone());
+                    return name;
+                }
+                pass += 1;
+            }
+        };
+        if let Some(pk) = def.primary_key.as_mut().filter(|k| k.name.is_empty()) {
+            pk.name = choose("", "pkey");
+        }
+        for key in def.uniques.iter_mut().filter(|k| k.name.is_empty()) {
+            key.name = choose(&key.columns.join("_"), "key");
+        }
+        for fk in def.foreign_keys.iter_mut().filter(|fk| fk.name.is_empty()) {
+            fk.name = choose(&fk.columns.join("_"), "fkey");
+        }
+        let columns: Vec<String> = def.columns.iter().map(|c| c.name.clone()).collect();
+        for ck in def.checks.iter_mut().filter(|ck| ck.name.is_empty()) {
+            let column = ck
+                .column
+                .clone()
+                .or_else(|| match expression_columns(&ck.expr, &columns).as_slice() {
+                    [one] => Some(one.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            ck.name = choose(&column, "check");
+        }
+        def
     }
 
     /// The names of every constraint, in the order [`constraints`](Self::constraints) lists them.
@@ -1391,5 +1473,170 @@ impl Op {
             | Op::RenameSequence { .. }
             | Op::Sql(_) => None,
         }
+    }
+}
+
+/// PostgreSQL's `makeObjectName`: `name1_name2_label` (`name1_label` without `name2`), the
+/// name parts shortened (the longer first) until it fits `max_len` bytes.
+fn object_name(name1: &str, name2: &str, label: &str, max_len: usize) -> String {
+    let overhead = label.len() + 1 + usize::from(!name2.is_empty());
+    let avail = max_len.saturating_sub(overhead);
+    let (mut n1, mut n2) = (name1.len(), name2.len());
+    while n1 + n2 > avail && n1 + n2 > 0 {
+        if n1 > n2 {
+            n1 -= 1;
+        } else {
+            n2 -= 1;
+        }
+    }
+    let clip = |s: &str, mut n: usize| {
+        while !s.is_char_boundary(n) {
+            n -= 1;
+        }
+        s[..n].to_owned()
+    };
+    let mut out = clip(name1, n1);
+    if !name2.is_empty() {
+        out.push('_');
+        out.push_str(&clip(name2, n2));
+    }
+    out.push('_');
+    out.push_str(label);
+    out
+}
+
+/// The columns of `columns` that `expr` names (quoted or bare, outside string literals), each
+/// once, in the order first named.
+fn expression_columns(expr: &str, columns: &[String]) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    let mut push = |word: &str, quoted: bool| {
+        let hit = columns.iter().find(|c| {
+            if quoted {
+                c.as_str() == word
+            } else {
+                c.eq_ignore_ascii_case(word)
+            }
+        });
+        if let Some(c) = hit {
+            if !found.contains(c) {
+                found.push(c.clone());
+            }
+        }
+    };
+    let chars: Vec<char> = expr.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\'' || c == '"' || c == '`' {
+            let mut text = String::new();
+            i += 1;
+            while i < chars.len() {
+                if chars[i] == c {
+                    if chars.get(i + 1) == Some(&c) {
+                        text.push(c);
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                text.push(chars[i]);
+                i += 1;
+            }
+            i += 1;
+            if c != '\'' {
+                push(&text, true);
+            }
+        } else if c.is_alphabetic() || c == '_' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            push(&word, false);
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod unnamed_tests {
+    use super::*;
+    use crate::ops::builder::Ops;
+    use crate::state::{Schema, StateError};
+    use crate::types::Type;
+
+    fn votes(op: &mut Ops) {
+        op.create_table("votes", |t| {
+            t.column("post_id", Type::BigInt).not_null();
+            t.column("value", Type::SmallInt).not_null();
+            t.unique_unnamed(["post_id"]);
+            t.check_unnamed("value <> 0");
+            t.check_unnamed("\"value\" > -10 AND 'post_id' <> ''");
+            t.check_unnamed("post_id > value");
+        });
+    }
+
+    fn replay(build: impl Fn(&mut Ops)) -> Result<Schema, StateError> {
+        let mut op = Ops::new();
+        build(&mut op);
+        let mut schema = Schema::default();
+        for o in op.ops() {
+            schema.apply(o)?;
+        }
+        Ok(schema)
+    }
+
+    #[test]
+    fn unnamed_constraints_get_postgres_names_taken_ones_numbered() {
+        let schema = replay(votes).unwrap();
+        let def = schema.table("votes").unwrap().def.with_server_names(63);
+        let names: Vec<&str> = def.constraint_names().collect();
+        // A quoted column counts, a string literal does not; two columns: no column part.
+        assert_eq!(
+            names,
+            [
+                "votes_post_id_key",
+                "votes_value_check",
+                "votes_value_check1",
+                "votes_check"
+            ]
+        );
+    }
+
+    #[test]
+    fn server_names_are_shortened_as_postgres_shortens_them() {
+        let long = "t".repeat(40);
+        let column = "c".repeat(40);
+        let name = object_name(&long, &column, "fkey", 63);
+        assert_eq!(name.len(), 63);
+        // The longer part gives way first, then both alike.
+        assert_eq!(name, format!("{}_{}_fkey", "t".repeat(29), "c".repeat(28)));
+        assert_eq!(object_name("votes", "", "pkey", 63), "votes_pkey");
+    }
+
+    #[test]
+    fn unnamed_constraints_cannot_be_added_or_dropped_by_name() {
+        let dropped = replay(|op| {
+            votes(op);
+            op.drop_constraint("votes", "");
+        });
+        assert!(
+            matches!(&dropped, Err(StateError::Unnamed { reason, .. }) if reason.contains("cannot be dropped by name")),
+            "{dropped:?}"
+        );
+        let added = replay(|op| {
+            votes(op);
+            op.create_table("users", |t| {
+                t.column("id", Type::BigInt).primary_key();
+            });
+            op.create_foreign_key("votes", ["post_id"], "users", ["id"])
+                .unnamed();
+        });
+        assert!(
+            matches!(&added, Err(StateError::Unnamed { reason, .. }) if reason.contains("needs a name")),
+            "{added:?}"
+        );
     }
 }
