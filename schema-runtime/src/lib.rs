@@ -39,8 +39,8 @@ pub use migrator::{Direction, Migrator, PlanError, Step, VersionTable};
 pub use naming::NamingConvention;
 pub use ops::{
     AlterColumn, CheckDef, ColumnDef, Constraint, Deferrable, EnumDef, EnumPosition, FkAction,
-    ForeignKeyDef, IdentityOptions, IndexDef, IndexKey, KeyDef, KeyPart, NullsOrder, Op, Ops,
-    RawSql, ReverseError, Rows, SetValue, SqlText, TableDef,
+    ForeignKeyDef, Generated, IdentityOptions, IndexDef, IndexKey, KeyDef, KeyPart, NullsOrder, Op,
+    Ops, RawSql, ReverseError, Rows, SetValue, SqlText, TableDef,
 };
 pub use revision::{Migrations, Revision, RevisionDef};
 pub use state::{Schema, StateError, Table};

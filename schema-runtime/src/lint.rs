@@ -927,7 +927,7 @@ impl Judge<'_> {
                 "add-identity-column",
                 format!("adds identity column `{table}.{name}` to a table that exists before this revision"),
             );
-        } else if !column.nullable && column.default.is_none() {
+        } else if !column.nullable && column.default.is_none() && !column.is_generated() {
             self.flag(
                 "add-not-null-column-without-default",
                 format!("adds NOT NULL column `{table}.{name}` without a default"),

@@ -167,6 +167,7 @@ fn render_op(op: &Op, naming: &NamingConvention) -> String {
             if let Some(d) = &column.default {
                 s.push_str(&default_call("", d));
             }
+            s.push_str(&generated_call(column));
             if let Some(c) = &column.comment {
                 let _ = write!(s, ".comment({})", lit(c));
             }
@@ -581,6 +582,7 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
         if let Some(d) = &column.default {
             s.push_str(&default_call("", d));
         }
+        s.push_str(&generated_call(column));
         if let Some(c) = &column.comment {
             let _ = write!(s, ".comment({})", lit(c));
         }
@@ -689,6 +691,15 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
             ""
         }
     )
+}
+
+/// `.generated_stored(expr)` / `.generated_virtual(expr)` for a generated column, else nothing.
+fn generated_call(column: &crate::ops::ColumnDef) -> String {
+    match &column.generated {
+        Some(g) if g.stored => format!(".generated_stored({})", lit(&g.expr)),
+        Some(g) => format!(".generated_virtual({})", lit(&g.expr)),
+        None => String::new(),
+    }
 }
 
 /// `.identity()`, or the calls that say its options (`.serial()`, `.identity_always()`,

@@ -111,6 +111,19 @@ fn same_column(
         && (a.identity || same_default(&a.default, &b.default, &b.ty, options))
 }
 
+/// Whether two columns are computed alike: both plain, or both generated, stored alike, from
+/// one expression up to whitespace (as check expressions are compared; a diff between a
+/// database and the model gets both sides [`comparable`](crate::introspect::comparable), whose
+/// expressions are normalised already).
+fn same_generation(a: &ColumnDef, b: &ColumnDef) -> bool {
+    let squeeze = |e: &str| e.split_whitespace().collect::<Vec<_>>().join(" ");
+    match (&a.generated, &b.generated) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a.stored == b.stored && squeeze(&a.expr) == squeeze(&b.expr),
+        _ => false,
+    }
+}
+
 /// What makes a constraint the same, whatever its name.
 fn constraint_key(c: &Constraint) -> String {
     match c {
@@ -380,7 +393,9 @@ fn diff_table(
         for gone in removed.clone() {
             let candidates: Vec<&&ColumnDef> = added
                 .iter()
-                .filter(|a| same_type(&gone.ty, &a.ty, options, from, to))
+                .filter(|a| {
+                    same_type(&gone.ty, &a.ty, options, from, to) && same_generation(gone, a)
+                })
                 .collect();
             let claimed_by_others = removed
                 .iter()
@@ -483,6 +498,29 @@ fn diff_table(
         let Some(current) = old.column(&column.name) else {
             continue;
         };
+        // No op changes how a column is computed: it is dropped and added again.
+        if !same_generation(current, column) {
+            alters.push(plain(Op::DropColumn {
+                table: table.clone(),
+                column: column.name.clone(),
+            }));
+            alters.push(Change {
+                op: Op::AddColumn {
+                    table: table.clone(),
+                    column: column.clone(),
+                    unique: None,
+                    foreign_key: None,
+                },
+                note: Some(format!(
+                    "`{table}.{}` is computed otherwise ({} -> {}); no op changes a generation, so the column is dropped and added again \
+                     (a stored column is recomputed for every row)",
+                    column.name,
+                    generation_text(current),
+                    generation_text(column)
+                )),
+            });
+            continue;
+        }
         if !same_column(current, column, options, from, to) {
             alters.push(plain(Op::AlterColumn(column_alter(
                 &table, current, column, options, from, to,
@@ -539,6 +577,14 @@ fn diff_table(
             table: table.clone(),
             column: column.name.clone(),
         }));
+    }
+}
+
+/// `GENERATED ALWAYS AS (expr) STORED`, or `plain`, for a note.
+fn generation_text(c: &ColumnDef) -> String {
+    match &c.generated {
+        Some(g) => format!("GENERATED ALWAYS AS ({}) {}", g.expr, g.kind()),
+        None => "plain".to_owned(),
     }
 }
 

@@ -207,6 +207,19 @@ impl SqlDialect for MySql {
         })
     }
 
+    /// MariaDB's generated columns are always nullable (its grammar has no NOT NULL on one).
+    fn generated_refused(
+        &self,
+        column: &ColumnDef,
+        _generated: &crate::ops::Generated,
+    ) -> Option<String> {
+        (self.flavour == Flavour::Mariadb && !column.nullable).then(|| {
+            "MariaDB has no NOT NULL on a generated column (it is always nullable); drop .not_null(), \
+             or keep a NOT NULL check on the columns it is computed from"
+                .to_owned()
+        })
+    }
+
     fn identity_after_null(&self) -> &'static str {
         " AUTO_INCREMENT"
     }

@@ -271,7 +271,48 @@ pub(crate) trait SqlDialect: Sync {
         None
     }
 
-    /// `"name" TYPE [NOT NULL] [DEFAULT ...]`, with the dialect's identity and comment syntax.
+    /// `GENERATED ALWAYS AS (expr) STORED|VIRTUAL`, after a generated column's type (the
+    /// grammar of PostgreSQL, MySQL 8, MariaDB and SQLite alike).
+    fn generated_sql(&self, generated: &crate::ops::Generated) -> String {
+        format!(
+            " GENERATED ALWAYS AS ({}) {}",
+            self.sql_expr(&generated.expr),
+            generated.kind()
+        )
+    }
+
+    /// Why the dialect cannot have this generated column (what to do instead), if it cannot.
+    fn generated_refused(
+        &self,
+        _column: &ColumnDef,
+        _generated: &crate::ops::Generated,
+    ) -> Option<String> {
+        None
+    }
+
+    /// Generated columns of `op` the dialect cannot have.
+    fn check_generated(&self, op: &Op, before: &Schema) -> Result<(), RenderError> {
+        let refused = |c: &ColumnDef| {
+            c.generated
+                .as_ref()
+                .and_then(|g| self.generated_refused(c, g))
+                .map(|hint| self.unsupported(op, format!("generated column `{}`: {hint}", c.name)))
+        };
+        let error = match op {
+            Op::CreateTable { def, .. } => def.columns.iter().find_map(refused),
+            Op::AddColumn { column, .. } => refused(column),
+            Op::AlterColumn(a) => before
+                .column(&a.table, &a.column)
+                .ok()
+                .filter(|c| c.is_generated())
+                .and_then(|c| refused(&a.applied_to(c))),
+            _ => None,
+        };
+        error.map_or(Ok(()), Err)
+    }
+
+    /// `"name" TYPE [GENERATED ALWAYS AS (..) ..] [NOT NULL] [DEFAULT ...]`, with the dialect's
+    /// identity and comment syntax.
     fn column_sql(&self, column: &ColumnDef, schema: &Schema) -> String {
         let mut sql = self.quote(&column.name);
         sql.push(' ');
@@ -287,6 +328,9 @@ pub(crate) trait SqlDialect: Sync {
                     sql.push_str(&self.identity_before_null(&column.identity_options));
                 }
             }
+        }
+        if let Some(generated) = &column.generated {
+            sql.push_str(&self.generated_sql(generated));
         }
         if !column.nullable {
             sql.push_str(" NOT NULL");
@@ -1219,6 +1263,7 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
 ) -> Result<Vec<String>, RenderError> {
     d.check_identifiers(op)?;
     d.check_types(op)?;
+    d.check_generated(op, before)?;
     d.check_values(op)?;
     let state = |source| RenderError::State {
         op: op.describe(),

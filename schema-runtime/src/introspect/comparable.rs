@@ -28,6 +28,7 @@ use crate::Dialect;
 ///   keyword case, quotes around lower-case identifiers, redundant parentheses and PostgreSQL
 ///   casts (`name::text`) do not count. Other rewrites a server makes (MariaDB's `length` as
 ///   `octet_length`, PostgreSQL's operator casts on numerics) still show.
+/// - **Generated columns**: the expression is normalised as check expressions are.
 /// - **Comments**: none on SQLite; an empty comment is no comment.
 /// - **Keys**: MySQL's primary key has no name (it is always `PRIMARY`), nor has SQLite's when
 ///   it is a sole identity column (declared inline). MySQL and SQLite keep unique constraints
@@ -161,6 +162,11 @@ fn comparable_column(column: &ColumnDef, schema: &Schema, d: &dyn Introspector) 
         .map(|v| v.for_dialect(d.dialect()).into_owned())
         .and_then(|v| comparable_default(v, &c.ty));
     c.comment = comparable_comment(c.comment.take(), d);
+    // Expressions as the server keeps them (PostgreSQL's casts and parentheses, MariaDB's
+    // backticks) compare as check expressions do.
+    if let Some(g) = &mut c.generated {
+        g.expr = normalise_sql(&d.sql_expr(&g.expr));
+    }
     c
 }
 

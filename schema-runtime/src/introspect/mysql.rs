@@ -71,11 +71,14 @@ pub(super) async fn read(
             continue;
         };
         let lower_extra = extra.to_ascii_lowercase();
-        if lower_extra.contains("generated") && !generated.is_empty() {
-            catalog.note(format!(
-                "column {table}.{name} is generated ({extra} AS ({generated})); the model has no generated columns, so the baseline declares a plain column: add the expression with op.execute"
-            ));
-        }
+        // EXTRA is `VIRTUAL GENERATED` or `STORED GENERATED` (MySQL 8 and MariaDB alike).
+        // (MySQL 8's `DEFAULT_GENERATED` is an expression default, not a generated column.)
+        let generation = (lower_extra.contains("virtual generated")
+            || lower_extra.contains("stored generated"))
+        .then(|| crate::ops::Generated {
+            expr: generated.clone(),
+            stored: lower_extra.contains("stored") || lower_extra.contains("persistent"),
+        });
         if let Some(at) = lower_extra.find("on update") {
             catalog.note(format!(
                 "column {table}.{name} has `{}`; the model has no ON UPDATE default, so the baseline leaves it out: add it with op.execute",
@@ -102,6 +105,10 @@ pub(super) async fn read(
         column.default = default;
         column.identity = identity;
         column.comment = comment(&text);
+        if generation.is_some() {
+            column.default = None;
+            column.generated = generation;
+        }
         t.def.columns.push(column);
     }
     for [table, name, clause, level] in check_rows {

@@ -93,13 +93,11 @@ pub(super) async fn read(
         };
         // A serial column's default draws from its sequence: that is its identity.
         let serial = default.starts_with("nextval(");
-        let generated = identity.contains('s');
-        if generated {
-            catalog.note(format!(
-                "column {table}.{name} is generated (GENERATED ALWAYS AS ({default}) STORED); the model has no generated columns, so the baseline declares a plain column: add the expression with op.execute"
-            ));
-        }
-        let default = if serial || generated || default.is_empty() {
+        // attgenerated 's': a stored generated column, whose expression is pg_attrdef's.
+        let generated = identity
+            .contains('s')
+            .then(|| crate::ops::Generated::stored(&default));
+        let default = if serial || generated.is_some() || default.is_empty() {
             None
         } else {
             Some(parse_default(&default, &ty))
@@ -125,6 +123,7 @@ pub(super) async fn read(
             }
         }
         column.comment = comment(&text);
+        column.generated = generated;
         t.def.columns.push(column);
     }
 

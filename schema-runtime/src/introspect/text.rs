@@ -146,10 +146,13 @@ pub(super) fn expression_default(text: &str) -> ServerDefault {
 /// keyword case, quotes around plain identifiers, redundant parentheses, PostgreSQL casts
 /// (`name::text`). String literals are kept as written.
 pub(super) fn normalise_sql(expr: &str) -> String {
-    // PostgreSQL stores LIKE as its operator spelling.
+    // PostgreSQL stores LIKE as its operator spelling; MariaDB keeps lower/upper as their
+    // synonyms lcase/ucase.
     let tokens: Vec<String> = drop_casts(sql_tokens(expr))
         .into_iter()
         .map(|t| match t.as_str() {
+            "lcase" => "lower".to_owned(),
+            "ucase" => "upper".to_owned(),
             "~~" => "like".to_owned(),
             "!~~" => "not like".to_owned(),
             "~~*" => "ilike".to_owned(),

@@ -465,6 +465,9 @@ pub(super) fn column(c: &ColumnDef) -> String {
     if c.identity {
         text.push_str(" identity");
     }
+    if let Some(g) = &c.generated {
+        text.push_str(&format!(" generated as ({}) {}", g.expr, g.kind()));
+    }
     if let Some(comment) = &c.comment {
         text.push_str(&format!(" comment '{comment}'"));
     }

@@ -230,6 +230,11 @@ fn column(out: &mut String, c: &ColumnDef) {
         out.push_str(" comment=");
         q(out, comment);
     }
+    // Only when set, so revisions written before generated columns keep their checksums.
+    if let Some(g) = &c.generated {
+        let _ = write!(out, " generated={}:", g.kind().to_ascii_lowercase());
+        q(out, &g.expr);
+    }
     out.push('}');
 }
 

@@ -35,6 +35,53 @@ pub struct ColumnDef {
     pub identity_options: IdentityOptions,
     /// Column comment.
     pub comment: Option<String>,
+    /// A generated (computed) column: its expression and whether it is stored
+    /// (`.generated_stored(..)`, `.generated_virtual(..)`); `None` for a plain column.
+    pub generated: Option<Generated>,
+}
+
+/// How a generated column is computed: `GENERATED ALWAYS AS (expr) STORED | VIRTUAL`.
+///
+/// ```
+/// use schema_runtime::ops::Generated;
+/// let total = Generated::stored("quantity * unit_price");
+/// assert!(total.stored && total.expr == "quantity * unit_price");
+/// assert!(!Generated::virtual_("lower(email)").stored);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Generated {
+    /// The SQL expression over the row's other columns. Identifiers in standard double quotes
+    /// become backticks on MySQL/MariaDB, as in check expressions.
+    pub expr: String,
+    /// `STORED` (computed on write and kept on disk) or `VIRTUAL` (computed on read).
+    pub stored: bool,
+}
+
+impl Generated {
+    /// `GENERATED ALWAYS AS (expr) STORED`.
+    pub fn stored(expr: &str) -> Self {
+        Generated {
+            expr: expr.to_owned(),
+            stored: true,
+        }
+    }
+
+    /// `GENERATED ALWAYS AS (expr) VIRTUAL`.
+    pub fn virtual_(expr: &str) -> Self {
+        Generated {
+            expr: expr.to_owned(),
+            stored: false,
+        }
+    }
+
+    /// `STORED` or `VIRTUAL`.
+    pub fn kind(&self) -> &'static str {
+        if self.stored {
+            "STORED"
+        } else {
+            "VIRTUAL"
+        }
+    }
 }
 
 /// How an identity column generates values: PostgreSQL's `GENERATED ALWAYS` / `BY DEFAULT`,
@@ -119,7 +166,13 @@ impl ColumnDef {
             identity: false,
             identity_options: IdentityOptions::default(),
             comment: None,
+            generated: None,
         }
+    }
+
+    /// Whether the column is generated (computed from the row's other columns).
+    pub fn is_generated(&self) -> bool {
+        self.generated.is_some()
     }
 }
 
