@@ -235,7 +235,6 @@ fn adopt_names_what_it_cannot_represent_on_postgres() {
             Dialect::Postgres,
             &notes,
             &[
-                "column orders.gross is generated",
                 "check orders_net_check on orders is NOT VALID",
                 "exclusion constraint orders_no_overlap on orders",
                 "view big_orders",
@@ -247,10 +246,16 @@ fn adopt_names_what_it_cannot_represent_on_postgres() {
         let notes = notes.join("\n");
         // btree_gist's own functions and types are the extension's, not the schema's.
         assert!(!notes.contains("gbt_"), "{notes}");
-        // GENERATED ALWAYS is represented, not noted.
+        // GENERATED ALWAYS is represented, not noted, and so is the generated column.
         assert!(!notes.contains("orders.id"), "{notes}");
+        assert!(!notes.contains("orders.gross"), "{notes}");
         let id = live.column("orders", "id").expect("orders.id");
         assert!(id.identity_options.always);
+        let gross = live.column("orders", "gross").expect("orders.gross");
+        assert!(
+            gross.generated.as_ref().is_some_and(|g| g.stored),
+            "{gross:?}"
+        );
     });
 }
 
@@ -272,15 +277,13 @@ fn adopt_names_what_it_cannot_represent_on_mariadb() {
             CREATE PROCEDURE noop() BEGIN END;
             CREATE EVENT nightly ON SCHEDULE EVERY 1 DAY DO DELETE FROM orders WHERE net < 0;
         "#;
-        let Some((notes, _)) = notes_of(Dialect::Mariadb, sql).await else {
+        let Some((notes, live)) = notes_of(Dialect::Mariadb, sql).await else {
             return;
         };
         assert_noted(
             Dialect::Mariadb,
             &notes,
             &[
-                "column orders.gross is generated",
-                "column orders.label is generated",
                 "column orders.touched has `on update current_timestamp()`",
                 "view big_orders",
                 "sequence invoice_numbers",
@@ -290,6 +293,17 @@ fn adopt_names_what_it_cannot_represent_on_mariadb() {
                 "event nightly",
             ],
         );
+        // Generated columns are represented (stored and virtual), not noted.
+        let notes = notes.join("\n");
+        assert!(!notes.contains("generated"), "{notes}");
+        let kind = |c: &str| {
+            live.column("orders", c)
+                .unwrap()
+                .generated
+                .clone()
+                .map(|g| g.stored)
+        };
+        assert_eq!((kind("gross"), kind("label")), (Some(true), Some(false)));
     });
 }
 
@@ -315,17 +329,25 @@ fn adopt_names_what_it_cannot_represent_on_sqlite() {
             Dialect::Sqlite,
             &notes,
             &[
-                "column orders.gross is generated (STORED)",
-                "column orders.label is generated (VIRTUAL)",
                 "table settings is WITHOUT ROWID",
                 "view big_orders",
                 "trigger orders_touch on orders",
                 "virtual table order_search",
             ],
         );
-        // The generated columns were hidden from pragma_table_info; the FTS shadow tables are
-        // the virtual table's.
-        assert!(live.column("orders", "gross").is_ok());
+        // The generated columns (hidden from pragma_table_info) are represented, with their
+        // expressions from the CREATE TABLE text, not noted; the FTS shadow tables are the
+        // virtual table's.
+        assert!(!notes.join("\n").contains("generated"), "{notes:#?}");
+        let generated = |c: &str| live.column("orders", c).unwrap().generated.clone();
+        assert_eq!(
+            generated("gross"),
+            Some(schema_runtime::Generated::stored("net * 1.2"))
+        );
+        assert_eq!(
+            generated("label"),
+            Some(schema_runtime::Generated::virtual_("'#' || id"))
+        );
         assert!(live
             .tables()
             .all(|t| !t.def.name.starts_with("order_search")));

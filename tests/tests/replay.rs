@@ -183,6 +183,85 @@ fn alters_that_change_nothing_and_key_options_inside_expressions_are_refused_at_
     }
 }
 
+/// Writes into a generated column, and a generated column with a default or an identity, are
+/// refused at replay (on every dialect, before any SQL), naming the column.
+#[test]
+fn generated_columns_refuse_writes_defaults_and_identity_at_replay() {
+    let problems = |change: fn(&mut Ops)| -> Vec<String> {
+        Migrator::new(vec![
+            Revision::new("0001_lines", &[], "lines", |op| {
+                op.create_table("lines", |t| {
+                    t.column("id", Type::BigInt).primary_key();
+                    t.column("quantity", Type::Integer).not_null();
+                    t.column("doubled", Type::Integer)
+                        .generated_stored("quantity * 2");
+                });
+            }),
+            Revision::new("0002_change", &["0001_lines"], "change", change),
+        ])
+        .expect("valid graph")
+        .check(&Dialect::ALL)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+    };
+    // Writing the other columns is fine; the database computes the generated one.
+    let fine = problems(|op| {
+        op.bulk_insert("lines", ["id", "quantity"], [row![1, 2]]);
+        op.update("lines").set("quantity", 3);
+        op.delete_rows("lines", ["id", "doubled"], [row![1, 6]]);
+    });
+    assert!(fine.is_empty(), "{fine:#?}");
+    type Case = (fn(&mut Ops), &'static str);
+    let cases: [Case; 5] = [
+        (
+            |op| op.bulk_insert("lines", ["id", "quantity", "doubled"], [row![1, 2, 4]]),
+            "bulk_insert(lines): bulk_insert into `lines` writes `doubled`, a generated column the database computes; leave `doubled` out",
+        ),
+        (
+            |op| {
+                op.update("lines").set_expr("doubled", "quantity * 3");
+            },
+            "update(lines): update into `lines` writes `doubled`, a generated column",
+        ),
+        (
+            |op| {
+                op.add_column("lines", "tripled", Type::Integer)
+                    .default(0)
+                    .generated_stored("quantity * 3");
+            },
+            "add_column(lines.tripled): column `lines.tripled` is generated (GENERATED ALWAYS AS (quantity * 3)) and has a default",
+        ),
+        (
+            |op| {
+                op.create_table("counters", |t| {
+                    t.column("n", Type::BigInt)
+                        .primary_key()
+                        .identity()
+                        .generated_stored("1");
+                });
+            },
+            "column `counters.n` is generated (GENERATED ALWAYS AS (1)) and is an identity column",
+        ),
+        (
+            |op| {
+                op.alter_column("lines", "doubled").set_default(0);
+            },
+            "column `lines.doubled` is generated (GENERATED ALWAYS AS (quantity * 2)) and has a default",
+        ),
+    ];
+    for (i, (change, expected)) in cases.into_iter().enumerate() {
+        let found = problems(change);
+        assert_eq!(found.len(), 1, "case {i}: {found:#?}");
+        assert!(found[0].contains(expected), "case {i}: {}", found[0]);
+        assert!(
+            found[0].starts_with("revision `0002_change`"),
+            "{}",
+            found[0]
+        );
+    }
+}
+
 #[test]
 fn raw_sql_declares_its_effects_to_the_replay() {
     let migrator = Migrator::new(vec![
