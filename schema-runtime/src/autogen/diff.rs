@@ -682,6 +682,62 @@ mod tests {
     }
 
     #[test]
+    fn a_changed_generation_is_a_drop_and_an_add_with_a_note() {
+        let lines = |total: &'static str, stored: bool| {
+            schema(move |op| {
+                op.create_table("lines", |t| {
+                    t.column("quantity", Type::Integer).not_null();
+                    t.column("price", Type::Numeric(12, 2)).not_null();
+                    let c = t.column("total", Type::Numeric(14, 2));
+                    if stored {
+                        c.generated_stored(total);
+                    } else {
+                        c.generated_virtual(total);
+                    }
+                });
+            })
+        };
+        let from = lines("quantity * price", true);
+        // Whitespace alone is no change.
+        assert!(diff(
+            &from,
+            &lines("quantity  *  price", true),
+            &DiffOptions::default()
+        )
+        .is_empty());
+        for to in [
+            lines("quantity * price + 1", true),
+            lines("quantity * price", false),
+        ] {
+            let changes = assert_round_trip(&from, &to);
+            assert!(
+                matches!(&changes[0].op, Op::DropColumn { column, .. } if column == "total"),
+                "{changes:#?}"
+            );
+            assert!(
+                matches!(&changes[1].op, Op::AddColumn { column, .. } if column.generated == to.column("lines", "total").unwrap().generated),
+                "{changes:#?}"
+            );
+            assert!(changes[1]
+                .note
+                .as_deref()
+                .unwrap()
+                .contains("dropped and added again"));
+            let source = crate::autogen::render_ops(&changes, &crate::NamingConvention::default());
+            assert!(source.contains(".generated_"), "{source}");
+        }
+        // A plain column that becomes generated too.
+        let plain = schema(|op| {
+            op.create_table("lines", |t| {
+                t.column("quantity", Type::Integer).not_null();
+                t.column("price", Type::Numeric(12, 2)).not_null();
+                t.column("total", Type::Numeric(14, 2));
+            });
+        });
+        assert_eq!(assert_round_trip(&plain, &from).len(), 2);
+    }
+
+    #[test]
     fn a_dropped_and_an_added_column_of_one_type_is_a_rename() {
         let from = schema(users);
         let to = schema(|op| {

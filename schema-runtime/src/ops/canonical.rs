@@ -791,6 +791,38 @@ mod tests {
     }
 
     #[test]
+    fn a_generation_is_in_the_canonical_text_only_when_set() {
+        let build = |generated: Option<(&str, bool)>| {
+            let mut op = Ops::new();
+            op.add_column("t", "total", Type::Integer);
+            op.create_table("u", |t| {
+                let c = t.column("total", Type::Integer);
+                match generated {
+                    Some((e, true)) => drop(c.generated_stored(e)),
+                    Some((e, false)) => drop(c.generated_virtual(e)),
+                    None => {}
+                }
+            });
+            op
+        };
+        let plain = text(build(None).ops(), true);
+        assert!(!plain.contains("generated"), "{plain}");
+        let stored = text(build(Some(("a * 2", true))).ops(), true);
+        assert!(stored.contains(r#"generated=stored:"a * 2""#), "{stored}");
+        let checksums: Vec<String> = [
+            None,
+            Some(("a * 2", true)),
+            Some(("a * 2", false)),
+            Some(("a * 3", true)),
+        ]
+        .into_iter()
+        .map(|g| checksum(build(g).ops(), true))
+        .collect();
+        let distinct: std::collections::BTreeSet<&String> = checksums.iter().collect();
+        assert_eq!(distinct.len(), 4, "{checksums:?}");
+    }
+
+    #[test]
     fn typed_values_and_new_types_have_their_own_canonical_text() {
         let mut a = Ops::new();
         a.update("t").set("c", "2024-01-31");
