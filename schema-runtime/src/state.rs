@@ -973,6 +973,14 @@ impl Schema {
         if let Some(fk) = t.def.foreign_keys.iter().find(|fk| uses(&fk.columns)) {
             return Err(in_use(&fk.name));
         }
+        // Every server refuses to drop a column a generated column is computed from.
+        if let Some(c) =
+            t.def.columns.iter().find(|c| {
+                c.name != column && c.generated.as_ref().is_some_and(|g| g.mentions(column))
+            })
+        {
+            return Err(in_use(&c.name));
+        }
         t.indexes.retain(|i| !single_key(i));
         t.def.uniques.retain(|k| !single(&k.columns));
         if t.def
@@ -1045,6 +1053,12 @@ impl Schema {
             .expect("checked above");
         *column = new;
         if let Some(new_name) = &alter.rename {
+            // The servers rewrite the expressions of generated columns on a rename.
+            for c in &mut t.def.columns {
+                if let Some(g) = c.generated.as_mut().filter(|g| g.mentions(&alter.column)) {
+                    *g = g.renamed(&alter.column, new_name);
+                }
+            }
             let rename = |cols: &mut Vec<String>| {
                 for c in cols.iter_mut().filter(|c| **c == alter.column) {
                     *c = new_name.clone();

@@ -831,6 +831,13 @@ fn generated_column_ops() {
         .on(order_lines)
         .rows("lines", &["id", "total"])
         .unsupported_on(&[Dialect::Postgres, Dialect::Mariadb]),
+        // A column it is computed from renamed: every server rewrites the expression, and so
+        // does the replay (no drift; the derived downgrade renames it back).
+        Case::new("alter_column_rename_generated_source", |op| {
+            op.alter_column("lines", "quantity").rename_to("qty");
+        })
+        .on(order_lines)
+        .rows("lines", &["id", "total"]),
         // Dropped: the derived downgrade adds it back generated, and the rows compute again.
         Case::new("drop_column_generated", |op| {
             op.drop_column("lines", "total")

@@ -262,6 +262,71 @@ fn generated_columns_refuse_writes_defaults_and_identity_at_replay() {
     }
 }
 
+/// A generated column follows a rename of a column it is computed from (as every server
+/// rewrites it), keeps its generation through renames of itself and of its table, and the
+/// columns it is computed from cannot be dropped before it.
+#[test]
+fn generated_columns_follow_renames_and_keep_their_sources() {
+    let migrator = Migrator::new(vec![
+        Revision::new("0001_lines", &[], "lines", |op| {
+            op.create_table("lines", |t| {
+                t.column("id", Type::BigInt).primary_key();
+                t.column("quantity", Type::Integer).not_null();
+                t.column("price", Type::Integer).not_null();
+                t.column("total", Type::Integer)
+                    .generated_stored(r#""quantity" * price + length('quantity')"#);
+            });
+        }),
+        Revision::new("0002_renames", &["0001_lines"], "renames", |op| {
+            op.alter_column("lines", "quantity").rename_to("qty");
+            op.alter_column("lines", "price").rename_to("unit price");
+            op.alter_column("lines", "total").rename_to("line_total");
+            op.rename_table("lines", "order_lines");
+        }),
+    ])
+    .expect("valid graph");
+    assert!(migrator.check(&Dialect::ALL).is_empty());
+    let schema = migrator.schema_at(&["0002_renames".to_owned()]).unwrap();
+    let total = schema.column("order_lines", "line_total").unwrap();
+    assert_eq!(
+        total.generated,
+        Some(schema_runtime::Generated::stored(
+            r#""qty" * "unit price" + length('quantity')"#
+        ))
+    );
+    // At the first revision, the expression as written.
+    let back = migrator.schema_at(&["0001_lines".to_owned()]).unwrap();
+    assert_eq!(
+        back.column("lines", "total").unwrap().generated,
+        Some(schema_runtime::Generated::stored(
+            r#""quantity" * price + length('quantity')"#
+        ))
+    );
+
+    let dropped = Migrator::new(vec![
+        Revision::new("0001_lines", &[], "lines", |op| {
+            op.create_table("lines", |t| {
+                t.column("quantity", Type::Integer).not_null();
+                t.column("total", Type::Integer)
+                    .generated_stored("quantity * 2");
+            });
+        }),
+        Revision::new("0002_drop", &["0001_lines"], "drop", |op| {
+            op.drop_column("lines", "quantity");
+        }),
+    ])
+    .expect("valid graph");
+    let problems: Vec<String> = dropped
+        .check(&Dialect::ALL)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        problems,
+        ["revision `0002_drop`: drop_column(lines.quantity): column `lines.quantity` is used by `total`; drop `total` first"]
+    );
+}
+
 #[test]
 fn raw_sql_declares_its_effects_to_the_replay() {
     let migrator = Migrator::new(vec![

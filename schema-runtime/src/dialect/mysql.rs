@@ -342,15 +342,36 @@ impl SqlDialect for MySql {
             || alter.comment.is_some()
             || alter.identity.is_some();
         if let Some(to) = &alter.rename {
+            // MySQL 8 renames a column a generated column is computed from only with the
+            // generated column restated in the same statement (8.0.17+, error 3108 otherwise);
+            // MariaDB rewrites the expression itself.
+            let dependents: String = match (self.flavour, schema.table(&alter.table)) {
+                (Flavour::Mysql, Some(t)) => t
+                    .def
+                    .columns
+                    .iter()
+                    .filter(|c| c.name != alter.column)
+                    .filter_map(|c| {
+                        let g = c.generated.as_ref().filter(|g| g.mentions(&alter.column))?;
+                        let mut restated = c.clone();
+                        restated.generated = Some(g.renamed(&alter.column, to));
+                        Some(format!(
+                            ", MODIFY COLUMN {}",
+                            self.column_sql(&restated, schema)
+                        ))
+                    })
+                    .collect(),
+                _ => String::new(),
+            };
             if self.flavour == Flavour::Mysql && !restates && alter.default.is_none() {
                 return Ok(vec![format!(
-                    "ALTER TABLE {table} RENAME COLUMN {} TO {}",
+                    "ALTER TABLE {table} RENAME COLUMN {} TO {}{dependents}",
                     self.quote(&alter.column),
                     self.quote(to)
                 )]);
             }
             return Ok(vec![format!(
-                "ALTER TABLE {table} CHANGE COLUMN {} {}",
+                "ALTER TABLE {table} CHANGE COLUMN {} {}{dependents}",
                 self.quote(&alter.column),
                 self.column_sql(&new, schema)
             )]);

@@ -82,6 +82,128 @@ impl Generated {
             "VIRTUAL"
         }
     }
+    /// Whether the expression names `column` (a bare word, case-insensitively, or a quoted
+    /// identifier; string literals do not count).
+    ///
+    /// ```
+    /// use schema_runtime::ops::Generated;
+    /// let total = Generated::stored(r#""Quantity" * unit_price + length('quantity')"#);
+    /// assert!(total.mentions("Quantity") && total.mentions("UNIT_PRICE"));
+    /// assert!(!total.mentions("quantity") && !total.mentions("length"));
+    /// ```
+    pub fn mentions(&self, column: &str) -> bool {
+        identifiers(&self.expr).any(|(_, ident)| ident.is(column))
+    }
+
+    /// The expression with `from` renamed `to` wherever it names that column, quoted as it
+    /// was: what every server does to a generated column on `RENAME COLUMN`.
+    pub(crate) fn renamed(&self, from: &str, to: &str) -> Generated {
+        let mut expr = String::with_capacity(self.expr.len() + to.len());
+        let mut at = 0;
+        for (range, ident) in identifiers(&self.expr) {
+            if !ident.is(from) {
+                continue;
+            }
+            expr.push_str(&self.expr[at..range.start]);
+            match ident.quote {
+                Some(q) => {
+                    let q = q.to_string();
+                    expr.push_str(&format!("{q}{}{q}", to.replace(&q, &format!("{q}{q}"))));
+                }
+                None if to.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                    expr.push_str(to)
+                }
+                None => expr.push_str(&format!("\"{}\"", to.replace('"', "\"\""))),
+            }
+            at = range.end;
+        }
+        expr.push_str(&self.expr[at..]);
+        Generated {
+            expr,
+            stored: self.stored,
+        }
+    }
+}
+
+/// An identifier of an expression: its text and the quote around it, if any.
+struct Ident {
+    text: String,
+    quote: Option<char>,
+}
+
+impl Ident {
+    /// Whether it names `column`: a bare word case-insensitively (the servers fold it), a
+    /// quoted one exactly.
+    fn is(&self, column: &str) -> bool {
+        match self.quote {
+            Some(_) => self.text == column,
+            None => self.text.eq_ignore_ascii_case(column),
+        }
+    }
+}
+
+/// The identifiers of an SQL expression with their byte ranges: bare words not followed by `(`
+/// (a function name) and `"quoted"` / `` `quoted` `` ones; string literals are skipped.
+fn identifiers(expr: &str) -> impl Iterator<Item = (std::ops::Range<usize>, Ident)> + '_ {
+    let bytes = expr.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let start = i;
+            let c = bytes[i];
+            if c == b'\'' || c == b'"' || c == b'`' {
+                i += 1;
+                let mut text = Vec::new();
+                while i < bytes.len() {
+                    if bytes[i] == c {
+                        if bytes.get(i + 1) == Some(&c) {
+                            text.push(c);
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    text.push(bytes[i]);
+                    i += 1;
+                }
+                i = (i + 1).min(bytes.len());
+                if c != b'\'' {
+                    let text = String::from_utf8_lossy(&text).into_owned();
+                    return Some((
+                        start..i,
+                        Ident {
+                            text,
+                            quote: Some(c as char),
+                        },
+                    ));
+                }
+                continue;
+            }
+            if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 {
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] >= 0x80)
+                {
+                    i += 1;
+                }
+                let call = expr[i..].trim_start().starts_with('(');
+                // `x.y`: a qualified name or a number's part; neither is a plain column.
+                let dotted = bytes.get(i) == Some(&b'.') || (start > 0 && bytes[start - 1] == b'.');
+                if !call && !dotted {
+                    let text = expr[start..i].to_owned();
+                    return Some((start..i, Ident { text, quote: None }));
+                }
+                continue;
+            }
+            if c.is_ascii_digit() {
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.') {
+                    i += 1;
+                }
+                continue;
+            }
+            i += 1;
+        }
+        None
+    })
 }
 
 /// How an identity column generates values: PostgreSQL's `GENERATED ALWAYS` / `BY DEFAULT`,
