@@ -200,6 +200,12 @@ fn changes(d: Dialect, op: &mut Ops) {
         op.add_column("tags", "name_upper", Type::String(50))
             .generated_virtual(r#"upper("name")"#);
     }
+    // Spelt per dialect: `||` is a logical OR on MySQL/MariaDB.
+    op.add_column("tags", "label", Type::String(60))
+        .generated_stored_per_dialect(
+            r#""name" || '!'"#,
+            &[(Dialect::Mysql, r#"concat("name", '!')"#)],
+        );
     op.add_column("books", "isbn", Type::String(20)).unique();
     op.add_column("books", "reviewer_id", Type::BigInt)
         .references("authors", "id")

@@ -831,6 +831,22 @@ fn generated_column_ops() {
         .on(order_lines)
         .rows("lines", &["id", "total"])
         .unsupported_on(&[Dialect::Postgres, Dialect::Mariadb]),
+        // Spelt per dialect (`||` is a logical OR on MySQL/MariaDB), added to a table with rows.
+        Case::new("add_column_generated_per_dialect", |op| {
+            op.add_column("users", "label", Type::String(120))
+                .generated_stored_per_dialect(
+                    r#""email" || ' #' || "zip""#,
+                    &[(Dialect::Mysql, r#"concat("email", ' #', "zip")"#)],
+                );
+        })
+        .rows("users", &["id", "email"]),
+        // Computed from the identity column: MySQL/MariaDB compute it before AUTO_INCREMENT
+        // gives the value, so they refuse it (a hint, not the server's error 1901/3109).
+        Case::new("add_column_generated_from_identity", |op| {
+            op.add_column("users", "ref", Type::BigInt)
+                .generated_stored(r#""id" * 10"#);
+        })
+        .unsupported_on(&[Dialect::Mysql, Dialect::Mariadb]),
         // A column it is computed from renamed: every server rewrites the expression, and so
         // does the replay (no drift; the derived downgrade renames it back).
         Case::new("alter_column_rename_generated_source", |op| {

@@ -695,11 +695,23 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
 
 /// `.generated_stored(expr)` / `.generated_virtual(expr)` for a generated column, else nothing.
 fn generated_call(column: &crate::ops::ColumnDef) -> String {
-    match &column.generated {
-        Some(g) if g.stored => format!(".generated_stored({})", lit(&g.expr)),
-        Some(g) => format!(".generated_virtual({})", lit(&g.expr)),
-        None => String::new(),
+    let Some(g) = &column.generated else {
+        return String::new();
+    };
+    let kind = if g.stored { "stored" } else { "virtual" };
+    if g.dialects.is_empty() {
+        return format!(".generated_{kind}({})", lit(&g.expr));
     }
+    let dialects: Vec<String> = g
+        .dialects
+        .iter()
+        .map(|(d, e)| format!("({}, {})", dialect_path(*d), lit(e)))
+        .collect();
+    format!(
+        ".generated_{kind}_per_dialect({}, &[{}])",
+        lit(&g.expr),
+        dialects.join(", ")
+    )
 }
 
 /// `.identity()`, or the calls that say its options (`.serial()`, `.identity_always()`,

@@ -119,7 +119,15 @@ fn same_generation(a: &ColumnDef, b: &ColumnDef) -> bool {
     let squeeze = |e: &str| e.split_whitespace().collect::<Vec<_>>().join(" ");
     match (&a.generated, &b.generated) {
         (None, None) => true,
-        (Some(a), Some(b)) => a.stored == b.stored && squeeze(&a.expr) == squeeze(&b.expr),
+        (Some(a), Some(b)) => {
+            a.stored == b.stored
+                && squeeze(&a.expr) == squeeze(&b.expr)
+                && a.dialects.len() == b.dialects.len()
+                && a.dialects
+                    .iter()
+                    .zip(&b.dialects)
+                    .all(|((da, ea), (db, eb))| da == db && squeeze(ea) == squeeze(eb))
+        }
         _ => false,
     }
 }

@@ -207,6 +207,10 @@ impl SqlDialect for MySql {
         })
     }
 
+    fn generated_from_identity(&self) -> bool {
+        false
+    }
+
     /// MariaDB's generated columns are always nullable (its grammar has no NOT NULL on one).
     fn generated_refused(
         &self,

@@ -276,7 +276,7 @@ pub(crate) trait SqlDialect: Sync {
     fn generated_sql(&self, generated: &crate::ops::Generated) -> String {
         format!(
             " GENERATED ALWAYS AS ({}) {}",
-            self.sql_expr(&generated.expr),
+            self.sql_expr(generated.for_dialect(self.dialect())),
             generated.kind()
         )
     }
@@ -290,13 +290,37 @@ pub(crate) trait SqlDialect: Sync {
         None
     }
 
+    /// A generated column cannot be computed from an identity column (MySQL and MariaDB
+    /// compute it before the AUTO_INCREMENT value exists).
+    fn generated_from_identity(&self) -> bool {
+        true
+    }
+
     /// Generated columns of `op` the dialect cannot have.
     fn check_generated(&self, op: &Op, before: &Schema) -> Result<(), RenderError> {
+        let table_columns = match op {
+            Op::CreateTable { def, .. } => def.columns.as_slice(),
+            Op::AddColumn { table, .. } => before
+                .table(table)
+                .map_or(&[][..], |t| t.def.columns.as_slice()),
+            _ => &[],
+        };
         let refused = |c: &ColumnDef| {
-            c.generated
-                .as_ref()
-                .and_then(|g| self.generated_refused(c, g))
-                .map(|hint| self.unsupported(op, format!("generated column `{}`: {hint}", c.name)))
+            let g = c.generated.as_ref()?;
+            let hint = self.generated_refused(c, g).or_else(|| {
+                let identity = table_columns
+                    .iter()
+                    .find(|i| i.identity && g.mentions(&i.name))
+                    .filter(|_| !self.generated_from_identity())?;
+                Some(format!(
+                    "{} cannot compute a generated column from the AUTO_INCREMENT column `{}` (its value does not exist yet when the row is computed); \
+                     leave `{}` out of the expression, or fill a plain column with op.update",
+                    self.title(),
+                    identity.name,
+                    identity.name
+                ))
+            })?;
+            Some(self.unsupported(op, format!("generated column `{}`: {hint}", c.name)))
         };
         let error = match op {
             Op::CreateTable { def, .. } => def.columns.iter().find_map(refused),

@@ -165,7 +165,8 @@ fn comparable_column(column: &ColumnDef, schema: &Schema, d: &dyn Introspector) 
     // Expressions as the server keeps them (PostgreSQL's casts and parentheses, MariaDB's
     // backticks) compare as check expressions do.
     if let Some(g) = &mut c.generated {
-        g.expr = normalise_sql(&d.sql_expr(&g.expr));
+        g.expr = normalise_sql(&d.sql_expr(g.for_dialect(d.dialect())));
+        g.dialects.clear();
     }
     c
 }

@@ -76,8 +76,8 @@ pub(super) async fn read(
         let generation = (lower_extra.contains("virtual generated")
             || lower_extra.contains("stored generated"))
         .then(|| crate::ops::Generated {
-            expr: generated.clone(),
             stored: lower_extra.contains("stored") || lower_extra.contains("persistent"),
+            ..crate::ops::Generated::stored(&generated)
         });
         if let Some(at) = lower_extra.find("on update") {
             catalog.note(format!(

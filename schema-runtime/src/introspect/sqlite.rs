@@ -108,8 +108,8 @@ pub(super) async fn read(
             match expr {
                 Some(expr) => {
                     column.generated = Some(crate::ops::Generated {
-                        expr,
                         stored: hidden == "3",
+                        ..crate::ops::Generated::stored(&expr)
                     })
                 }
                 None => catalog.note(format!(

@@ -234,6 +234,10 @@ fn column(out: &mut String, c: &ColumnDef) {
     if let Some(g) = &c.generated {
         let _ = write!(out, " generated={}:", g.kind().to_ascii_lowercase());
         q(out, &g.expr);
+        for (d, e) in &g.dialects {
+            out.push_str(&format!(" {}=", d.name()));
+            q(out, e);
+        }
     }
     out.push('}');
 }
@@ -820,6 +824,15 @@ mod tests {
         .collect();
         let distinct: std::collections::BTreeSet<&String> = checksums.iter().collect();
         assert_eq!(distinct.len(), 4, "{checksums:?}");
+        let mut per_dialect = Ops::new();
+        per_dialect
+            .add_column("t", "total", Type::Integer)
+            .generated_stored_per_dialect("a * 2", &[(crate::Dialect::Mysql, "a * 3")]);
+        let text = text(per_dialect.ops(), true);
+        assert!(
+            text.contains(r#"generated=stored:"a * 2" mysql="a * 3""#),
+            "{text}"
+        );
     }
 
     #[test]

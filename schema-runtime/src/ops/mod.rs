@@ -44,9 +44,14 @@ pub struct ColumnDef {
 ///
 /// ```
 /// use schema_runtime::ops::Generated;
+/// use schema_runtime::Dialect;
 /// let total = Generated::stored("quantity * unit_price");
 /// assert!(total.stored && total.expr == "quantity * unit_price");
 /// assert!(!Generated::virtual_("lower(email)").stored);
+/// let label = Generated::virtual_("first || ' ' || last")
+///     .per_dialect(&[(Dialect::Mysql, "concat(first, ' ', last)")]);
+/// assert_eq!(label.for_dialect(Dialect::Mariadb), "concat(first, ' ', last)");
+/// assert_eq!(label.for_dialect(Dialect::Sqlite), "first || ' ' || last");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Generated {
@@ -55,6 +60,10 @@ pub struct Generated {
     pub expr: String,
     /// `STORED` (computed on write and kept on disk) or `VIRTUAL` (computed on read).
     pub stored: bool,
+    /// The expression of some dialects where it is spelt otherwise (`concat(..)` on MySQL for
+    /// `||`); `Dialect::Mysql` covers MariaDB unless MariaDB is named too. Empty: `expr`
+    /// everywhere.
+    pub dialects: Vec<(Dialect, String)>,
 }
 
 impl Generated {
@@ -63,15 +72,43 @@ impl Generated {
         Generated {
             expr: expr.to_owned(),
             stored: true,
+            dialects: Vec::new(),
         }
     }
 
     /// `GENERATED ALWAYS AS (expr) VIRTUAL`.
     pub fn virtual_(expr: &str) -> Self {
         Generated {
-            expr: expr.to_owned(),
             stored: false,
+            ..Generated::stored(expr)
         }
+    }
+
+    /// The same generation with the expression of some dialects spelt otherwise.
+    pub fn per_dialect(mut self, dialects: &[(Dialect, &str)]) -> Self {
+        self.dialects = dialects
+            .iter()
+            .map(|(d, e)| (*d, (*e).to_owned()))
+            .collect();
+        self
+    }
+
+    /// The expression `dialect` runs: its own spelling (MariaDB falls back to MySQL's), else
+    /// the portable one.
+    pub fn for_dialect(&self, dialect: Dialect) -> &str {
+        let own = |d: Dialect| {
+            self.dialects
+                .iter()
+                .find(|(x, _)| *x == d)
+                .map(|(_, e)| e.as_str())
+        };
+        own(dialect)
+            .or_else(|| {
+                (dialect == Dialect::Mariadb)
+                    .then(|| own(Dialect::Mysql))
+                    .flatten()
+            })
+            .unwrap_or(&self.expr)
     }
 
     /// `STORED` or `VIRTUAL`.
@@ -82,8 +119,9 @@ impl Generated {
             "VIRTUAL"
         }
     }
-    /// Whether the expression names `column` (a bare word, case-insensitively, or a quoted
-    /// identifier; string literals do not count).
+
+    /// Whether the expression (of any dialect) names `column` (a bare word,
+    /// case-insensitively, or a quoted identifier; string literals do not count).
     ///
     /// ```
     /// use schema_runtime::ops::Generated;
@@ -92,37 +130,47 @@ impl Generated {
     /// assert!(!total.mentions("quantity") && !total.mentions("length"));
     /// ```
     pub fn mentions(&self, column: &str) -> bool {
-        identifiers(&self.expr).any(|(_, ident)| ident.is(column))
+        std::iter::once(&self.expr)
+            .chain(self.dialects.iter().map(|(_, e)| e))
+            .any(|e| identifiers(e).any(|(_, ident)| ident.is(column)))
     }
 
-    /// The expression with `from` renamed `to` wherever it names that column, quoted as it
-    /// was: what every server does to a generated column on `RENAME COLUMN`.
+    /// The generation with `from` renamed `to` wherever its expressions name that column,
+    /// quoted as it was: what every server does to a generated column on `RENAME COLUMN`.
     pub(crate) fn renamed(&self, from: &str, to: &str) -> Generated {
-        let mut expr = String::with_capacity(self.expr.len() + to.len());
-        let mut at = 0;
-        for (range, ident) in identifiers(&self.expr) {
-            if !ident.is(from) {
-                continue;
-            }
-            expr.push_str(&self.expr[at..range.start]);
-            match ident.quote {
-                Some(q) => {
-                    let q = q.to_string();
-                    expr.push_str(&format!("{q}{}{q}", to.replace(&q, &format!("{q}{q}"))));
-                }
-                None if to.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
-                    expr.push_str(to)
-                }
-                None => expr.push_str(&format!("\"{}\"", to.replace('"', "\"\""))),
-            }
-            at = range.end;
-        }
-        expr.push_str(&self.expr[at..]);
         Generated {
-            expr,
+            expr: renamed_in(&self.expr, from, to),
             stored: self.stored,
+            dialects: self
+                .dialects
+                .iter()
+                .map(|(d, e)| (*d, renamed_in(e, from, to)))
+                .collect(),
         }
     }
+}
+
+/// `text` with the identifier `from` renamed `to`, quoted as it was.
+fn renamed_in(text: &str, from: &str, to: &str) -> String {
+    let mut expr = String::with_capacity(text.len() + to.len());
+    let mut at = 0;
+    for (range, ident) in identifiers(text) {
+        if !ident.is(from) {
+            continue;
+        }
+        expr.push_str(&text[at..range.start]);
+        match ident.quote {
+            Some(q) => {
+                let q = q.to_string();
+                expr.push_str(&format!("{q}{}{q}", to.replace(&q, &format!("{q}{q}"))));
+            }
+            None if to.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => expr.push_str(to),
+            None => expr.push_str(&format!("\"{}\"", to.replace('"', "\"\""))),
+        }
+        at = range.end;
+    }
+    expr.push_str(&text[at..]);
+    expr
 }
 
 /// An identifier of an expression: its text and the quote around it, if any.
