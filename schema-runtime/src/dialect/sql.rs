@@ -1737,6 +1737,11 @@ mod tests {
             .default(0);
         op.add_column("posts", "editor_id", Type::BigInt)
             .references("users", "id");
+        op.add_column("users", "email_lower", Type::String(255))
+            .generated_virtual("lower(email)");
+        op.add_column("users", "karma_twice", Type::Integer)
+            .not_null()
+            .generated_stored("karma * 2");
         op.drop_column("users", "bio");
         op.alter_column("users", "email").set_type(Type::Text);
         op.alter_column("users", "bio")
