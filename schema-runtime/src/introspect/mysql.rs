@@ -77,7 +77,11 @@ pub(super) async fn read(
             || lower_extra.contains("stored generated"))
         .then(|| crate::ops::Generated {
             stored: lower_extra.contains("stored") || lower_extra.contains("persistent"),
-            ..crate::ops::Generated::stored(&generated)
+            ..crate::ops::Generated::stored(&if mariadb {
+                generated.clone()
+            } else {
+                mysql8_generation_expression(&generated)
+            })
         });
         if let Some(at) = lower_extra.find("on update") {
             catalog.note(format!(
@@ -463,6 +467,43 @@ fn is_implicit_foreign_key_index(index: &IndexDef, fks: &[crate::ops::ForeignKey
             .any(|fk| fk.name == index.name && fk.columns == index.columns())
 }
 
+/// MySQL 8's `GENERATION_EXPRESSION` as SQL: it escapes the quotes of string literals
+/// (`concat(_utf8mb4\'#\',`id`)`) and writes each literal's character set introducer, which the
+/// expression as written had not; MariaDB keeps the expression plain.
+fn mysql8_generation_expression(raw: &str) -> String {
+    let unescaped = raw.replace("\\'", "'").replace("\\\\", "\\");
+    const INTRODUCERS: [&str; 6] = [
+        "_utf8mb4", "_utf8mb3", "_utf8", "_latin1", "_binary", "_ascii",
+    ];
+    let mut out = String::with_capacity(unescaped.len());
+    let mut in_literal = false;
+    let mut rest = unescaped.as_str();
+    while let Some(c) = rest.chars().next() {
+        if c == '\'' {
+            in_literal = !in_literal;
+        } else if !in_literal
+            && c == '_'
+            && !out.ends_with(|p: char| p.is_alphanumeric() || p == '_')
+        {
+            if let Some(len) = INTRODUCERS
+                .iter()
+                .find(|i| {
+                    rest.len() > i.len()
+                        && rest[..i.len()].eq_ignore_ascii_case(i)
+                        && rest[i.len()..].starts_with('\'')
+                })
+                .map(|i| i.len())
+            {
+                rest = &rest[len..];
+                continue;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -544,6 +585,22 @@ mod tests {
         assert_eq!(
             parse_default("(1 + 2)", &Type::Integer, "", true),
             Some(ServerDefault::Expr("1 + 2".into()))
+        );
+    }
+
+    #[test]
+    fn mysql8_generation_expressions_lose_escapes_and_introducers() {
+        assert_eq!(
+            mysql8_generation_expression("concat(_utf8mb4\\'#\\',`id`,_latin1\\'_utf8mb4\\')"),
+            "concat('#',`id`,'_utf8mb4')"
+        );
+        assert_eq!(
+            mysql8_generation_expression("(`quantity` * `unit_price`)"),
+            "(`quantity` * `unit_price`)"
+        );
+        assert_eq!(
+            mysql8_generation_expression("`my_utf8mb4` + 1"),
+            "`my_utf8mb4` + 1"
         );
     }
 
