@@ -76,7 +76,7 @@ fn keys(d: Dialect, op: &mut Ops) {
         // A stored generated column: the servers keep the expression their own way
         // (PostgreSQL adds casts and parentheses, MariaDB backticks); no drift.
         t.column("rank", Type::BigInt)
-            .generated_stored(r#""karma" * 2"#);
+            .generated_stored(r#""karma" * 2 + "seq""#);
         t.primary_key(["author_id", "seq"]);
         t.check("score_positive", "score >= 0");
         let fk = t

@@ -24,9 +24,10 @@ use crate::Dialect;
 ///   `Int(1)` is `Float(1.0)` on a decimal one, `Str("5")` is `Int(5)` on an integer one);
 ///   `now()` / `current_timestamp(6)` expressions are `Now`; other expressions are normalised
 ///   as check expressions are.
-/// - **Expressions** of checks, index keys and index predicates are normalised: whitespace,
-///   keyword case, quotes around lower-case identifiers, redundant parentheses and PostgreSQL
-///   casts (`name::text`) do not count. Other rewrites a server makes (MariaDB's `length` as
+/// - **Expressions** of checks, generated columns, index keys and index predicates are
+///   normalised: whitespace, keyword case, quotes around lower-case identifiers, parentheses
+///   that operator precedence makes redundant (PostgreSQL's `((a * 2) + b)`) and PostgreSQL
+///   casts (`name::text`) do not count; nor do MariaDB's `lcase`/`ucase` for `lower`/`upper`. Other rewrites a server makes (MariaDB's `length` as
 ///   `octet_length`, PostgreSQL's operator casts on numerics) still show.
 /// - **Generated columns**: the expression is normalised as check expressions are.
 /// - **Comments**: none on SQLite; an empty comment is no comment.
