@@ -219,7 +219,7 @@ pub enum StateError {
     },
     /// A `bulk_insert` or `update` that writes a generated column, which the database computes
     /// and refuses to be given.
-    #[error("{op} into `{table}` writes `{column}`, a generated column the database computes; leave `{column}` out")]
+    #[error("{op} writes `{table}.{column}`, a generated column the database computes; leave `{column}` out")]
     WritesGeneratedColumn {
         /// `bulk_insert` or `update`.
         op: &'static str,

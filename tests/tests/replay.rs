@@ -216,13 +216,13 @@ fn generated_columns_refuse_writes_defaults_and_identity_at_replay() {
     let cases: [Case; 5] = [
         (
             |op| op.bulk_insert("lines", ["id", "quantity", "doubled"], [row![1, 2, 4]]),
-            "bulk_insert(lines): bulk_insert into `lines` writes `doubled`, a generated column the database computes; leave `doubled` out",
+            "bulk_insert(lines): bulk_insert writes `lines.doubled`, a generated column the database computes; leave `doubled` out",
         ),
         (
             |op| {
                 op.update("lines").set_expr("doubled", "quantity * 3");
             },
-            "update(lines): update into `lines` writes `doubled`, a generated column",
+            "update(lines): update writes `lines.doubled`, a generated column",
         ),
         (
             |op| {
