@@ -193,13 +193,54 @@ impl Walker<'_> {
         let Some(mut builder) = self.root(receiver) else {
             return false;
         };
+        let column_chain = matches!(builder, Builder::Table | Builder::Ops)
+            && calls.first().is_some_and(|c| {
+                matches!(
+                    (&builder, c.method.to_string().as_str()),
+                    (Builder::Table, "column") | (Builder::Ops, "add_column")
+                )
+            });
         for call in &calls {
             builder = self.call(builder, call);
+        }
+        if column_chain {
+            self.generated_with_default_or_identity(&calls);
         }
         if discarded {
             self.finish(builder, &calls);
         }
         true
+    }
+
+    /// A column chain that makes a generated column and gives it a default or an identity:
+    /// no database has either on a generated column (the replay refuses it too).
+    fn generated_with_default_or_identity(&mut self, calls: &[&ExprMethodCall]) {
+        let Some(generated) = calls
+            .iter()
+            .find(|c| c.method.to_string().starts_with("generated_"))
+        else {
+            return;
+        };
+        let other = calls.iter().find_map(|c| {
+            let m = c.method.to_string();
+            if m.starts_with("default") {
+                Some((m, "a default"))
+            } else if m.starts_with("identity") || m == "serial" {
+                Some((m, "an identity"))
+            } else {
+                None
+            }
+        });
+        if let Some((method, what)) = other {
+            self.errors.error_spanned_by(
+                &generated.method,
+                format!(
+                    "a generated column cannot also have {what} (`.{method}(..)`): the database computes its value; \
+                     drop `.{method}(..)` or `.{}(..)`",
+                    generated.method
+                ),
+            );
+        }
     }
 
     /// The builder a chain starts at: the op builder or a `create_table` closure's table.

@@ -89,6 +89,7 @@ struct FieldAttrs {
     on_delete: Option<TokenStream>,
     on_update: Option<TokenStream>,
     comment: Option<String>,
+    generated: Option<TokenStream>,
 }
 
 fn field_attrs(field: &syn::Field, errors: &mut Errors) -> FieldAttrs {
@@ -131,13 +132,21 @@ fn field_attrs(field: &syn::Field, errors: &mut Errors) -> FieldAttrs {
                     };
                     out.references = Some((table.to_owned(), column.to_owned()));
                 }
+                "generated_stored" => {
+                    let expr = meta.value()?.parse::<LitStr>()?;
+                    out.generated = Some(quote!(.generated_stored(#expr)));
+                }
+                "generated_virtual" => {
+                    let expr = meta.value()?.parse::<LitStr>()?;
+                    out.generated = Some(quote!(.generated_virtual(#expr)));
+                }
                 "on_delete" => out.on_delete = Some(action(&meta.value()?.parse::<LitStr>()?)?),
                 "on_update" => out.on_update = Some(action(&meta.value()?.parse::<LitStr>()?)?),
                 _ => {
                     return Err(meta.error(
                         "unknown model key; expected one of `skip`, `column`, `primary_key`, `identity`, `unique`, `index`, \
                          `length`, `precision`, `scale`, `sql_type`, `default`, `default_now`, `default_expr`, `references`, \
-                         `on_delete`, `on_update`, `comment`",
+                         `on_delete`, `on_update`, `comment`, `generated_stored`, `generated_virtual`",
                     ))
                 }
             }
@@ -146,6 +155,12 @@ fn field_attrs(field: &syn::Field, errors: &mut Errors) -> FieldAttrs {
         if let Err(e) = result {
             errors.push(e);
         }
+    }
+    if out.generated.is_some() && (out.default.is_some() || out.identity) {
+        errors.push(syn::Error::new(
+            field.span(),
+            "a generated column (`generated_stored` / `generated_virtual`) has no default and no identity: the database computes its value",
+        ));
     }
     out
 }
@@ -399,6 +414,9 @@ pub(crate) fn derive_model(input: &DeriveInput) -> syn::Result<TokenStream> {
         }
         if let Some(d) = &attrs.default {
             chain.push(d.clone());
+        }
+        if let Some(g) = &attrs.generated {
+            chain.push(g.clone());
         }
         if let Some(c) = &attrs.comment {
             chain.push(quote!(.comment(#c)));

@@ -39,9 +39,9 @@ pub use migrator::{Direction, Migrator, PlanError, Step, VersionTable};
 pub use naming::NamingConvention;
 pub use ops::{
     AlterColumn, CheckDef, ColumnDef, Constraint, Deferrable, EnumDef, EnumPosition, FkAction,
-    ForeignKeyDef, IdentityChanges, IdentityOptions, IndexDef, IndexKey, KeyDef, KeyPart,
-    NullsOrder, Op, Ops, RawSql, ReverseError, Rows, SequenceChanges, SequenceDef, SequenceOptions,
-    SetValue, SqlText, TableDef,
+    ForeignKeyDef, Generated, IdentityChanges, IdentityOptions, IndexDef, IndexKey, KeyDef,
+    KeyPart, NullsOrder, Op, Ops, RawSql, ReverseError, Rows, SequenceChanges, SequenceDef,
+    SequenceOptions, SetValue, SqlText, TableDef,
 };
 pub use revision::{Migrations, Revision, RevisionDef};
 pub use state::{Schema, StateError, Table};

@@ -99,7 +99,7 @@ const POSTGRES_MARIADB: &[Dialect] = &[Dialect::Postgres, Dialect::Mariadb];
 const ALL: &[Dialect] = &Dialect::ALL;
 
 /// Every rule, in the order of [`schema_core::lint::RULE_IDS`].
-pub const RULES: [Rule; 29] = [
+pub const RULES: [Rule; 30] = [
     Rule {
         id: "add-index-without-concurrently",
         severity: Severity::Error,
@@ -198,6 +198,15 @@ pub const RULES: [Rule; 29] = [
         instead: "add a nullable column, backfill it in batches from a sequence, then make it the key; or create a new table and copy",
         bad: r#"op.add_column("events", "seq", Type::BigInt).identity();"#,
         good: r#"op.add_column("events", "seq", Type::BigInt); // backfill in batches"#,
+    },
+    Rule {
+        id: "add-stored-generated-column",
+        severity: Severity::Error,
+        dialects: POSTGRES_MYSQL,
+        reason: "adding a STORED generated column computes it for every existing row: PostgreSQL rewrites the table under an ACCESS EXCLUSIVE lock, MySQL/MariaDB copy the table (no in-place algorithm)",
+        instead: "on MySQL/MariaDB add it VIRTUAL (computed on read, added in place); on PostgreSQL add a plain nullable column and backfill it in batches, or declare the generated column when the table is created",
+        bad: r#"op.add_column("users", "name_lower", Type::String(100)).generated_stored("lower(name)");"#,
+        good: r#"op.add_column("users", "name_lower", Type::String(100)).generated_virtual("lower(name)");"#,
     },
     Rule {
         id: "add-enum-value-in-transaction",
@@ -978,10 +987,16 @@ impl Judge<'_> {
                 "add-identity-column",
                 format!("adds identity column `{table}.{name}` to a table that exists before this revision"),
             );
-        } else if !column.nullable && column.default.is_none() {
+        } else if !column.nullable && column.default.is_none() && !column.is_generated() {
             self.flag(
                 "add-not-null-column-without-default",
                 format!("adds NOT NULL column `{table}.{name}` without a default"),
+            );
+        }
+        if column.generated.as_ref().is_some_and(|g| g.stored) {
+            self.flag(
+                "add-stored-generated-column",
+                format!("adds STORED generated column `{table}.{name}` to a table that exists before this revision"),
             );
         }
         if let Some(

@@ -231,9 +231,66 @@ pub enum StateError {
         /// The valid range.
         reason: &'static str,
     },
+    /// A generated column declared with what no database allows on one (a default, an
+    /// identity).
+    #[error("column `{column}` is generated (GENERATED ALWAYS AS ({expr})) and {reason}; a generated column has neither, drop that part")]
+    GeneratedColumn {
+        /// `table.column`.
+        column: String,
+        /// Its expression.
+        expr: String,
+        /// What else it has (`has a default`, `is an identity column`).
+        reason: &'static str,
+    },
+    /// A `bulk_insert` or `update` that writes a generated column, which the database computes
+    /// and refuses to be given.
+    #[error("{op} writes `{table}.{column}`, a generated column the database computes; leave `{column}` out")]
+    WritesGeneratedColumn {
+        /// `bulk_insert` or `update`.
+        op: &'static str,
+        /// Table name.
+        table: String,
+        /// The generated column.
+        column: String,
+    },
     /// Internal: rows loaded only as a digest reached a renderer (a bug in the caller).
     #[error("the rows were loaded for the schema only, not to run them; this is a bug of cargo-schema, please report it")]
     RowsNotLoaded,
+}
+
+/// Refuses a generated column with a default or an identity (no database has either).
+fn check_generated(table: &str, column: &ColumnDef) -> Result<(), StateError> {
+    let Some(g) = &column.generated else {
+        return Ok(());
+    };
+    let reason = if column.default.is_some() {
+        "has a default"
+    } else if column.identity {
+        "is an identity column"
+    } else {
+        return Ok(());
+    };
+    Err(StateError::GeneratedColumn {
+        column: format!("{table}.{}", column.name),
+        expr: g.expr.clone(),
+        reason,
+    })
+}
+
+/// Refuses `op` writing a generated column of `def`.
+fn check_writes<'a>(
+    op: &'static str,
+    def: &TableDef,
+    mut columns: impl Iterator<Item = &'a String>,
+) -> Result<(), StateError> {
+    match columns.find(|c| def.column(c).is_some_and(ColumnDef::is_generated)) {
+        Some(column) => Err(StateError::WritesGeneratedColumn {
+            op,
+            table: def.name.clone(),
+            column: column.clone(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Types a foreign key may join: equal types, or any two integer types.
@@ -637,6 +694,7 @@ impl Schema {
                         });
                     }
                     self.check_type(&column.ty)?;
+                    check_generated(&def.name, column)?;
                 }
                 let mut names = HashSet::new();
                 let empty = TableDef {
@@ -710,6 +768,7 @@ impl Schema {
                 foreign_key,
             } => {
                 self.check_type(&column.ty)?;
+                check_generated(table, column)?;
                 let mut def = self.table_def(table)?.clone();
                 if def.column(&column.name).is_some() {
                     return Err(StateError::DuplicateColumn {
@@ -994,6 +1053,9 @@ impl Schema {
             } => {
                 let def = self.table_def(table)?;
                 self.check_columns(def, columns)?;
+                if matches!(op, Op::BulkInsert { .. }) {
+                    check_writes("bulk_insert", def, columns.iter())?;
+                }
                 if let Some((row, got)) = rows.arity_error(columns.len()) {
                     return Err(StateError::RowArity {
                         table: table.clone(),
@@ -1006,6 +1068,7 @@ impl Schema {
             Op::Update { table, set, .. } => {
                 let def = self.table_def(table)?;
                 self.check_columns(def, set.iter().map(|(c, _)| c))?;
+                check_writes("update", def, set.iter().map(|(c, _)| c))?;
             }
             Op::Sql(raw) => {
                 if raw.effects.is_empty() {
@@ -1088,6 +1151,14 @@ impl Schema {
         if let Some(fk) = t.def.foreign_keys.iter().find(|fk| uses(&fk.columns)) {
             return Err(in_use(&fk.name));
         }
+        // Every server refuses to drop a column a generated column is computed from.
+        if let Some(c) =
+            t.def.columns.iter().find(|c| {
+                c.name != column && c.generated.as_ref().is_some_and(|g| g.mentions(column))
+            })
+        {
+            return Err(in_use(&c.name));
+        }
         t.indexes.retain(|i| !single_key(i));
         t.def.uniques.retain(|k| !single(&k.columns));
         if t.def
@@ -1164,6 +1235,7 @@ impl Schema {
             }
         }
         let new = alter.applied_to(&current);
+        check_generated(&alter.table, &new)?;
         let t = self.table_mut(&alter.table)?;
         let column = t
             .def
@@ -1173,6 +1245,12 @@ impl Schema {
             .expect("checked above");
         *column = new;
         if let Some(new_name) = &alter.rename {
+            // The servers rewrite the expressions of generated columns on a rename.
+            for c in &mut t.def.columns {
+                if let Some(g) = c.generated.as_mut().filter(|g| g.mentions(&alter.column)) {
+                    *g = g.renamed(&alter.column, new_name);
+                }
+            }
             let rename = |cols: &mut Vec<String>| {
                 for c in cols.iter_mut().filter(|c| **c == alter.column) {
                     *c = new_name.clone();

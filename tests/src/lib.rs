@@ -423,7 +423,7 @@ async fn postgres_facts(db: &mut Database) -> SchemaFacts {
     for r in rows(db, "tables", "SELECT CAST(c.relname AS TEXT), COALESCE(obj_description(c.oid, 'pg_class'), '') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY 1", 2).await {
         facts.add_table(&r[0], &r[1]);
     }
-    for r in rows(db, "columns", "SELECT CAST(c.table_name AS TEXT), CAST(c.column_name AS TEXT), CASE WHEN c.data_type = 'USER-DEFINED' THEN CAST(c.udt_name AS TEXT) ELSE CAST(c.data_type AS TEXT) || COALESCE('(' || c.character_maximum_length || ')', '') END, CAST(c.is_nullable AS TEXT), COALESCE(CAST(c.column_default AS TEXT), ''), CASE WHEN c.is_identity = 'YES' THEN 'identity ' || lower(CAST(c.identity_generation AS TEXT)) ELSE '' END, COALESCE((SELECT col_description(a.attrelid, a.attnum) FROM pg_attribute a WHERE a.attrelid = to_regclass(quote_ident(c.table_name)) AND a.attname = c.column_name), '') FROM information_schema.columns c WHERE c.table_schema = current_schema() ORDER BY c.table_name, c.ordinal_position", 7).await {
+    for r in rows(db, "columns", "SELECT CAST(c.table_name AS TEXT), CAST(c.column_name AS TEXT), CASE WHEN c.data_type = 'USER-DEFINED' THEN CAST(c.udt_name AS TEXT) ELSE CAST(c.data_type AS TEXT) || COALESCE('(' || c.character_maximum_length || ')', '') END, CAST(c.is_nullable AS TEXT), COALESCE(CAST(c.column_default AS TEXT), ''), CASE WHEN c.is_identity = 'YES' THEN 'identity ' || lower(CAST(c.identity_generation AS TEXT)) WHEN c.is_generated = 'ALWAYS' THEN 'generated always as (' || CAST(c.generation_expression AS TEXT) || ') stored' ELSE '' END, COALESCE((SELECT col_description(a.attrelid, a.attnum) FROM pg_attribute a WHERE a.attrelid = to_regclass(quote_ident(c.table_name)) AND a.attname = c.column_name), '') FROM information_schema.columns c WHERE c.table_schema = current_schema() ORDER BY c.table_name, c.ordinal_position", 7).await {
         facts.add_column(&r);
     }
     for r in rows(db, "column collations", "SELECT CAST(c.relname AS TEXT), CAST(a.attname AS TEXT), CAST(co.collname AS TEXT) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid JOIN pg_collation co ON co.oid = a.attcollation WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attcollation <> t.typcollation ORDER BY 1, 2", 3).await {
@@ -521,7 +521,7 @@ async fn mysql_facts(db: &mut Database) -> SchemaFacts {
         .first()
         .map(|r| format!("`{}`.", r[0].replace('`', "``")))
         .unwrap_or_default();
-    for mut r in rows(db, "columns", "SELECT CAST(table_name AS CHAR), CAST(column_name AS CHAR), CAST(column_type AS CHAR), CAST(is_nullable AS CHAR), CAST(COALESCE(column_default, '') AS CHAR), CAST(CASE WHEN extra LIKE '%auto_increment%' THEN 'auto_increment' ELSE '' END AS CHAR), CAST(column_comment AS CHAR) FROM information_schema.columns WHERE table_schema = DATABASE() ORDER BY table_name, ordinal_position", 7).await {
+    for mut r in rows(db, "columns", "SELECT CAST(table_name AS CHAR), CAST(column_name AS CHAR), CAST(column_type AS CHAR), CAST(is_nullable AS CHAR), CAST(COALESCE(column_default, '') AS CHAR), CAST(CASE WHEN extra LIKE '%auto_increment%' THEN 'auto_increment' WHEN extra IN ('VIRTUAL GENERATED', 'STORED GENERATED') THEN CONCAT('generated always as (', generation_expression, ') ', LOWER(SUBSTRING_INDEX(extra, ' ', 1))) ELSE '' END AS CHAR), CAST(column_comment AS CHAR) FROM information_schema.columns WHERE table_schema = DATABASE() ORDER BY table_name, ordinal_position", 7).await {
         if !own.is_empty() {
             r[4] = r[4].replace(&own, "");
         }
@@ -591,7 +591,18 @@ async fn sqlite_facts(db: &mut Database) -> SchemaFacts {
         facts.add_table(&r[0], "");
     }
     // AUTOINCREMENT exists only on a sole INTEGER PRIMARY KEY, so the key column is the one.
-    for r in rows(db, "columns", "SELECT m.name, p.name, p.type, CASE WHEN p.\"notnull\" = 1 OR p.pk > 0 THEN 'NO' ELSE 'YES' END, COALESCE(p.dflt_value, ''), CASE WHEN p.pk > 0 AND upper(m.sql) LIKE '%AUTOINCREMENT%' THEN 'autoincrement' ELSE '' END, '' FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid", 7).await {
+    for r in rows(db, "columns", "SELECT m.name, p.name, p.type, CASE WHEN p.\"notnull\" = 1 OR p.pk > 0 THEN 'NO' ELSE 'YES' END, COALESCE(p.dflt_value, ''), CASE WHEN p.pk > 0 AND upper(m.sql) LIKE '%AUTOINCREMENT%' THEN 'autoincrement' WHEN p.hidden = 2 THEN 'generated virtual' WHEN p.hidden = 3 THEN 'generated stored' ELSE '' END, '', m.sql FROM sqlite_master m JOIN pragma_table_xinfo(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND p.hidden <> 1 ORDER BY m.name, p.cid", 8).await {
+        // A generated column's expression is only in the CREATE TABLE text.
+        let mut r = r;
+        let sql = r.pop().unwrap_or_default();
+        if let Some(kind) = r[5].strip_prefix("generated ").map(str::to_owned) {
+            let expr = sqlite_ddl::generated_columns(&sql)
+                .into_iter()
+                .find(|(c, _)| *c == r[1])
+                .map(|(_, e)| e)
+                .unwrap_or_default();
+            r[5] = format!("generated always as ({expr}) {kind}");
+        }
         facts.add_column(&r);
     }
     for r in &tables {

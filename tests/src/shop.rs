@@ -236,6 +236,9 @@ pub struct OrderLine {
     quantity: i32,
     #[model(precision = 12, scale = 2)]
     unit_price: Decimal,
+    /// Computed by the database on every write.
+    #[model(precision = 14, scale = 2, generated_stored = "quantity * unit_price")]
+    line_total: Option<Decimal>,
 }
 
 #[derive(Model)]

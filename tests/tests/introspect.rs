@@ -73,6 +73,10 @@ fn keys(d: Dialect, op: &mut Ops) {
         t.column("score", Type::Integer);
         t.column("karma", Type::Integer).not_null().default(0);
         t.column("editor_id", Type::BigInt);
+        // A stored generated column: the servers keep the expression their own way
+        // (PostgreSQL adds casts and parentheses, MariaDB backticks); no drift.
+        t.column("rank", Type::BigInt)
+            .generated_stored(r#""karma" * 2 + "seq""#);
         t.primary_key(["author_id", "seq"]);
         t.check("score_positive", "score >= 0");
         let fk = t
@@ -206,7 +210,21 @@ fn keys(d: Dialect, op: &mut Ops) {
 }
 
 /// Changes after creation, which SQLite applies by rebuilding tables.
-fn changes(_d: Dialect, op: &mut Ops) {
+fn changes(d: Dialect, op: &mut Ops) {
+    // Added to a table with a generated column, which SQLite's rebuilds below keep computed.
+    op.add_column("books", "score_abs", Type::Integer)
+        .generated_stored(r#"abs("score")"#);
+    // A virtual one where the dialect has them (PostgreSQL 12-17 has not).
+    if d != Dialect::Postgres {
+        op.add_column("tags", "name_upper", Type::String(50))
+            .generated_virtual(r#"upper("name")"#);
+    }
+    // Spelt per dialect: `||` is a logical OR on MySQL/MariaDB.
+    op.add_column("tags", "label", Type::String(60))
+        .generated_stored_per_dialect(
+            r#""name" || '!'"#,
+            &[(Dialect::Mysql, r#"concat("name", '!')"#)],
+        );
     op.add_column("books", "isbn", Type::String(20)).unique();
     op.add_column("books", "reviewer_id", Type::BigInt)
         .references("authors", "id")

@@ -193,6 +193,17 @@ fn cases() -> Vec<Case> {
                 op.add_column("events", "seq", Type::BigInt);
             },
         ),
+        case(
+            "add-stored-generated-column",
+            |op| {
+                op.add_column("users", "name_lower", Type::String(100))
+                    .generated_stored("lower(name)");
+            },
+            |op| {
+                op.add_column("users", "name_lower", Type::String(100))
+                    .generated_virtual("lower(name)");
+            },
+        ),
         outside_transaction(case(
             "add-enum-value-in-transaction",
             |op| {
@@ -910,6 +921,15 @@ fn postgres_probes() -> Vec<Probe> {
             "change-column-type",
         ),
         probe(
+            "stored generated column",
+            table_with(Type::Integer),
+            |op| {
+                op.add_column("t", "g", Type::Integer)
+                    .generated_stored(r#""c" * 2"#);
+            },
+            "add-stored-generated-column",
+        ),
+        probe(
             "column with gen_random_uuid()",
             table_with(Type::Integer),
             |op| {
@@ -1006,6 +1026,28 @@ fn mysql_probes() -> Vec<Probe> {
         clause,
     };
     vec![
+        // A STORED generated column is computed into a copy of the table; a VIRTUAL one is
+        // added in place.
+        probe(
+            "stored generated column",
+            table_with(Type::Integer),
+            |op| {
+                op.add_column("t", "g", Type::Integer)
+                    .generated_stored(r#""c" * 2"#);
+            },
+            "add-stored-generated-column",
+            COPY,
+        ),
+        probe(
+            "virtual generated column",
+            table_with(Type::Integer),
+            |op| {
+                op.add_column("t", "g", Type::Integer)
+                    .generated_virtual(r#""c" * 2"#);
+            },
+            "add-stored-generated-column",
+            COPY,
+        ),
         probe(
             "int to bigint",
             table_with(Type::Integer),

@@ -823,6 +823,110 @@ fn drop_column_ops() {
     ]);
 }
 
+/// `lines`: order lines with a stored generated line total (identifiers in standard quotes,
+/// backticks on MySQL/MariaDB), and two rows the database computed it for.
+fn order_lines(op: &mut Ops) {
+    op.create_table("lines", |t| {
+        t.column("id", Type::Integer).primary_key();
+        t.column("quantity", Type::Integer).not_null();
+        t.column("unit_price", Type::Numeric(12, 2)).not_null();
+        t.column("total", Type::Numeric(14, 2))
+            .generated_stored(r#""quantity" * "unit_price""#);
+    });
+    op.bulk_insert(
+        "lines",
+        ["id", "quantity", "unit_price"],
+        [
+            row![1, 2, Value::decimal("3.50")],
+            row![2, 5, Value::decimal("1.25")],
+        ],
+    );
+}
+
+/// Generated (computed) columns: created with a table, added to a table with rows (SQLite
+/// rebuilds for a STORED one), dropped (the derived downgrade re-creates it generated), and
+/// refused where the dialect has no such column.
+#[test]
+fn generated_column_ops() {
+    run(vec![
+        // A stored one: every dialect (the insert leaves the computed column out).
+        Case::new("create_table_generated_stored", |op| {
+            op.create_table("items", |t| {
+                t.column("id", Type::Integer).primary_key();
+                t.column("quantity", Type::Integer).not_null();
+                t.column("unit_price", Type::Numeric(12, 2)).not_null();
+                t.column("total", Type::Numeric(14, 2))
+                    .generated_stored("quantity * unit_price")
+                    .comment("line total");
+            });
+            op.bulk_insert(
+                "items",
+                ["id", "quantity", "unit_price"],
+                [row![1, 3, Value::decimal("2.00")]],
+            );
+        }),
+        // A stored and a virtual one: PostgreSQL 12-17 has no VIRTUAL, refused with a hint.
+        Case::new("create_table_generated_virtual", |op| {
+            op.create_table("people", |t| {
+                t.column("id", Type::Integer).primary_key();
+                t.column("first", Type::String(50)).not_null();
+                t.column("last", Type::String(50)).not_null();
+                t.column("first_lower", Type::String(50))
+                    .generated_stored(r#"lower("first")"#);
+                t.column("last_lower", Type::String(50))
+                    .generated_virtual(r#"lower("last")"#);
+            });
+            op.bulk_insert("people", ["id", "first", "last"], [row![1, "Ann", "Lee"]]);
+        })
+        .unsupported_on(&[Dialect::Postgres]),
+        // Added to a table with rows: computed for each (SQLite rebuilds the table for a STORED one).
+        Case::new("add_column_generated_stored", |op| {
+            op.add_column("lines", "doubled", Type::Integer)
+                .generated_stored(r#""quantity" * 2"#);
+        })
+        .on(order_lines)
+        .rows("lines", &["id", "quantity", "total"]),
+        // A virtual one, NOT NULL: SQLite adds it in place; MariaDB's are always nullable.
+        Case::new("add_column_generated_virtual_not_null", |op| {
+            op.add_column("lines", "net", Type::Numeric(14, 2))
+                .not_null()
+                .generated_virtual("total - 1");
+        })
+        .on(order_lines)
+        .rows("lines", &["id", "total"])
+        .unsupported_on(&[Dialect::Postgres, Dialect::Mariadb]),
+        // Spelt per dialect (`||` is a logical OR on MySQL/MariaDB), added to a table with rows.
+        Case::new("add_column_generated_per_dialect", |op| {
+            op.add_column("users", "label", Type::String(120))
+                .generated_stored_per_dialect(
+                    r#""email" || ' #' || "zip""#,
+                    &[(Dialect::Mysql, r#"concat("email", ' #', "zip")"#)],
+                );
+        })
+        .rows("users", &["id", "email"]),
+        // Computed from the identity column: MySQL/MariaDB compute it before AUTO_INCREMENT
+        // gives the value, so they refuse it (a hint, not the server's error 1901/3109).
+        Case::new("add_column_generated_from_identity", |op| {
+            op.add_column("users", "ref", Type::BigInt)
+                .generated_stored(r#""id" * 10"#);
+        })
+        .unsupported_on(&[Dialect::Mysql, Dialect::Mariadb]),
+        // A column it is computed from renamed: every server rewrites the expression, and so
+        // does the replay (no drift; the derived downgrade renames it back).
+        Case::new("alter_column_rename_generated_source", |op| {
+            op.alter_column("lines", "quantity").rename_to("qty");
+        })
+        .on(order_lines)
+        .rows("lines", &["id", "total"]),
+        // Dropped: the derived downgrade adds it back generated, and the rows compute again.
+        Case::new("drop_column_generated", |op| {
+            op.drop_column("lines", "total")
+        })
+        .on(order_lines)
+        .rows("lines", &["id", "quantity"]),
+    ]);
+}
+
 /// `ballots`: columns named `select` and `Order`.
 fn ballots(op: &mut Ops) {
     op.create_table("ballots", |t| {

@@ -183,6 +183,150 @@ fn alters_that_change_nothing_and_key_options_inside_expressions_are_refused_at_
     }
 }
 
+/// Writes into a generated column, and a generated column with a default or an identity, are
+/// refused at replay (on every dialect, before any SQL), naming the column.
+#[test]
+fn generated_columns_refuse_writes_defaults_and_identity_at_replay() {
+    let problems = |change: fn(&mut Ops)| -> Vec<String> {
+        Migrator::new(vec![
+            Revision::new("0001_lines", &[], "lines", |op| {
+                op.create_table("lines", |t| {
+                    t.column("id", Type::BigInt).primary_key();
+                    t.column("quantity", Type::Integer).not_null();
+                    t.column("doubled", Type::Integer)
+                        .generated_stored("quantity * 2");
+                });
+            }),
+            Revision::new("0002_change", &["0001_lines"], "change", change),
+        ])
+        .expect("valid graph")
+        .check(&Dialect::ALL)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+    };
+    // Writing the other columns is fine; the database computes the generated one.
+    let fine = problems(|op| {
+        op.bulk_insert("lines", ["id", "quantity"], [row![1, 2]]);
+        op.update("lines").set("quantity", 3);
+        op.delete_rows("lines", ["id", "doubled"], [row![1, 6]]);
+    });
+    assert!(fine.is_empty(), "{fine:#?}");
+    type Case = (fn(&mut Ops), &'static str);
+    let cases: [Case; 5] = [
+        (
+            |op| op.bulk_insert("lines", ["id", "quantity", "doubled"], [row![1, 2, 4]]),
+            "bulk_insert(lines): bulk_insert writes `lines.doubled`, a generated column the database computes; leave `doubled` out",
+        ),
+        (
+            |op| {
+                op.update("lines").set_expr("doubled", "quantity * 3");
+            },
+            "update(lines): update writes `lines.doubled`, a generated column",
+        ),
+        (
+            |op| {
+                op.add_column("lines", "tripled", Type::Integer)
+                    .default(0)
+                    .generated_stored("quantity * 3");
+            },
+            "add_column(lines.tripled): column `lines.tripled` is generated (GENERATED ALWAYS AS (quantity * 3)) and has a default",
+        ),
+        (
+            |op| {
+                op.create_table("counters", |t| {
+                    t.column("n", Type::BigInt)
+                        .primary_key()
+                        .identity()
+                        .generated_stored("1");
+                });
+            },
+            "column `counters.n` is generated (GENERATED ALWAYS AS (1)) and is an identity column",
+        ),
+        (
+            |op| {
+                op.alter_column("lines", "doubled").set_default(0);
+            },
+            "column `lines.doubled` is generated (GENERATED ALWAYS AS (quantity * 2)) and has a default",
+        ),
+    ];
+    for (i, (change, expected)) in cases.into_iter().enumerate() {
+        let found = problems(change);
+        assert_eq!(found.len(), 1, "case {i}: {found:#?}");
+        assert!(found[0].contains(expected), "case {i}: {}", found[0]);
+        assert!(
+            found[0].starts_with("revision `0002_change`"),
+            "{}",
+            found[0]
+        );
+    }
+}
+
+/// A generated column follows a rename of a column it is computed from (as every server
+/// rewrites it), keeps its generation through renames of itself and of its table, and the
+/// columns it is computed from cannot be dropped before it.
+#[test]
+fn generated_columns_follow_renames_and_keep_their_sources() {
+    let migrator = Migrator::new(vec![
+        Revision::new("0001_lines", &[], "lines", |op| {
+            op.create_table("lines", |t| {
+                t.column("id", Type::BigInt).primary_key();
+                t.column("quantity", Type::Integer).not_null();
+                t.column("price", Type::Integer).not_null();
+                t.column("total", Type::Integer)
+                    .generated_stored(r#""quantity" * price + length('quantity')"#);
+            });
+        }),
+        Revision::new("0002_renames", &["0001_lines"], "renames", |op| {
+            op.alter_column("lines", "quantity").rename_to("qty");
+            op.alter_column("lines", "price").rename_to("unit price");
+            op.alter_column("lines", "total").rename_to("line_total");
+            op.rename_table("lines", "order_lines");
+        }),
+    ])
+    .expect("valid graph");
+    assert!(migrator.check(&Dialect::ALL).is_empty());
+    let schema = migrator.schema_at(&["0002_renames".to_owned()]).unwrap();
+    let total = schema.column("order_lines", "line_total").unwrap();
+    assert_eq!(
+        total.generated,
+        Some(schema_runtime::Generated::stored(
+            r#""qty" * "unit price" + length('quantity')"#
+        ))
+    );
+    // At the first revision, the expression as written.
+    let back = migrator.schema_at(&["0001_lines".to_owned()]).unwrap();
+    assert_eq!(
+        back.column("lines", "total").unwrap().generated,
+        Some(schema_runtime::Generated::stored(
+            r#""quantity" * price + length('quantity')"#
+        ))
+    );
+
+    let dropped = Migrator::new(vec![
+        Revision::new("0001_lines", &[], "lines", |op| {
+            op.create_table("lines", |t| {
+                t.column("quantity", Type::Integer).not_null();
+                t.column("total", Type::Integer)
+                    .generated_stored("quantity * 2");
+            });
+        }),
+        Revision::new("0002_drop", &["0001_lines"], "drop", |op| {
+            op.drop_column("lines", "quantity");
+        }),
+    ])
+    .expect("valid graph");
+    let problems: Vec<String> = dropped
+        .check(&Dialect::ALL)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        problems,
+        ["revision `0002_drop`: drop_column(lines.quantity): column `lines.quantity` is used by `total`; drop `total` first"]
+    );
+}
+
 #[test]
 fn raw_sql_declares_its_effects_to_the_replay() {
     let migrator = Migrator::new(vec![

@@ -14,7 +14,7 @@
 //! ```
 
 /// Every lint rule id, in the order `cargo schema lint --rules` and the README list them.
-pub const RULE_IDS: [&str; 29] = [
+pub const RULE_IDS: [&str; 30] = [
     // PostgreSQL: locks and rewrites.
     "add-index-without-concurrently",
     "drop-index-without-concurrently",
@@ -27,6 +27,7 @@ pub const RULE_IDS: [&str; 29] = [
     "add-not-null-column-without-default",
     "add-column-volatile-default",
     "add-identity-column",
+    "add-stored-generated-column",
     "add-enum-value-in-transaction",
     "drop-enum-value",
     "backfill-in-ddl-transaction",

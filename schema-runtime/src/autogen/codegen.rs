@@ -184,6 +184,7 @@ fn render_op(op: &Op, naming: &NamingConvention) -> String {
             if let Some(d) = &column.default {
                 s.push_str(&default_call("", d));
             }
+            s.push_str(&generated_call(column));
             if let Some(c) = &column.comment {
                 let _ = write!(s, ".comment({})", lit(c));
             }
@@ -725,6 +726,7 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
         if let Some(d) = &column.default {
             s.push_str(&default_call("", d));
         }
+        s.push_str(&generated_call(column));
         if let Some(c) = &column.comment {
             let _ = write!(s, ".comment({})", lit(c));
         }
@@ -853,6 +855,27 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
         } else {
             ""
         }
+    )
+}
+
+/// `.generated_stored(expr)` / `.generated_virtual(expr)` for a generated column, else nothing.
+fn generated_call(column: &crate::ops::ColumnDef) -> String {
+    let Some(g) = &column.generated else {
+        return String::new();
+    };
+    let kind = if g.stored { "stored" } else { "virtual" };
+    if g.dialects.is_empty() {
+        return format!(".generated_{kind}({})", lit(&g.expr));
+    }
+    let dialects: Vec<String> = g
+        .dialects
+        .iter()
+        .map(|(d, e)| format!("({}, {})", dialect_path(*d), lit(e)))
+        .collect();
+    format!(
+        ".generated_{kind}_per_dialect({}, &[{}])",
+        lit(&g.expr),
+        dialects.join(", ")
     )
 }
 

@@ -115,6 +115,27 @@ fn same_column(
         && (a.identity || same_default(&a.default, &b.default, &b.ty, options))
 }
 
+/// Whether two columns are computed alike: both plain, or both generated, stored alike, from
+/// one expression up to whitespace (as check expressions are compared; a diff between a
+/// database and the model gets both sides [`comparable`](crate::introspect::comparable), whose
+/// expressions are normalised already).
+fn same_generation(a: &ColumnDef, b: &ColumnDef) -> bool {
+    let squeeze = |e: &str| e.split_whitespace().collect::<Vec<_>>().join(" ");
+    match (&a.generated, &b.generated) {
+        (None, None) => true,
+        (Some(a), Some(b)) => {
+            a.stored == b.stored
+                && squeeze(&a.expr) == squeeze(&b.expr)
+                && a.dialects.len() == b.dialects.len()
+                && a.dialects
+                    .iter()
+                    .zip(&b.dialects)
+                    .all(|((da, ea), (db, eb))| da == db && squeeze(ea) == squeeze(eb))
+        }
+        _ => false,
+    }
+}
+
 /// What makes a constraint the same, whatever its name.
 fn constraint_key(c: &Constraint) -> String {
     match c {
@@ -409,7 +430,9 @@ fn diff_table(
         for gone in removed.clone() {
             let candidates: Vec<&&ColumnDef> = added
                 .iter()
-                .filter(|a| same_type(&gone.ty, &a.ty, options, from, to))
+                .filter(|a| {
+                    same_type(&gone.ty, &a.ty, options, from, to) && same_generation(gone, a)
+                })
                 .collect();
             let claimed_by_others = removed
                 .iter()
@@ -512,6 +535,29 @@ fn diff_table(
         let Some(current) = old.column(&column.name) else {
             continue;
         };
+        // No op changes how a column is computed: it is dropped and added again.
+        if !same_generation(current, column) {
+            alters.push(plain(Op::DropColumn {
+                table: table.clone(),
+                column: column.name.clone(),
+            }));
+            alters.push(Change {
+                op: Op::AddColumn {
+                    table: table.clone(),
+                    column: column.clone(),
+                    unique: None,
+                    foreign_key: None,
+                },
+                note: Some(format!(
+                    "`{table}.{}` is computed otherwise ({} -> {}); no op changes a generation, so the column is dropped and added again \
+                     (a stored column is recomputed for every row)",
+                    column.name,
+                    generation_text(current),
+                    generation_text(column)
+                )),
+            });
+            continue;
+        }
         if !same_column(current, column, options, from, to) {
             alters.push(plain(Op::AlterColumn(column_alter(
                 &table, current, column, options, from, to,
@@ -568,6 +614,14 @@ fn diff_table(
             table: table.clone(),
             column: column.name.clone(),
         }));
+    }
+}
+
+/// `GENERATED ALWAYS AS (expr) STORED`, or `plain`, for a note.
+fn generation_text(c: &ColumnDef) -> String {
+    match &c.generated {
+        Some(g) => format!("GENERATED ALWAYS AS ({}) {}", g.expr, g.kind()),
+        None => "plain".to_owned(),
     }
 }
 
@@ -680,6 +734,62 @@ mod tests {
         // BTreeMap order would put posts first; the foreign key puts users first.
         let changes = assert_round_trip(&Schema::default(), &to);
         assert!(matches!(&changes[0].op, Op::CreateTable { def, .. } if def.name == "users"));
+    }
+
+    #[test]
+    fn a_changed_generation_is_a_drop_and_an_add_with_a_note() {
+        let lines = |total: &'static str, stored: bool| {
+            schema(move |op| {
+                op.create_table("lines", |t| {
+                    t.column("quantity", Type::Integer).not_null();
+                    t.column("price", Type::Numeric(12, 2)).not_null();
+                    let c = t.column("total", Type::Numeric(14, 2));
+                    if stored {
+                        c.generated_stored(total);
+                    } else {
+                        c.generated_virtual(total);
+                    }
+                });
+            })
+        };
+        let from = lines("quantity * price", true);
+        // Whitespace alone is no change.
+        assert!(diff(
+            &from,
+            &lines("quantity  *  price", true),
+            &DiffOptions::default()
+        )
+        .is_empty());
+        for to in [
+            lines("quantity * price + 1", true),
+            lines("quantity * price", false),
+        ] {
+            let changes = assert_round_trip(&from, &to);
+            assert!(
+                matches!(&changes[0].op, Op::DropColumn { column, .. } if column == "total"),
+                "{changes:#?}"
+            );
+            assert!(
+                matches!(&changes[1].op, Op::AddColumn { column, .. } if column.generated == to.column("lines", "total").unwrap().generated),
+                "{changes:#?}"
+            );
+            assert!(changes[1]
+                .note
+                .as_deref()
+                .unwrap()
+                .contains("dropped and added again"));
+            let source = crate::autogen::render_ops(&changes, &crate::NamingConvention::default());
+            assert!(source.contains(".generated_"), "{source}");
+        }
+        // A plain column that becomes generated too.
+        let plain = schema(|op| {
+            op.create_table("lines", |t| {
+                t.column("quantity", Type::Integer).not_null();
+                t.column("price", Type::Numeric(12, 2)).not_null();
+                t.column("total", Type::Numeric(14, 2));
+            });
+        });
+        assert_eq!(assert_round_trip(&plain, &from).len(), 2);
     }
 
     #[test]

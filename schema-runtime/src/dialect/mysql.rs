@@ -258,6 +258,23 @@ impl SqlDialect for MySql {
         })
     }
 
+    fn generated_from_identity(&self) -> bool {
+        false
+    }
+
+    /// MariaDB's generated columns are always nullable (its grammar has no NOT NULL on one).
+    fn generated_refused(
+        &self,
+        column: &ColumnDef,
+        _generated: &crate::ops::Generated,
+    ) -> Option<String> {
+        (self.flavour == Flavour::Mariadb && !column.nullable).then(|| {
+            "MariaDB has no NOT NULL on a generated column (it is always nullable); drop .not_null(), \
+             or keep a NOT NULL check on the columns it is computed from"
+                .to_owned()
+        })
+    }
+
     fn identity_after_null(&self) -> &'static str {
         " AUTO_INCREMENT"
     }
@@ -387,15 +404,36 @@ impl SqlDialect for MySql {
             || alter.identity.is_some()
             || alter.collation.is_some();
         if let Some(to) = &alter.rename {
+            // MySQL 8 renames a column a generated column is computed from only with the
+            // generated column restated in the same statement (8.0.17+, error 3108 otherwise);
+            // MariaDB rewrites the expression itself.
+            let dependents: String = match (self.flavour, schema.table(&alter.table)) {
+                (Flavour::Mysql, Some(t)) => t
+                    .def
+                    .columns
+                    .iter()
+                    .filter(|c| c.name != alter.column)
+                    .filter_map(|c| {
+                        let g = c.generated.as_ref().filter(|g| g.mentions(&alter.column))?;
+                        let mut restated = c.clone();
+                        restated.generated = Some(g.renamed(&alter.column, to));
+                        Some(format!(
+                            ", MODIFY COLUMN {}",
+                            self.column_sql(&restated, schema)
+                        ))
+                    })
+                    .collect(),
+                _ => String::new(),
+            };
             if self.flavour == Flavour::Mysql && !restates && alter.default.is_none() {
                 return Ok(vec![format!(
-                    "ALTER TABLE {table} RENAME COLUMN {} TO {}",
+                    "ALTER TABLE {table} RENAME COLUMN {} TO {}{dependents}",
                     self.quote(&alter.column),
                     self.quote(to)
                 )]);
             }
             return Ok(vec![format!(
-                "ALTER TABLE {table} CHANGE COLUMN {} {}",
+                "ALTER TABLE {table} CHANGE COLUMN {} {}{dependents}",
                 self.quote(&alter.column),
                 self.column_sql(&new, schema)
             )]);

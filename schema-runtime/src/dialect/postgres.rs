@@ -121,6 +121,19 @@ impl SqlDialect for Postgres {
         )
     }
 
+    /// PostgreSQL 12–17 has stored generated columns only (virtual ones came in 18).
+    fn generated_refused(
+        &self,
+        _column: &ColumnDef,
+        generated: &crate::ops::Generated,
+    ) -> Option<String> {
+        (!generated.stored).then(|| {
+            "PostgreSQL (12 to 17) has no VIRTUAL generated columns; use .generated_stored(..) (computed on write and kept), \
+             or a view or an expression index for a value computed on read"
+                .to_owned()
+        })
+    }
+
     fn identity_options_refused(&self, options: &IdentityOptions) -> Option<String> {
         (options.serial && (options.always || options.has_sequence_options())).then(|| {
             "a serial column takes no identity options (ALWAYS, START, ...); drop .serial() to use them on an identity column".into()

@@ -271,7 +271,72 @@ pub(crate) trait SqlDialect: Sync {
         None
     }
 
-    /// `"name" TYPE [NOT NULL] [DEFAULT ...]`, with the dialect's identity and comment syntax.
+    /// `GENERATED ALWAYS AS (expr) STORED|VIRTUAL`, after a generated column's type (the
+    /// grammar of PostgreSQL, MySQL 8, MariaDB and SQLite alike).
+    fn generated_sql(&self, generated: &crate::ops::Generated) -> String {
+        format!(
+            " GENERATED ALWAYS AS ({}) {}",
+            self.sql_expr(generated.for_dialect(self.dialect())),
+            generated.kind()
+        )
+    }
+
+    /// Why the dialect cannot have this generated column (what to do instead), if it cannot.
+    fn generated_refused(
+        &self,
+        _column: &ColumnDef,
+        _generated: &crate::ops::Generated,
+    ) -> Option<String> {
+        None
+    }
+
+    /// A generated column cannot be computed from an identity column (MySQL and MariaDB
+    /// compute it before the AUTO_INCREMENT value exists).
+    fn generated_from_identity(&self) -> bool {
+        true
+    }
+
+    /// Generated columns of `op` the dialect cannot have.
+    fn check_generated(&self, op: &Op, before: &Schema) -> Result<(), RenderError> {
+        let table_columns = match op {
+            Op::CreateTable { def, .. } => def.columns.as_slice(),
+            Op::AddColumn { table, .. } => before
+                .table(table)
+                .map_or(&[][..], |t| t.def.columns.as_slice()),
+            _ => &[],
+        };
+        let refused = |c: &ColumnDef| {
+            let g = c.generated.as_ref()?;
+            let hint = self.generated_refused(c, g).or_else(|| {
+                let identity = table_columns
+                    .iter()
+                    .find(|i| i.identity && g.mentions(&i.name))
+                    .filter(|_| !self.generated_from_identity())?;
+                Some(format!(
+                    "{} cannot compute a generated column from the AUTO_INCREMENT column `{}` (its value does not exist yet when the row is computed); \
+                     leave `{}` out of the expression, or fill a plain column with op.update",
+                    self.title(),
+                    identity.name,
+                    identity.name
+                ))
+            })?;
+            Some(self.unsupported(op, format!("generated column `{}`: {hint}", c.name)))
+        };
+        let error = match op {
+            Op::CreateTable { def, .. } => def.columns.iter().find_map(refused),
+            Op::AddColumn { column, .. } => refused(column),
+            Op::AlterColumn(a) => before
+                .column(&a.table, &a.column)
+                .ok()
+                .filter(|c| c.is_generated())
+                .and_then(|c| refused(&a.applied_to(c))),
+            _ => None,
+        };
+        error.map_or(Ok(()), Err)
+    }
+
+    /// `"name" TYPE [GENERATED ALWAYS AS (..) ..] [NOT NULL] [DEFAULT ...]`, with the dialect's
+    /// identity and comment syntax.
     fn column_sql(&self, column: &ColumnDef, schema: &Schema) -> String {
         let mut sql = self.quote(&column.name);
         sql.push(' ');
@@ -291,6 +356,9 @@ pub(crate) trait SqlDialect: Sync {
                     sql.push_str(&self.identity_before_null(&column.identity_options));
                 }
             }
+        }
+        if let Some(generated) = &column.generated {
+            sql.push_str(&self.generated_sql(generated));
         }
         if !column.nullable {
             sql.push_str(" NOT NULL");
@@ -1372,6 +1440,7 @@ pub(crate) fn render_op<D: SqlDialect + ?Sized>(
 ) -> Result<Vec<String>, RenderError> {
     d.check_identifiers(op)?;
     d.check_types(op)?;
+    d.check_generated(op, before)?;
     d.check_values(op)?;
     let state = |source| RenderError::State {
         op: op.describe(),
@@ -1917,6 +1986,11 @@ mod tests {
             .default(0);
         op.add_column("posts", "editor_id", Type::BigInt)
             .references("users", "id");
+        op.add_column("users", "email_lower", Type::String(255))
+            .generated_virtual("lower(email)");
+        op.add_column("users", "karma_twice", Type::Integer)
+            .not_null()
+            .generated_stored("karma * 2");
         op.drop_column("users", "bio");
         op.alter_column("users", "email").set_type(Type::Text);
         op.alter_column("users", "bio")

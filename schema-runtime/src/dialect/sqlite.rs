@@ -313,6 +313,10 @@ impl Bookkeeping for Sqlite {
 
 /// Whether `ALTER TABLE ADD COLUMN` can add this column (else the table is rebuilt).
 fn can_add_in_place(column: &ColumnDef, foreign_key: Option<&ForeignKeyDef>) -> bool {
+    // ADD COLUMN takes a VIRTUAL generated column (computed on read), not a STORED one.
+    if let Some(generated) = &column.generated {
+        return !generated.stored && foreign_key.is_none();
+    }
     let constant_default = match &column.default {
         None | Some(ServerDefault::Value(Value::Null)) => true,
         Some(ServerDefault::Value(_)) => foreign_key.is_none(),
@@ -474,9 +478,10 @@ fn rebuild_run(
     let temp = crate::naming::truncate_identifier(&format!("_schema_new_{table}"));
     let mut create = d.create_table(&ops[0], &after.def, schema, false, &temp)?;
     let create_new = create.remove(0);
+    // A generated column is computed by the new table: it takes no copied value.
     let copied: Vec<&(String, String)> = sources
         .iter()
-        .filter(|(n, _)| after.def.column(n).is_some())
+        .filter(|(n, _)| after.def.column(n).is_some_and(|c| !c.is_generated()))
         .collect();
     let columns = copied
         .iter()

@@ -24,10 +24,12 @@ use crate::Dialect;
 ///   `Int(1)` is `Float(1.0)` on a decimal one, `Str("5")` is `Int(5)` on an integer one);
 ///   `now()` / `current_timestamp(6)` expressions are `Now`; other expressions are normalised
 ///   as check expressions are.
-/// - **Expressions** of checks, index keys and index predicates are normalised: whitespace,
-///   keyword case, quotes around lower-case identifiers, redundant parentheses and PostgreSQL
-///   casts (`name::text`) do not count. Other rewrites a server makes (MariaDB's `length` as
+/// - **Expressions** of checks, generated columns, index keys and index predicates are
+///   normalised: whitespace, keyword case, quotes around lower-case identifiers, parentheses
+///   that operator precedence makes redundant (PostgreSQL's `((a * 2) + b)`) and PostgreSQL
+///   casts (`name::text`) do not count; nor do MariaDB's `lcase`/`ucase` for `lower`/`upper`. Other rewrites a server makes (MariaDB's `length` as
 ///   `octet_length`, PostgreSQL's operator casts on numerics) still show.
+/// - **Generated columns**: the expression is normalised as check expressions are.
 /// - **Comments**: none on SQLite; an empty comment is no comment.
 /// - **Keys**: MySQL's primary key has no name (it is always `PRIMARY`), nor has SQLite's when
 ///   it is a sole `INTEGER` column (the rowid alias, declared inline). On SQLite such a key has
@@ -214,6 +216,12 @@ fn comparable_column(column: &ColumnDef, schema: &Schema, d: &dyn Introspector) 
             name.to_ascii_lowercase()
         })
     });
+    // Expressions as the server keeps them (PostgreSQL's casts and parentheses, MariaDB's
+    // backticks) compare as check expressions do.
+    if let Some(g) = &mut c.generated {
+        g.expr = normalise_sql(&d.sql_expr(g.for_dialect(d.dialect())));
+        g.dialects.clear();
+    }
     c
 }
 

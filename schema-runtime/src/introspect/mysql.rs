@@ -74,11 +74,18 @@ pub(super) async fn read(
             continue;
         };
         let lower_extra = extra.to_ascii_lowercase();
-        if lower_extra.contains("generated") && !generated.is_empty() {
-            catalog.note(format!(
-                "column {table}.{name} is generated ({extra} AS ({generated})); the model has no generated columns, so the baseline declares a plain column: add the expression with op.execute"
-            ));
-        }
+        // EXTRA is `VIRTUAL GENERATED` or `STORED GENERATED` (MySQL 8 and MariaDB alike).
+        // (MySQL 8's `DEFAULT_GENERATED` is an expression default, not a generated column.)
+        let generation = (lower_extra.contains("virtual generated")
+            || lower_extra.contains("stored generated"))
+        .then(|| crate::ops::Generated {
+            stored: lower_extra.contains("stored") || lower_extra.contains("persistent"),
+            ..crate::ops::Generated::stored(&if mariadb {
+                generated.clone()
+            } else {
+                mysql8_generation_expression(&generated)
+            })
+        });
         if let Some(at) = lower_extra.find("on update") {
             catalog.note(format!(
                 "column {table}.{name} has `{}`; the model has no ON UPDATE default, so the baseline leaves it out: add it with op.execute",
@@ -105,6 +112,10 @@ pub(super) async fn read(
         column.default = default;
         column.identity = identity;
         column.comment = comment(&text);
+        if generation.is_some() {
+            column.default = None;
+            column.generated = generation;
+        }
         t.def.columns.push(column);
     }
     for [table, name, clause, level] in check_rows {
@@ -579,6 +590,43 @@ fn is_implicit_foreign_key_index(index: &IndexDef, fks: &[crate::ops::ForeignKey
             .any(|fk| fk.name == index.name && fk.columns == index.columns())
 }
 
+/// MySQL 8's `GENERATION_EXPRESSION` as SQL: it escapes the quotes of string literals
+/// (`concat(_utf8mb4\'#\',`id`)`) and writes each literal's character set introducer, which the
+/// expression as written had not; MariaDB keeps the expression plain.
+fn mysql8_generation_expression(raw: &str) -> String {
+    let unescaped = raw.replace("\\'", "'").replace("\\\\", "\\");
+    const INTRODUCERS: [&str; 6] = [
+        "_utf8mb4", "_utf8mb3", "_utf8", "_latin1", "_binary", "_ascii",
+    ];
+    let mut out = String::with_capacity(unescaped.len());
+    let mut in_literal = false;
+    let mut rest = unescaped.as_str();
+    while let Some(c) = rest.chars().next() {
+        if c == '\'' {
+            in_literal = !in_literal;
+        } else if !in_literal
+            && c == '_'
+            && !out.ends_with(|p: char| p.is_alphanumeric() || p == '_')
+        {
+            if let Some(len) = INTRODUCERS
+                .iter()
+                .find(|i| {
+                    rest.len() > i.len()
+                        && rest[..i.len()].eq_ignore_ascii_case(i)
+                        && rest[i.len()..].starts_with('\'')
+                })
+                .map(|i| i.len())
+            {
+                rest = &rest[len..];
+                continue;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -660,6 +708,22 @@ mod tests {
         assert_eq!(
             parse_default("(1 + 2)", &Type::Integer, "", true),
             Some(ServerDefault::Expr("1 + 2".into()))
+        );
+    }
+
+    #[test]
+    fn mysql8_generation_expressions_lose_escapes_and_introducers() {
+        assert_eq!(
+            mysql8_generation_expression("concat(_utf8mb4\\'#\\',`id`,_latin1\\'_utf8mb4\\')"),
+            "concat('#',`id`,'_utf8mb4')"
+        );
+        assert_eq!(
+            mysql8_generation_expression("(`quantity` * `unit_price`)"),
+            "(`quantity` * `unit_price`)"
+        );
+        assert_eq!(
+            mysql8_generation_expression("`my_utf8mb4` + 1"),
+            "`my_utf8mb4` + 1"
         );
     }
 

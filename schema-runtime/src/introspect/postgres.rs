@@ -95,13 +95,11 @@ pub(super) async fn read(
         // A serial column's default draws from its sequence: that is its identity.
         // (A default drawing from a sequence the column does not own is a plain default.)
         let serial = default.starts_with("nextval(") && !sequence.is_empty();
-        let generated = identity.contains('s');
-        if generated {
-            catalog.note(format!(
-                "column {table}.{name} is generated (GENERATED ALWAYS AS ({default}) STORED); the model has no generated columns, so the baseline declares a plain column: add the expression with op.execute"
-            ));
-        }
-        let default = if serial || generated || default.is_empty() {
+        // attgenerated 's': a stored generated column, whose expression is pg_attrdef's.
+        let generated = identity
+            .contains('s')
+            .then(|| crate::ops::Generated::stored(&default));
+        let default = if serial || generated.is_some() || default.is_empty() {
             None
         } else {
             Some(parse_default(&default, &ty))
@@ -127,6 +125,7 @@ pub(super) async fn read(
             }
         }
         column.comment = comment(&text);
+        column.generated = generated;
         t.def.columns.push(column);
     }
 

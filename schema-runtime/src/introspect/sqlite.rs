@@ -93,19 +93,34 @@ pub(super) async fn read(
             continue;
         };
         // `hidden`: 2 a VIRTUAL and 3 a STORED generated column (1: a virtual table's own).
-        match hidden.as_str() {
-            "1" => continue,
-            "2" | "3" => catalog.note(format!(
-                "column {table}.{name} is generated ({}); the model has no generated columns, so the baseline declares a plain column: add the expression with op.execute",
-                if hidden == "2" { "VIRTUAL" } else { "STORED" }
-            )),
-            _ => {}
+        if hidden == "1" {
+            continue;
         }
         let ty = declared_type(&declared);
         let mut column = ColumnDef::new(name.clone(), ty);
         column.nullable = not_null == "0";
         if has_default == "v" {
             column.default = parse_default(&default, &column.ty);
+        }
+        if hidden == "2" || hidden == "3" {
+            // The expression is only in the CREATE TABLE text.
+            let expr = ddl.get(&table).and_then(|(sql, _)| {
+                sqlite_ddl::generated_columns(sql)
+                    .into_iter()
+                    .find(|(c, _)| *c == name)
+                    .map(|(_, e)| e)
+            });
+            match expr {
+                Some(expr) => {
+                    column.generated = Some(crate::ops::Generated {
+                        stored: hidden == "3",
+                        ..crate::ops::Generated::stored(&expr)
+                    })
+                }
+                None => catalog.note(format!(
+                    "column {table}.{name} is generated but its expression could not be read from the table's SQL; the baseline declares a plain column"
+                )),
+            }
         }
         t.def.columns.push(column);
         if let Ok(position @ 1..) = pk.parse::<u32>() {

@@ -338,6 +338,40 @@ pub fn column_collations(sql: &str) -> Vec<(String, String)> {
     out
 }
 
+/// The generated columns of a `CREATE TABLE` statement: each column's name and the expression
+/// of its `[GENERATED ALWAYS] AS (expr)`, as written (whether it is STORED or VIRTUAL the
+/// pragma `table_xinfo` tells).
+pub fn generated_columns(sql: &str) -> Vec<(String, String)> {
+    let tokens = tokens(sql);
+    let Some((open, close)) = table_body(&tokens) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (from, to) in split_list(&tokens, open, close) {
+        let item = &tokens[from..to];
+        let Some(column) = item.first().filter(|t| t.is_identifier()) else {
+            continue;
+        };
+        // The top-level `AS (` of the item (a CHECK's `CAST(x AS ..)` sits inside parentheses).
+        let mut i = 1;
+        while i < item.len() {
+            if item[i].is_punct('(') {
+                i = closing(item, i).map_or(item.len(), |c| c + 1);
+                continue;
+            }
+            if item[i].is_word("AS") && item.get(i + 1).is_some_and(|t| t.is_punct('(')) {
+                if let Some(end) = closing(item, i + 1) {
+                    let expr = sql[item[i + 1].end..item[end].start].trim().to_owned();
+                    out.push((column.text.clone(), expr));
+                }
+                break;
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
 /// The keys of a `CREATE INDEX` statement that are expressions (in order, as written, without
 /// the parentheses around each), and its `WHERE` predicate.
 pub fn index_expressions_and_predicate(sql: &str) -> (Vec<String>, Option<String>) {
@@ -402,6 +436,18 @@ fn is_column_key(key: &[Token]) -> bool {
 mod tests {
     use super::*;
     use crate::ops::Deferrable;
+
+    #[test]
+    fn reads_generated_column_expressions() {
+        let sql = r#"CREATE TABLE "lines" ("q" INTEGER CHECK (CAST(q AS TEXT) <> ''), "p" NUMERIC(12, 2), "total" NUMERIC(12, 2) GENERATED ALWAYS AS ("q" * (p + 1)) STORED NOT NULL, short AS (lower(x)), CONSTRAINT "ck" CHECK (q > 0))"#;
+        assert_eq!(
+            generated_columns(sql),
+            [
+                ("total".to_owned(), r#""q" * (p + 1)"#.to_owned()),
+                ("short".to_owned(), "lower(x)".to_owned())
+            ]
+        );
+    }
 
     #[test]
     fn reads_names_checks_uniques_and_deferrable_foreign_keys() {

@@ -146,10 +146,13 @@ pub(super) fn expression_default(text: &str) -> ServerDefault {
 /// keyword case, quotes around plain identifiers, redundant parentheses, PostgreSQL casts
 /// (`name::text`). String literals are kept as written.
 pub(super) fn normalise_sql(expr: &str) -> String {
-    // PostgreSQL stores LIKE as its operator spelling.
+    // PostgreSQL stores LIKE as its operator spelling; MariaDB keeps lower/upper as their
+    // synonyms lcase/ucase.
     let tokens: Vec<String> = drop_casts(sql_tokens(expr))
         .into_iter()
         .map(|t| match t.as_str() {
+            "lcase" => "lower".to_owned(),
+            "ucase" => "upper".to_owned(),
             "~~" => "like".to_owned(),
             "!~~" => "not like".to_owned(),
             "~~*" => "ilike".to_owned(),
@@ -157,7 +160,7 @@ pub(super) fn normalise_sql(expr: &str) -> String {
             _ => t,
         })
         .collect();
-    let tokens = drop_single_token_parens(tokens);
+    let tokens = drop_redundant_parens(drop_single_token_parens(tokens));
     let mut tokens: &[String] = &tokens;
     while tokens.len() >= 2
         && tokens[0] == "("
@@ -325,6 +328,116 @@ fn drop_single_token_parens(tokens: Vec<String>) -> Vec<String> {
     out
 }
 
+/// How tightly a binary operator binds (higher: tighter), as PostgreSQL, MySQL and SQLite
+/// agree; `None` for a token that is no operator these rules know.
+fn precedence(token: &str) -> Option<u8> {
+    Some(match token {
+        "or" => 1,
+        "and" => 2,
+        "=" | "<>" | "!=" | "<" | ">" | "<=" | ">=" | "like" | "ilike" | "is" | "in" => 4,
+        "||" => 5,
+        "+" | "-" => 6,
+        "*" | "/" | "%" => 7,
+        _ => return None,
+    })
+}
+
+/// The weakest binary operator at the top level of `group` (`None` when it has none), or
+/// `Err` when the group holds a token whose precedence is not known (then its parentheses stay).
+fn weakest_operator(group: &[String]) -> Result<Option<u8>, ()> {
+    let mut depth = 0usize;
+    let mut weakest = None;
+    for (i, t) in group.iter().enumerate() {
+        match t.as_str() {
+            "(" => depth += 1,
+            ")" => depth = depth.saturating_sub(1),
+            _ if depth > 0 => {}
+            _ => {
+                let operand_before = i > 0
+                    && group[i - 1] != "("
+                    && (precedence(&group[i - 1]).is_none() || group[i - 1] == ")");
+                match precedence(t) {
+                    Some(p) if operand_before => {
+                        weakest = Some(weakest.map_or(p, |w: u8| w.min(p)))
+                    }
+                    // A sign, or an operator in an unexpected place.
+                    Some(_) => return Err(()),
+                    None if is_word(t) || t.starts_with('\'') || t == "," => {
+                        // `not`, `between`, `case` .. and other words change the grammar.
+                        if matches!(
+                            t.as_str(),
+                            "not"
+                                | "between"
+                                | "case"
+                                | "when"
+                                | "then"
+                                | "else"
+                                | "end"
+                                | "collate"
+                                | "escape"
+                        ) {
+                            return Err(());
+                        }
+                    }
+                    None => return Err(()),
+                }
+            }
+        }
+    }
+    Ok(weakest)
+}
+
+/// Removes parentheses the operators around them make redundant, as servers print them
+/// (PostgreSQL's `((a * 2) + b)` is `a * 2 + b`): around a group whose weakest operator binds
+/// tighter than the operator before it and at least as tight as the one after it (binary
+/// operators associate to the left). Function argument lists and `IN (..)` lists stay.
+fn drop_redundant_parens(mut tokens: Vec<String>) -> Vec<String> {
+    'again: loop {
+        for open in 0..tokens.len() {
+            if tokens[open] != "(" {
+                continue;
+            }
+            let Some(close) = matching_paren(&tokens, open) else {
+                return tokens;
+            };
+            let before = open.checked_sub(1).map(|i| tokens[i].as_str());
+            // A function's arguments, `IN (..)`, `VALUES (..)` and the like.
+            if before.is_some_and(|b| is_word(b) && precedence(b).is_none_or(|_| b == "in")) {
+                continue;
+            }
+            let after = tokens.get(close + 1).map(String::as_str);
+            let Ok(inner) = weakest_operator(&tokens[open + 1..close]) else {
+                continue;
+            };
+            let Some(inner) = inner else {
+                // No operator inside (a single value or call): only a sign before it matters.
+                if before.is_none_or(|b| b == "(" || b == "," || precedence(b).is_some()) {
+                    tokens.remove(close);
+                    tokens.remove(open);
+                    continue 'again;
+                }
+                continue;
+            };
+            let outer_left = match before {
+                None | Some("(") | Some(",") => Some(0),
+                Some(b) => precedence(b),
+            };
+            let outer_right = match after {
+                None | Some(")") | Some(",") => Some(0),
+                Some(a) => precedence(a),
+            };
+            if let (Some(l), Some(r)) = (outer_left, outer_right) {
+                if inner > l && inner >= r {
+                    tokens.remove(close);
+                    tokens.remove(open);
+                    continue 'again;
+                }
+            }
+        }
+        return tokens;
+    }
+}
+
 fn matching_paren(tokens: &[String], open: usize) -> Option<usize> {
     let mut depth = 0usize;
     for (i, t) in tokens.iter().enumerate().skip(open) {
@@ -400,7 +513,18 @@ mod tests {
             normalise_sql("price > (0)::numeric AND lower( \"Name\" ) = 'X'"),
             "price > 0 and lower(\"Name\") = 'X'"
         );
-        assert_eq!(normalise_sql("(a > 0) AND (b > 0)"), "(a > 0) and (b > 0)");
+        assert_eq!(normalise_sql("(a > 0) AND (b > 0)"), "a > 0 and b > 0");
+        // PostgreSQL's deparse of `karma * 2 + seq` and of `a + b * c`.
+        assert_eq!(normalise_sql("((karma * 2) + seq)"), "karma * 2 + seq");
+        assert_eq!(normalise_sql("(a + (b * c))"), "a + b * c");
+        // Parentheses that change the meaning stay.
+        assert_eq!(normalise_sql("(a + b) * c"), "(a + b) * c");
+        assert_eq!(normalise_sql("a - (b - c)"), "a - (b - c)");
+        assert_eq!(normalise_sql("(a or b) and c"), "(a or b) and c");
+        assert_eq!(normalise_sql("x in (1, 2)"), "x in (1, 2)");
+        assert_eq!(normalise_sql("lower(a || b)"), "lower(a || b)");
+        assert_eq!(normalise_sql("-(a + b)"), "- (a + b)");
+        assert_eq!(normalise_sql("not (a and b)"), "not (a and b)");
         assert_eq!(normalise_sql("x::character varying(20)::text"), "x");
     }
 }

@@ -486,6 +486,12 @@ pub(super) fn column(c: &ColumnDef) -> String {
             text.push_str(&format!(" ({options})"));
         }
     }
+    if let Some(g) = &c.generated {
+        text.push_str(&format!(" generated as ({}) {}", g.expr, g.kind()));
+        for (d, e) in &g.dialects {
+            text.push_str(&format!(" {}: ({e})", d.name()));
+        }
+    }
     if let Some(comment) = &c.comment {
         text.push_str(&format!(" comment '{comment}'"));
     }

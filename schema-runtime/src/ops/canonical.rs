@@ -235,6 +235,15 @@ fn column(out: &mut String, c: &ColumnDef) {
         out.push_str(" collation=");
         sql_text(out, collation);
     }
+    // Only when set, so revisions written before generated columns keep their checksums.
+    if let Some(g) = &c.generated {
+        let _ = write!(out, " generated={}:", g.kind().to_ascii_lowercase());
+        q(out, &g.expr);
+        for (d, e) in &g.dialects {
+            out.push_str(&format!(" {}=", d.name()));
+            q(out, e);
+        }
+    }
     out.push('}');
 }
 
@@ -918,6 +927,47 @@ mod tests {
             t.check_unnamed("id > 0");
         });
         assert_ne!(checksum(named.ops(), true), checksum(unnamed.ops(), true));
+    }
+
+    #[test]
+    fn a_generation_is_in_the_canonical_text_only_when_set() {
+        let build = |generated: Option<(&str, bool)>| {
+            let mut op = Ops::new();
+            op.add_column("t", "total", Type::Integer);
+            op.create_table("u", |t| {
+                let c = t.column("total", Type::Integer);
+                match generated {
+                    Some((e, true)) => drop(c.generated_stored(e)),
+                    Some((e, false)) => drop(c.generated_virtual(e)),
+                    None => {}
+                }
+            });
+            op
+        };
+        let plain = text(build(None).ops(), true);
+        assert!(!plain.contains("generated"), "{plain}");
+        let stored = text(build(Some(("a * 2", true))).ops(), true);
+        assert!(stored.contains(r#"generated=stored:"a * 2""#), "{stored}");
+        let checksums: Vec<String> = [
+            None,
+            Some(("a * 2", true)),
+            Some(("a * 2", false)),
+            Some(("a * 3", true)),
+        ]
+        .into_iter()
+        .map(|g| checksum(build(g).ops(), true))
+        .collect();
+        let distinct: std::collections::BTreeSet<&String> = checksums.iter().collect();
+        assert_eq!(distinct.len(), 4, "{checksums:?}");
+        let mut per_dialect = Ops::new();
+        per_dialect
+            .add_column("t", "total", Type::Integer)
+            .generated_stored_per_dialect("a * 2", &[(crate::Dialect::Mysql, "a * 3")]);
+        let text = text(per_dialect.ops(), true);
+        assert!(
+            text.contains(r#"generated=stored:"a * 2" mysql="a * 3""#),
+            "{text}"
+        );
     }
 
     #[test]

@@ -40,6 +40,223 @@ pub struct ColumnDef {
     /// on PostgreSQL, `NOCASE` on SQLite, `utf8mb4_bin` on MySQL); a dialect without a name
     /// here uses its default. See [`ColumnBuilder::collate`](crate::ops::ColumnBuilder::collate).
     pub collation: Option<SqlText>,
+    /// A generated (computed) column: its expression and whether it is stored
+    /// (`.generated_stored(..)`, `.generated_virtual(..)`); `None` for a plain column.
+    pub generated: Option<Generated>,
+}
+
+/// How a generated column is computed: `GENERATED ALWAYS AS (expr) STORED | VIRTUAL`.
+///
+/// ```
+/// use schema_runtime::ops::Generated;
+/// use schema_runtime::Dialect;
+/// let total = Generated::stored("quantity * unit_price");
+/// assert!(total.stored && total.expr == "quantity * unit_price");
+/// assert!(!Generated::virtual_("lower(email)").stored);
+/// let label = Generated::virtual_("first || ' ' || last")
+///     .per_dialect(&[(Dialect::Mysql, "concat(first, ' ', last)")]);
+/// assert_eq!(label.for_dialect(Dialect::Mariadb), "concat(first, ' ', last)");
+/// assert_eq!(label.for_dialect(Dialect::Sqlite), "first || ' ' || last");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Generated {
+    /// The SQL expression over the row's other columns. Identifiers in standard double quotes
+    /// become backticks on MySQL/MariaDB, as in check expressions.
+    pub expr: String,
+    /// `STORED` (computed on write and kept on disk) or `VIRTUAL` (computed on read).
+    pub stored: bool,
+    /// The expression of some dialects where it is spelt otherwise (`concat(..)` on MySQL for
+    /// `||`); `Dialect::Mysql` covers MariaDB unless MariaDB is named too. Empty: `expr`
+    /// everywhere.
+    pub dialects: Vec<(Dialect, String)>,
+}
+
+impl Generated {
+    /// `GENERATED ALWAYS AS (expr) STORED`.
+    pub fn stored(expr: &str) -> Self {
+        Generated {
+            expr: expr.to_owned(),
+            stored: true,
+            dialects: Vec::new(),
+        }
+    }
+
+    /// `GENERATED ALWAYS AS (expr) VIRTUAL`.
+    pub fn virtual_(expr: &str) -> Self {
+        Generated {
+            stored: false,
+            ..Generated::stored(expr)
+        }
+    }
+
+    /// The same generation with the expression of some dialects spelt otherwise.
+    pub fn per_dialect(mut self, dialects: &[(Dialect, &str)]) -> Self {
+        self.dialects = dialects
+            .iter()
+            .map(|(d, e)| (*d, (*e).to_owned()))
+            .collect();
+        self
+    }
+
+    /// The expression `dialect` runs: its own spelling (MariaDB falls back to MySQL's), else
+    /// the portable one.
+    pub fn for_dialect(&self, dialect: Dialect) -> &str {
+        let own = |d: Dialect| {
+            self.dialects
+                .iter()
+                .find(|(x, _)| *x == d)
+                .map(|(_, e)| e.as_str())
+        };
+        own(dialect)
+            .or_else(|| {
+                (dialect == Dialect::Mariadb)
+                    .then(|| own(Dialect::Mysql))
+                    .flatten()
+            })
+            .unwrap_or(&self.expr)
+    }
+
+    /// `STORED` or `VIRTUAL`.
+    pub fn kind(&self) -> &'static str {
+        if self.stored {
+            "STORED"
+        } else {
+            "VIRTUAL"
+        }
+    }
+
+    /// Whether the expression (of any dialect) names `column` (a bare word,
+    /// case-insensitively, or a quoted identifier; string literals do not count).
+    ///
+    /// ```
+    /// use schema_runtime::ops::Generated;
+    /// let total = Generated::stored(r#""Quantity" * unit_price + length('quantity')"#);
+    /// assert!(total.mentions("Quantity") && total.mentions("UNIT_PRICE"));
+    /// assert!(!total.mentions("quantity") && !total.mentions("length"));
+    /// ```
+    pub fn mentions(&self, column: &str) -> bool {
+        std::iter::once(&self.expr)
+            .chain(self.dialects.iter().map(|(_, e)| e))
+            .any(|e| identifiers(e).any(|(_, ident)| ident.is(column)))
+    }
+
+    /// The generation with `from` renamed `to` wherever its expressions name that column,
+    /// quoted as it was: what every server does to a generated column on `RENAME COLUMN`.
+    pub(crate) fn renamed(&self, from: &str, to: &str) -> Generated {
+        Generated {
+            expr: renamed_in(&self.expr, from, to),
+            stored: self.stored,
+            dialects: self
+                .dialects
+                .iter()
+                .map(|(d, e)| (*d, renamed_in(e, from, to)))
+                .collect(),
+        }
+    }
+}
+
+/// `text` with the identifier `from` renamed `to`, quoted as it was.
+fn renamed_in(text: &str, from: &str, to: &str) -> String {
+    let mut expr = String::with_capacity(text.len() + to.len());
+    let mut at = 0;
+    for (range, ident) in identifiers(text) {
+        if !ident.is(from) {
+            continue;
+        }
+        expr.push_str(&text[at..range.start]);
+        match ident.quote {
+            Some(q) => {
+                let q = q.to_string();
+                expr.push_str(&format!("{q}{}{q}", to.replace(&q, &format!("{q}{q}"))));
+            }
+            None if to.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => expr.push_str(to),
+            None => expr.push_str(&format!("\"{}\"", to.replace('"', "\"\""))),
+        }
+        at = range.end;
+    }
+    expr.push_str(&text[at..]);
+    expr
+}
+
+/// An identifier of an expression: its text and the quote around it, if any.
+struct Ident {
+    text: String,
+    quote: Option<char>,
+}
+
+impl Ident {
+    /// Whether it names `column`: a bare word case-insensitively (the servers fold it), a
+    /// quoted one exactly.
+    fn is(&self, column: &str) -> bool {
+        match self.quote {
+            Some(_) => self.text == column,
+            None => self.text.eq_ignore_ascii_case(column),
+        }
+    }
+}
+
+/// The identifiers of an SQL expression with their byte ranges: bare words not followed by `(`
+/// (a function name) and `"quoted"` / `` `quoted` `` ones; string literals are skipped.
+fn identifiers(expr: &str) -> impl Iterator<Item = (std::ops::Range<usize>, Ident)> + '_ {
+    let bytes = expr.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let start = i;
+            let c = bytes[i];
+            if c == b'\'' || c == b'"' || c == b'`' {
+                i += 1;
+                let mut text = Vec::new();
+                while i < bytes.len() {
+                    if bytes[i] == c {
+                        if bytes.get(i + 1) == Some(&c) {
+                            text.push(c);
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    text.push(bytes[i]);
+                    i += 1;
+                }
+                i = (i + 1).min(bytes.len());
+                if c != b'\'' {
+                    let text = String::from_utf8_lossy(&text).into_owned();
+                    return Some((
+                        start..i,
+                        Ident {
+                            text,
+                            quote: Some(c as char),
+                        },
+                    ));
+                }
+                continue;
+            }
+            if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 {
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] >= 0x80)
+                {
+                    i += 1;
+                }
+                let call = expr[i..].trim_start().starts_with('(');
+                // `x.y`: a qualified name or a number's part; neither is a plain column.
+                let dotted = bytes.get(i) == Some(&b'.') || (start > 0 && bytes[start - 1] == b'.');
+                if !call && !dotted {
+                    let text = expr[start..i].to_owned();
+                    return Some((start..i, Ident { text, quote: None }));
+                }
+                continue;
+            }
+            if c.is_ascii_digit() {
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.') {
+                    i += 1;
+                }
+                continue;
+            }
+            i += 1;
+        }
+        None
+    })
 }
 
 /// How an identity column generates values: PostgreSQL's `GENERATED ALWAYS` / `BY DEFAULT`,
@@ -148,12 +365,18 @@ impl ColumnDef {
             identity_options: IdentityOptions::default(),
             comment: None,
             collation: None,
+            generated: None,
         }
     }
 
     /// The collation `dialect` gives this column, if one was asked for.
     pub fn collation_for(&self, dialect: Dialect) -> Option<&str> {
         self.collation.as_ref().and_then(|c| c.for_dialect(dialect))
+    }
+
+    /// Whether the column is generated (computed from the row's other columns).
+    pub fn is_generated(&self) -> bool {
+        self.generated.is_some()
     }
 }
 

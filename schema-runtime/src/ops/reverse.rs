@@ -77,7 +77,7 @@ impl Op {
             Op::DropColumn { table, column } => {
                 let t = table_of(table)?;
                 let def = before.column(table, column).map_err(state)?;
-                if !def.nullable && def.default.is_none() && !def.identity {
+                if !def.nullable && def.default.is_none() && !def.identity && !def.is_generated() {
                     return Err(ReverseError::Irreversible {
                         op: self.describe(),
                         hint: "the column is NOT NULL without a default, so re-adding it cannot fill the rows that exist; \

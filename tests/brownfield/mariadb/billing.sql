@@ -66,6 +66,7 @@ CREATE TABLE `InvoiceLine` (
     `description` TEXT NOT NULL,
     `quantity` DECIMAL(10, 3) NOT NULL DEFAULT 1.000,
     `unitPrice` DECIMAL(12, 2) NOT NULL,
+    `lineTotal` DECIMAL(22, 5) AS (`quantity` * `unitPrice`) PERSISTENT,
 
     UNIQUE INDEX `InvoiceLine_invoiceId_position_key`(`invoiceId`, `position`),
     PRIMARY KEY (`id`)

@@ -75,7 +75,8 @@ CREATE TABLE public.invoice_lines (
     "position" integer NOT NULL,
     description text NOT NULL,
     quantity numeric(10,3) DEFAULT 1 NOT NULL,
-    unit_price numeric(12,2) NOT NULL
+    unit_price numeric(12,2) NOT NULL,
+    line_total numeric(22,5) GENERATED ALWAYS AS ((quantity * unit_price)) STORED
 );
 ALTER TABLE ONLY public.invoice_lines ADD CONSTRAINT invoice_lines_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.invoice_lines ADD CONSTRAINT invoice_lines_invoice_position UNIQUE (invoice_id, "position");

@@ -22,7 +22,7 @@ FOREIGN KEY ("subscription_id")
  ON DELETE SET NULL, CONSTRAINT invoices_due_after_issue CHECK (due_on IS NULL OR due_on >= issued_on));
 CREATE UNIQUE INDEX "index_invoices_on_number" ON "invoices" ("number");
 CREATE INDEX "index_invoices_on_customer_id_and_issued_on" ON "invoices" ("customer_id", "issued_on" DESC);
-CREATE TABLE IF NOT EXISTS "invoice_lines" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "invoice_id" integer NOT NULL, "position" integer NOT NULL, "description" text NOT NULL, "quantity" decimal(10,3) DEFAULT 1 NOT NULL, "unit_price" decimal(12,2) NOT NULL, CONSTRAINT "fk_rails_invoice"
+CREATE TABLE IF NOT EXISTS "invoice_lines" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "invoice_id" integer NOT NULL, "position" integer NOT NULL, "description" text NOT NULL, "quantity" decimal(10,3) DEFAULT 1 NOT NULL, "unit_price" decimal(12,2) NOT NULL, "line_total" decimal(22,5) GENERATED ALWAYS AS ("quantity" * "unit_price") VIRTUAL, CONSTRAINT "fk_rails_invoice"
 FOREIGN KEY ("invoice_id")
   REFERENCES "invoices" ("id")
  ON DELETE CASCADE ON UPDATE CASCADE);

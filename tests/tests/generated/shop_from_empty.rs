@@ -128,6 +128,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("product_id", Type::BigInt).not_null().references("products", "id");
         t.column("quantity", Type::Integer).not_null();
         t.column("unit_price", Type::Numeric(12, 2)).not_null();
+        t.column("line_total", Type::Numeric(14, 2)).generated_stored("quantity * unit_price");
     });
     op.create_table("product_categories", |t| {
         t.column("product_id", Type::BigInt).primary_key().references("products", "id").on_delete(FkAction::Cascade);

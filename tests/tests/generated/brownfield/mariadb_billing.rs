@@ -61,6 +61,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("description", Type::Text).not_null();
         t.column("quantity", Type::Numeric(10, 3)).not_null().default(1.0);
         t.column("unitPrice", Type::Numeric(12, 2)).not_null();
+        t.column("lineTotal", Type::Numeric(22, 5)).generated_stored("`quantity` * `unitPrice`");
         t.foreign_key(["invoiceId"], "Invoice", ["id"]).on_delete(FkAction::Cascade).on_update(FkAction::Cascade).name("InvoiceLine_invoiceId_fkey");
         t.mysql_collate("utf8mb4_unicode_ci");
     });

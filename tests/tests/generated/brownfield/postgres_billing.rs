@@ -73,6 +73,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("description", Type::Text).not_null();
         t.column("quantity", Type::Numeric(10, 3)).not_null().default(1);
         t.column("unit_price", Type::Numeric(12, 2)).not_null();
+        t.column("line_total", Type::Numeric(22, 5)).generated_stored("(quantity * unit_price)");
         t.primary_key(["id"]);
         t.primary_key_name("invoice_lines_pkey");
         t.unique_named("invoice_lines_invoice_position", ["invoice_id", "position"]);

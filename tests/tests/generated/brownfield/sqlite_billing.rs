@@ -55,6 +55,7 @@ pub fn upgrade(op: &mut Ops) {
         t.column("description", Type::Text).not_null();
         t.column("quantity", Type::custom("decimal(10,3)")).not_null().default(1);
         t.column("unit_price", Type::custom("decimal(12,2)")).not_null();
+        t.column("line_total", Type::custom("decimal(22,5)")).generated_virtual("\"quantity\" * \"unit_price\"");
         t.foreign_key(["invoice_id"], "invoices", ["id"]).on_delete(FkAction::Cascade).on_update(FkAction::Cascade).name("fk_rails_invoice");
     });
     op.create_index("invoice_lines", ["invoice_id", "position"]).unique().name("index_invoice_lines_on_invoice_id_and_position");
