@@ -1535,6 +1535,11 @@ fn errors_debug_as_their_message_and_steps_emit_tracing_events() {
     }
     let buffer = Buffer::default();
     let writer = buffer.clone();
+    // With one dispatcher in the process, tracing asks only the registering thread's own
+    // subscriber whether a callsite is of interest: another test's thread that reaches a
+    // migrator event first (none listening there) caches "never" for every thread, and this
+    // test lost that event now and then. A second dispatcher makes tracing ask them all.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     let subscriber = tracing_subscriber::fmt()
         .with_ansi(false)
         .with_max_level(tracing::Level::DEBUG)
@@ -1544,11 +1549,6 @@ fn errors_debug_as_their_message_and_steps_emit_tracing_events() {
         block_on(async {
             let test_db = TestDb::create(Dialect::Sqlite, "tracing").await.unwrap();
             let mut db = test_db.connect().await;
-            // Another test's thread may have registered the migrator's callsites while no
-            // subscriber listened and cached "never" for them (a race in tracing's callsite
-            // registry that made this test fail now and then under load): ask again now that
-            // this thread's subscriber is in place.
-            tracing::callsite::rebuild_interest_cache();
             migrator(vec![users()])
                 .upgrade(&mut db, "head")
                 .await

@@ -431,3 +431,23 @@ fn add_index(
         table.indexes.push(index);
     }
 }
+
+/// A sequence as a catalog reports it: its options as text (`start`, `increment`, `min`, `max`,
+/// `cache`), whether it cycles, normalised against the dialect's defaults.
+pub(crate) fn catalog_sequence(
+    name: String,
+    [start, increment, min, max, cache]: [&str; 5],
+    cycle: bool,
+    defaults: crate::ops::SequenceDefaults,
+) -> crate::ops::SequenceDef {
+    let number = |s: &str| s.parse::<i64>().ok();
+    let mut def = crate::ops::SequenceDef::new(name);
+    def.options.start = number(start);
+    def.options.increment = number(increment);
+    def.options.min_value = number(min);
+    def.options.max_value = number(max);
+    def.options.cache = number(cache);
+    def.options.cycle = cycle;
+    def.options = def.options.normalised(defaults);
+    def
+}

@@ -15,9 +15,7 @@ use super::text::{
     bare_value, expression_default, is_now, literal_value, normalise_sql, split_literal,
 };
 use super::{add_index, comment, Catalog, IntrospectError, IntrospectOptions, Tables};
-use crate::ops::{
-    CheckDef, ColumnDef, FkAction, ForeignKeyDef, IndexDef, IndexKey, KeyDef, SequenceDef,
-};
+use crate::ops::{CheckDef, ColumnDef, FkAction, ForeignKeyDef, IndexDef, IndexKey, KeyDef};
 use crate::state::Schema;
 use crate::types::{ServerDefault, Type, Value};
 use crate::Dialect;
@@ -372,16 +370,12 @@ pub(super) async fn read(
         let Some([start, increment, min, max, cache, cycle]) = rows.into_iter().next() else {
             continue;
         };
-        let number = |s: &str| s.parse::<i64>().ok();
-        let mut def = SequenceDef::new(name);
-        def.options.start = number(&start);
-        def.options.increment = number(&increment);
-        def.options.min_value = number(&min);
-        def.options.max_value = number(&max);
-        def.options.cache = number(&cache);
-        def.options.cycle = cycle == "1";
-        def.options = def.options.normalised(crate::ops::MARIADB_SEQUENCES);
-        schema.insert_sequence(def);
+        schema.insert_sequence(super::catalog_sequence(
+            name,
+            [&start, &increment, &min, &max, &cache],
+            cycle == "1",
+            crate::ops::MARIADB_SEQUENCES,
+        ));
     }
     Ok(tables.into_schema(schema))
 }

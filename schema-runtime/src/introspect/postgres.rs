@@ -14,7 +14,7 @@ use super::text::{bare_value, expression_default, literal_value, split_literal};
 use super::{add_index, comment, Catalog, IntrospectError, IntrospectOptions, Tables};
 use crate::ops::{
     CheckDef, Deferrable, EnumDef, FkAction, ForeignKeyDef, IndexDef, IndexKey, KeyDef, NullsOrder,
-    SequenceDef, POSTGRES_SEQUENCES,
+    POSTGRES_SEQUENCES,
 };
 use crate::state::Schema;
 use crate::types::{ServerDefault, Type};
@@ -285,7 +285,7 @@ pub(super) async fn read(
             && tables.get(&index.table).is_some_and(|t| {
                 t.def.columns.iter().any(|c| {
                     c.collation_for(Dialect::Postgres) == Some(collation.as_str())
-                        && mentions(&key, &c.name)
+                        && crate::ops::expression_names(&key, &c.name)
                 })
             });
         if !collation.is_empty() && !derived {
@@ -448,33 +448,18 @@ pub(super) async fn read(
                 "sequence {name} is AS {ty}; the model's sequences are bigint, so the baseline declares its bounds (MINVALUE / MAXVALUE) on a bigint sequence"
             ));
         }
-        let number = |s: &str| s.parse::<i64>().ok();
-        let mut def = SequenceDef::new(name);
-        def.options.start = number(&start);
-        def.options.increment = number(&increment);
-        def.options.min_value = number(&min);
-        def.options.max_value = number(&max);
-        def.options.cache = number(&cache);
-        def.options.cycle = cycle == "t";
-        def.options = def.options.normalised(POSTGRES_SEQUENCES);
-        schema.insert_sequence(def);
+        schema.insert_sequence(super::catalog_sequence(
+            name,
+            [&start, &increment, &min, &max, &cache],
+            cycle == "t",
+            POSTGRES_SEQUENCES,
+        ));
     }
 
     for (name, values) in enums {
         schema.insert_enum(EnumDef { name, values });
     }
     Ok(tables.into_schema(schema))
-}
-
-/// Whether `expression` mentions the identifier `name` (bare or quoted), not as part of a
-/// longer word.
-fn mentions(expression: &str, name: &str) -> bool {
-    if expression.contains(&format!("\"{}\"", name.replace('"', "\"\""))) {
-        return true;
-    }
-    expression
-        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-        .any(|word| word == name)
 }
 
 /// The options of an identity's (or serial's) sequence that differ from what PostgreSQL

@@ -206,11 +206,7 @@ pub fn table_constraints(sql: &str) -> Vec<TableConstraint> {
     let mut out = Vec::new();
     for (from, to) in split_list(&tokens, open, close) {
         let item = &tokens[from..to];
-        let starts_constraint = item.first().is_some_and(|t| {
-            ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
-                .iter()
-                .any(|k| t.is_word(k))
-        });
+        let starts_constraint = item.first().is_some_and(starts_table_constraint);
         let column = match item.first() {
             Some(t) if !starts_constraint => t.text.clone(),
             _ => String::new(),
@@ -303,35 +299,57 @@ fn read_item(sql: &str, item: &[Token], column: &str, out: &mut Vec<TableConstra
     }
 }
 
+/// Whether a table-body item starting with `first` is a table constraint, not a column.
+fn starts_table_constraint(first: &Token) -> bool {
+    ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
+        .iter()
+        .any(|k| first.is_word(k))
+}
+
+/// The column definitions of a `CREATE TABLE` statement's tokens (table constraints left out),
+/// each as its tokens; the first is the column's name.
+fn column_definitions(tokens: &[Token]) -> Vec<&[Token]> {
+    let Some((open, close)) = table_body(tokens) else {
+        return Vec::new();
+    };
+    split_list(tokens, open, close)
+        .into_iter()
+        .map(|(from, to)| &tokens[from..to])
+        .filter(|item| {
+            item.first()
+                .is_some_and(|t| t.is_identifier() && !starts_table_constraint(t))
+        })
+        .collect()
+}
+
+/// The tokens of `item` outside any parentheses (a CHECK's or a default's insides), with their
+/// positions.
+fn top_level(item: &[Token]) -> impl Iterator<Item = (usize, &Token)> {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < item.len() && item[i].is_punct('(') {
+            i = closing(item, i).map_or(item.len(), |c| c + 1);
+        }
+        let at = i;
+        i += 1;
+        item.get(at).map(|t| (at, t))
+    })
+}
+
 /// The columns of a `CREATE TABLE` statement declared with `COLLATE name` (outside any
 /// parenthesis, so not a CHECK's), in the order written.
 pub fn column_collations(sql: &str) -> Vec<(String, String)> {
     let tokens = tokens(sql);
-    let Some((open, close)) = table_body(&tokens) else {
-        return Vec::new();
-    };
     let mut out = Vec::new();
-    for (from, to) in split_list(&tokens, open, close) {
-        let item = &tokens[from..to];
-        let Some(first) = item.first() else {
-            continue;
-        };
-        let table_constraint = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
-            .iter()
-            .any(|k| first.is_word(k));
-        if table_constraint {
-            continue;
-        }
-        let mut depth = 0usize;
-        for (i, t) in item.iter().enumerate() {
-            if t.is_punct('(') {
-                depth += 1;
-            } else if t.is_punct(')') {
-                depth = depth.saturating_sub(1);
-            } else if depth == 0 && i > 0 && t.is_word("COLLATE") {
-                if let Some(name) = item.get(i + 1).filter(|n| n.is_identifier()) {
-                    out.push((first.text.clone(), name.text.clone()));
-                }
+    for item in column_definitions(&tokens) {
+        for (i, t) in top_level(item).skip(1) {
+            if let Some(name) = t
+                .is_word("COLLATE")
+                .then(|| item.get(i + 1))
+                .flatten()
+                .filter(|n| n.is_identifier())
+            {
+                out.push((item[0].text.clone(), name.text.clone()));
             }
         }
     }
@@ -343,30 +361,16 @@ pub fn column_collations(sql: &str) -> Vec<(String, String)> {
 /// pragma `table_xinfo` tells).
 pub fn generated_columns(sql: &str) -> Vec<(String, String)> {
     let tokens = tokens(sql);
-    let Some((open, close)) = table_body(&tokens) else {
-        return Vec::new();
-    };
     let mut out = Vec::new();
-    for (from, to) in split_list(&tokens, open, close) {
-        let item = &tokens[from..to];
-        let Some(column) = item.first().filter(|t| t.is_identifier()) else {
-            continue;
-        };
+    for item in column_definitions(&tokens) {
         // The top-level `AS (` of the item (a CHECK's `CAST(x AS ..)` sits inside parentheses).
-        let mut i = 1;
-        while i < item.len() {
-            if item[i].is_punct('(') {
-                i = closing(item, i).map_or(item.len(), |c| c + 1);
-                continue;
-            }
-            if item[i].is_word("AS") && item.get(i + 1).is_some_and(|t| t.is_punct('(')) {
-                if let Some(end) = closing(item, i + 1) {
-                    let expr = sql[item[i + 1].end..item[end].start].trim().to_owned();
-                    out.push((column.text.clone(), expr));
-                }
-                break;
-            }
-            i += 1;
+        let generation = top_level(item)
+            .skip(1)
+            .find(|(i, t)| t.is_word("AS") && item.get(i + 1).is_some_and(|t| t.is_punct('(')));
+        if let Some(end) = generation.and_then(|(i, _)| closing(item, i + 1).map(|end| (i, end))) {
+            let (i, end) = end;
+            let expr = sql[item[i + 1].end..item[end].start].trim().to_owned();
+            out.push((item[0].text.clone(), expr));
         }
     }
     out

@@ -137,7 +137,7 @@ impl Generated {
     pub fn mentions(&self, column: &str) -> bool {
         std::iter::once(&self.expr)
             .chain(self.dialects.iter().map(|(_, e)| e))
-            .any(|e| identifiers(e).any(|(_, ident)| ident.is(column)))
+            .any(|e| expression_names(e, column))
     }
 
     /// The generation with `from` renamed `to` wherever its expressions name that column,
@@ -1732,55 +1732,20 @@ fn object_name(name1: &str, name2: &str, label: &str, max_len: usize) -> String 
 /// once, in the order first named.
 fn expression_columns(expr: &str, columns: &[String]) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
-    let mut push = |word: &str, quoted: bool| {
-        let hit = columns.iter().find(|c| {
-            if quoted {
-                c.as_str() == word
-            } else {
-                c.eq_ignore_ascii_case(word)
-            }
-        });
-        if let Some(c) = hit {
+    for (_, ident) in identifiers(expr) {
+        if let Some(c) = columns.iter().find(|c| ident.is(c)) {
             if !found.contains(c) {
                 found.push(c.clone());
             }
         }
-    };
-    let chars: Vec<char> = expr.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\'' || c == '"' || c == '`' {
-            let mut text = String::new();
-            i += 1;
-            while i < chars.len() {
-                if chars[i] == c {
-                    if chars.get(i + 1) == Some(&c) {
-                        text.push(c);
-                        i += 2;
-                        continue;
-                    }
-                    break;
-                }
-                text.push(chars[i]);
-                i += 1;
-            }
-            i += 1;
-            if c != '\'' {
-                push(&text, true);
-            }
-        } else if c.is_alphabetic() || c == '_' {
-            let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
-                i += 1;
-            }
-            let word: String = chars[start..i].iter().collect();
-            push(&word, false);
-        } else {
-            i += 1;
-        }
     }
     found
+}
+
+/// Whether `expr` names `column` (quoted exactly, or bare in any case), outside string
+/// literals and not as a function's name.
+pub(crate) fn expression_names(expr: &str, column: &str) -> bool {
+    identifiers(expr).any(|(_, ident)| ident.is(column))
 }
 
 #[cfg(test)]
