@@ -378,19 +378,13 @@ impl Tables {
     }
 
     /// Records that `table.column` has collation `name` on `dialect` (read on its own, after
-    /// the columns): a name of that dialect's, so the baseline names it for that dialect only.
+    /// the columns).
     fn set_collation(&mut self, table: &str, column: &str, name: String, dialect: Dialect) {
         let column = self
             .get(table)
             .and_then(|t| t.def.columns.iter_mut().find(|c| c.name == column));
         if let Some(column) = column {
-            let mut text = crate::ops::SqlText::default();
-            *match dialect {
-                Dialect::Postgres => &mut text.postgres,
-                Dialect::Sqlite => &mut text.sqlite,
-                _ => &mut text.mysql,
-            } = Some(name);
-            column.collation = Some(text);
+            column.collation = Some(dialect_collation(name, dialect));
         }
     }
 
@@ -430,6 +424,18 @@ fn add_index(
     } else {
         table.indexes.push(index);
     }
+}
+
+/// A collation read from `dialect`'s catalog: a name of that dialect's, so a baseline names it
+/// for that dialect only (`.collate_per_dialect(&[(Dialect::Postgres, "C")])`).
+pub(crate) fn dialect_collation(name: String, dialect: Dialect) -> crate::ops::SqlText {
+    let mut text = crate::ops::SqlText::default();
+    *match dialect {
+        Dialect::Postgres => &mut text.postgres,
+        Dialect::Sqlite => &mut text.sqlite,
+        _ => &mut text.mysql,
+    } = Some(name);
+    text
 }
 
 /// A sequence as a catalog reports it: its options as text (`start`, `increment`, `min`, `max`,

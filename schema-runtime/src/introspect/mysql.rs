@@ -30,25 +30,39 @@ pub(super) async fn read(
     let mariadb = version.iter().any(|[v]| v.contains("MariaDB"));
 
     let mut tables = Tables::default();
-    let table_rows: Vec<[String; 2]> = catalog
+    // A table's engine and collation count as its options where they are not the server's and
+    // the database's defaults.
+    let table_rows: Vec<[String; 5]> = catalog
         .rows(
             "tables",
-            "SELECT CAST(table_name AS CHAR), CAST(COALESCE(table_comment, '') AS CHAR) \
+            "SELECT CAST(table_name AS CHAR), CAST(COALESCE(table_comment, '') AS CHAR), \
+             CAST(COALESCE(table_collation, '') AS CHAR), \
+             CAST(IF(table_collation <> (SELECT default_collation_name FROM information_schema.schemata \
+             WHERE schema_name = DATABASE()), table_collation, '') AS CHAR), \
+             CAST(IF(engine <> @@default_storage_engine, engine, '') AS CHAR) \
              FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1",
         )
         .await?;
-    for [name, text] in table_rows.iter().filter(|r| options.includes(&r[0])) {
-        tables.add(name, comment(text));
+    let mut table_collations = BTreeMap::new();
+    for [name, text, collation, own_collation, own_engine] in
+        table_rows.into_iter().filter(|r| options.includes(&r[0]))
+    {
+        tables.add(&name, comment(&text));
+        if let Some(t) = tables.get(&name) {
+            t.def.mysql_collation = (!own_collation.is_empty()).then_some(own_collation);
+            t.def.mysql_engine = (!own_engine.is_empty()).then_some(own_engine);
+        }
+        table_collations.insert(name, collation);
     }
 
-    let column_rows: Vec<[String; 10]> = catalog
+    let column_rows: Vec<[String; 11]> = catalog
         .rows(
             "columns",
             "SELECT CAST(table_name AS CHAR), CAST(column_name AS CHAR), CAST(column_type AS CHAR), \
              CAST(data_type AS CHAR), CAST(is_nullable AS CHAR), \
              CAST(CASE WHEN column_default IS NULL THEN 'n' ELSE 'v' END AS CHAR), CAST(COALESCE(column_default, '') AS CHAR), \
              CAST(extra AS CHAR), CAST(COALESCE(column_comment, '') AS CHAR), \
-             CAST(COALESCE(generation_expression, '') AS CHAR) \
+             CAST(COALESCE(generation_expression, '') AS CHAR), CAST(COALESCE(collation_name, '') AS CHAR) \
              FROM information_schema.columns WHERE table_schema = DATABASE() ORDER BY table_name, ordinal_position",
         )
         .await?;
@@ -65,7 +79,7 @@ pub(super) async fn read(
     };
     let check_rows: Vec<[String; 4]> = catalog.rows("check constraints", check_sql).await?;
 
-    for [table, name, column_type, data_type, nullable, has_default, default, extra, text, generated] in
+    for [table, name, column_type, data_type, nullable, has_default, default, extra, text, generated, collation] in
         column_rows
     {
         let Some(t) = tables.get(&table) else {
@@ -114,6 +128,14 @@ pub(super) async fn read(
             column.default = None;
             column.generated = generation;
         }
+        // A collation other than the table's is the column's own (JSON's utf8mb4_bin on
+        // MariaDB is the type's).
+        if !collation.is_empty()
+            && column.ty != Type::Json
+            && table_collations.get(&table) != Some(&collation)
+        {
+            column.collation = Some(super::dialect_collation(collation, crate::Dialect::Mysql));
+        }
         t.def.columns.push(column);
     }
     for [table, name, clause, level] in check_rows {
@@ -134,37 +156,6 @@ pub(super) async fn read(
                 column,
                 only_on: Vec::new(),
             });
-        }
-    }
-
-    // Tables whose engine or collation is not the server's and database's default (their
-    // options), and columns collated otherwise than their table (JSON's utf8mb4_bin on
-    // MariaDB is the type's own).
-    let option_rows: Vec<[String; 4]> = catalog
-        .rows(
-            "table options and column collations",
-            "SELECT CAST(t.table_name AS CHAR), CAST('' AS CHAR), \
-             CAST(CASE WHEN t.table_collation <> s.default_collation_name THEN t.table_collation ELSE '' END AS CHAR), \
-             CAST(CASE WHEN t.engine <> @@default_storage_engine THEN t.engine ELSE '' END AS CHAR) \
-             FROM information_schema.tables t JOIN information_schema.schemata s ON s.schema_name = t.table_schema \
-             WHERE t.table_schema = DATABASE() AND t.table_type = 'BASE TABLE' \
-             AND (t.table_collation <> s.default_collation_name OR t.engine <> @@default_storage_engine) \
-             UNION ALL SELECT CAST(c.table_name AS CHAR), CAST(c.column_name AS CHAR), CAST(c.collation_name AS CHAR), CAST('' AS CHAR) \
-             FROM information_schema.columns c JOIN information_schema.tables t \
-             ON t.table_schema = c.table_schema AND t.table_name = c.table_name \
-             WHERE c.table_schema = DATABASE() AND c.collation_name IS NOT NULL AND c.collation_name <> t.table_collation \
-             ORDER BY 1, 2",
-        )
-        .await?;
-    for [table, column, collation, engine] in option_rows {
-        let Some(t) = tables.get(&table) else {
-            continue;
-        };
-        if column.is_empty() {
-            t.def.mysql_collation = (!collation.is_empty()).then_some(collation);
-            t.def.mysql_engine = (!engine.is_empty()).then_some(engine);
-        } else if t.def.column(&column).is_some_and(|c| c.ty != Type::Json) {
-            tables.set_collation(&table, &column, collation, crate::Dialect::Mysql);
         }
     }
 

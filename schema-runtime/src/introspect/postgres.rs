@@ -65,7 +65,7 @@ pub(super) async fn read(
         tables.add(name, comment(text));
     }
 
-    let column_rows: Vec<[String; 9]> = catalog
+    let column_rows: Vec<[String; 10]> = catalog
         .rows(
             "columns",
             &format!(
@@ -75,7 +75,8 @@ pub(super) async fn read(
                  CASE WHEN t.typtype = 'e' AND t.typnamespace = n.oid THEN CAST(t.typname AS TEXT) ELSE '' END, \
                  COALESCE((SELECT concat_ws(',', s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, CASE WHEN s.seqcycle THEN 't' ELSE 'f' END) \
                    FROM pg_depend sd JOIN pg_sequence s ON s.seqrelid = sd.objid \
-                   WHERE sd.classid = CAST('pg_class' AS regclass) AND sd.refobjid = c.oid AND sd.refobjsubid = a.attnum AND sd.deptype IN ('a', 'i') LIMIT 1), '') \
+                   WHERE sd.classid = CAST('pg_class' AS regclass) AND sd.refobjid = c.oid AND sd.refobjsubid = a.attnum AND sd.deptype IN ('a', 'i') LIMIT 1), ''), \
+                 COALESCE((SELECT CAST(co.collname AS TEXT) FROM pg_collation co WHERE co.oid = a.attcollation AND a.attcollation <> t.typcollation), '') \
                  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
                  JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
                  WHERE n.nspname = {schema_name} AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
@@ -83,7 +84,9 @@ pub(super) async fn read(
             ),
         )
         .await?;
-    for [table, name, ty, not_null, default, identity, text, enum_name, sequence] in column_rows {
+    for [table, name, ty, not_null, default, identity, text, enum_name, sequence, collation] in
+        column_rows
+    {
         let Some(t) = tables.get(&table) else {
             continue;
         };
@@ -125,25 +128,12 @@ pub(super) async fn read(
             }
         }
         column.comment = comment(&text);
+        // A collation other than the type's (`COLLATE "C"`).
+        if !collation.is_empty() {
+            column.collation = Some(super::dialect_collation(collation, Dialect::Postgres));
+        }
         column.generated = generated;
         t.def.columns.push(column);
-    }
-
-    // Columns whose collation is not their type's default (`COLLATE "C"`).
-    let collation_rows: Vec<[String; 3]> = catalog
-        .rows(
-            "column collations",
-            &format!(
-                "SELECT CAST(c.relname AS TEXT), CAST(a.attname AS TEXT), CAST(co.collname AS TEXT) \
-                 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
-                 JOIN pg_type t ON t.oid = a.atttypid JOIN pg_collation co ON co.oid = a.attcollation \
-                 WHERE n.nspname = {schema_name} AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
-                 AND a.attcollation <> t.typcollation ORDER BY 1, 2"
-            ),
-        )
-        .await?;
-    for [table, column, collation] in collation_rows {
-        tables.set_collation(&table, &column, collation, Dialect::Postgres);
     }
 
     let key_list = |array: &str, rel: &str| {
