@@ -11,6 +11,7 @@ round (each must report no drift).
 """
 
 import argparse
+import importlib.util
 import os
 import shutil
 import statistics
@@ -21,19 +22,17 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-BLOG = REPO / "examples" / "blog"
-PG = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-MY = os.environ.get("BENCH_MYSQL_URL", "mysql://root@127.0.0.1:3306")
+
+# The runner, database and timing helpers of bench/at-head.py (its name is no module name).
+_spec = importlib.util.spec_from_file_location("at_head", Path(__file__).with_name("at-head.py"))
+at_head = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(at_head)
+run, git, timed, ms = at_head.run, at_head.git, at_head.timed, at_head.ms
 
 
-def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, **kw)
-
-
-def git(checkout, *args):
-    return subprocess.run(
-        ["git", "-C", str(checkout), *args], check=True, capture_output=True, text=True
-    ).stdout.strip()
+def databases(name):
+    """(label, url, create, drop) per server for runner `name`."""
+    return at_head.databases(f"drift_{name}")
 
 
 def build(work, name, checkout):
@@ -51,46 +50,6 @@ def build(work, name, checkout):
     env = dict(os.environ, CARGO_TARGET_DIR=str(target))
     run(["cargo", "build", "-q", "--bin", "migrate", "--manifest-path", str(manifest)], env=env)
     return target / "debug" / "migrate"
-
-
-def pg_bindir():
-    return subprocess.run(["pg_config", "--bindir"], check=True, capture_output=True, text=True).stdout.strip()
-
-
-def databases(name):
-    """(label, url, create, drop) per server for runner `name`."""
-    db = f"bench_drift_{name}"
-    sqlite = Path(tempfile.gettempdir()) / f"{db}.db"
-    mysql = ["mariadb", "-h", "127.0.0.1", "-P", "3306", "-u", "root", "-e"]
-    psql = [str(Path(pg_bindir()) / "psql"), "-h", "127.0.0.1", "-U", "postgres", "-q", "-c"]
-
-    def pg_create():
-        run(psql + [f"DROP DATABASE IF EXISTS {db}"])
-        run(psql + [f"CREATE DATABASE {db}"])
-
-    return [
-        ("PostgreSQL", f"{PG}/{db}", pg_create,
-         lambda: run(psql + [f"DROP DATABASE IF EXISTS {db}"])),
-        ("SQLite", f"sqlite:{sqlite}",
-         lambda: sqlite.unlink(missing_ok=True),
-         lambda: sqlite.unlink(missing_ok=True)),
-        ("MariaDB", f"{MY}/{db}",
-         lambda: run(mysql + [f"DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db}"]),
-         lambda: run(mysql + [f"DROP DATABASE IF EXISTS {db}"])),
-    ]
-
-
-def timed(cmd):
-    start = time.perf_counter()
-    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr}")
-    return elapsed
-
-
-def ms(values):
-    return f"{statistics.median(values) * 1000:.1f} ms ({min(values) * 1000:.1f}–{max(values) * 1000:.1f}, n={len(values)})"
 
 
 def main():

@@ -1322,11 +1322,12 @@ fn trailing_key_option(expr: &str) -> Option<&'static str> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::ops::Ops;
 
-    fn replay(build: impl FnOnce(&mut Ops)) -> Result<Schema, StateError> {
+    /// The schema `build`'s ops replay to (unit tests of the replay and of the ops).
+    pub(crate) fn replay(build: impl FnOnce(&mut Ops)) -> Result<Schema, StateError> {
         let mut op = Ops::new();
         build(&mut op);
         let mut schema = Schema::default();

@@ -1752,7 +1752,8 @@ pub(crate) fn expression_names(expr: &str, column: &str) -> bool {
 mod unnamed_tests {
     use super::*;
     use crate::ops::builder::Ops;
-    use crate::state::{Schema, StateError};
+    use crate::state::tests::replay;
+    use crate::state::StateError;
     use crate::types::Type;
 
     fn votes(op: &mut Ops) {
@@ -1764,16 +1765,6 @@ mod unnamed_tests {
             t.check_unnamed("\"value\" > -10 AND 'post_id' <> ''");
             t.check_unnamed("post_id > value");
         });
-    }
-
-    fn replay(build: impl Fn(&mut Ops)) -> Result<Schema, StateError> {
-        let mut op = Ops::new();
-        build(&mut op);
-        let mut schema = Schema::default();
-        for o in op.ops() {
-            schema.apply(o)?;
-        }
-        Ok(schema)
     }
 
     #[test]
