@@ -647,15 +647,8 @@ impl ServerDefault {
         let ServerDefault::ExprPerDialect { portable, dialects } = self else {
             return std::borrow::Cow::Borrowed(self);
         };
-        let own = |d: crate::Dialect| dialects.iter().find(|(x, _)| *x == d).map(|(_, e)| e);
-        let text = own(dialect)
-            .or_else(|| {
-                (dialect == crate::Dialect::Mariadb)
-                    .then(|| own(crate::Dialect::Mysql))
-                    .flatten()
-            })
-            .unwrap_or(portable);
-        std::borrow::Cow::Owned(ServerDefault::Expr(text.clone()))
+        let text = crate::ops::spelt_for(dialects, dialect).unwrap_or(portable);
+        std::borrow::Cow::Owned(ServerDefault::Expr(text.to_owned()))
     }
 }
 

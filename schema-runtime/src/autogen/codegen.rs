@@ -189,7 +189,7 @@ fn render_op(op: &Op, naming: &NamingConvention) -> String {
                 let _ = write!(s, ".comment({})", lit(c));
             }
             if let Some(c) = &column.collation {
-                s.push_str(&collation_call("", c));
+                s.push_str(&collation_call("collate", c));
             }
             if unique.is_some() {
                 s.push_str(".unique()");
@@ -422,7 +422,7 @@ fn alter_column(alter: &AlterColumn) -> String {
         );
     }
     match &alter.collation {
-        Some(Some(c)) => s.push_str(&collation_call("set_", c)),
+        Some(Some(c)) => s.push_str(&collation_call("set_collation", c)),
         Some(None) => s.push_str(".drop_collation()"),
         None => {}
     }
@@ -575,8 +575,9 @@ fn dialect_path(d: crate::Dialect) -> String {
 }
 
 /// `&[schema_runtime::Dialect::Postgres, ..]`: the dialects of an object some have.
-/// `.collate(..)` (or `.set_collation(..)` with `prefix` "set_"), per dialect when named so.
-fn collation_call(prefix: &str, c: &crate::ops::SqlText) -> String {
+/// `.collate(..)` / `.set_collation(..)` (`verb`), or its `_per_dialect` form where the
+/// collation is named per dialect.
+fn collation_call(verb: &str, c: &crate::ops::SqlText) -> String {
     let per_dialect: Vec<String> = [
         (crate::Dialect::Postgres, &c.postgres),
         (crate::Dialect::Sqlite, &c.sqlite),
@@ -590,22 +591,8 @@ fn collation_call(prefix: &str, c: &crate::ops::SqlText) -> String {
     })
     .collect();
     match (&c.portable, per_dialect.is_empty()) {
-        (Some(name), true) => {
-            let verb = if prefix.is_empty() {
-                "collate"
-            } else {
-                "set_collation"
-            };
-            format!(".{verb}({})", lit(name))
-        }
-        _ => {
-            let verb = if prefix.is_empty() {
-                "collate_per_dialect"
-            } else {
-                "set_collation_per_dialect"
-            };
-            format!(".{verb}(&[{}])", per_dialect.join(", "))
-        }
+        (Some(name), true) => format!(".{verb}({})", lit(name)),
+        _ => format!(".{verb}_per_dialect(&[{}])", per_dialect.join(", ")),
     }
 }
 
@@ -731,7 +718,7 @@ fn create_table(def: &TableDef, if_not_exists: bool, naming: &NamingConvention) 
             let _ = write!(s, ".comment({})", lit(c));
         }
         if let Some(c) = &column.collation {
-            s.push_str(&collation_call("", c));
+            s.push_str(&collation_call("collate", c));
         }
         for ck in def
             .checks

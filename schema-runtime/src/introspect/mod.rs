@@ -336,6 +336,16 @@ impl Catalog<'_> {
         self.notes.push(message.into());
     }
 
+    /// Notes what the tables and their keys carry beyond the model, from catalog rows
+    /// `[kind, table, detail]` (of tables this introspection keeps).
+    fn note_table_facts(&mut self, tables: &mut Tables, rows: Vec<[String; 3]>) {
+        for [kind, table, detail] in rows {
+            if tables.get(&table).is_some() {
+                self.note(table_fact(&kind, &table, &detail));
+            }
+        }
+    }
+
     /// The rows of `sql`, whose first `N` columns are text.
     async fn rows<const N: usize>(
         &mut self,
@@ -378,13 +388,14 @@ impl Tables {
     }
 
     /// Records that `table.column` has collation `name` on `dialect` (read on its own, after
-    /// the columns).
+    /// the columns): a name of that dialect's, so a baseline names it for that dialect only
+    /// (`.collate_per_dialect(&[(Dialect::Sqlite, "NOCASE")])`).
     fn set_collation(&mut self, table: &str, column: &str, name: String, dialect: Dialect) {
         let column = self
             .get(table)
             .and_then(|t| t.def.columns.iter_mut().find(|c| c.name == column));
         if let Some(column) = column {
-            column.collation = Some(dialect_collation(name, dialect));
+            column.collation = Some(crate::ops::SqlText::per_dialect(&[(dialect, &name)]));
         }
     }
 
@@ -426,16 +437,64 @@ fn add_index(
     }
 }
 
-/// A collation read from `dialect`'s catalog: a name of that dialect's, so a baseline names it
-/// for that dialect only (`.collate_per_dialect(&[(Dialect::Postgres, "C")])`).
-pub(crate) fn dialect_collation(name: String, dialect: Dialect) -> crate::ops::SqlText {
-    let mut text = crate::ops::SqlText::default();
-    *match dialect {
-        Dialect::Postgres => &mut text.postgres,
-        Dialect::Sqlite => &mut text.sqlite,
-        _ => &mut text.mysql,
-    } = Some(name);
-    text
+/// The note for one thing a table or its keys carry beyond the model (`kind` as the
+/// dialects' catalog queries name it).
+fn table_fact(kind: &str, table: &str, detail: &str) -> String {
+    match kind {
+        // PostgreSQL
+        "partitioned" => format!(
+            "table {table} is partitioned (PARTITION BY {detail}); the model has no partitioning, so the baseline declares a plain table: create it partitioned with op.execute"
+        ),
+        "partition" => format!(
+            "table {table} has partition {detail}; partitions are not in the model: create them with op.execute"
+        ),
+        "inherits" => format!(
+            "table {table} inherits from {detail}; the model has no inheritance, so the baseline declares its columns as its own"
+        ),
+        "unlogged" => format!(
+            "table {table} is UNLOGGED; the baseline declares a logged table: run ALTER TABLE .. SET UNLOGGED with op.execute"
+        ),
+        "storage" => format!(
+            "table {table} has storage parameters ({detail}); the baseline leaves them out: set them with op.execute"
+        ),
+        "row security" => format!(
+            "table {table} has row-level security enabled{}; the baseline leaves it off: enable it with op.execute",
+            if detail.is_empty() { String::new() } else { format!(" ({detail})") }
+        ),
+        "policy" => format!(
+            "policy {detail} on {table} is not in the model; recreate it with op.execute"
+        ),
+        "index storage" => format!(
+            "index {detail} on {table} has storage parameters the baseline leaves out"
+        ),
+        "nulls not distinct" => format!(
+            "index {detail} on {table} is NULLS NOT DISTINCT; the baseline's index treats NULLs as distinct: recreate it with op.execute"
+        ),
+        "constraint comment" => format!(
+            "constraint {detail} on {table} has a comment the baseline leaves out"
+        ),
+        "match full" => format!(
+            "foreign key {detail} on {table} is MATCH FULL; the baseline's is MATCH SIMPLE: recreate it with op.execute"
+        ),
+        "no inherit" => format!(
+            "check {detail} on {table} is NO INHERIT; the baseline's is inherited: recreate it with op.execute"
+        ),
+        // MySQL / MariaDB
+        "options" => format!(
+            "table {table} has table options ({detail}); the model has no such options, so the baseline leaves them out: set them with op.execute"
+        ),
+        "invisible" => format!(
+            "column {table}.{detail} is INVISIBLE; the baseline declares a visible column"
+        ),
+        "hidden index" => format!(
+            "index {detail} on {table} is hidden from the optimizer (INVISIBLE/IGNORED); the baseline's is used"
+        ),
+        // Both
+        "index comment" => {
+            format!("index {detail} on {table} has a comment the baseline leaves out")
+        }
+        other => format!("table {table}: {other} {detail}, which the baseline leaves out"),
+    }
 }
 
 /// A sequence as a catalog reports it: its options as text (`start`, `increment`, `min`, `max`,

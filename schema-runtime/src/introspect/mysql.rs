@@ -134,7 +134,11 @@ pub(super) async fn read(
             && column.ty != Type::Json
             && table_collations.get(&table) != Some(&collation)
         {
-            column.collation = Some(super::dialect_collation(collation, crate::Dialect::Mysql));
+            // A name of MySQL's (and MariaDB's): the baseline names it for them only.
+            column.collation = Some(crate::ops::SqlText::per_dialect(&[(
+                crate::Dialect::Mysql,
+                &collation,
+            )]));
         }
         t.def.columns.push(column);
     }
@@ -318,23 +322,7 @@ pub(super) async fn read(
             ),
         )
         .await?;
-    for [kind, table, detail] in option_rows {
-        if tables.get(&table).is_none() {
-            continue;
-        }
-        catalog.note(match kind.as_str() {
-            "options" => format!(
-                "table {table} has table options ({detail}); the model has no such options, so the baseline leaves them out: set them with op.execute"
-            ),
-            "invisible" => format!(
-                "column {table}.{detail} is INVISIBLE; the baseline declares a visible column"
-            ),
-            "hidden index" => format!(
-                "index {detail} on {table} is hidden from the optimizer (INVISIBLE/IGNORED); the baseline's is used"
-            ),
-            _ => format!("index {detail} on {table} has a comment the baseline leaves out"),
-        });
-    }
+    catalog.note_table_facts(&mut tables, option_rows);
     // MariaDB's sequences (10.3+): each is a one-row table of its options.
     let mut schema = Schema::default();
     let sequence_names: Vec<[String; 1]> = catalog

@@ -130,7 +130,11 @@ pub(super) async fn read(
         column.comment = comment(&text);
         // A collation other than the type's (`COLLATE "C"`).
         if !collation.is_empty() {
-            column.collation = Some(super::dialect_collation(collation, Dialect::Postgres));
+            // A name of PostgreSQL's: the baseline names it for PostgreSQL only.
+            column.collation = Some(crate::ops::SqlText::per_dialect(&[(
+                Dialect::Postgres,
+                &collation,
+            )]));
         }
         column.generated = generated;
         t.def.columns.push(column);
@@ -364,53 +368,7 @@ pub(super) async fn read(
             ),
         )
         .await?;
-    for [kind, table, detail] in option_rows {
-        if tables.get(&table).is_none() {
-            continue;
-        }
-        catalog.note(match kind.as_str() {
-            "partitioned" => format!(
-                "table {table} is partitioned (PARTITION BY {detail}); the model has no partitioning, so the baseline declares a plain table: create it partitioned with op.execute"
-            ),
-            "partition" => format!(
-                "table {table} has partition {detail}; partitions are not in the model: create them with op.execute"
-            ),
-            "inherits" => format!(
-                "table {table} inherits from {detail}; the model has no inheritance, so the baseline declares its columns as its own"
-            ),
-            "unlogged" => format!(
-                "table {table} is UNLOGGED; the baseline declares a logged table: run ALTER TABLE .. SET UNLOGGED with op.execute"
-            ),
-            "storage" => format!(
-                "table {table} has storage parameters ({detail}); the baseline leaves them out: set them with op.execute"
-            ),
-            "row security" => format!(
-                "table {table} has row-level security enabled{}; the baseline leaves it off: enable it with op.execute",
-                if detail.is_empty() { String::new() } else { format!(" ({detail})") }
-            ),
-            "policy" => format!(
-                "policy {detail} on {table} is not in the model; recreate it with op.execute"
-            ),
-            "index storage" => format!(
-                "index {detail} on {table} has storage parameters the baseline leaves out"
-            ),
-            "nulls not distinct" => format!(
-                "index {detail} on {table} is NULLS NOT DISTINCT; the baseline's index treats NULLs as distinct: recreate it with op.execute"
-            ),
-            "index comment" => format!(
-                "index {detail} on {table} has a comment the baseline leaves out"
-            ),
-            "constraint comment" => format!(
-                "constraint {detail} on {table} has a comment the baseline leaves out"
-            ),
-            "match full" => format!(
-                "foreign key {detail} on {table} is MATCH FULL; the baseline's is MATCH SIMPLE: recreate it with op.execute"
-            ),
-            _ => format!(
-                "check {detail} on {table} is NO INHERIT; the baseline's is inherited: recreate it with op.execute"
-            ),
-        });
-    }
+    catalog.note_table_facts(&mut tables, option_rows);
 
     // Sequences no serial or identity column owns (theirs are the column's identity options),
     // not part of an extension.

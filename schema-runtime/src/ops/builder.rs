@@ -70,21 +70,6 @@ fn limit_to(op: &mut Op, dialects: &[crate::Dialect]) {
     }
 }
 
-/// A text per dialect and none for the others.
-fn per_dialect(texts: &[(crate::Dialect, &str)]) -> SqlText {
-    let mut text = SqlText::default();
-    for (dialect, t) in texts {
-        let slot = match dialect {
-            crate::Dialect::Postgres => &mut text.postgres,
-            crate::Dialect::Sqlite => &mut text.sqlite,
-            crate::Dialect::Mysql => &mut text.mysql,
-            crate::Dialect::Mariadb => &mut text.mariadb,
-        };
-        *slot = Some((*t).to_owned());
-    }
-    text
-}
-
 fn strings<I, S>(items: I) -> Vec<String>
 where
     I: IntoIterator<Item = S>,
@@ -1174,10 +1159,7 @@ impl<K> ColumnBuilder<'_, K> {
     ) -> Self {
         self.column.default = Some(ServerDefault::ExprPerDialect {
             portable: portable.to_owned(),
-            dialects: dialects
-                .iter()
-                .map(|(d, e)| (*d, (*e).to_owned()))
-                .collect(),
+            dialects: super::spellings(dialects),
         });
         self
     }
@@ -1420,7 +1402,7 @@ impl<K> ColumnBuilder<'_, K> {
     /// assert!(sql(Dialect::Sqlite).contains("COLLATE NOCASE"));
     /// ```
     pub fn collate_per_dialect(self, names: &[(crate::Dialect, &str)]) -> Self {
-        self.column.collation = Some(per_dialect(names));
+        self.column.collation = Some(SqlText::per_dialect(names));
         self
     }
 
@@ -1648,10 +1630,7 @@ impl AlterColumnBuilder<'_> {
     ) -> Self {
         self.alter.default = Some(Some(ServerDefault::ExprPerDialect {
             portable: portable.to_owned(),
-            dialects: dialects
-                .iter()
-                .map(|(d, e)| (*d, (*e).to_owned()))
-                .collect(),
+            dialects: super::spellings(dialects),
         }));
         self
     }
@@ -1696,7 +1675,7 @@ impl AlterColumnBuilder<'_> {
     /// Changes the column's collation, named per dialect (see
     /// [`ColumnBuilder::collate_per_dialect`]); a dialect not named returns to its default.
     pub fn set_collation_per_dialect(self, names: &[(crate::Dialect, &str)]) -> Self {
-        self.alter.collation = Some(Some(per_dialect(names)));
+        self.alter.collation = Some(Some(SqlText::per_dialect(names)));
         self
     }
 

@@ -91,29 +91,14 @@ impl Generated {
 
     /// The same generation with the expression of some dialects spelt otherwise.
     pub fn per_dialect(mut self, dialects: &[(Dialect, &str)]) -> Self {
-        self.dialects = dialects
-            .iter()
-            .map(|(d, e)| (*d, (*e).to_owned()))
-            .collect();
+        self.dialects = spellings(dialects);
         self
     }
 
     /// The expression `dialect` runs: its own spelling (MariaDB falls back to MySQL's), else
     /// the portable one.
     pub fn for_dialect(&self, dialect: Dialect) -> &str {
-        let own = |d: Dialect| {
-            self.dialects
-                .iter()
-                .find(|(x, _)| *x == d)
-                .map(|(_, e)| e.as_str())
-        };
-        own(dialect)
-            .or_else(|| {
-                (dialect == Dialect::Mariadb)
-                    .then(|| own(Dialect::Mysql))
-                    .flatten()
-            })
-            .unwrap_or(&self.expr)
+        spelt_for(&self.dialects, dialect).unwrap_or(&self.expr)
     }
 
     /// `STORED` or `VIRTUAL`.
@@ -467,6 +452,27 @@ impl CheckDef {
     pub fn exists_on(&self, dialect: crate::Dialect) -> bool {
         listed(&self.only_on, dialect)
     }
+}
+
+/// Texts spelt for some dialects, owned.
+pub(crate) fn spellings(texts: &[(Dialect, &str)]) -> Vec<(Dialect, String)> {
+    texts.iter().map(|(d, t)| (*d, (*t).to_owned())).collect()
+}
+
+/// The text `spellings` gives `dialect`: its own, else MySQL's for MariaDB (as `SqlText` and
+/// [`listed`] fall back); `None` where the portable text applies.
+pub(crate) fn spelt_for(spellings: &[(Dialect, String)], dialect: Dialect) -> Option<&str> {
+    let own = |d: Dialect| {
+        spellings
+            .iter()
+            .find(|(x, _)| *x == d)
+            .map(|(_, text)| text.as_str())
+    };
+    own(dialect).or_else(|| {
+        (dialect == Dialect::Mariadb)
+            .then(|| own(Dialect::Mysql))
+            .flatten()
+    })
 }
 
 /// Whether `dialect` is in `only_on` (empty: every dialect); MariaDB counts as MySQL where
@@ -1212,6 +1218,20 @@ pub struct SqlText {
 }
 
 impl SqlText {
+    /// A text for each of some dialects and none for the others (no portable text).
+    pub(crate) fn per_dialect(texts: &[(Dialect, &str)]) -> Self {
+        let mut text = SqlText::default();
+        for (dialect, t) in texts {
+            *match dialect {
+                Dialect::Postgres => &mut text.postgres,
+                Dialect::Sqlite => &mut text.sqlite,
+                Dialect::Mysql => &mut text.mysql,
+                Dialect::Mariadb => &mut text.mariadb,
+            } = Some((*t).to_owned());
+        }
+        text
+    }
+
     /// The same SQL for every dialect.
     pub fn portable(sql: impl Into<String>) -> Self {
         SqlText {
