@@ -36,21 +36,48 @@ def git(checkout, *args):
     ).stdout.strip()
 
 
-def build(work, name, checkout):
-    """The chain package against `checkout`'s runtime; returns the runner binary."""
+def build_runner(work, name, checkout, package, binary, standalone=False):
+    """`package` (a copy) against `checkout`'s schema-runtime, built as `cargo schema` builds
+    its runner (debug); returns the runner binary. `standalone` gives the copy a `[workspace]`
+    of its own (for a package that is a member of this repository's workspace)."""
     pkg = work / name
-    shutil.copytree(CHAIN, pkg, ignore=shutil.ignore_patterns("target", "*.db"))
+    shutil.copytree(package, pkg, ignore=shutil.ignore_patterns("target", "*.db"))
     manifest = pkg / "Cargo.toml"
     lines = []
     for line in manifest.read_text().splitlines():
         if line.startswith("schema-runtime = "):
             line = f'schema-runtime = {{ path = "{checkout / "schema-runtime"}" }}'
         lines.append(line)
-    manifest.write_text("\n".join(lines) + "\n")
+    manifest.write_text("\n".join(lines) + "\n" + ("[workspace]\n" if standalone else ""))
     target = work / f"target-{name}"
     env = dict(os.environ, CARGO_TARGET_DIR=str(target))
-    run(["cargo", "build", "-q", "--bin", "migrate_1000", "--manifest-path", str(manifest)], env=env)
-    return target / "debug" / "migrate_1000"
+    run(["cargo", "build", "-q", "--bin", binary, "--manifest-path", str(manifest)], env=env)
+    return target / "debug" / binary
+
+
+def alternate(runners, rounds, commands, databases):
+    """Per server: each runner brought to head on a database of its own, then `commands`
+    (name -> runner arguments) timed for each runner in alternating rounds. Returns
+    `(server label, {command: times} of "this", the same of "other")` per server."""
+    rows = []
+    for server_index in range(3):
+        per = {}
+        for name, binary in runners.items():
+            label, url, create, drop = databases(name)[server_index]
+            create()
+            run([str(binary), "--database-url", url, "upgrade", "head"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            per[name] = (binary, url, drop, {command: [] for command in commands})
+        print(f"== {label}: {rounds} alternating rounds", file=sys.stderr)
+        for _ in range(rounds):
+            for name in ("this", "other"):
+                binary, url, _, times = per[name]
+                for command, arguments in commands.items():
+                    times[command].append(timed([str(binary), "--database-url", url, *arguments]))
+        for name in ("this", "other"):
+            per[name][2]()
+        rows.append((label, per["this"][3], per["other"][3]))
+    return rows
 
 
 def databases(name):
@@ -109,26 +136,12 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="at-head-"))
     try:
         print("== building the chain against both runtimes (debug, as `cargo schema` does)", file=sys.stderr)
-        runners = {"this": build(work, "this", REPO), "other": build(work, "other", other)}
-        rows = []
-        for server_index in range(3):
-            per = {}
-            for name, binary in runners.items():
-                label, url, create, drop = databases(name)[server_index]
-                create()
-                run([str(binary), "--database-url", url, "upgrade", "head"],
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                per[name] = (binary, url, drop, {"upgrade": [], "current": []})
-            print(f"== {label}: {args.rounds} alternating rounds", file=sys.stderr)
-            for _ in range(args.rounds):
-                for name in ("this", "other"):
-                    binary, url, _, times = per[name]
-                    times["upgrade"].append(timed([str(binary), "--database-url", url, "upgrade", "head"]))
-                    times["current"].append(timed([str(binary), "--database-url", url, "current"]))
-            for name in ("this", "other"):
-                per[name][2]()
-            t, o = per["this"][3], per["other"][3]
-            rows.append((label, t, o))
+        runners = {
+            name: build_runner(work, name, checkout, CHAIN, "migrate_1000")
+            for name, checkout in (("this", REPO), ("other", other))
+        }
+        rows = alternate(runners, args.rounds,
+                         {"upgrade": ["upgrade", "head"], "current": ["current"]}, databases)
         with open(args.output, "w") as out:
             out.write("# At head with 1,000 revisions: this checkout against another, one run\n\n")
             out.write(f"Written by `bench/at-head.py --other ... --rounds {args.rounds}` on "

@@ -12,10 +12,8 @@ round (each must report no drift).
 
 import argparse
 import importlib.util
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,33 +21,17 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-# The runner, database and timing helpers of bench/at-head.py (its name is no module name).
+# The runner build, databases and alternating rounds of bench/at-head.py (its name is no
+# module name).
 _spec = importlib.util.spec_from_file_location("at_head", Path(__file__).with_name("at-head.py"))
 at_head = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(at_head)
-run, git, timed, ms = at_head.run, at_head.git, at_head.timed, at_head.ms
+git, ms = at_head.git, at_head.ms
 
 
 def databases(name):
     """(label, url, create, drop) per server for runner `name`."""
     return at_head.databases(f"drift_{name}")
-
-
-def build(work, name, checkout):
-    """The blog against `checkout`'s runtime and migrations; returns the runner binary."""
-    pkg = work / name
-    shutil.copytree(checkout / "examples" / "blog", pkg, ignore=shutil.ignore_patterns("target", "*.db"))
-    manifest = pkg / "Cargo.toml"
-    lines = []
-    for line in manifest.read_text().splitlines():
-        if line.startswith("schema-runtime = "):
-            line = f'schema-runtime = {{ path = "{checkout / "schema-runtime"}" }}'
-        lines.append(line)
-    manifest.write_text("\n".join(lines) + "\n[workspace]\n")
-    target = work / f"target-{name}"
-    env = dict(os.environ, CARGO_TARGET_DIR=str(target))
-    run(["cargo", "build", "-q", "--bin", "migrate", "--manifest-path", str(manifest)], env=env)
-    return target / "debug" / "migrate"
 
 
 def main():
@@ -66,24 +48,13 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="drift-"))
     try:
         print("== building the blog against both runtimes (debug, as `cargo schema` does)", file=sys.stderr)
-        runners = {"this": build(work, "this", REPO), "other": build(work, "other", other)}
-        rows = []
-        for server_index in range(3):
-            per = {}
-            for name, binary in runners.items():
-                label, url, create, drop = databases(name)[server_index]
-                create()
-                run([str(binary), "--database-url", url, "upgrade", "head"],
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                per[name] = (binary, url, drop, [])
-            print(f"== {label}: {args.rounds} alternating rounds", file=sys.stderr)
-            for _ in range(args.rounds):
-                for name in ("this", "other"):
-                    binary, url, _, times = per[name]
-                    times.append(timed([str(binary), "--database-url", url, "check", "--database"]))
-            for name in ("this", "other"):
-                per[name][2]()
-            rows.append((label, per["this"][3], per["other"][3]))
+        runners = {
+            name: at_head.build_runner(work, name, checkout, checkout / "examples" / "blog",
+                                       "migrate", standalone=True)
+            for name, checkout in (("this", REPO), ("other", other))
+        }
+        rows = at_head.alternate(runners, args.rounds, {"check": ["check", "--database"]},
+                                 databases)
         with open(args.output, "w") as out:
             out.write("# `check --database` on the example blog: this checkout against another, one run\n\n")
             out.write(f"Written by `bench/drift.py --other ... --rounds {args.rounds}` on "
@@ -95,8 +66,8 @@ def main():
             out.write(f"| database | this ({this_rev}) | other ({label_other}) | this / other |\n")
             out.write("|---|---|---|---|\n")
             for label, t, o in rows:
-                ratio = statistics.median(t) / statistics.median(o)
-                out.write(f"| {label} | {ms(t)} | {ms(o)} | {ratio:.2f} |\n")
+                ratio = statistics.median(t["check"]) / statistics.median(o["check"])
+                out.write(f"| {label} | {ms(t['check'])} | {ms(o['check'])} | {ratio:.2f} |\n")
         print(args.output.read_text())
     finally:
         shutil.rmtree(work, ignore_errors=True)
